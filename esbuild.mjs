@@ -1,0 +1,22 @@
+// Bundles the CLI and the VS Code extension, and copies the assets the core needs at run time
+// (the two tree-sitter .wasm files out of node_modules, and the query files) into dist/.
+import * as esbuild from 'esbuild';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const dist = path.resolve('dist');
+fs.rmSync(dist, { recursive: true, force: true });
+fs.mkdirSync(path.join(dist, 'queries'), { recursive: true });
+
+const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
+await Promise.all([
+  esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  esbuild.build({ ...common, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
+]);
+fs.chmodSync(path.join(dist, 'cli.js'), 0o755);
+
+fs.copyFileSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), path.join(dist, 'web-tree-sitter.wasm'));
+fs.copyFileSync(path.join(path.dirname(require.resolve('tree-sitter-c/package.json')), 'tree-sitter-c.wasm'), path.join(dist, 'tree-sitter-c.wasm'));
+for (const f of fs.readdirSync('grammars/queries')) fs.copyFileSync(path.join('grammars/queries', f), path.join(dist, 'queries', f));

@@ -1,0 +1,81 @@
+// The shape of the API table: one entry per kernel function, its effect per era, its roles.
+// Domain source: ../shared/design/refcount-model.md sections 3, 5, 6, 10.
+import type { Era, PgmapType } from '../types';
+import type { MappingKind } from '../model/types';
+
+/** What a call does to the page refcount. */
+export type RefOp =
+  | { readonly op: 'set'; readonly value: number | 'arg' } // set_page_count(page, v): 'arg' = take it from argument 2
+  | { readonly op: 'inc' } // get_page, folio_get, page_ref_inc
+  | { readonly op: 'inc-unless-zero' } // get_page_unless_zero, folio_try_get
+  | { readonly op: 'dec' } // raw page_ref_dec: no free path
+  | { readonly op: 'put' } // put_page / folio_put: dec, and at 0 run the free path (see `devmapHook`)
+  | { readonly op: 'pin' } // GUP pin / grab: +1 or the pin bias
+  | { readonly op: 'read' }; // page_ref_count, folio_ref_count
+
+export type PgmapOp =
+  | 'get' // get_dev_pagemap, percpu_ref_tryget_live on behalf of a page
+  | 'put' // put_dev_pagemap, percpu_ref_put
+  | 'kill-wait' // memunmap_pages: kill, drop the per-page refs, wait for zero
+  | 'static-per-page'; // memremap_pages/pagemap_range: +1 per page at setup
+
+/** Roles give a hunk context when it does not show the whole story. */
+export type Role =
+  | 'memmap-init' // sets the resting refcount of a fresh ZONE_DEVICE page
+  | 'alloc' // driver / filesystem hands out a page (0->1 or "already 1")
+  | 'map' // inserts a user page-table entry
+  | 'unmap' // removes user page-table entries
+  | 'put' // drops a page reference
+  | 'get' // takes a page reference
+  | 'free-path' // runs at refcount 0 (free_zone_device_page/folio, __put_page)
+  | 'devmap-hook' // put_devmap_managed_page*: intercepts puts of devmap-managed pages
+  | 'page-free-callback' // pgmap->ops->page_free
+  | 'teardown' // memunmap_pages and friends
+  | 'gup' // get_user_pages family
+  | 'fsdax-idle-wait' // wait until a DAX page is idle
+  | 'fsdax-wake' // wake such waiters
+  | 'pgmap-get'
+  | 'pgmap-put'
+  | 'type-test' // predicate on the pgmap type (is_device_private_page, folio_is_fsdax, ...)
+  | 'predicate' // other predicate on page/PTE state (pte_devmap, PageReserved, ...)
+  | 'raw-count' // raw refcount store/read
+  | 'reserved'; // PG_reserved handling
+
+/** The effect of a call in some eras, optionally only for some pgmap types. */
+export interface EraEffect {
+  readonly eras: readonly Era[];
+  /** Types this effect applies to; all types when absent. */
+  readonly types?: readonly PgmapType[];
+  readonly refcount?: RefOp;
+  readonly mapcount?: 'inc' | 'dec' | 'reset';
+  readonly pgmap?: PgmapOp;
+  /** Page-table effect: the kind of entry inserted and whether it holds a page reference, or removal. */
+  readonly pageTable?: { readonly insert: MappingKind; readonly holdsRef: boolean } | { readonly remove: true };
+  /** For 'put': devmap-managed pages are diverted to put_devmap_managed_page* first (E0-E2). */
+  readonly devmapHook?: boolean;
+  /** For type-test roles: the pgmap types for which the predicate is true. */
+  readonly trueFor?: readonly PgmapType[];
+  /** Wait / wake key and idle count, for fsdax idle roles. */
+  readonly idle?: { readonly key: 'refcount' | 'page'; readonly count: 0 | 1 };
+  /** One line on this era's behaviour, shown in hovers and traces. */
+  readonly note: string;
+}
+
+export interface ApiEntry {
+  readonly name: string;
+  readonly roles: readonly Role[];
+  /** Eras the function exists in (it is "unknown" outside them). */
+  readonly exists: readonly Era[];
+  readonly effects: readonly EraEffect[];
+  /** One paragraph for hovers: what it does to refcount, mapcount, pgmap ref and page table. */
+  readonly doc: string;
+  /** Kernel source it is taken from, e.g. "mm/memremap.c (ef233450898f, v6.1)". */
+  readonly source: string;
+}
+
+/** A kernel source file and the pgmap types of the pages it allocates or maps. */
+export interface DriverFile {
+  readonly path: string;
+  readonly types: readonly PgmapType[];
+  readonly note: string;
+}
