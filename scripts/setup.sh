@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Everything the tests need on a fresh machine: Debian packages (kernel sources for real inputs,
+# chromium and native-build tools for the end-to-end test in a real VS Code), then npm ci.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+need=()
+for p in chromium ripgrep libkrb5-dev build-essential pkg-config python3 git; do
+  dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  apt-get update >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${need[@]}" >/dev/null
+fi
+bash scripts/kernel-sources.sh >/dev/null
+npm ci --no-audit --no-fund
