@@ -6,7 +6,7 @@ import { parseDocument } from './patch';
 import type { Series } from './patch/types';
 import { createCSyntax, type CSyntax, type SyntaxAssets } from './syntax';
 import { API_NAMES, inferEra, parseEraOption } from './api';
-import { reviewSeries, simulateHunk } from './model/review';
+import { createReviewer } from './model/review';
 
 export type { SyntaxAssets as Assets } from './syntax';
 export * from './types';
@@ -45,6 +45,8 @@ export interface Analyzer {
 
 export async function createAnalyzer(assets: SyntaxAssets): Promise<Analyzer> {
   const syntax: CSyntax = await createCSyntax(assets);
+  // Kept for the analyzer's life: re-reviews after an edit only redo the hunks that changed.
+  const reviewer = createReviewer(syntax);
 
   async function parseAll(docs: readonly InputDocument[]): Promise<{ series: Series[]; problems: Problem[] }> {
     const series: Series[] = [];
@@ -75,13 +77,13 @@ export async function createAnalyzer(assets: SyntaxAssets): Promise<Analyzer> {
     async review(docs, options = {}) {
       const { series, problems } = await parseAll(docs);
       const era = decideEra(series, options.era);
-      const r = reviewSeries(series, syntax, { era: era.era, kernelTree: options.kernelTree, includePresent: options.includePresent ?? false });
+      const r = reviewer.review(series, { era: era.era, kernelTree: options.kernelTree, includePresent: options.includePresent ?? false });
       return { version: 1, era: era.era, eraSource: era.eraSource, patches: r.patches, problems: [...problems, ...era.problems, ...r.problems] };
     },
     async simulate(doc, hunk, options = {}) {
       const { series } = await parseAll([doc]);
       const era = decideEra(series, options.era);
-      return simulateHunk(series, syntax, hunk, { era: era.era, kernelTree: options.kernelTree, includePresent: true });
+      return reviewer.simulate(series, hunk, { era: era.era, kernelTree: options.kernelTree, includePresent: true });
     },
     scan(files) {
       const calls = [];

@@ -3,13 +3,18 @@
 import type { Era, PgmapType } from '../types';
 import type { MappingKind } from '../model/types';
 
+/** How much a refcount op adds or drops: 1 when absent; 'arg' = the call's second argument (page_ref_add(page, nr)). */
+export type RefAmount = number | 'arg';
+
 /** What a call does to the page refcount. */
 export type RefOp =
   | { readonly op: 'set'; readonly value: number | 'arg' } // set_page_count(page, v): 'arg' = take it from argument 2
-  | { readonly op: 'inc' } // get_page, folio_get, page_ref_inc
-  | { readonly op: 'inc-unless-zero' } // get_page_unless_zero, folio_try_get
-  | { readonly op: 'dec' } // raw page_ref_dec: no free path
-  | { readonly op: 'put' } // put_page / folio_put: dec, and at 0 run the free path (see `devmapHook`)
+  | { readonly op: 'inc'; readonly amount?: RefAmount } // get_page, folio_get, page_ref_inc
+  // get_page_unless_zero, folio_try_get; `unless`: refuse when the count equals this instead of 0
+  // (page_ref_add_unless(page, nr, u): 'arg3' = its third argument)
+  | { readonly op: 'inc-unless-zero'; readonly amount?: RefAmount; readonly unless?: number | 'arg3' }
+  | { readonly op: 'dec'; readonly amount?: RefAmount } // raw page_ref_dec: no free path
+  | { readonly op: 'put'; readonly amount?: RefAmount } // put_page / folio_put: dec, and at 0 run the free path (see `devmapHook`)
   | { readonly op: 'pin' } // GUP pin / grab: +1 or the pin bias
   | { readonly op: 'read' }; // page_ref_count, folio_ref_count
 
@@ -49,6 +54,17 @@ export interface EraEffect {
   readonly refcount?: RefOp;
   readonly mapcount?: 'inc' | 'dec' | 'reset';
   readonly pgmap?: PgmapOp;
+  /** How many pgmap references a 'get'/'put' takes or drops: 1 when absent; 'arg' = second argument
+   * (percpu_ref_get_many(ref, nr)); 'nr-pages' = one per base page of the folio (E5). */
+  readonly pgmapCount?: number | 'arg' | 'nr-pages';
+  /** GUP on devmap entries: a pgmap reference is held for the walk (get_dev_pagemap ... put_dev_pagemap)
+   * and released before the call returns, so there is no net pgmap effect. */
+  readonly pgmapHeld?: boolean;
+  /** The call runs `pgmap->ops->page_free` (the driver takes the page back). */
+  readonly pageFreeCallback?: boolean;
+  /** For 'put'/'dec': the refcount at which the page is handed to its free action (page_free callback,
+   * idle wakeup); 0 when absent. 1 for the E0-E2 devmap-managed hooks. */
+  readonly freeAt?: 0 | 1;
   /** Page-table effect: the kind of entry inserted and whether it holds a page reference, or removal. */
   readonly pageTable?: { readonly insert: MappingKind; readonly holdsRef: boolean } | { readonly remove: true };
   /** For 'put': devmap-managed pages are diverted to put_devmap_managed_page* first (E0-E2). */

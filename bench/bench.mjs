@@ -1,0 +1,209 @@
+// Timings of the built CLI (dist/cli.js) on kernel diffs, against two anchors measured in the same
+// run on the same inputs: the kernel's checkpatch.pl and a bare tree-sitter parse (the floor for
+// anything that parses every line). Then the editor path through the core API, then the bad-input
+// campaign. Prints plain text and writes bench/out/results.json.
+//   npm run bench            (builds first)
+//   node bench/bench.mjs     (uses the existing dist/)
+// Environment: BENCH_RUNS (runs per timing, default 5; 3 for the big inputs), BENCH_SKIP_CHECKPATCH=1,
+// BENCH_SKIP_CAMPAIGN=1, PAGEREF_BENCH / PAGEREF_KERNELS (see scripts/bench-corpus.sh).
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const OUT = path.join(ROOT, 'bench', 'out');
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const BIG_RUNS = Math.min(RUNS, 3);
+const SCAN_DIRS = ['mm', 'fs', 'lib', 'include/linux', 'drivers/dax', 'drivers/nvdimm', 'drivers/gpu/drm/nouveau', 'drivers/gpu/drm/amd/amdkfd'];
+const GNU_TIME = '/usr/bin/time';
+// Peak RSS of a node child, reported by the child itself when it exits.
+const RSS_HOOK =
+  'data:text/javascript,import{writeFileSync}from"node:fs";process.on("exit",()=>writeFileSync(process.env.BENCH_RSS_FILE,String(process.resourceUsage().maxRSS)))';
+
+fs.mkdirSync(OUT, { recursive: true });
+const corpusRun = spawnSync('bash', [path.join(ROOT, 'scripts', 'bench-corpus.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+if (corpusRun.status !== 0) {
+  console.error('bench: scripts/bench-corpus.sh failed');
+  process.exit(2);
+}
+const corpus = corpusRun.stdout.trim().split('\n').pop();
+const kernel612 = path.join(process.env.PAGEREF_KERNELS ?? '/var/cache/pageref-lens/kernels', 'linux-6.12');
+const input = (name) => {
+  const file = path.join(corpus, name);
+  const text = fs.readFileSync(file, 'utf8');
+  return { name, file, bytes: Buffer.byteLength(text), lines: text.split('\n').length - (text.endsWith('\n') ? 1 : 0) };
+};
+const inputs = { mm: input('mm.diff'), big: input('big.diff'), mm30k: input('mm-30k.diff'), series: input('series-5k.mbox') };
+
+/** Runs a command once: wall time (start-up included), peak RSS in MB, status, output. */
+function runOnce(cmd, args, cwd = ROOT) {
+  const rssFile = path.join(os.tmpdir(), `pageref-bench-rss-${process.pid}`);
+  fs.rmSync(rssFile, { force: true });
+  const isNode = cmd === process.execPath;
+  const [c, a] = isNode ? [cmd, ['--import', RSS_HOOK, ...args]] : fs.existsSync(GNU_TIME) ? [GNU_TIME, ['-f', '%M', '-o', rssFile, cmd, ...args]] : [cmd, args];
+  const t0 = performance.now();
+  const r = spawnSync(c, a, { cwd, encoding: 'utf8', maxBuffer: 2 ** 30, env: { ...process.env, BENCH_RSS_FILE: rssFile } });
+  const ms = performance.now() - t0;
+  const rssText = fs.existsSync(rssFile) ? fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop() : '';
+  fs.rmSync(rssFile, { force: true });
+  return { ms, rssMB: rssText ? Number(rssText) / 1024 : null, status: r.status, signal: r.signal, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Median wall time of `runs` runs; peak RSS is the largest seen. Stops at the first failure. */
+function timed(label, cmd, args, { runs = RUNS, cwd = ROOT, lines, bytes, ok = (r) => r.status === 0 } = {}) {
+  const times = [];
+  let rssMB = null;
+  let last;
+  for (let i = 0; i < runs; i++) {
+    last = runOnce(cmd, args, cwd);
+    if (!ok(last)) {
+      const why = (last.stderr.trim().split('\n')[0] || `exit ${last.status ?? last.signal}`).slice(0, 160);
+      console.log(`  ${label}: FAILED (${why})`);
+      return { label, failed: why, status: last.status };
+    }
+    times.push(last.ms);
+    if (last.rssMB !== null) rssMB = Math.max(rssMB ?? 0, last.rssMB);
+  }
+  const ms = median(times);
+  const m = { label, runs, medianMs: Math.round(ms), minMs: Math.round(Math.min(...times)), maxMs: Math.round(Math.max(...times)), rssMB: rssMB === null ? null : Math.round(rssMB), lines, bytes };
+  if (lines) m.linesPerSec = Math.round(lines / (ms / 1000));
+  console.log(
+    `  ${label.padEnd(34)} ${String(m.medianMs).padStart(7)} ms  (${m.minMs}-${m.maxMs}, ${runs} runs)` +
+      (lines ? `  ${m.linesPerSec.toLocaleString('en-US').padStart(11)} lines/s` : '') +
+      `  peak RSS ${m.rssMB ?? 'n/a'} MB`,
+  );
+  return { ...m, stdout: last.stdout };
+}
+
+/** Counts of what a review --format json produced (findings, hunks, problems), or why it is not JSON. */
+function reviewSummary(stdout) {
+  try {
+    const r = JSON.parse(stdout);
+    let hunks = 0;
+    let findings = 0;
+    let calls = 0;
+    for (const p of r.patches) for (const f of p.files) for (const h of f.hunks) { hunks++; findings += h.findings.length; calls += h.calls?.length ?? 0; }
+    return { patches: r.patches.length, hunks, calls, findings, problems: r.problems.length };
+  } catch (e) {
+    return { error: `output is not review JSON: ${e.message}` };
+  }
+}
+
+const results = { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, corpus, inputs: {}, anchors: {}, targets: [] };
+for (const [k, v] of Object.entries(inputs)) results.inputs[k] = { file: v.file, lines: v.lines, bytes: v.bytes };
+
+console.log(`PageRef Lens benchmark (node ${process.version}, ${os.cpus().length} CPUs, corpus ${corpus})`);
+for (const v of Object.values(inputs)) console.log(`  ${v.name.padEnd(16)} ${v.lines.toLocaleString('en-US').padStart(10)} lines ${(v.bytes / 1e6).toFixed(1).padStart(6)} MB`);
+
+// Exit 1 means "findings at or above --fail-on": a successful review.
+const reviewOk = (r) => r.status === 0 || r.status === 1;
+const haveCli = fs.existsSync(CLI);
+console.log(`\nCLI (node dist/cli.js, start-up included)${haveCli ? '' : ': dist/cli.js missing, run npm run build'}`);
+const review = {};
+if (haveCli) {
+  for (const [k, runs] of [['mm30k', RUNS], ['mm', RUNS], ['big', BIG_RUNS]]) {
+    const v = inputs[k];
+    const m = timed(`review ${v.name}`, process.execPath, [CLI, 'review', '--format', 'json', v.file], { runs, lines: v.lines, bytes: v.bytes, ok: reviewOk });
+    if (!m.failed) {
+      m.output = reviewSummary(m.stdout);
+      console.log(`  ${''.padEnd(34)} ${JSON.stringify(m.output)}`);
+    }
+    delete m.stdout;
+    review[k] = m;
+  }
+  review.scan = timed('scan 6.12 folders', process.execPath, [CLI, 'scan', '--format', 'json', ...SCAN_DIRS], { runs: BIG_RUNS, cwd: kernel612 });
+  if (!review.scan.failed) {
+    try {
+      const s = JSON.parse(review.scan.stdout);
+      review.scan.output = { files: s.files, calls: s.calls.length, problems: s.problems.length };
+      console.log(`  ${''.padEnd(34)} ${JSON.stringify(review.scan.output)}`);
+    } catch (e) {
+      review.scan.output = { error: `output is not scan JSON: ${e.message}` };
+    }
+  }
+  delete review.scan.stdout;
+}
+results.cli = review;
+
+console.log('\nAnchors (same inputs, same run)');
+const bare = {};
+for (const k of ['mm30k', 'mm', 'big']) {
+  const v = inputs[k];
+  const m = timed(`bare tree-sitter ${v.name}`, process.execPath, [path.join(ROOT, 'bench', 'bare-parse.mjs'), 'diff', v.file], { runs: k === 'big' ? 1 : BIG_RUNS, lines: v.lines });
+  if (!m.failed) m.parse = JSON.parse(m.stdout);
+  delete m.stdout;
+  bare[k] = m;
+}
+bare.scan = timed('bare tree-sitter 6.12 folders', process.execPath, [path.join(ROOT, 'bench', 'bare-parse.mjs'), 'files', ...SCAN_DIRS], { runs: 1, cwd: kernel612 });
+if (!bare.scan.failed) bare.scan.parse = JSON.parse(bare.scan.stdout);
+delete bare.scan.stdout;
+results.anchors.bareParse = bare;
+
+let checkpatch = null;
+if (process.env.BENCH_SKIP_CHECKPATCH === '1') console.log('  checkpatch.pl: skipped (BENCH_SKIP_CHECKPATCH=1)');
+else if (!fs.existsSync(path.join(kernel612, 'scripts', 'checkpatch.pl'))) console.log(`  checkpatch.pl: not found in ${kernel612}`);
+else {
+  // checkpatch exits 1 when it reports errors: that is a completed run.
+  checkpatch = timed(`checkpatch.pl ${inputs.mm30k.name}`, 'perl', ['scripts/checkpatch.pl', '--no-tree', '--no-signoff', '--terse', inputs.mm30k.file], {
+    runs: 1, cwd: kernel612, lines: inputs.mm30k.lines, ok: (r) => r.status === 0 || r.status === 1,
+  });
+  if (!checkpatch.failed) checkpatch.total = checkpatch.stdout.trim().split('\n').pop();
+  delete checkpatch.stdout;
+}
+results.anchors.checkpatch = checkpatch;
+
+console.log('\nEditor path (in-process, core API, series-5k.mbox)');
+const ed = runOnce(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', 'editor.ts'), inputs.series.file, '50']);
+let editor;
+if (ed.status === 0) {
+  editor = JSON.parse(ed.stdout.trim().split('\n').pop());
+  console.log(`  cold review ${editor.coldMs} ms; unchanged re-review median ${editor.unchangedMedianMs} ms; after a one-line edit median ${editor.editMedianMs} ms (max ${editor.editMaxMs}, ${editor.runs} runs, ${editor.hunks} hunks)`);
+} else {
+  editor = { failed: (ed.stderr.split('\n').find((l) => /^\w*Error\b/.test(l.trim())) ?? `exit ${ed.status}`).slice(0, 200) };
+  console.log(`  FAILED (${editor.failed})`);
+}
+results.editor = editor;
+
+/** A target line: PASS or MISS; `pass` undefined means it could not be measured (detail says why). */
+function target(name, pass, detail) {
+  const t = { name, verdict: pass ? 'PASS' : 'MISS', detail: pass === undefined ? `not measured: ${detail}` : detail };
+  results.targets.push(t);
+}
+const got = (m) => (m && !m.failed ? m : undefined);
+const floorNote = (b) => (got(b) ? `; bare tree-sitter floor ${b.medianMs} ms` : '');
+const cliMiss = (m) => (m?.failed ? `CLI failed: ${m.failed}` : 'no dist/cli.js');
+{
+  const m = got(review.mm);
+  target('review mm.diff < 1 s end to end', m && m.medianMs < 1000, m ? `${m.medianMs} ms${floorNote(bare.mm)}` : cliMiss(review.mm));
+  const c = got(checkpatch);
+  const r = got(review.mm30k);
+  const ratio = c && r ? c.medianMs / r.medianMs : undefined;
+  target('mm-30k.diff >= 100x faster than checkpatch.pl', ratio && ratio >= 100,
+    ratio ? `${ratio.toFixed(1)}x (checkpatch ${c.medianMs} ms, review ${r.medianMs} ms${floorNote(bare.mm30k)})` : !r ? cliMiss(review.mm30k) : 'checkpatch not run');
+  const b = got(review.big);
+  target('big.diff < 5 s, peak RSS < 500 MB', b && b.medianMs < 5000 && b.rssMB !== null && b.rssMB < 500,
+    b ? `${b.medianMs} ms, ${b.rssMB ?? 'n/a'} MB${floorNote(bare.big)}` : cliMiss(review.big));
+  const s = got(review.scan);
+  const f = got(bare.scan);
+  target('scan of the 6.12 folders faster than a bare parse', s && f && s.medianMs < f.medianMs,
+    s && f ? `scan ${s.medianMs} ms vs bare parse ${f.medianMs} ms` : s ? 'bare parse failed' : cliMiss(review.scan));
+  const e = editor.failed ? undefined : editor;
+  target('editor re-analysis after a one-line edit < 20 ms', e && e.editMedianMs < 20, e ? `${e.editMedianMs} ms median` : `editor path failed: ${editor.failed}`);
+}
+console.log('\nTargets');
+for (const t of results.targets) console.log(`  ${t.verdict}  ${t.name}: ${t.detail}`);
+
+if (process.env.BENCH_SKIP_CAMPAIGN === '1') console.log('\nCampaign: skipped (BENCH_SKIP_CAMPAIGN=1)');
+else {
+  console.log('');
+  const c = spawnSync(process.execPath, [path.join(ROOT, 'bench', 'campaign.mjs')], { stdio: 'inherit' });
+  const file = path.join(OUT, 'campaign.json');
+  results.campaign = c.status === 0 && fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : { failed: `campaign exit ${c.status ?? c.signal}` };
+}
+fs.writeFileSync(path.join(OUT, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+console.log(`\nWrote ${path.relative(ROOT, path.join(OUT, 'results.json'))}`);

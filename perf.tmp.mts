@@ -1,0 +1,12 @@
+import { bodiesOf } from './test/core/sim/helpers';
+import { execFunction, newBudget, startPath } from './src/core/sim/interp';
+import { INITIAL_STATE } from './src/core/sim/state';
+import { TABLE_VIEW } from './src/core/model/api-view';
+const cases = Array.from({ length: 10000 }, (_, i) => `\tcase ${i}: put_page(page); break;`).join('\n');
+const wide = `void wide(struct page *page)\n{\n\tswitch (x) {\n${cases}\n\t}\n}`;
+let t = performance.now();
+const b = await bodiesOf(wide);
+console.log('parse', performance.now() - t); t = performance.now();
+const env = { era: 'E2', type: 'GENERIC', api: TABLE_VIEW, bodies: b, budget: newBudget(), phase: 'x' } as any;
+const r = execFunction(b.get('wide')!, env, startPath({ ...INITIAL_STATE, refcount: 5 }), 0);
+console.log('sim', performance.now() - t, r.length, env.budget);

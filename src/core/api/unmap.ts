@@ -1,0 +1,76 @@
+// Removing and copying user page-table entries: munmap/truncate zaps and fork copies
+// (mm/memory.c, mm/huge_memory.c). Until E3 DAX entries are devmap and carry no reference.
+import type { ApiEntry, EraEffect } from './types';
+import { ALL_ERAS, DAX, fx, others, span, within } from './build';
+
+const DROP = { refcount: { op: 'put' }, mapcount: 'dec', pageTable: { remove: true } } as const;
+const PRIVATE_COPY = 'device-private entries are non-present swap entries, copied by copy_nonpresent_pte()';
+const COPY = { refcount: { op: 'inc' }, mapcount: 'inc', pageTable: { insert: 'normal', holdsRef: true } } as const;
+
+function zap(level: string): EraEffect[] {
+  return [
+    fx(span('E0', 'E2'), `DAX devmap ${level}: removed without touching refcount or mapcount`, { types: DAX, pageTable: { remove: true } }),
+    fx(span('E0', 'E2'), `${level} that holds a reference (normal, device-private swap entry): put, mapcount -1`, { types: others('FS_DAX', 'GENERIC'), ...DROP }),
+    fx(span('E3'), `every refcounted ${level}, DAX included: put, mapcount -1`, DROP),
+  ];
+}
+function copy(level: string, privateNote: string): EraEffect[] {
+  return [
+    fx(span('E0', 'E2'), `DAX devmap ${level} copied without a reference`, { types: DAX, pageTable: { insert: 'devmap', holdsRef: false } }),
+    fx(ALL_ERAS, privateNote, { types: ['PRIVATE'] }),
+    fx(span('E0', 'E2'), `normal ${level}: +1 ref, +1 mapcount for the child`, { types: ['COHERENT', 'P2PDMA'], ...COPY }),
+    fx(span('E3'), `normal ${level} (DAX included): +1 ref, +1 mapcount for the child`, { types: others('PRIVATE'), ...COPY }),
+  ];
+}
+
+export const UNMAP: readonly ApiEntry[] = [
+  {
+    name: 'unmap_mapping_range', roles: ['unmap'], exists: ALL_ERAS, effects: zap('entry'),
+    doc: 'Zaps every user mapping of a file range (truncate, hole punch, DAX layout breaking). E0-E2: DAX devmap entries go without any refcount change, which is why FS DAX must then wait for GUP references separately; E3+: each refcounted mapping drops its reference and mapcount.',
+    source: 'mm/memory.c (linux-6.1, linux-6.12)',
+  },
+  {
+    name: 'unmap_mapping_pages', roles: ['unmap'], exists: ALL_ERAS, effects: zap('entry'),
+    doc: 'unmap_mapping_range() by page index; dax_layout_busy_page_range() calls it before looking for busy pages. Same refcount behaviour per era.',
+    source: 'mm/memory.c (linux-6.1, linux-6.12)',
+  },
+  {
+    name: 'zap_pte_range', roles: ['unmap', 'put'], exists: ALL_ERAS, effects: zap('PTE'),
+    doc: 'Removes the PTEs of a range: normal pages get their mapcount and reference dropped, device-private swap entries drop the reference they own; special and (E0-E2 DAX) devmap PTEs are removed without any refcount change (vm_normal_page() returns NULL for them).',
+    source: 'mm/memory.c (linux-6.1, linux-6.12)',
+  },
+  {
+    name: 'zap_huge_pmd', roles: ['unmap', 'put'], exists: ALL_ERAS, effects: zap('PMD'),
+    doc: 'Removes a huge PMD. Pre-E3 DAX PMDs were "special huge" entries without reference; 38607c62b34b treats DAX vmas as normal once their PMDs are inserted with a reference (folio_remove_rmap_pmd + put).',
+    source: 'mm/huge_memory.c (linux-6.1, linux-6.12; 38607c62b34b)',
+  },
+  {
+    name: 'zap_huge_pud', roles: ['unmap', 'put'], exists: ALL_ERAS, effects: zap('PUD'),
+    doc: 'Removes a huge PUD. Pre-E3 DAX PUDs carried no reference; with vmf_insert_folio_pud() (E3) zapping does folio_remove_rmap_pud() and drops the reference (as in S3).',
+    source: 'mm/huge_memory.c (linux-6.1, linux-6.12; dbe54153296d)',
+  },
+  {
+    name: 'copy_present_pte', roles: ['map', 'get'], exists: span('E0', 'E2'),
+    effects: within(span('E0', 'E2'), copy('PTE', PRIVATE_COPY)),
+    doc: 'fork(): copies a present PTE into the child. A normal page gets +1 reference and mapcount; special and (E0-E2 DAX) devmap PTEs are copied without touching the page. Batched as copy_present_ptes() by linux-6.12.',
+    source: 'mm/memory.c (linux-6.1)',
+  },
+  {
+    name: 'copy_present_ptes', roles: ['map', 'get'], exists: span('E2'),
+    effects: within(span('E2'), copy('PTE', PRIVATE_COPY)),
+    doc: 'fork(): batched copy of present PTEs mapping one folio (late E2+): +nr references and mapcounts for normal pages; special and (E2 DAX) devmap PTEs are copied without touching the folio.',
+    source: 'mm/memory.c (linux-6.12)',
+  },
+  {
+    name: 'copy_huge_pmd', roles: ['map', 'get'], exists: ALL_ERAS,
+    effects: copy('PMD', 'no huge device-private entries before E5'),
+    doc: 'fork(): copies a huge PMD. DAX devmap PMDs (E0-E2) are copied without a reference; refcounted PMDs get +1 reference and entire mapcount.',
+    source: 'mm/huge_memory.c (linux-6.1, linux-6.12)',
+  },
+  {
+    name: 'copy_huge_pud', roles: ['map', 'get'], exists: ALL_ERAS,
+    effects: copy('PUD', 'no device-private PUDs'),
+    doc: 'fork(): copies a huge PUD; DAX devmap PUDs (E0-E2) without a reference, refcounted ones with +1 reference and mapcount.',
+    source: 'mm/huge_memory.c (linux-6.1, linux-6.12)',
+  },
+];

@@ -1,0 +1,112 @@
+// Aspect values (model-contract.md) read off the scenario runs of one side and one pgmap type, and
+// the effects of a hunk: aspects whose value differs between the tree before and after it.
+import type { PgmapType } from '../types';
+import type { Aspect, Effect, TraceStep } from './types';
+import type { ScenarioRun } from '../sim/scenarios';
+import type { SimState } from '../sim/state';
+
+/** One aspect value, observed at a place ("at memmap init", "after the free path"). */
+export interface Observation {
+  readonly aspect: Aspect;
+  readonly where: string;
+  readonly value: string;
+  /** Scenario and phases whose steps explain the value. */
+  readonly scenario: string;
+  readonly phases: readonly string[];
+}
+
+function end(run: ScenarioRun | undefined, phase: string): SimState | undefined {
+  return run?.ends.find((e) => e.phase === phase)?.state;
+}
+
+export function observe(runs: readonly ScenarioRun[]): Observation[] {
+  const out: Observation[] = [];
+  const by = (s: string) => runs.find((r) => r.scenario === s);
+  const add = (aspect: Aspect, where: string, value: string | undefined, scenario: string, phases: string[]) => {
+    if (value !== undefined) out.push({ aspect, where, value, scenario, phases });
+  };
+  const life = by('page-life');
+  const init = end(life, 'init');
+  const alloc = end(life, 'alloc');
+  const mapped = end(life, 'map');
+  const freed = end(life, 'free');
+  add('free-refcount', 'at memmap init', init?.refcount?.toString(), 'page-life', ['init']);
+  if (freed && freed.freed > 0) add('free-refcount', 'after the free path', freed.refcount?.toString(), 'page-life', ['put', 'free', 'unmap']);
+  const firstUse = alloc?.refcount === 0 ? mapped : alloc;
+  add('alloc-refcount', 'after allocation', firstUse?.refcount?.toString(), 'page-life', ['alloc', 'map']);
+  if (mapped && mapped.mapping !== 'none') {
+    add('mapping-ref', 'in the user mapping', mapped.mappingHoldsRef ? 'yes' : 'no', 'page-life', ['map']);
+    add('mapping-kind', 'in the user mapping', mapped.mapping, 'page-life', ['map']);
+  }
+  if (freed && freed.freed > 0) {
+    add('page-free-callback', 'on the free path', freed.pageFreeCalls > 0 ? 'yes' : 'no', 'page-life', ['put', 'free', 'unmap']);
+    const taken = (mapped?.pgmapRefs ?? 0) - (init?.pgmapRefs ?? 0);
+    const dropped = freed.pgmapRefs - (mapped?.pgmapRefs ?? 0);
+    const value = taken === 0 && dropped === 0 ? 'static' : taken > 0 && taken + dropped === 0 ? 'per-allocation' : `unbalanced (${signed(taken)} at allocation, ${signed(dropped)} on free)`;
+    add('pgmap-ref', 'from allocation to free', value, 'page-life', ['alloc', 'map', 'put', 'free', 'unmap']);
+  }
+  const td = end(by('teardown'), 'teardown');
+  if (td?.teardownWaited !== undefined) add('teardown-waits', 'in memunmap_pages', td.teardownWaited ? 'yes' : 'no', 'teardown', ['teardown']);
+  const gupRun = by('gup');
+  const g0 = end(gupRun, 'map');
+  const g1 = end(gupRun, 'gup');
+  if (g0 && g1 && g1.pinned > g0.pinned) add('gup-pgmap-ref', 'in get_user_pages', g1.pgmapHeld || g1.pgmapRefs > g0.pgmapRefs ? 'yes' : 'no', 'gup', ['gup']);
+  const lt = by('longterm-pin');
+  if (lt?.refused !== undefined) add('longterm-pin', 'for FOLL_LONGTERM', lt.refused ? 'refused' : 'allowed', 'longterm-pin', ['longterm-pin']);
+  const bl = end(by('break-layouts'), 'break-layouts');
+  if (bl && bl.waits.length > 0) add('idle-refcount', 'in the break-layouts wait', String(bl.waits[0]!.count), 'break-layouts', ['break-layouts', 'unpin']);
+  return out;
+}
+
+function signed(n: number): string {
+  return n >= 0 ? `+${n}` : String(n);
+}
+
+const MEANING: Record<Aspect, string> = {
+  'free-refcount': 'the refcount a free page rests at',
+  'alloc-refcount': 'the refcount of a freshly allocated page with one user',
+  'idle-refcount': 'the refcount at which FS DAX considers the page idle',
+  'mapping-ref': 'whether a user mapping holds a page reference',
+  'mapping-kind': 'the kind of page-table entry that maps the page',
+  'page-free-callback': 'whether the final put calls pgmap->ops->page_free()',
+  'pgmap-ref': 'how the page holds its dev_pagemap reference',
+  'teardown-waits': 'whether memunmap_pages() waits for a page still in use',
+  'gup-pgmap-ref': 'whether get_user_pages() takes a pgmap reference',
+  'longterm-pin': 'whether FOLL_LONGTERM pins are allowed',
+};
+
+export interface SideRuns {
+  readonly type: PgmapType;
+  readonly before: readonly ScenarioRun[];
+  readonly after: readonly ScenarioRun[];
+}
+
+/** Effects of a hunk: aspects whose value differs before vs after, grouped over types. */
+export function effectsOf(sides: readonly SideRuns[], lineOf: (steps: readonly TraceStep[], fallbackSteps: readonly TraceStep[]) => number): Effect[] {
+  const groups = new Map<string, { aspect: Aspect; where: string; before: string; after: string; types: PgmapType[]; steps: TraceStep[]; beforeSteps: TraceStep[] }>();
+  for (const side of sides) {
+    const b = observe(side.before);
+    const a = observe(side.after);
+    for (const ob of b) {
+      const oa = a.find((x) => x.aspect === ob.aspect && x.where === ob.where);
+      if (!oa || oa.value === ob.value) continue;
+      const key = `${ob.aspect}|${ob.where}|${ob.value}|${oa.value}`;
+      const g = groups.get(key);
+      if (g) {
+        g.types.push(side.type);
+        continue;
+      }
+      const pick = (runs: readonly ScenarioRun[]) => (runs.find((r) => r.scenario === oa.scenario)?.trace.steps ?? []).filter((s) => oa.phases.includes(s.phase));
+      groups.set(key, { aspect: ob.aspect, where: ob.where, before: ob.value, after: oa.value, types: [side.type], steps: pick(side.after), beforeSteps: pick(side.before) });
+    }
+  }
+  const out: Effect[] = [];
+  for (const g of groups.values()) {
+    out.push({
+      aspect: g.aspect, types: g.types, before: g.before, after: g.after, line: lineOf(g.steps, g.beforeSteps),
+      explanation: `${g.types.join(', ')}: ${MEANING[g.aspect]} changes from ${g.before} to ${g.after} (${g.where}).`,
+      trace: g.steps,
+    });
+  }
+  return out;
+}

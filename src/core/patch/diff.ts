@@ -1,0 +1,353 @@
+// Reads unified diffs (diff -u, git diff, format-patch bodies) out of a run of lines, and
+// recovers from what mail does to them: lost leading spaces, counts that lie, truncation.
+// Every recognised line keeps its document line and column.
+import type { Problem } from '../types';
+import type { FileDiff, Hunk, HunkLine, LineKind } from './types';
+
+/** One line to read: its text (after any mail decoding), document line and starting column. */
+export interface SrcLine {
+  readonly text: string;
+  readonly line: number;
+  readonly col: number;
+}
+
+export interface DiffScan {
+  readonly files: FileDiff[];
+  /** Document lines of diffs quoted in replies ("> +foo"). */
+  readonly quoted: number[];
+}
+
+interface Ctx {
+  readonly src: readonly SrcLine[];
+  readonly end: number;
+  /** Quoted text is read to find its diff lines only: no problems, no files kept. */
+  readonly quotedMode: boolean;
+  readonly problems: Problem[];
+  /** Document lines that were read as part of a diff. */
+  readonly used: number[];
+}
+
+const HUNK_RE = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@(.*)$/;
+
+export function scanDiffs(src: readonly SrcLine[], start: number, end: number, problems: Problem[]): DiffScan {
+  const ctx: Ctx = { src, end, quotedMode: false, problems, used: [] };
+  const quoted: number[] = [];
+  const files: FileDiff[] = [];
+  let i = start;
+  while (i < end) {
+    if (isQuoted(src[i].text)) {
+      let j = i;
+      while (j < end && isQuoted(src[j].text)) j++;
+      for (const l of quotedDiffLines(src.slice(i, j).map(unquote))) quoted.push(l);
+      i = j;
+      continue;
+    }
+    const r = readFile(ctx, i);
+    if (r) {
+      files.push(r.file);
+      i = r.next;
+    } else i++;
+  }
+  return { files, quoted };
+}
+
+/** Lines of a quoted block that belong to a diff, found by reading the unquoted text as a diff. */
+function quotedDiffLines(block: SrcLine[]): number[] {
+  const ctx: Ctx = { src: block, end: block.length, quotedMode: true, problems: [], used: [] };
+  let i = 0;
+  while (i < block.length) {
+    const r = readFile(ctx, i);
+    i = r ? r.next : i + 1;
+  }
+  return ctx.used;
+}
+
+function isQuoted(t: string): boolean {
+  return t.charCodeAt(0) === 62; // '>'
+}
+
+/** Strips every level of "> " quoting ("> > +x", ">> -y"), keeping one diff prefix intact. */
+function unquote(l: SrcLine): SrcLine {
+  const t = l.text;
+  let i = 0;
+  for (;;) {
+    let j = i;
+    while (t[j] === ' ' || t[j] === '\t') j++;
+    if (t[j] !== '>') break;
+    i = j + 1;
+  }
+  if (t[i] === ' ') i++;
+  return { text: t.slice(i), line: l.line, col: l.col + i };
+}
+
+function fileHeaderAt(ctx: Ctx, i: number): 'git' | 'plain' | 'binary' | undefined {
+  const t = ctx.src[i].text;
+  if (t.startsWith('diff --git ')) return 'git';
+  if (t.startsWith('--- ') && i + 1 < ctx.end && ctx.src[i + 1].text.startsWith('+++ ')) return 'plain';
+  if (binaryFilesLine(t)) return 'binary';
+  return undefined;
+}
+
+function binaryFilesLine(t: string): { old: string; new: string } | undefined {
+  if (!t.startsWith('Binary files ') || !t.endsWith(' differ')) return undefined;
+  const body = t.slice(13, -7);
+  const k = body.indexOf(' and ');
+  return k < 0 ? undefined : { old: body.slice(0, k), new: body.slice(k + 5) };
+}
+
+function readFile(ctx: Ctx, i: number): { file: FileDiff; next: number } | undefined {
+  const { src, end } = ctx;
+  const kind = fileHeaderAt(ctx, i);
+  if (!kind) {
+    const h = HUNK_RE.exec(src[i].text);
+    if (!h) return undefined;
+    // A hunk with no file header, as reviewers sometimes paste: read it, name no file.
+    if (!ctx.quotedMode) ctx.problems.push({ severity: 'warning', message: 'hunk without a file header: its file is unknown', line: src[i].line });
+    const hunks: Hunk[] = [];
+    let j = i;
+    while (j < end) {
+      const hh = HUNK_RE.exec(src[j].text);
+      if (!hh) break;
+      const r = readHunk(ctx, j, hh);
+      hunks.push(r.hunk);
+      j = skipBlanksBeforeHunk(ctx, r.next);
+    }
+    return { file: { oldPath: '', newPath: '', path: '', headerLine: src[i].line, binary: false, hunks }, next: j };
+  }
+  let oldPath = '';
+  let newPath = '';
+  let j = i;
+  ctx.used.push(src[i].line);
+  if (kind === 'binary') {
+    const b = binaryFilesLine(src[i].text)!;
+    return { file: makeFile(b.old, b.new, src[i].line, true, []), next: i + 1 };
+  }
+  if (kind === 'git') {
+    [oldPath, newPath] = gitHeaderPaths(src[i].text.slice(11));
+    for (j = i + 1; j < end; j++) {
+      const t = src[j].text;
+      if (t.startsWith('rename from ') || t.startsWith('copy from ')) oldPath = t.slice(t.indexOf(' from ') + 6);
+      else if (t.startsWith('rename to ') || t.startsWith('copy to ')) newPath = t.slice(t.indexOf(' to ') + 4);
+      else if (t.startsWith('new file mode ')) oldPath = '/dev/null';
+      else if (t.startsWith('deleted file mode ')) newPath = '/dev/null';
+      else if (!/^(old mode|new mode|similarity index|dissimilarity index|index) /.test(t)) break;
+      ctx.used.push(src[j].line);
+    }
+    const b = j < end ? binaryFilesLine(src[j].text) : undefined;
+    if (b) {
+      ctx.used.push(src[j].line);
+      return { file: makeFile(oldPath, newPath, src[i].line, true, []), next: j + 1 };
+    }
+    if (j < end && src[j].text === 'GIT binary patch') {
+      // The payload: "literal N" / "delta N" blocks of base85 lines (no spaces), blank-separated.
+      for (j++; j < end && /^((literal|delta) \d+|[A-Za-z][0-9A-Za-z!#$%&()*+\-;<=>?@^_`{|}~]*|)$/.test(src[j].text); j++);
+      return { file: makeFile(oldPath, newPath, src[i].line, true, []), next: j };
+    }
+  }
+  if (j < end - 1 && src[j].text.startsWith('--- ') && src[j + 1].text.startsWith('+++ ')) {
+    oldPath = headerPath(src[j].text.slice(4));
+    newPath = headerPath(src[j + 1].text.slice(4));
+    ctx.used.push(src[j].line, src[j + 1].line);
+    j += 2;
+  }
+  const hunks: Hunk[] = [];
+  while (j < end) {
+    const h = HUNK_RE.exec(src[j].text);
+    if (!h) break;
+    const r = readHunk(ctx, j, h);
+    hunks.push(r.hunk);
+    j = skipBlanksBeforeHunk(ctx, r.next);
+  }
+  return { file: makeFile(oldPath, newPath, src[i].line, false, hunks), next: j };
+}
+
+/** Blank lines between two hunks (mail damage) are skipped; elsewhere they end the diff. */
+function skipBlanksBeforeHunk(ctx: Ctx, i: number): number {
+  let j = i;
+  while (j < ctx.end && ctx.src[j].text === '') j++;
+  return j < ctx.end && ctx.src[j].text.startsWith('@@ -') ? j : i;
+}
+
+function makeFile(oldRaw: string, newRaw: string, headerLine: number, binary: boolean, hunks: Hunk[]): FileDiff {
+  const [oldPath, newPath] = stripPrefixes(oldRaw, newRaw);
+  return { oldPath, newPath, path: newPath === '/dev/null' ? oldPath : newPath, headerLine, binary, hunks };
+}
+
+/** "a/x b/x" -> ["a/x", "b/x"], splitting at the middle when both names are equal. */
+function gitHeaderPaths(rest: string): [string, string] {
+  const mid = (rest.length - 1) / 2;
+  if (Number.isInteger(mid) && rest[mid] === ' ' && rest.slice(2, mid) === rest.slice(mid + 3)) return [rest.slice(0, mid), rest.slice(mid + 1)];
+  const k = rest.indexOf(' b/');
+  return k < 0 ? [rest, rest] : [rest.slice(0, k), rest.slice(k + 1)];
+}
+
+/** The path of a "--- " / "+++ " line: before a tab or a diff -u timestamp, C-quotes removed. */
+function headerPath(v: string): string {
+  let p = v;
+  const tab = p.indexOf('\t');
+  if (tab >= 0) p = p.slice(0, tab);
+  else {
+    const stamp = / \d{4}-\d\d-\d\d[ T]\d/.exec(p);
+    if (stamp) p = p.slice(0, stamp.index);
+  }
+  p = p.trimEnd();
+  if (p.length >= 2 && p.startsWith('"') && p.endsWith('"')) p = p.slice(1, -1).replace(/\\(.)/g, '$1');
+  return p;
+}
+
+/** Drops the a/ b/ prefixes (or differing first directories, as in linux-6.1/ linux-6.12/): patch -p1. */
+function stripPrefixes(oldPath: string, newPath: string): [string, string] {
+  const ab = (p: string) => (p.startsWith('a/') || p.startsWith('b/') ? p.slice(2) : p);
+  if (oldPath === '/dev/null' || newPath === '/dev/null' || oldPath === '' || newPath === '') return [ab(oldPath), ab(newPath)];
+  const o = oldPath.indexOf('/');
+  const n = newPath.indexOf('/');
+  if (o > 0 && n > 0 && oldPath.slice(0, o) !== newPath.slice(0, n)) return [oldPath.slice(o + 1), newPath.slice(n + 1)];
+  return [oldPath, newPath];
+}
+
+/** The identifier before the first "(" of a hunk header's section, or "". */
+export function sectionFunction(section: string): string {
+  const paren = section.indexOf('(');
+  if (paren < 0) return '';
+  let e = paren;
+  while (e > 0 && (section[e - 1] === ' ' || section[e - 1] === '\t')) e--;
+  let s = e;
+  while (s > 0 && /[A-Za-z0-9_]/.test(section[s - 1])) s--;
+  return s < e && !/[0-9]/.test(section[s]) ? section.slice(s, e) : '';
+}
+
+const MAIL_END = ['Reply instructions', 'More information about', 'next prev parent reply', '______________________________', 'WARNING: multiple messages have this Message-ID'];
+const GREETING = /^(Thanks|Thank you|Regards|Cheers|Best regards|Signed-off-by:|Reviewed-by:|Acked-by:|Tested-by:|On .* wrote:$)/;
+const C_START = /^(if|else|for|while|do|switch|case|return|goto|static|struct|union|enum|void|int|long|unsigned|const|bool|char|u8|u16|u32|u64|size_t|#)\b/;
+
+/** A line of mail prose rather than code that lost its diff prefix. */
+function looksLikeProse(t: string): boolean {
+  const s = t.trim();
+  if (GREETING.test(s)) return true;
+  if (!/^[A-Za-z]/.test(s) || C_START.test(s)) return false;
+  if (/[;{}]|->|==|&&|\|\||\/\*|\*\//.test(s)) return false;
+  if (/[,()\\=]$/.test(s)) return false;
+  return s.split(/\s+/).length >= 4;
+}
+
+function isMailEnd(ctx: Ctx, i: number): boolean {
+  const t = ctx.src[i].text;
+  if (t === '-- ' || t === '--') {
+    const next = i + 1 < ctx.end ? ctx.src[i + 1].text : '';
+    return next === '' || /^[A-Za-z0-9]/.test(next);
+  }
+  for (const m of MAIL_END) if (t.startsWith(m)) return true;
+  return false;
+}
+
+/** Whether line i ends the hunk being read rather than belonging to it. */
+function endsHunk(ctx: Ctx, i: number, satisfied: boolean): boolean {
+  const { src, end } = ctx;
+  const t = src[i].text;
+  if (t.startsWith('@@ -') || t.startsWith('diff -') || t.startsWith('Index: ')) return true; // diff --git, diff -u, diff -r
+  if (t.startsWith('--- ') && i + 1 < end && src[i + 1].text.startsWith('+++ ')) {
+    // Inside a hunk, "--- x" / "+++ y" may be a deleted "-- x" and an added "++ y": only a
+    // following hunk header makes them a file header.
+    if (satisfied || (i + 2 < end && src[i + 2].text.startsWith('@@ -'))) return true;
+  }
+  if (isQuoted(t) || isMailEnd(ctx, i)) return true;
+  if (t === '') {
+    if (i + 1 >= end) return true;
+    const next = src[i + 1].text;
+    return next === '' || isQuoted(next) || looksLikeProse(next) || isMailEnd(ctx, i + 1);
+  }
+  return false;
+}
+
+function readHunk(ctx: Ctx, i: number, h: RegExpExecArray): { hunk: Hunk; next: number } {
+  const { src, end } = ctx;
+  const head = src[i];
+  const oldStart = Number(h[1]);
+  const oldCount = h[2] === undefined ? 1 : Number(h[2]);
+  const newStart = Number(h[3]);
+  const newCount = h[4] === undefined ? 1 : Number(h[4]);
+  const section = h[5].startsWith(' ') ? h[5].slice(1) : h[5];
+  let needOld = oldCount;
+  let needNew = newCount;
+  let lost = 0;
+  const lines: HunkLine[] = [];
+  ctx.used.push(head.line);
+  let j = i + 1;
+  for (; j < end; j++) {
+    const s = src[j];
+    const t = s.text;
+    const satisfied = needOld <= 0 && needNew <= 0;
+    if (t.startsWith('\\') && lines.length > 0) {
+      lines[lines.length - 1] = { ...lines[lines.length - 1], noNewline: true };
+      ctx.used.push(s.line);
+      continue;
+    }
+    if (endsHunk(ctx, j, satisfied)) break;
+    const c = t[0];
+    let kind: LineKind;
+    let pre = 1;
+    let repaired = false;
+    if (c === '+') kind = 'add';
+    else if (c === '-') kind = 'del';
+    else if (c === ' ') kind = 'context';
+    else {
+      // An unprefixed line inside a hunk is context that lost its leading space (patch -l).
+      if (satisfied) break;
+      kind = 'context';
+      pre = 0;
+      repaired = true;
+      lost++;
+    }
+    if (kind !== 'add') needOld--;
+    if (kind !== 'del') needNew--;
+    const text = t.slice(pre);
+    lines.push(repaired ? { kind, text, line: s.line, character: s.col, repaired } : { kind, text, line: s.line, character: s.col + pre });
+    ctx.used.push(s.line);
+  }
+  const foundOld = oldCount - needOld;
+  const foundNew = newCount - needNew;
+  const shortHeader = head.text.slice(0, head.text.indexOf('@@', 2) + 2);
+  const repairs: string[] = [];
+  if (lost > 0) repairs.push(`${lost} context line${lost === 1 ? '' : 's'} had lost their leading space`);
+  const truncated = (needOld > 0 || needNew > 0) && j >= end;
+  if (truncated) repairs.push(`truncated: expected ${Math.max(needOld, needNew)} more line${Math.max(needOld, needNew) === 1 ? '' : 's'}`);
+  else if (needOld !== 0 || needNew !== 0) repairs.push(`counts say ${oldCount}/${newCount}, found ${foundOld}/${foundNew}`);
+  if (!ctx.quotedMode) {
+    if (truncated) ctx.problems.push({ severity: 'warning', message: `truncated: hunk ${shortHeader} expected ${Math.max(needOld, needNew)} more lines`, line: head.line });
+    const other = repairs.filter((r) => !r.startsWith('truncated'));
+    if (other.length > 0) ctx.problems.push({ severity: 'warning', message: `hunk ${shortHeader}: ${other.join('; ')}`, line: head.line });
+  }
+  const before: string[] = [];
+  const after: string[] = [];
+  const beforeLines: number[] = [];
+  const afterLines: number[] = [];
+  for (const l of lines) {
+    if (l.kind !== 'add') {
+      before.push(l.text);
+      beforeLines.push(l.line);
+    }
+    if (l.kind !== 'del') {
+      after.push(l.text);
+      afterLines.push(l.line);
+    }
+  }
+  const last = lines.length > 0 ? src[j - 1] : head;
+  const hunk: Hunk = {
+    header: head.text,
+    headerLine: head.line,
+    oldStart,
+    oldCount,
+    newStart,
+    newCount,
+    function: sectionFunction(section),
+    section,
+    lines,
+    range: { start: { line: head.line, character: head.col }, end: { line: last.line, character: last.col + last.text.length } },
+    before: before.join('\n'),
+    after: after.join('\n'),
+    beforeLines,
+    afterLines,
+    repairs,
+  };
+  return { hunk, next: j };
+}

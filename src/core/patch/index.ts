@@ -1,0 +1,200 @@
+// Reads a document (diff, format-patch, mbox, web-archived mail) into a Series of patches
+// with exact document positions. Bad input gives a partial Series and problems, never a throw.
+import type { InputDocument, Problem, Result } from '../types';
+import { scanDiffs, type SrcLine } from './diff';
+import { cleanMessageId, decodeHeader, isFromLine, messageBody, parseSubject, readHeaders, startsWithHeaders, webMessageStarts, webMeta } from './mail';
+import { decodeInput, splitLines } from './text';
+import type { InputFormat, Patch, Series } from './types';
+
+export { applyFileDiff, type AppliedFile } from './apply';
+
+interface Message {
+  readonly rawSubject: string;
+  readonly from?: string;
+  readonly date?: string;
+  readonly messageId?: string;
+  readonly inReplyTo?: string;
+  readonly body: readonly SrcLine[];
+  readonly startLine: number;
+  readonly endLine: number;
+}
+
+export async function parseDocument(doc: InputDocument): Promise<Result<Series>> {
+  try {
+    return await parse(doc);
+  } catch (e) {
+    // A bug of ours must not take the caller down: report it as a problem of this document.
+    const problems: Problem[] = [{ severity: 'error', message: `internal error while reading the document: ${e instanceof Error ? e.message : String(e)}` }];
+    return { value: { source: doc.name, format: 'unified-diff', patches: [], quotedDiffLines: [], problems }, problems };
+  }
+}
+
+async function parse(doc: InputDocument): Promise<Result<Series>> {
+  const problems: Problem[] = [];
+  const decoded = decodeInput(doc.content);
+  problems.push(...decoded.problems);
+  const done = (format: InputFormat, patches: Patch[], quoted: number[]): Result<Series> => series(doc.name, format, patches, quoted, problems);
+  if (decoded.binary) return done('unified-diff', [], []);
+  const lines = splitLines(decoded.text);
+  const first = lines.findIndex((l) => l.trim() !== '');
+  if (first < 0) {
+    problems.push({ severity: 'warning', message: 'empty document: no diff found' });
+    return done('unified-diff', [], []);
+  }
+
+  let format: InputFormat;
+  const messages: Message[] = [];
+  if (isFromLine(lines, first)) {
+    const starts: number[] = [];
+    for (let i = first; i < lines.length; i++) if (lines[i].startsWith('From ') && isFromLine(lines, i)) starts.push(i);
+    format = starts.length === 1 && /^From [0-9a-f]{40} /.test(lines[first]) ? 'format-patch' : 'mbox';
+    for (let k = 0; k < starts.length; k++) messages.push(await mailMessage(lines, starts[k] + 1, starts[k], k + 1 < starts.length ? starts[k + 1] : lines.length, problems));
+  } else if (startsWithHeaders(lines, first) && !isLorePage(lines, first)) {
+    format = 'mbox';
+    messages.push(await mailMessage(lines, first, first, lines.length, problems));
+  } else if (!startsLikeDiff(lines[first]) && looksLikeMail(lines, first)) {
+    format = 'web-archive';
+    for (const m of webMessages(lines, problems)) messages.push(m);
+  } else {
+    format = 'unified-diff';
+    messages.push({ rawSubject: '', body: lines.map((text, line) => ({ text, line, col: 0 })), startLine: 0, endLine: lines.length - 1 });
+  }
+
+  const patches: Patch[] = [];
+  const quoted: number[] = [];
+  for (const m of messages) {
+    const scan = scanDiffs(m.body, 0, m.body.length, problems);
+    for (const l of scan.quoted) quoted.push(l); // may be millions: no spread
+    const info = parseSubject(m.rawSubject);
+    const isCover = info.index === 0;
+    // A diffless [PATCH] message is kept (and reported) in a mailbox; on a web page it is
+    // almost always a reply whose archive dropped the "Re:".
+    if (scan.files.length === 0 && !isCover && !(info.tagged && !info.reply && format !== 'web-archive')) continue;
+    if (scan.files.length === 0 && !isCover) {
+      problems.push({ severity: 'warning', message: `patch ${label(info.index, info.total)}"${info.subject}" has no diff`, line: m.startLine });
+    }
+    patches.push({
+      subject: info.subject,
+      rawSubject: m.rawSubject,
+      ...(info.index !== undefined && { index: info.index, total: info.total }),
+      ...(info.version !== undefined && { version: info.version }),
+      rfc: info.rfc,
+      isCover,
+      ...(m.from !== undefined && { from: m.from }),
+      ...(m.date !== undefined && { date: m.date }),
+      ...(m.messageId !== undefined && { messageId: m.messageId }),
+      ...(m.inReplyTo !== undefined && { inReplyTo: m.inReplyTo }),
+      fromReply: info.reply || (format === 'web-archive' && m.body.some((l) => l.text.startsWith('>'))),
+      files: scan.files,
+      startLine: m.startLine,
+      endLine: m.endLine,
+    });
+  }
+  return done(format, patches, quoted);
+}
+
+function label(index: number | undefined, total: number | undefined): string {
+  return index === undefined ? '' : `${index}/${total} `;
+}
+
+function startsLikeDiff(t: string): boolean {
+  return /^(diff |--- |Index: |@@ -|Binary files |commit [0-9a-f]{7,})/.test(t);
+}
+
+/** public-inbox (lore) pages mark their headers: "Date: ... [thread overview]", "Message-ID: <...> (raw)". */
+function isLorePage(lines: readonly string[], first: number): boolean {
+  for (let i = first; i < Math.min(lines.length, first + 40); i++) if (lines[i].endsWith('[thread overview]') || lines[i].endsWith('> (raw)')) return true;
+  return false;
+}
+
+/** Mail as saved from a web archive: a subject line first, or loose "From:"/"Date:" lines near the top. */
+function looksLikeMail(lines: readonly string[], first: number): boolean {
+  const t = lines[first];
+  if (/^(re|fwd?)\s*:/i.test(t) || (t.startsWith('[') && t.includes('PATCH')) || /^[A-Za-z0-9-]+: /.test(t)) return true;
+  for (let i = first; i < Math.min(lines.length, first + 10); i++) if (/^(From|Date): /.test(lines[i])) return true;
+  return false;
+}
+
+async function mailMessage(lines: readonly string[], headerStart: number, start: number, end: number, problems: Problem[]): Promise<Message> {
+  const { headers, bodyStart } = readHeaders(lines, headerStart, end);
+  const body = await messageBody(lines, headerStart, bodyStart, end, headers, problems);
+  return {
+    rawSubject: decodeHeader(headers.get('subject')) ?? '',
+    from: decodeHeader(headers.get('from')),
+    date: headers.get('date')?.trim(),
+    messageId: cleanMessageId(headers.get('message-id')),
+    inReplyTo: cleanMessageId(headers.get('in-reply-to')),
+    body,
+    startLine: start,
+    endLine: Math.max(start, end - 1),
+  };
+}
+
+/** The messages of an archived page; a repeated Message-ID (lore's "multiple messages") is read once. */
+function webMessages(lines: readonly string[], problems: Problem[]): Message[] {
+  const starts = webMessageStarts(lines);
+  const out: Message[] = [];
+  const ids = new Map<string, number>();
+  for (let k = 0; k < starts.length; k++) {
+    const start = starts[k];
+    const end = k + 1 < starts.length ? starts[k + 1] : lines.length;
+    const meta = webMeta(lines, start, end);
+    const seen = meta.messageId === undefined ? undefined : ids.get(meta.messageId);
+    if (seen !== undefined) {
+      problems.push({ severity: 'info', message: `message at line ${start + 1} repeats the one at line ${seen + 1} (same Message-ID): not read again`, line: start });
+      continue;
+    }
+    if (meta.messageId !== undefined) ids.set(meta.messageId, start);
+    const body: SrcLine[] = [];
+    for (let i = start; i < end; i++) body.push({ text: lines[i], line: i, col: 0 });
+    out.push({ ...meta, body, startLine: start, endLine: Math.max(start, end - 1) });
+  }
+  return out;
+}
+
+function series(source: string, format: InputFormat, found: Patch[], quoted: number[], problems: Problem[]): Result<Series> {
+  const cover = found.find((p) => p.isCover);
+  const order = new Map(found.map((p, i) => [p, i]));
+  const key = (p: Patch) => [p.index ?? Number.MAX_SAFE_INTEGER, p.fromReply ? 1 : 0, order.get(p)!];
+  const patches = found
+    .filter((p) => !p.isCover)
+    .sort((a, b) => {
+      const ka = key(a);
+      const kb = key(b);
+      return ka[0] - kb[0] || ka[1] - kb[1] || ka[2] - kb[2];
+    });
+  checkSeries(patches, problems);
+  if (patches.every((p) => p.files.length === 0) && !problems.some((p) => p.message.startsWith('empty document') || p.message.startsWith('binary input'))) {
+    const discussion = format === 'web-archive' || format === 'mbox';
+    problems.push({
+      severity: discussion ? 'info' : 'warning',
+      message: discussion ? 'no diff found: the mail holds discussion only' + (quoted.length > 0 ? ' (diffs quoted in replies are not reviewed)' : '') : 'no diff found',
+    });
+  }
+  const quotedDiffLines = [...new Set(quoted)].sort((a, b) => a - b);
+  const value: Series = { source, format, ...(cover && { cover }), patches, quotedDiffLines, problems };
+  return { value, problems };
+}
+
+/** Missing, repeated and mixed-version patches of a series (replies are not part of it). */
+function checkSeries(patches: readonly Patch[], problems: Problem[]): void {
+  const own = patches.filter((p) => !p.fromReply && p.index !== undefined && p.total !== undefined);
+  if (own.length === 0) return;
+  const total = own.reduce((n, p) => Math.max(n, p.total!), 0);
+  const seen = new Map<number, Patch>();
+  for (const p of own) {
+    const prev = seen.get(p.index!);
+    if (prev) problems.push({ severity: 'warning', message: `series: patch ${p.index}/${p.total} appears twice (lines ${prev.startLine + 1} and ${p.startLine + 1})`, line: p.startLine });
+    else seen.set(p.index!, p);
+  }
+  const missing: number[] = [];
+  for (let k = 1; k <= total && missing.length <= 100; k++) if (!seen.has(k)) missing.push(k);
+  if (missing.length > 0) {
+    problems.push({
+      severity: own.length > 1 ? 'warning' : 'info',
+      message: missing.length === 1 ? `series: patch ${missing[0]}/${total} is missing` : `series: patches ${missing.join(', ')} of ${total} are missing`,
+    });
+  }
+  const versions = [...new Set(own.map((p) => p.version ?? 1))];
+  if (versions.length > 1) problems.push({ severity: 'warning', message: `series: mixes versions ${versions.map((v) => `v${v}`).join(', ')}` });
+}

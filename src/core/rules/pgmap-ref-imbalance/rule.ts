@@ -1,0 +1,42 @@
+// Hazard 4: a pgmap reference is leaked or dropped twice on some path.
+import type { Instance, Rule } from '../types';
+import { endOf, lineOf, meta, phaseSteps, runsOf } from '../util';
+
+export const rule: Rule = {
+  meta: meta('pgmap-ref-imbalance', 'A pgmap reference is leaked or dropped twice on some path', 'error', 'high'),
+  check(side) {
+    const out: Instance[] = [];
+    for (const run of runsOf(side.runs, 'page-life')) {
+      const init = endOf(run, 'init');
+      const free = endOf(run, 'free');
+      if (init && free && free.freed > 0 && free.pgmapRefs !== init.pgmapRefs) {
+        const n = free.pgmapRefs - init.pgmapRefs;
+        const steps = phaseSteps(run.trace.steps, 'alloc', 'map', 'unmap', 'put', 'free');
+        out.push({ key: n < 0 ? 'life-drop' : 'life-leak', type: run.type, line: lineOf(steps, (s) => s.after.pgmapRefs !== s.before.pgmapRefs), trace: steps,
+          message: n < 0
+            ? `over a ${run.type} page's life the pgmap reference is dropped ${-n} more time(s) than taken: memunmap_pages() can finish early, or the percpu ref underflows`
+            : `over a ${run.type} page's life ${n} pgmap reference(s) are never dropped: memunmap_pages() waits forever` });
+      }
+    }
+    for (const run of side.runs) {
+      for (const alt of run.alternatives) {
+        const n = alt.end.pgmapRefs - alt.start.pgmapRefs;
+        if (n <= 0 || !alt.ret || !/-E[A-Z]+|\b(ret|rc|err|error)\b|NULL|ERR_PTR|VM_FAULT/.test(alt.ret)) continue;
+        out.push({ key: `error-path:${alt.forkLine ?? alt.phase}`, type: run.type, line: lineOf(alt.steps, (s) => s.after.pgmapRefs > s.before.pgmapRefs) ?? alt.forkLine, trace: alt.steps,
+          message: `the error path returning ${alt.ret} keeps ${n} pgmap reference(s) it took: memunmap_pages() will wait forever`,
+          related: alt.forkLine !== undefined ? [{ line: alt.forkLine, message: 'the error branch' }] : undefined });
+      }
+    }
+    return dedupe(out);
+  },
+};
+
+function dedupe(xs: Instance[]): Instance[] {
+  const seen = new Set<string>();
+  return xs.filter((x) => {
+    const k = `${x.key}|${x.type}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

@@ -1,0 +1,49 @@
+// Hazard 8: a pgmap->type guard is removed, widened or narrowed, changing what other types do.
+// Reported for each type whose steps inside the hunk's functions differ between before and after,
+// when the hunk changes a condition that tests the pgmap type.
+import type { PgmapType } from '../../types';
+import type { TraceStep } from '../../model/types';
+import type { DiffInstance, Rule, SideView } from '../types';
+import { meta } from '../util';
+
+function guards(side: SideView): Set<string> {
+  const out = new Set<string>();
+  for (const run of side.runs) for (const s of run.trace.steps) if (s.note?.startsWith('type guard')) out.add(s.statement);
+  return out;
+}
+
+/** What a type does inside the hunk's functions: statements and their state changes. */
+function behaviour(side: SideView, type: PgmapType): { sig: string; steps: TraceStep[] } {
+  const names = new Set(side.functions.map((b) => b.fn.name));
+  const steps = side.runs.filter((r) => r.type === type && r.scenario === 'page-life')
+    .flatMap((r) => r.trace.steps)
+    .filter((s) => names.has(s.function) && !s.note?.startsWith('type guard') && JSON.stringify(s.before) !== JSON.stringify(s.after));
+  return { sig: steps.map((s) => `${s.statement}:${JSON.stringify(s.after)}`).join('\n'), steps };
+}
+
+export const rule: Rule = {
+  meta: meta('pgmap-type-guard-changed', 'A pgmap->type guard is removed, widened or narrowed, changing other types', 'warning', 'medium'),
+  diff(before, after, ctx) {
+    const gb = guards(before);
+    const ga = guards(after);
+    const removed = [...gb].filter((g) => !ga.has(g));
+    const added = [...ga].filter((g) => !gb.has(g));
+    if (removed.length === 0 && added.length === 0) return [];
+    const out: DiffInstance[] = [];
+    for (const type of ctx.types) {
+      const b = behaviour(before, type);
+      const a = behaviour(after, type);
+      if (b.sig === a.sig) continue;
+      const changed = a.steps.find((s) => s.line !== undefined && ctx.changedLines.has(s.line)) ?? a.steps[0] ?? b.steps[0];
+      const guardText = removed.length ? `removing ${removed.join('; ')}` : `adding ${added.join('; ')}`;
+      out.push({ key: 'guard', type, status: 'introduced', line: changed?.line, trace: a.steps,
+        message: `${guardText} changes what ${type} pages do here: before: ${summary(b.steps)}; after: ${summary(a.steps)}`,
+        related: b.steps.filter((s) => s.line !== undefined).slice(0, 3).map((s) => ({ line: s.line!, message: `before: ${s.statement}` })) });
+    }
+    return out;
+  },
+};
+
+function summary(steps: readonly TraceStep[]): string {
+  return steps.length ? steps.map((s) => s.statement.replace(/ \[table .*$/, '')).join(', ') : 'nothing';
+}

@@ -1,0 +1,25 @@
+// Hazard 6: set_page_count / folio_set_count on a page others may reference: mapped, pinned, or
+// already handed back to its driver by ->page_free().
+import type { Rule } from '../types';
+import { meta } from '../util';
+
+const SET = /^(set_page_count|folio_set_count|init_page_count)\b/;
+
+export const rule: Rule = {
+  meta: meta('unsafe-set-page-count', 'set_page_count / folio_set_count on a page others may reference', 'warning', 'medium'),
+  check(side) {
+    return side.runs.flatMap((run) => {
+      const steps = run.trace.steps;
+      return steps.flatMap((s, i) => {
+        if (!SET.test(s.statement) || s.line === undefined) return [];
+        const shared = s.before.mapping !== 'none' || s.before.pinned > 0;
+        const afterPageFree = s.phase === 'free' && steps.slice(0, i).some((t) => t.phase === 'free' && /page_free/.test(t.statement));
+        if (!shared && !afterPageFree) return [];
+        return [{ key: `${s.function}:${s.statement}`, type: run.type, line: s.line, trace: steps.slice(0, i + 1),
+          message: afterPageFree
+            ? `${s.statement} runs after ->page_free() gave the ${run.type} page back to its driver, which may already have handed it out again`
+            : `${s.statement} stores a raw count on a ${run.type} page that is ${s.before.pinned > 0 ? 'pinned' : 'mapped'}: references are lost or invented` }];
+      });
+    }).filter((x, i, xs) => xs.findIndex((y) => y.key === x.key && y.type === x.type) === i);
+  },
+};

@@ -1,0 +1,213 @@
+// Scenarios: the life of one page of one pgmap type in one era, as a sequence of phases, each a few
+// calls. A call resolves to the patch's body when the patch provides one, else to the API table.
+// A patched function no phase calls is placed into the phase its role (or its calls' roles) names.
+import type { Era, PgmapType } from '../types';
+import type { Expr, Stmt } from '../syntax/ir';
+import type { Role } from '../api/types';
+import type { Trace, TraceStep } from '../model/types';
+import { INITIAL_STATE, type SimState } from './state';
+import { execStmts, freePathAtZero, newBudget, record, startPath, stepsOf, type ApiView, type Body, type Frame, type Path, type SimEnv } from './interp';
+
+export const SCENARIOS = ['page-life', 'teardown', 'gup', 'longterm-pin', 'break-layouts'] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+interface Phase {
+  readonly name: string;
+  readonly stmts: readonly Stmt[];
+  /** Roles whose patched functions take this phase's place. */
+  readonly roles: readonly Role[];
+}
+
+const NOWHERE = { line: -1, character: 0 };
+
+function arg(text: string): Expr {
+  return /^\d+$/.test(text) ? { k: 'number', value: Number(text), text, loc: NOWHERE } : { k: 'ident', name: text, text, loc: NOWHERE };
+}
+
+export function callExpr(name: string, ...args: string[]): Extract<Expr, { k: 'call' }> {
+  return { k: 'call', callee: name, args: args.map(arg), text: `${name}(${args.join(', ')})`, loc: NOWHERE };
+}
+
+function call(name: string, ...args: string[]): Stmt {
+  return { k: 'expr', expr: callExpr(name, ...args), loc: NOWHERE };
+}
+
+/** `if (cond) return -EINVAL;` */
+function refuseIf(cond: Expr): Stmt {
+  return { k: 'if', cond, then: { k: 'return', value: arg('EINVAL'), loc: NOWHERE }, loc: NOWHERE };
+}
+
+function not(e: Expr): Expr {
+  return { k: 'unary', op: '!', arg: e, text: `!${e.text}`, loc: NOWHERE };
+}
+
+const E2_PLUS: readonly Era[] = ['E2', 'E3', 'E4', 'E5'];
+const E3_PLUS: readonly Era[] = ['E3', 'E4', 'E5'];
+
+function allocation(era: Era, type: PgmapType): Stmt[] {
+  switch (type) {
+    case 'PRIVATE':
+    case 'COHERENT':
+      if (era === 'E0') return [call('get_page', 'page'), call('lock_page', 'page')];
+      if (era === 'E1') return [call('lock_page', 'page')];
+      if (era === 'E5') return [call('zone_device_folio_init', 'folio', '0')];
+      return [call('zone_device_page_init', 'page')];
+    case 'FS_DAX':
+      return [call('dax_associate_entry', 'entry', 'mapping', 'vma', 'address', 'shared')];
+    case 'GENERIC':
+      return [];
+    case 'P2PDMA':
+      return E2_PLUS.includes(era) ? [call('p2pmem_alloc_mmap', 'pdev', 'vma')] : [];
+  }
+}
+
+function mapping(era: Era, type: PgmapType): Stmt[] {
+  switch (type) {
+    case 'PRIVATE':
+    case 'COHERENT':
+      return [call('migrate_vma_pages', 'migrate')];
+    case 'FS_DAX':
+      return E3_PLUS.includes(era)
+        ? [call('folio_ref_inc', 'folio'), call('vmf_insert_page_mkwrite', 'vmf', 'page', 'write'), call('folio_put', 'folio')]
+        : [call('vmf_insert_mixed', 'vma', 'addr', 'pfn')];
+    case 'GENERIC':
+      return E3_PLUS.includes(era) ? [call('vmf_insert_page_mkwrite', 'vmf', 'page', 'write')] : [call('vmf_insert_mixed', 'vma', 'addr', 'pfn')];
+    case 'P2PDMA':
+      return [];
+  }
+}
+
+const INIT: Phase = { name: 'init', stmts: [call('__init_single_page', 'page'), call('__init_zone_device_page', 'page', 'pfn', 'zone_idx', 'nid', 'pgmap')], roles: ['memmap-init'] };
+
+function lifeStart(era: Era, type: PgmapType): Phase[] {
+  return [
+    INIT,
+    { name: 'alloc', stmts: allocation(era, type), roles: ['alloc'] },
+    { name: 'map', stmts: mapping(era, type), roles: ['map'] },
+  ];
+}
+
+function phasesOf(scenario: ScenarioName, era: Era, type: PgmapType): Phase[] {
+  switch (scenario) {
+    case 'page-life':
+      return [...lifeStart(era, type), { name: 'unmap', stmts: [call('zap_pte_range', 'tlb', 'vma', 'pmd', 'addr', 'end', 'details')], roles: ['unmap'] }, { name: 'put', stmts: [], roles: ['put'] }, { name: 'free', stmts: [], roles: ['free-path'] }];
+    case 'teardown':
+      return [...lifeStart(era, type), { name: 'teardown', stmts: [call('memunmap_pages', 'pgmap')], roles: ['teardown'] }];
+    case 'gup':
+      return [...lifeStart(era, type), { name: 'gup', stmts: [call('get_user_pages', 'addr', '1', 'FOLL_WRITE', 'pages')], roles: ['gup'] }, { name: 'unpin', stmts: [call('put_page', 'page')], roles: [] }];
+    case 'longterm-pin':
+      return [
+        ...lifeStart(era, type),
+        {
+          name: 'longterm-pin',
+          stmts: [
+            ...(E3_PLUS.includes(era) ? [] : [refuseIf(callExpr('vma_is_fsdax', 'vma'))]),
+            refuseIf(not(callExpr('folio_is_longterm_pinnable', 'folio'))),
+            call('pin_user_pages', 'addr', '1', 'FOLL_LONGTERM', 'pages'),
+          ],
+          roles: [],
+        },
+      ];
+    case 'break-layouts':
+      return [
+        ...lifeStart(era, type),
+        { name: 'gup', stmts: [call('get_user_pages', 'addr', '1', 'FOLL_WRITE', 'pages')], roles: ['gup'] },
+        { name: 'break-layouts', stmts: [call('dax_layout_busy_page', 'mapping'), call(E3_PLUS.includes(era) ? 'dax_break_layout' : 'ext4_break_layouts', 'inode')], roles: ['fsdax-idle-wait', 'unmap'] },
+        { name: 'unpin', stmts: [call('put_page', 'page')], roles: ['put'] },
+      ];
+  }
+}
+
+/** Scenarios that apply to a type (break-layouts is FS DAX only). */
+export function scenariosFor(type: PgmapType): readonly ScenarioName[] {
+  return type === 'FS_DAX' ? SCENARIOS : SCENARIOS.filter((s) => s !== 'break-layouts');
+}
+
+export interface PhaseEnd {
+  readonly phase: string;
+  readonly state: SimState;
+}
+
+export interface ScenarioRun {
+  readonly scenario: ScenarioName;
+  readonly side: 'before' | 'after';
+  readonly type: PgmapType;
+  /** The primary path: every undecidable condition false. */
+  readonly trace: Trace;
+  /** State at the end of each phase of the primary path. */
+  readonly ends: readonly PhaseEnd[];
+  /** Paths that left the primary one (error branches), with the phase they ended in and its start state. */
+  readonly alternatives: readonly { readonly phase: string; readonly start: SimState; readonly end: SimState; readonly steps: readonly TraceStep[]; readonly ret?: string; readonly forkLine?: number }[];
+  /** The longterm pin was refused (a refusing check returned). */
+  readonly refused?: boolean;
+}
+
+export interface ScenarioInput {
+  readonly era: Era;
+  readonly type: PgmapType;
+  readonly side: 'before' | 'after';
+  readonly api: ApiView;
+  readonly bodies: ReadonlyMap<string, Body>;
+  /** Patched functions to place by role (those no phase calls), with their role. */
+  readonly placed: readonly { readonly name: string; readonly role: Role }[];
+}
+
+const SCENARIO_FRAME: Frame = { name: 'scenario', depth: 0, stack: [] };
+
+export function runScenario(scenario: ScenarioName, input: ScenarioInput): ScenarioRun {
+  const env: SimEnv = { era: input.era, type: input.type, api: input.api, bodies: input.bodies, budget: newBudget(), phase: 'init' };
+  let cur: Path = startPath(INITIAL_STATE);
+  const ends: PhaseEnd[] = [];
+  const alternatives: ScenarioRun['alternatives'][number][] = [];
+  let refused: boolean | undefined;
+  for (const phase of phasesOf(scenario, input.era, input.type)) {
+    env.phase = phase.name;
+    const start = cur.state;
+    const placed = input.placed.filter((p) => phase.roles.includes(p.role)).map((p) => call(p.name, 'page'));
+    const stmts = placed.length === 0 ? phase.stmts : phase.name === 'init' ? [phase.stmts[0]!, ...placed] : placed;
+    let paths = execStmts(stmts, env, [{ ...cur, status: 'normal' }], SCENARIO_FRAME);
+    if (phase.name === 'free') paths = paths.flatMap((p) => releaseLast(env, p));
+    if (phase.name === 'longterm-pin') refused = paths.some((p) => p.primary && p.status === 'return');
+    const primary = paths.find((p) => p.primary) ?? paths[0] ?? cur;
+    for (const p of paths) {
+      if (p === primary) continue;
+      alternatives.push({ phase: phase.name, start, end: p.state, steps: stepsOf(p), ret: p.ret, forkLine: p.forkLine });
+    }
+    cur = { ...primary, status: 'normal', primary: true };
+    ends.push({ phase: phase.name, state: cur.state });
+  }
+  const trace: Trace = { scenario, side: input.side, type: input.type, steps: stepsOf(cur), ...(env.budget.truncated ? { truncated: env.budget.truncated } : {}) };
+  return { scenario, side: input.side, type: input.type, trace, ends, alternatives, ...(refused !== undefined ? { refused } : {}) };
+}
+
+/** A page whose users are gone but whose resting reference keeps it above 0 reaches the free path only
+ * when that reference is dropped (teardown, or a stray put): the scenario drops it to show that path. */
+function releaseLast(env: SimEnv, p: Path): Path[] {
+  const s = p.state;
+  if (s.freed > 0 || s.refcount !== 1) return [p];
+  const q = record(env, SCENARIO_FRAME, p, 'last reference dropped', { ...s, refcount: 0 }, undefined, 'a 1-based page only reaches its free path when its resting reference goes (teardown or a stray put)');
+  return freePathAtZero(env, SCENARIO_FRAME, q);
+}
+
+const calleeCache = new Map<string, ReadonlySet<string>>();
+
+/** Functions the scenarios call by name (for one era and type, or for all). */
+export function scenarioCallees(era?: Era, type?: PgmapType): ReadonlySet<string> {
+  const k = `${era ?? '*'}|${type ?? '*'}`;
+  let set = calleeCache.get(k);
+  if (set) return set;
+  const names = new Set<string>();
+  const eras: readonly Era[] = era ? [era] : ['E0', 'E1', 'E2', 'E3', 'E4', 'E5'];
+  const types: readonly PgmapType[] = type ? [type] : ['PRIVATE', 'COHERENT', 'FS_DAX', 'GENERIC', 'P2PDMA'];
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(visit);
+    else if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (o.k === 'call' && typeof o.callee === 'string') names.add(o.callee);
+      Object.values(o).forEach(visit);
+    }
+  };
+  for (const e of eras) for (const t of types) for (const s of SCENARIOS) visit(phasesOf(s, e, t));
+  calleeCache.set(k, (set = names));
+  return set;
+}

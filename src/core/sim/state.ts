@@ -1,0 +1,55 @@
+// The abstract state of one ZONE_DEVICE page of one pgmap type, as the simulator tracks it.
+// `PageState` (model/types.ts) is the public projection; the extra fields are what rules read.
+import type { MappingKind, PageState } from '../model/types';
+
+export interface SimState {
+  readonly refcount: number | null;
+  readonly mapcount: number;
+  /** pgmap references held for this page beyond the static per-page one. */
+  readonly pgmapRefs: number;
+  readonly mapping: MappingKind;
+  readonly mappingHoldsRef: boolean;
+  readonly pinned: number;
+  /** The page is handed out (allocated, associated with a file or mapped). */
+  readonly inUse: boolean;
+  readonly tornDown: boolean;
+  /** Times the free path ran (refcount reached 0, or the devmap hook freed it). */
+  readonly freed: number;
+  readonly pageFreeCalls: number;
+  /** Idle wakes: key ("refcount" | "page") and the refcount at the moment of the wake. */
+  readonly wakes: readonly { readonly key: string; readonly count: number | null }[];
+  /** Idle waits: key and the refcount the waiter waits for. */
+  readonly waits: readonly { readonly key: string; readonly count: number }[];
+  /** WARN/BUG conditions that fired. */
+  readonly warns: readonly string[];
+  /** A put found the refcount already at 0. */
+  readonly underflow: boolean;
+  /** memunmap_pages waited for this page (true) or finished while it was in use (false). */
+  readonly teardownWaited?: boolean;
+  /** A GUP walk held a pgmap reference for this page (E0-E2 devmap entries). */
+  readonly pgmapHeld?: boolean;
+}
+
+export const INITIAL_STATE: SimState = {
+  refcount: null, mapcount: 0, pgmapRefs: 0, mapping: 'none', mappingHoldsRef: false, pinned: 0,
+  inUse: false, tornDown: false, freed: 0, pageFreeCalls: 0, wakes: [], waits: [], warns: [], underflow: false,
+};
+
+export function phaseOf(s: SimState): PageState['phase'] {
+  if (s.tornDown) return 'torn-down';
+  if (s.pinned > 0) return 'pinned';
+  if (s.mapping !== 'none') return 'mapped';
+  return s.inUse ? 'allocated' : 'free';
+}
+
+export function pageState(s: SimState): PageState {
+  return {
+    refcount: s.refcount, mapcount: s.mapcount, pgmapRefs: s.pgmapRefs, mapping: s.mapping,
+    mappingHoldsRef: s.mappingHoldsRef, pinned: s.pinned, phase: phaseOf(s),
+  };
+}
+
+/** True when the visible (PageState) part or any rule-relevant flag changed. */
+export function stateChanged(a: SimState, b: SimState): boolean {
+  return a !== b && JSON.stringify(a) !== JSON.stringify(b);
+}

@@ -1,0 +1,108 @@
+// Fragment repair: a hunk may start or end inside a function. We parse it inside a synthetic
+// opening line (`void f(void) {{`) and closing braces, and map positions back to the fragment.
+import { classify, CODE, COMMENT } from './lexer';
+
+export interface Candidate {
+  /** The text to parse (before the pre-pass). */
+  readonly source: string;
+  /** Lines added before the fragment (0 or 1). */
+  readonly prefixLines: number;
+  /** Start index of the synthetic wrapper definition, when there is one. */
+  readonly wrapperStart?: number;
+}
+
+interface Balance {
+  /** Lowest and final brace depth. */
+  readonly minBrace: number;
+  readonly finalBrace: number;
+  /** Parentheses closed but never opened, and still open at the end. */
+  readonly unopenedParens: number;
+  readonly unclosedParens: number;
+  /** After the last unopened `)`, a statement follows (the fragment starts inside an `if (...)` head). */
+  readonly headerTail: boolean;
+  /** The fragment's code starts with a binary operator, or ends with an operator or comma (it continues or is continued). */
+  readonly startsWithOperator: boolean;
+  readonly endsWithOperator: boolean;
+  /** Last code character, '' when none. */
+  readonly last: string;
+  /** The fragment starts inside a block comment (it closes a comment before opening one). */
+  readonly startsInComment: boolean;
+  /** The fragment ends inside a block comment. */
+  readonly endsInComment: boolean;
+}
+
+const OPERATOR = /^(&&|\|\||[-+*/%&|^<>=?:.]|!=)/;
+
+/** Brace and parenthesis balance of `text` outside comments, strings and directives. */
+export function balance(fragment: string): Balance {
+  const close = fragment.indexOf('*/');
+  const open = fragment.indexOf('/*');
+  const startsInComment = close >= 0 && (open < 0 || close < open);
+  // Count only what follows the comment the fragment starts in.
+  const text = startsInComment ? fragment.slice(0, close + 2).replace(/[^\n]/g, ' ') + fragment.slice(close + 2) : fragment;
+  const kind = classify(text);
+  let brace = 0;
+  let minBrace = 0;
+  let paren = 0;
+  let minParen = 0;
+  let minParenAt = -1;
+  let first = -1;
+  let last = -1;
+  for (let i = 0; i < text.length; i++) {
+    if (kind[i] !== CODE) continue;
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13) continue;
+    if (first < 0) first = i;
+    last = i;
+    if (c === 123) brace++;
+    else if (c === 125) minBrace = Math.min(minBrace, --brace);
+    else if (c === 40) paren++;
+    else if (c === 41 && --paren < minParen) {
+      minParen = paren;
+      minParenAt = i;
+    }
+  }
+  let after = minParenAt + 1;
+  while (after > 0 && after < text.length && (kind[after] !== CODE || /\s/.test(text[after]))) after++;
+  const next = minParenAt >= 0 ? (text[after] ?? '') : '';
+  return {
+    minBrace,
+    finalBrace: brace,
+    unopenedParens: -minParen,
+    unclosedParens: paren - minParen,
+    headerTail: /[\w{]/.test(next),
+    startsWithOperator: first >= 0 && OPERATOR.test(text.slice(first, first + 2)) && !text.startsWith('*', first),
+    endsWithOperator: last >= 0 && /[-+*/%&|^<>=?.,!~]/.test(text[last]),
+    last: last >= 0 ? text[last] : '',
+    startsInComment,
+    endsInComment: kind[text.length - 1] === COMMENT && text.lastIndexOf('/*') > text.lastIndexOf('*/'),
+  };
+}
+
+/**
+ * The ways to read a fragment: wrapped in a synthetic function (always, when it closes braces it
+ * never opened) and, when it is balanced at its start, as it is (top-level statements allowed).
+ * The wrapper also completes a statement the fragment starts or ends in the middle of.
+ */
+export function fragmentCandidates(text: string, enclosingFunction: string | undefined): Candidate[] {
+  const b = balance(text);
+  const opens = Math.max(1, -b.minBrace);
+  const name = enclosingFunction && /^\w+$/.test(enclosingFunction) ? enclosingFunction : '__fragment';
+  const closeBraces = (n: number) => (n > 0 ? '\n' + '}'.repeat(n) : '');
+  let head = '';
+  if (b.unopenedParens > 0) head = (b.headerTail ? 'if (' : '(') + '('.repeat(b.unopenedParens - 1);
+  if (b.startsWithOperator) head += '0';
+  if (b.startsInComment) head += ' /*';
+  let tail = (b.endsWithOperator ? ' 0' : '') + ')'.repeat(b.unclosedParens);
+  if (tail || (b.last !== '' && !';{}'.includes(b.last))) tail += ';';
+  if (b.endsInComment) tail = '*/' + tail;
+  const end = (tail ? '\n' + tail : '') + closeBraces(opens + b.finalBrace);
+  const candidates: Candidate[] = [{ source: `void ${name}(void) ${'{'.repeat(opens)} ${head}\n${text}${end}`, prefixLines: 1, wrapperStart: 0 }];
+  if (b.minBrace >= 0) candidates.unshift({ source: text + (b.endsInComment ? '*/' : '') + closeBraces(b.finalBrace), prefixLines: 0 });
+  if (b.unopenedParens > 0 && b.headerTail && b.minBrace >= 0) {
+    // The fragment starts in the parameter list of a definition.
+    const params = `void ${name}(${'('.repeat(b.unopenedParens - 1)}${b.startsInComment ? ' /*' : ''}`;
+    candidates.push({ source: `${params}\n${text}${b.endsInComment ? '\n*/' : ''}${closeBraces(b.finalBrace)}`, prefixLines: 1 });
+  }
+  return candidates;
+}

@@ -1,0 +1,152 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFunction, newBudget, startPath, stepsOf, type SimEnv } from '../../../src/core/sim/interp';
+import { INITIAL_STATE } from '../../../src/core/sim/state';
+import { TABLE_VIEW } from '../../../src/core/model/api-view';
+import type { Era, PgmapType } from '../../../src/core/types';
+import { bodiesOf } from './helpers';
+
+function env(era: Era, type: PgmapType, bodies: SimEnv['bodies'], budget = newBudget()): SimEnv {
+  return { era, type, api: TABLE_VIEW, bodies, budget, phase: 'test' };
+}
+
+async function run(src: string, name: string, type: PgmapType, refcount = 1, era: Era = 'E2', budget = newBudget()) {
+  const bodies = await bodiesOf(src);
+  const body = bodies.get(name);
+  assert.ok(body, `parsed ${name}`);
+  const e = env(era, type, bodies, budget);
+  return { paths: execFunction(body, e, startPath({ ...INITIAL_STATE, refcount, inUse: true }), 0), budget: e.budget };
+}
+
+test('pgmap type conditions are decided per type, with && / || combinations', async () => {
+  const src = `void f(struct page *page)
+{
+	if (page->pgmap->type != MEMORY_DEVICE_PRIVATE &&
+	    page->pgmap->type != MEMORY_DEVICE_COHERENT)
+		set_page_count(page, 1);
+	else
+		put_dev_pagemap(page->pgmap);
+}`;
+  for (const [type, rc, pg] of [['PRIVATE', 0, -1], ['COHERENT', 0, -1], ['FS_DAX', 1, 0], ['P2PDMA', 1, 0]] as const) {
+    const { paths } = await run(src, 'f', type, 0);
+    assert.equal(paths.length, 1, `${type}: one path, no fork on a type test`);
+    assert.equal(paths[0]!.state.refcount, rc, type);
+    assert.equal(paths[0]!.state.pgmapRefs, pg, type);
+    assert.ok(stepsOf(paths[0]!).some((s) => s.note?.startsWith('type guard')), 'the decision is in the trace');
+  }
+});
+
+test('switch (pgmap->type) takes the matching case, falls through until break, default otherwise', async () => {
+  const src = `void f(struct folio *folio)
+{
+	switch (folio->pgmap->type) {
+	case MEMORY_DEVICE_PRIVATE:
+	case MEMORY_DEVICE_COHERENT:
+		put_dev_pagemap(folio->pgmap);
+		break;
+	case MEMORY_DEVICE_GENERIC:
+		folio_set_count(folio, 1);
+		break;
+	default:
+		break;
+	}
+}`;
+  assert.equal((await run(src, 'f', 'PRIVATE', 0)).paths[0]!.state.pgmapRefs, -1);
+  assert.equal((await run(src, 'f', 'GENERIC', 0)).paths[0]!.state.refcount, 1);
+  const p2p = (await run(src, 'f', 'P2PDMA', 0)).paths;
+  assert.equal(p2p.length, 1);
+  assert.equal(p2p[0]!.state.refcount, 0);
+  assert.equal(p2p[0]!.state.pgmapRefs, 0);
+});
+
+test('type-test functions use the table (is_device_private_page)', async () => {
+  const src = `void f(struct page *page)
+{
+	if (is_device_private_page(page))
+		put_page(page);
+}`;
+  assert.equal((await run(src, 'f', 'PRIVATE', 2)).paths[0]!.state.refcount, 1);
+  assert.equal((await run(src, 'f', 'GENERIC', 2)).paths[0]!.state.refcount, 2);
+});
+
+test('undecidable conditions fork; failed calls are undone; goto error paths are real paths', async () => {
+  const src = `int f(struct page *page)
+{
+	int ret;
+
+	if (!percpu_ref_tryget_live(&pgmap->ref))
+		return -ENODEV;
+	ret = vm_insert_page(vma, addr, page);
+	if (ret)
+		goto out;
+	return 0;
+out:
+	return ret;
+}`;
+  const { paths } = await run(src, 'f', 'P2PDMA', 1);
+  assert.equal(paths.length, 3);
+  const primary = paths.find((p) => p.primary)!;
+  assert.deepEqual([primary.state.refcount, primary.state.pgmapRefs, primary.ret], [2, 1, '0']);
+  const noRef = paths.find((p) => p.ret === '-ENODEV')!;
+  assert.deepEqual([noRef.state.refcount, noRef.state.pgmapRefs], [1, 0], 'a failed tryget takes nothing');
+  const leak = paths.find((p) => p.ret === 'ret')!;
+  assert.deepEqual([leak.state.refcount, leak.state.pgmapRefs], [1, 1], 'failed insert undone, the pgmap ref stays: a leak');
+  assert.equal(leak.forkLine, 7, 'the branch that left the primary path');
+});
+
+test('loops run once; break leaves the loop', async () => {
+  const src = `void f(struct page **pages, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		put_page(pages[i]);
+		if (done)
+			break;
+	}
+}`;
+  const { paths } = await run(src, 'f', 'GENERIC', 3);
+  assert.ok(paths.every((p) => p.state.refcount === 2 && p.status === 'normal'));
+});
+
+test('put to 0 runs the free path; a put at 0 is an underflow; WARN on the refcount fires', async () => {
+  const src = `void f(struct page *page)
+{
+	WARN_ON_ONCE(page_ref_count(page) != 0);
+	put_page(page);
+	put_page(page);
+}`;
+  const { paths } = await run(src, 'f', 'PRIVATE', 1);
+  const s = paths[0]!.state;
+  assert.equal(s.warns.length, 1, 'the WARN fires at refcount 1');
+  assert.equal(s.freed, 1, 'the first put frees');
+  assert.equal(s.pageFreeCalls, 1, 'E2 free path calls ->page_free');
+  assert.equal(s.underflow, true, 'the second put underflows');
+});
+
+test('a 10,000-way switch on an unknown value and deep nesting stop at the budgets', async () => {
+  const cases = Array.from({ length: 10000 }, (_, i) => `\tcase ${i}: put_page(page); break;`).join('\n');
+  const wide = `void wide(struct page *page)\n{\n\tswitch (x) {\n${cases}\n\t}\n}`;
+  const w = await run(wide, 'wide', 'GENERIC', 5);
+  assert.ok(w.paths.length <= 256, `paths ${w.paths.length}`);
+  assert.match(w.budget.truncated ?? '', /budget/);
+  const deep = `void deep(struct page *page)\n{\n${Array.from({ length: 40 }, () => '\tif (c) get_page(page);').join('\n')}\n}`;
+  const d = await run(deep, 'deep', 'GENERIC', 1);
+  assert.ok(d.paths.length <= 256);
+  assert.match(d.budget.truncated ?? '', /path budget/);
+});
+
+test('calls to bodies the patch provides are interpreted, recursion is cut', async () => {
+  const src = `static void helper(struct page *page)
+{
+	get_page(page);
+	helper(page);
+}
+void f(struct page *page)
+{
+	helper(page);
+}`;
+  const { paths } = await run(src, 'f', 'GENERIC', 1);
+  assert.equal(paths[0]!.state.refcount, 2);
+  assert.ok(stepsOf(paths[0]!).some((s) => s.function === 'helper' && s.line === 2));
+});
