@@ -10,10 +10,15 @@ const dist = path.resolve('dist');
 fs.rmSync(dist, { recursive: true, force: true });
 fs.mkdirSync(path.join(dist, 'queries'), { recursive: true });
 
-const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
+// web-tree-sitter's ESM build reads import.meta.url, which a CJS bundle lacks: give it the bundle's own URL.
+const importMetaUrl = "var __importMetaUrl = require('node:url').pathToFileURL(__filename).href;";
+const common = {
+  bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning',
+  define: { 'import.meta.url': '__importMetaUrl' },
+};
 await Promise.all([
-  esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
-  esbuild.build({ ...common, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
+  esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: `#!/usr/bin/env node\n${importMetaUrl}` } }),
+  esbuild.build({ ...common, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], banner: { js: importMetaUrl } }),
 ]);
 fs.chmodSync(path.join(dist, 'cli.js'), 0o755);
 

@@ -69,7 +69,8 @@ function countAtOrAbove(report: ReviewReport, failOn: Severity): number {
   return n;
 }
 
-const ruleSummaries = Object.fromEntries(RULES.map((r) => [r.id, r.summary])) as Partial<Record<RuleId, string>>;
+const ruleSummaries = Object.fromEntries([...RULES.values()].map((r) => [r.meta.id, r.meta.summary])) as Partial<Record<RuleId, string>>;
+const ruleDocs = (id: RuleId) => RULES.get(id)?.meta.docs ?? `src/core/rules/${id}/README.md`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -111,7 +112,7 @@ async function main(argv: string[]): Promise<number> {
         if (eraError) throw new UsageError(eraError.message);
         if (format === 'json') process.stdout.write(JSON.stringify(report, null, 2) + '\n');
         else if (format === 'sarif') {
-          const log = toSarif(report, { toolVersion: VERSION, ruleSummaries, ruleHelpUri: (id) => `src/core/rules/${id}/README.md` });
+          const log = toSarif(report, { toolVersion: VERSION, ruleSummaries, ruleHelpUri: ruleDocs });
           process.stdout.write(JSON.stringify(log, null, 2) + '\n');
         } else process.stdout.write(reviewToText(report));
         const reviewed = report.patches.some((p) => p.files.some((f) => f.hunks.length > 0));

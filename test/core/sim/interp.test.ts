@@ -4,6 +4,7 @@ import { execFunction, newBudget, startPath, stepsOf, type SimEnv } from '../../
 import { INITIAL_STATE } from '../../../src/core/sim/state';
 import { TABLE_VIEW } from '../../../src/core/model/api-view';
 import type { Era, PgmapType } from '../../../src/core/types';
+import type { FunctionIR } from '../../../src/core/syntax/ir';
 import { bodiesOf } from './helpers';
 
 function env(era: Era, type: PgmapType, bodies: SimEnv['bodies'], budget = newBudget()): SimEnv {
@@ -125,11 +126,17 @@ test('put to 0 runs the free path; a put at 0 is an underflow; WARN on the refco
 });
 
 test('a 10,000-way switch on an unknown value and deep nesting stop at the budgets', async () => {
-  const cases = Array.from({ length: 10000 }, (_, i) => `\tcase ${i}: put_page(page); break;`).join('\n');
-  const wide = `void wide(struct page *page)\n{\n\tswitch (x) {\n${cases}\n\t}\n}`;
-  const w = await run(wide, 'wide', 'GENERIC', 5);
-  assert.ok(w.paths.length <= 256, `paths ${w.paths.length}`);
-  assert.match(w.budget.truncated ?? '', /budget/);
+  // Built as IR directly: the point is the simulator's budgets, not the parser's speed.
+  const at = { line: 0, character: 0 };
+  const put = { k: 'expr', expr: { k: 'call', callee: 'put_page', args: [{ k: 'ident', name: 'page', text: 'page', loc: at }], text: 'put_page(page)', loc: at }, loc: at } as const;
+  const cases = Array.from({ length: 10000 }, (_, i) => ({ labels: [{ k: 'number', value: i, text: String(i), loc: at }], isDefault: false, body: [put, { k: 'break', loc: at }], loc: at }) as const);
+  const fn: FunctionIR = { name: 'wide', params: ['page'], startLine: 0, endLine: 0, errorNodes: 0,
+    body: { k: 'block', body: [{ k: 'switch', subject: { k: 'ident', name: 'x', text: 'x', loc: at }, cases, loc: at }], loc: at } };
+  const e = env('E2', 'GENERIC', new Map());
+  const paths = execFunction({ fn, docLine: () => undefined }, e, startPath({ ...INITIAL_STATE, refcount: 5 }), 0);
+  assert.ok(paths.length <= 256, `paths ${paths.length}`);
+  assert.ok(paths.every((p) => p.state.refcount === 4 || p.state.refcount === 5));
+  assert.match(e.budget.truncated ?? '', /budget/);
   const deep = `void deep(struct page *page)\n{\n${Array.from({ length: 40 }, () => '\tif (c) get_page(page);').join('\n')}\n}`;
   const d = await run(deep, 'deep', 'GENERIC', 1);
   assert.ok(d.paths.length <= 256);

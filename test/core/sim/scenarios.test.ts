@@ -1,0 +1,83 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runScenario, scenariosFor } from '../../../src/core/sim/scenarios';
+import { observe } from '../../../src/core/model/aspects';
+import { TABLE_VIEW } from '../../../src/core/model/api-view';
+import type { Era, PgmapType } from '../../../src/core/types';
+import { bodiesOf } from './helpers';
+import type { Body } from '../../../src/core/sim/interp';
+
+function aspects(era: Era, type: PgmapType, bodies: ReadonlyMap<string, Body> = new Map()): Record<string, string> {
+  const runs = scenariosFor(type).map((s) => runScenario(s, { era, type, side: 'after', api: TABLE_VIEW, bodies, placed: [] }));
+  return Object.fromEntries(observe(runs).map((o) => [`${o.aspect}${o.where === 'after the free path' ? '@free' : ''}`, o.value]));
+}
+
+test('table eras: the page life of each type matches refcount-model.md', () => {
+  const e2p = aspects('E2', 'PRIVATE');
+  assert.equal(e2p['free-refcount'], '0');
+  assert.equal(e2p['free-refcount@free'], '0');
+  assert.equal(e2p['alloc-refcount'], '1');
+  assert.equal(e2p['mapping-kind'], 'swap-entry');
+  assert.equal(e2p['mapping-ref'], 'yes');
+  assert.equal(e2p['page-free-callback'], 'yes');
+  assert.equal(e2p['pgmap-ref'], 'per-allocation');
+  assert.equal(e2p['teardown-waits'], 'yes');
+
+  const e1p = aspects('E1', 'PRIVATE');
+  assert.equal(e1p['free-refcount@free'], '1', 'E1 resets to 1');
+  assert.equal(e1p['teardown-waits'], 'no', 'E1 memunmap_pages drops the per-page refs up front');
+
+  const e0p = aspects('E0', 'PRIVATE');
+  assert.equal(e0p['alloc-refcount'], '2', 'the E0 extra reference');
+
+  const e2d = aspects('E2', 'FS_DAX');
+  assert.equal(e2d['free-refcount'], '1');
+  assert.equal(e2d['mapping-kind'], 'devmap');
+  assert.equal(e2d['mapping-ref'], 'no');
+  assert.equal(e2d['idle-refcount'], '1');
+  assert.equal(e2d['gup-pgmap-ref'], 'yes');
+  assert.equal(e2d['longterm-pin'], 'refused');
+
+  const e3d = aspects('E3', 'FS_DAX');
+  assert.equal(e3d['free-refcount'], '0');
+  assert.equal(e3d['mapping-kind'], 'normal');
+  assert.equal(e3d['mapping-ref'], 'yes');
+  assert.equal(e3d['idle-refcount'], '0');
+  assert.equal(e3d['gup-pgmap-ref'], 'no');
+  assert.equal(e3d['longterm-pin'], 'refused');
+
+  assert.equal(aspects('E2', 'GENERIC')['longterm-pin'], 'allowed');
+  assert.equal(aspects('E3', 'GENERIC')['free-refcount@free'], '1', 'GENERIC stays 1-based in E3');
+  const e2x = aspects('E2', 'P2PDMA');
+  assert.equal(e2x['pgmap-ref'], 'per-allocation', 'p2pmem_alloc_mmap takes one, p2pdma_page_free drops it');
+  assert.equal(aspects('E3', 'P2PDMA')['free-refcount'], '0');
+});
+
+test('break-layouts: the E2 wait and wake pair up on the refcount key at 1', () => {
+  const run = runScenario('break-layouts', { era: 'E2', type: 'FS_DAX', side: 'after', api: TABLE_VIEW, bodies: new Map(), placed: [] });
+  const end = run.ends.at(-1)!.state;
+  assert.deepEqual(end.waits[0], { key: 'refcount', count: 1 });
+  assert.ok(end.wakes.some((w) => w.key === 'refcount' && w.count === 1));
+});
+
+test('a patched free path replaces the table behaviour; placed functions take a phase by role', async () => {
+  const bodies = await bodiesOf(`void free_zone_device_page(struct page *page)
+{
+	page->pgmap->ops->page_free(page);
+	put_dev_pagemap(page->pgmap);
+}
+struct page *my_alloc(struct my_dev *d)
+{
+	struct page *page = my_pop(d);
+
+	zone_device_page_init(page);
+	get_page(page);
+	return page;
+}`);
+  const generic = aspects('E2', 'GENERIC', bodies);
+  assert.equal(generic['free-refcount@free'], '0', 'no reset to 1 any more');
+  assert.match(generic['pgmap-ref']!, /^unbalanced/);
+  const run = runScenario('page-life', { era: 'E2', type: 'PRIVATE', side: 'after', api: TABLE_VIEW, bodies, placed: [{ name: 'my_alloc', role: 'alloc' }] });
+  assert.equal(run.ends.find((e) => e.phase === 'alloc')!.state.refcount, 2, 'the driver allocator ran in the alloc phase');
+  assert.ok(run.trace.steps.some((s) => s.function === 'my_alloc' && s.line === 10));
+});
