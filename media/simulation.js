@@ -204,8 +204,8 @@
     figure.append(diagram(row.cells[typeIndex] || null));
 
     const list = h('ol', { id: 'steps' }, t.rows.map((r, i) => {
-      const li = h('li', { class: i === ui.step ? 'current' : '', 'data-step': String(i) }, [
-        r.statement || r.cells.map((c) => (c ? c.statement : '—')).join(' | '),
+      const li = h('li', { class: i === ui.step ? 'current' : '', 'data-step': String(i), 'data-lines': r.lines.join(',') }, [
+        r.statement || [...new Set(r.cells.flatMap((c) => (c ? [c.statement] : [])))].join(' | '),
       ]);
       li.addEventListener('click', () => { ui.step = i; render(); });
       return li;

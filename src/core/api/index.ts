@@ -20,9 +20,7 @@ export { DRIVER_FILES, typesForPath } from './drivers';
 
 export const API_TABLE: readonly ApiEntry[] = [
   ...PAGE_REF, ...FREE, ...MEMMAP, ...PGMAP, ...MAPPING, ...RMAP, ...UNMAP, ...GUP, ...FSDAX, ...PREDICATES, ...RESERVED,
-].sort((a, b) =>
-  a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
-);
+].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
 const BY_NAME: ReadonlyMap<string, ApiEntry> = new Map(API_TABLE.map((e) => [e.name, e]));
 
@@ -32,7 +30,8 @@ export function apiEntry(name: string): ApiEntry | undefined {
   return BY_NAME.get(name);
 }
 
-/** The entry's effect in `era` for pages of `type`; undefined when the function does not exist then. */
+/** The entry's effect in `era` for pages of `type`; undefined when the function does not exist in that era
+ * or does nothing for that type (p2pdma_page_free() for a PRIVATE page). Effects never overlap (tested). */
 export function effectFor(entry: ApiEntry, era: Era, type: PgmapType): EraEffect | undefined {
   return entry.effects.find((e) => e.eras.includes(era) && (!e.types || e.types.includes(type)));
 }

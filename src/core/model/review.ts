@@ -137,7 +137,7 @@ export function createReviewer(syntax: CSyntax): Reviewer {
       const bodies = new Map(overlay);
       for (const b of side.bodies) bodies.set(b.fn.name, b);
       for (const type of types) {
-        const placed = placements(names, side.bodies, opts.era, type);
+        const placed = placements(names, [...before.bodies, ...after.bodies], opts.era, type);
         for (const scenario of scenariosFor(type)) {
           runs[side.side].push(runScenario(scenario, { era: opts.era, type, side: side.side, api: TABLE_VIEW, bodies, placed }));
         }
@@ -268,10 +268,12 @@ function relevantOverlay(hunk: Hunk, overlay: ReadonlyMap<string, OverlayEntry>)
 function placements(names: ReadonlySet<string>, bodies: readonly Body[], era: Era, type: PgmapType): { name: string; role: Role }[] {
   const out: { name: string; role: Role }[] = [];
   const called = scenarioCallees(era, type);
+  const anyScenario = scenarioCallees();
   for (const name of names) {
     if (called.has(name)) continue;
     const entry = apiEntry(name);
-    if (entry?.roles.some((r) => IMPLICIT.includes(r))) continue;
+    // Table functions the scenarios call for other types or eras stay out of this type's life.
+    if (entry && (anyScenario.has(name) || entry.roles.some((r) => IMPLICIT.includes(r)))) continue;
     const roles = new Set<Role>(entry?.roles ?? []);
     if (!entry) for (const b of bodies.filter((x) => x.fn.name === name)) for (const c of calleesOf(b.fn)) for (const r of apiEntry(c)?.roles ?? []) roles.add(r);
     const role = PLACE_ORDER.find((r) => roles.has(r));

@@ -77,6 +77,8 @@ export interface Path {
   readonly ret?: string;
   /** Document line of the branch that made this path leave the primary one. */
   readonly forkLine?: number;
+  /** Value of the returned expression, handed to the caller of a patched body. */
+  readonly retVal?: Val;
 }
 
 export interface Frame {
@@ -191,7 +193,7 @@ function execStmt(stmt: Stmt, env: SimEnv, p: Path, frame: Frame): Path[] {
     case 'return': {
       if (!stmt.value) return [{ ...p, status: 'return' }];
       const text = stmt.value.text;
-      return evalExpr(stmt.value, env, p, frame).map(([q]) => ({ ...q, status: 'return', ret: text }));
+      return evalExpr(stmt.value, env, p, frame).map(([q, v]) => ({ ...q, status: 'return', ret: text, retVal: v }));
     }
     case 'goto':
       return [{ ...p, status: `goto:${stmt.label}` }];
@@ -414,7 +416,7 @@ export function callFunction(name: string, e: Extract<Expr, { k: 'call' }>, args
   }
   const body = env.bodies.get(name);
   if (body && frame.depth < env.budget.maxDepth && !frame.stack.includes(name)) {
-    return execFunction(body, env, p, frame.depth + 1, frame.stack).map((q) => [q, UNKNOWN]);
+    return execFunction(body, env, p, frame.depth + 1, frame.stack).map((q) => [{ ...q, retVal: undefined }, q.retVal ?? UNKNOWN]);
   }
   const entry = env.api.entry(name);
   if (!entry) return [[p, UNKNOWN]];

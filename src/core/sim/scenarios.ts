@@ -112,7 +112,7 @@ function phasesOf(scenario: ScenarioName, era: Era, type: PgmapType): Phase[] {
       return [
         ...lifeStart(era, type),
         { name: 'gup', stmts: [call('get_user_pages', 'addr', '1', 'FOLL_WRITE', 'pages')], roles: ['gup'] },
-        { name: 'break-layouts', stmts: [call('dax_layout_busy_page', 'mapping'), call(E3_PLUS.includes(era) ? 'dax_break_layout' : 'ext4_break_layouts', 'inode')], roles: ['fsdax-idle-wait', 'unmap'] },
+        { name: 'break-layouts', stmts: [call('dax_layout_busy_page', 'mapping'), call('ext4_break_layouts', 'inode')], roles: ['fsdax-idle-wait', 'unmap'] },
         { name: 'unpin', stmts: [call('put_page', 'page')], roles: ['put'] },
       ];
   }

@@ -28,7 +28,7 @@ function sections(md: string, numbers: readonly number[]): string {
 }
 
 /** Leading identifier of each backticked token; a trailing `*` makes it a prefix ("gup_fast_*"). */
-export function namedFunctions(text: string): { name: string; prefix: boolean }[] {
+function namedFunctions(text: string): { name: string; prefix: boolean }[] {
   const out = new Map<string, boolean>();
   for (const m of text.matchAll(/`([^`]+)`/g)) {
     const id = /^([A-Za-z_]\w*)(\*)?/.exec(m[1]!);

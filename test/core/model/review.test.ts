@@ -1,0 +1,125 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseDocument } from '../../../src/core/patch';
+import { createReviewer, simulateHunk, type ReviewOptions } from '../../../src/core/model/review';
+import type { Series } from '../../../src/core/patch/types';
+import { getSyntax } from '../sim/helpers';
+
+const E2: ReviewOptions = { era: 'E2', includePresent: false };
+
+async function series(text: string): Promise<Series> {
+  return (await parseDocument({ name: 'test.patch', content: text })).value;
+}
+
+/** A small patch of ours: a driver allocator that starts taking an extra reference. */
+function allocPatch(extra: string): string {
+  return `diff --git a/lib/test_hmm.c b/lib/test_hmm.c
+--- a/lib/test_hmm.c
++++ b/lib/test_hmm.c
+@@ -10,6 +10,7 @@ static struct page *dmirror_alloc(struct dmirror *d)
+ 	struct page *page = dmirror_pop(d);
+ 
+ 	zone_device_page_init(page);
++	${extra}
+ 	return page;
+ }
+ 
+`;
+}
+
+const NO_CALLS = `diff --git a/mm/util.c b/mm/util.c
+--- a/mm/util.c
++++ b/mm/util.c
+@@ -1,4 +1,4 @@ int helper(int x)
+ {
+-	return x + 1;
++	return x + 2;
+ }
+`;
+
+test('a hunk with no refcount call gets no effects and no findings', async () => {
+  const r = createReviewer(await getSyntax()).review([await series(NO_CALLS)], E2);
+  const h = r.patches[0]!.files[0]!.hunks[0]!;
+  assert.deepEqual([h.calls.length, h.effects.length, h.findings.length], [0, 0, 0]);
+});
+
+test('a driver allocator taking an extra reference: alloc-refcount 1 -> 2, placed by its calls', async () => {
+  const r = createReviewer(await getSyntax()).review([await series(allocPatch('get_page(page);'))], E2);
+  const h = r.patches[0]!.files[0]!.hunks[0]!;
+  assert.deepEqual(h.calls.map((c) => [c.callee, c.side]), [['zone_device_page_init', 'both'], ['get_page', 'after']]);
+  const alloc = h.effects.find((e) => e.aspect === 'alloc-refcount');
+  assert.ok(alloc, JSON.stringify(h.effects));
+  assert.deepEqual([alloc.before, alloc.after, alloc.line], ['1', '2', 7]);
+  assert.deepEqual([...alloc.types].sort(), ['COHERENT', 'PRIVATE'], 'typesForPath(lib/test_hmm.c)');
+});
+
+test('re-reviewing after a one-line edit only redoes the changed hunk', async () => {
+  const reviewer = createReviewer(await getSyntax());
+  const two = (extra: string) => allocPatch('get_page(page);') + NO_CALLS.replace('mm/util.c', 'mm/other.c').replace('mm/util.c', 'mm/other.c').replace('mm/util.c', 'mm/other.c').replace('x + 2', extra);
+  reviewer.review([await series(two('x + 2'))], E2);
+  const first = reviewer.analysed;
+  assert.equal(first, 2);
+  reviewer.review([await series(two('x + 3'))], E2);
+  assert.equal(reviewer.analysed, first + 1, 'only the edited hunk is analysed again');
+  reviewer.review([await series(two('x + 3'))], E2);
+  assert.equal(reviewer.analysed, first + 1, 'nothing changed, nothing analysed');
+});
+
+test('C that does not parse gives problems and a partial result, never a throw', async () => {
+  const broken = allocPatch('get_page(page')
+    .replace('struct page *page = dmirror_pop(d);', 'struct page *page = dmirror_pop(d) {{ ((');
+  const r = createReviewer(await getSyntax()).review([await series(broken)], E2);
+  assert.equal(r.patches[0]!.files[0]!.hunks.length, 1);
+  assert.ok(r.problems.length > 0);
+  assert.ok(r.problems.every((p) => typeof p.line === 'number'));
+});
+
+test('patch 2 sees the tree as patch 1 left it', async () => {
+  const p1 = `From: A <a@example.org>
+Subject: [PATCH 1/2] mm: free path keeps the count at 0
+
+diff --git a/mm/memremap.c b/mm/memremap.c
+--- a/mm/memremap.c
++++ b/mm/memremap.c
+@@ -1,5 +1,4 @@ void free_zone_device_page(struct page *page)
+ {
+ 	page->pgmap->ops->page_free(page);
+-	set_page_count(page, 1);
+ }
+ 
+`;
+  const p2 = `From: A <a@example.org>
+Subject: [PATCH 2/2] mm: memmap init at 0
+
+diff --git a/mm/mm_init.c b/mm/mm_init.c
+--- a/mm/mm_init.c
++++ b/mm/mm_init.c
+@@ -1,4 +1,5 @@ void __init_zone_device_page(struct page *page)
+ {
+ 	__init_single_page(page);
++	set_page_count(page, 0);
+ }
+ 
+`;
+  const s = await series(`From x Mon Sep 17 00:00:00 2001\n${p1}\nFrom x Mon Sep 17 00:00:00 2001\n${p2}`);
+  assert.equal(s.patches.length, 2);
+  const sim = createReviewer(await getSyntax()).simulate([s], 2, E2);
+  assert.ok(!('error' in sim));
+  const life = sim.traces.find((t) => t.scenario === 'page-life' && t.side === 'before' && t.type === 'GENERIC')!;
+  const free = life.steps.filter((st) => st.function === 'free_zone_device_page');
+  assert.ok(free.length > 0, 'the free path is patch 1\'s body, not the table');
+  assert.ok(free.every((st) => st.line === undefined || st.line < 14), 'its lines are patch 1\'s');
+  assert.equal(life.steps.at(-1)!.after.refcount, 0, 'no reset to 1 after patch 1');
+});
+
+test('simulateHunk returns every scenario trace, before and after, per type; bad numbers are errors', async () => {
+  const s = await series(allocPatch('get_page(page);'));
+  const r = simulateHunk([s], await getSyntax(), 1, E2);
+  assert.ok(!('error' in r));
+  assert.equal(r.path, 'lib/test_hmm.c');
+  const kinds = new Set(r.traces.map((t) => `${t.scenario}/${t.side}/${t.type}`));
+  for (const sc of ['page-life', 'teardown', 'gup', 'longterm-pin']) for (const side of ['before', 'after']) assert.ok(kinds.has(`${sc}/${side}/PRIVATE`), `${sc}/${side}`);
+  assert.ok(r.traces.some((t) => t.steps.some((st) => st.line === 7 && /get_page/.test(st.statement))));
+  const bad = simulateHunk([s], await getSyntax(), 7, E2);
+  assert.ok('error' in bad);
+});
