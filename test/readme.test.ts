@@ -16,3 +16,12 @@ test('README opens with the example command and the test command; .ci/run runs t
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
   assert.ok(pkg.scripts.example.includes('examples/'), 'npm run example reviews a bundled example');
 });
+
+test('README rules table matches the rule registry', async () => {
+  const { RULES } = await import('../src/core/rules');
+  const md = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const table = md.split('<!-- rules:start')[1]?.split('<!-- rules:end -->')[0] ?? '';
+  const rows = table.split('\n').filter((l) => l.startsWith('| [`'));
+  const expected = [...RULES.values()].map((r) => `| [\`${r.meta.id}\`](${r.meta.docs}) | ${r.meta.severity} | ${r.meta.summary} |`);
+  assert.deepEqual(rows, expected);
+});

@@ -285,7 +285,10 @@ async function scenarios(ws, haveSeed) {
       const lensAbove = () => editor().locator('.codelens-decoration').evaluateAll((els, top) => els.find((e) =>
         /Simulate this hunk/.test(e.textContent) && /\d+ effects?|refcount|kernel call/.test(e.textContent) && Math.abs(e.getBoundingClientRect().bottom - top) < 6)?.textContent, lineTop);
       for (let end = Date.now() + T; !(texts[hunks.indexOf(h)] = await lensAbove());) {
-        assert(Date.now() < end, `no lens with a summary and "Simulate this hunk" right above line ${hunk.range.start.line + 1}`);
+        if (Date.now() > end) {
+          const seen = await editor().locator('.codelens-decoration').evaluateAll((els) => els.map((e) => `${e.getBoundingClientRect().bottom}:${e.textContent}`));
+          throw new Error(`no lens with a summary and "Simulate this hunk" right above line ${hunk.range.start.line + 1} (top ${lineTop}); lenses: ${seen.join(' / ')}`);
+        }
         await page.waitForTimeout(100);
       }
     }

@@ -541,9 +541,10 @@ function applyEffect(entry: ApiEntry, eff: EraEffect, text: string, args: readon
 
 /** memunmap_pages(): kill the pgmap ref, drop the static per-page refs, wait for the rest. */
 function teardown(s: SimState, putsPages: boolean): SimState {
-  // E0 drops the per-page refs by put_page() on every pfn: a page still referenced keeps its ref.
+  // E0 drops the per-page refs by put_page() on every pfn (the put itself follows): a page still
+  // referenced after that put keeps its pgmap ref, and teardown waits for it.
   const waited = putsPages ? s.refcount !== null && s.refcount > 1 : s.pgmapRefs > 0;
-  return { ...s, tornDown: true, teardownWaited: waited, refcount: putsPages && s.refcount !== null ? s.refcount - 1 : s.refcount };
+  return { ...s, tornDown: true, teardownWaited: waited };
 }
 
 function devmapHookOfPut(env: SimEnv): boolean {
