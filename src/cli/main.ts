@@ -78,9 +78,10 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
-  if (!command || command === '--help' || command === '-h' || command === 'help') {
+  if (!command) throw new UsageError('missing command: review, simulate or scan (see pageref --help for usage)');
+  if (command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(`${USAGE}\n`);
-    return command ? 0 : 2;
+    return 0;
   }
   const { values, positionals } = parseArgs({
     args: rest,
@@ -116,8 +117,9 @@ async function main(argv: string[]): Promise<number> {
           process.stdout.write(JSON.stringify(log, null, 2) + '\n');
         } else process.stdout.write(reviewToText(report));
         const reviewed = report.patches.some((p) => p.files.some((f) => f.hunks.length > 0));
-        if (!reviewed && report.problems.some((p) => p.severity === 'error')) {
-          process.stderr.write(`pageref: nothing reviewable: ${report.problems.find((p) => p.severity === 'error')!.message}\n`);
+        const worst = [...report.problems].sort((a, b) => SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity))[0];
+        if (!reviewed && worst && worst.severity !== 'info') {
+          process.stderr.write(`pageref: nothing reviewable: ${worst.message}\n`);
           return 2;
         }
         return countAtOrAbove(report, failOn) > 0 ? 1 : 0;
@@ -146,7 +148,7 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       default:
-        throw new UsageError(`unknown command '${command}'\n${USAGE}`);
+        throw new UsageError(`unknown command '${command}' (see pageref --help for usage)`);
     }
   } finally {
     analyzer.dispose();

@@ -280,10 +280,13 @@ async function scenarios(ws, haveSeed) {
     for (const h of hunks) {
       const { hunk } = h;
       await goToLine(hunk.range.start.line);
-      const [{ l }] = await viewLine(doc, hunk.range.start.line);
-      const lineTop = (await l.boundingBox()).y;
-      const lensAbove = () => editor().locator('.codelens-decoration').evaluateAll((els, top) => els.find((e) =>
-        /Simulate this hunk/.test(e.textContent) && /\d+ effects?|refcount|kernel call/.test(e.textContent) && Math.abs(e.getBoundingClientRect().bottom - top) < 6)?.textContent, lineTop);
+      // The lens's view zone pushes the header line down when it appears: measure both each time.
+      let lineTop;
+      const lensAbove = async () => {
+        lineTop = (await (await viewLine(doc, hunk.range.start.line))[0].l.boundingBox()).y;
+        return editor().locator('.codelens-decoration').evaluateAll((els, top) => els.find((e) =>
+          /Simulate this hunk/.test(e.textContent) && /\d+ effects?|refcount|kernel call/.test(e.textContent) && Math.abs(e.getBoundingClientRect().bottom - top) < 6)?.textContent, lineTop);
+      };
       for (let end = Date.now() + T; !(texts[hunks.indexOf(h)] = await lensAbove());) {
         if (Date.now() > end) {
           const seen = await editor().locator('.codelens-decoration').evaluateAll((els) => els.map((e) => `${e.getBoundingClientRect().bottom}:${e.textContent}`));

@@ -47,7 +47,7 @@ for (const id of RULE_IDS) {
       const all = await findings(text, era);
       const mine = [...new Set(all.filter((f) => f.ruleId === id).map((f) => f.status))];
       if (expect === 'none') assert.deepEqual(mine, [], `${file}: no ${id}`);
-      else assert.ok(mine.includes(expect), `${file}: ${id} ${expect}, got ${mine.join(', ')}`);
+      else assert.ok((mine as string[]).includes(expect), `${file}: ${id} ${expect}, got ${mine.join(', ')}`);
       const compact = all.map((f) => ({ ruleId: f.ruleId, status: f.status, types: f.types, line: f.line, message: f.message }));
       checkGolden(path.join(dir, file.replace(/\.patch$/, '.expected.json')), compact);
     }

@@ -1,0 +1,48 @@
+// --kernel-tree mode on Debian's linux-6.12: a patch made at test time (git diff --no-index) from
+// mm/memremap.c, reviewed with whole functions from the tree.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { parseDocument } from '../../../src/core/patch';
+import { createReviewer } from '../../../src/core/model/review';
+import { kernelDir, needKernels } from '../../helpers/inputs';
+import { getSyntax } from '../sim/helpers';
+
+function makePatch(kdir: string, rel: string, edit: (text: string) => string): string {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pageref-kt-'));
+  for (const side of ['a', 'b']) fs.mkdirSync(path.join(tmp, side, path.dirname(rel)), { recursive: true });
+  const text = fs.readFileSync(path.join(kdir, rel), 'utf8');
+  fs.writeFileSync(path.join(tmp, 'a', rel), text);
+  fs.writeFileSync(path.join(tmp, 'b', rel), edit(text));
+  const r = spawnSync('git', ['diff', '--no-index', '--no-color', `a/${rel}`, `b/${rel}`], { cwd: tmp, encoding: 'utf8' });
+  fs.rmSync(tmp, { recursive: true, force: true });
+  return r.stdout;
+}
+
+test('kernel-tree mode simulates the whole free_zone_device_folio() of linux-6.12', { skip: needKernels }, async () => {
+  const kdir = kernelDir('6.12')!;
+  const guard = /\tif \(folio->page\.pgmap->type != MEMORY_DEVICE_PRIVATE &&[\s\S]*?\t\tput_dev_pagemap\(folio->page\.pgmap\);\n/;
+  const diff = makePatch(kdir, 'mm/memremap.c', (t) => {
+    assert.match(t, guard, 'the 6.12 free path has the type guard');
+    return t.replace(guard, '\tput_dev_pagemap(folio->page.pgmap);\n');
+  });
+  assert.ok(diff.includes('@@'), 'a diff was made');
+  const series = (await parseDocument({ name: 'kt.patch', content: diff })).value;
+  const tree = { readFile: (p: string) => { const f = path.join(kdir, p); return fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : undefined; } };
+  const reviewer = createReviewer(await getSyntax());
+  const r = reviewer.review([series], { era: 'E2', includePresent: false, kernelTree: tree });
+  const hunks = r.patches.flatMap((p) => p.files.flatMap((f) => f.hunks));
+  assert.equal(hunks.length, 1);
+  const h = hunks[0]!;
+  assert.equal(h.source, 'kernel-tree');
+  assert.ok(h.calls.some((c) => c.callee === 'put_dev_pagemap' && c.side === 'after'));
+  const free = h.effects.find((e) => e.aspect === 'free-refcount' && e.before === '1' && e.after === '0');
+  assert.ok(free, JSON.stringify(h.effects.map((e) => [e.aspect, e.types, e.before, e.after])));
+  assert.deepEqual([...free.types].sort(), ['FS_DAX', 'GENERIC', 'P2PDMA']);
+  assert.ok(h.findings.some((f) => f.ruleId === 'pgmap-ref-imbalance' && f.status === 'introduced'));
+  const fragment = reviewer.review([series], { era: 'E2', includePresent: false });
+  assert.equal(fragment.patches[0]!.files[0]!.hunks[0]!.source, 'fragment');
+});
