@@ -1,16 +1,23 @@
-// The bad-input campaign: the generators of test/fuzz at scale, through the core façade in
-// process. Prints inputs tried per category, problems reported, crashes (must be 0), contract
-// violations, the slowest input and its bytes/s, and how time grows with input size.
-// Writes bench/out/campaign.json. Exit status 1 when anything crashed or broke the contract.
-//   node bench/campaign.mjs          FUZZ_RUNS inputs per category (default 200; the large
-//                                    categories get FUZZ_RUNS / 100, at least 1)
+// The bad-input campaign: the generators of test/fuzz at scale, through the core façade. Prints
+// inputs tried per category, problems reported, crashes (must be 0), contract violations, the
+// slowest input and its bytes/s, and how time grows with input size. Writes
+// bench/out/campaign.json; exit status 1 when anything crashed or broke the contract.
+//   node bench/campaign.mjs     FUZZ_RUNS inputs per category (default 200; the large categories
+//                               get FUZZ_RUNS / 100, at least 1). CAMPAIGN_TIMEOUT: seconds per
+//                               category (default 900). Children get a 2 GB heap: an input of a
+//                               few MB that needs more has failed anyway.
+// Each category runs in a child process (`--child CATEGORY RUNS`, `--growth CATEGORY`) that
+// reports each input as a JSON line, so a child killed by running out of memory or time is a
+// crash charged to the input it was on, and the campaign goes on.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { register } from 'tsx/esm/api';
 
 register();
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const HERE = fileURLToPath(import.meta.url);
+const ROOT = path.resolve(path.dirname(HERE), '..');
 const { createAnalyzer } = await import('../src/core/index.ts');
 const { loadAssets } = await import('../test/helpers/assets.ts');
 const { CATEGORIES, LARGE, generate, generatedBase } = await import('../test/fuzz/generators.ts');
@@ -18,70 +25,112 @@ const { examine } = await import('../test/fuzz/check.ts');
 const { kernelBases, seedBases } = await import('../test/fuzz/sources.ts');
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
-const LARGE_RUNS = Math.max(1, Math.floor(RUNS / 100));
-const seeds = seedBases();
-const kernels = kernelBases();
-const bases = [...Array.from({ length: 8 }, (_, i) => generatedBase(i)), ...seeds, ...kernels];
-const analyzer = await createAnalyzer(loadAssets());
+const TIMEOUT = Number(process.env.CAMPAIGN_TIMEOUT ?? 900) * 1000;
+const SCALES = [0.125, 0.25, 0.5, 1];
+const GROWTH = [...LARGE, 'deep-nesting'];
+const emit = (o) => process.stdout.write(JSON.stringify(o) + '\n');
 const mbps = (bytes, ms) => (ms > 0 ? bytes / 1e6 / (ms / 1000) : Infinity);
 
-console.log(`Bad-input campaign: ${RUNS} inputs per category (${LARGE_RUNS} for the large ones); bases: 8 generated, ${seeds.length} seed threads, ${kernels.length} kernel diffs`);
-const categories = [];
-const failures = [];
-const t0 = performance.now();
-for (const category of CATEGORIES) {
-  const s = { category, tried: 0, withProblems: 0, problems: 0, crashes: 0, violations: 0, bytes: 0, ms: 0, slowest: null };
-  for (let seed = 0; seed < (LARGE.has(category) ? LARGE_RUNS : RUNS); seed++) {
-    const c = generate(category, seed, bases);
+function bases() {
+  return [...Array.from({ length: 8 }, (_, i) => generatedBase(i)), ...seedBases(), ...kernelBases()];
+}
+
+/** Child: review `runs` inputs of a category, one JSON line before and after each. */
+async function child(category, runs) {
+  const b = bases();
+  const analyzer = await createAnalyzer(loadAssets());
+  for (let seed = 0; seed < runs; seed++) {
+    const c = generate(category, seed, b);
+    emit({ start: c.name });
     const o = await examine(analyzer, c);
-    s.tried++;
-    s.bytes += o.bytes;
-    s.ms += o.ms;
-    s.problems += o.problems;
-    if (o.problems > 0) s.withProblems++;
-    if (o.crash) { s.crashes++; failures.push({ name: c.name, crash: o.crash.split('\n').slice(0, 4).join(' | ') }); }
-    if (o.violations.length) { s.violations++; failures.push({ name: c.name, violations: o.violations.slice(0, 3) }); }
-    if (!s.slowest || o.ms > s.slowest.ms) s.slowest = { name: c.name, ms: Math.round(o.ms), bytes: o.bytes, mbPerSec: Number(mbps(o.bytes, o.ms).toFixed(2)) };
+    emit({ name: c.name, ms: o.ms, bytes: o.bytes, problems: o.problems, crash: o.crash?.split('\n').slice(0, 4).join(' | '), violations: o.violations.slice(0, 3) });
   }
-  categories.push(s);
-  console.log(
-    `  ${category.padEnd(18)} tried ${String(s.tried).padStart(5)}  with problems ${String(s.withProblems).padStart(5)} (${s.problems} in all)` +
-      `  crashes ${s.crashes}  violations ${s.violations}  ${mbps(s.bytes, s.ms).toFixed(2)} MB/s` +
-      `  slowest ${s.slowest.ms} ms for ${s.slowest.bytes} bytes (${s.slowest.mbPerSec} MB/s)`,
-  );
+  analyzer.dispose();
+  emit({ maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024) });
 }
 
-analyzer.dispose();
-
-// How time grows with size: each large generator at 1/8, 1/4, 1/2 and full size. A ratio near 2
-// per doubling is linear; near 4 is quadratic. Each point gets a fresh analyzer, warmed on a small
-// input, so no point profits from the cache of another.
-console.log('  growth with size (time at 1/8, 1/4, 1/2, 1 of the full input; ratio per doubling):');
-const growth = [];
-for (const category of [...LARGE, 'deep-nesting']) {
-  const points = [];
-  for (const scale of [0.125, 0.25, 0.5, 1]) {
-    const fresh = await createAnalyzer(loadAssets());
-    await examine(fresh, generate('braces', RUNS, bases));
-    const c = generate(category, RUNS, bases, scale);
-    const o = await examine(fresh, c);
-    fresh.dispose();
-    points.push({ scale, bytes: o.bytes, ms: Math.round(o.ms * 10) / 10, crashed: Boolean(o.crash) });
+/** Child: one input of a category at each scale, each on a fresh analyzer warmed on a small input. */
+async function growthChild(category) {
+  const b = bases();
+  for (const scale of SCALES) {
+    const analyzer = await createAnalyzer(loadAssets());
+    await examine(analyzer, generate('braces', RUNS, b));
+    const c = generate(category, RUNS, b, scale);
+    emit({ start: `${c.name} at scale ${scale}` });
+    const o = await examine(analyzer, c);
+    analyzer.dispose();
+    emit({ scale, bytes: o.bytes, ms: Math.round(o.ms * 10) / 10, crash: o.crash?.split('\n')[0] });
   }
-  const ratios = points.slice(1).map((p, i) => p.ms / Math.max(points[i].ms, 0.1));
-  const worst = Math.max(...ratios);
-  const bound = worst < 2.8 ? 'linear' : worst < 5 ? 'superlinear' : 'quadratic or worse';
-  growth.push({ category, points, worstRatio: Number(worst.toFixed(2)), bound });
-  console.log(`    ${category.padEnd(16)} ${points.map((p) => `${p.ms} ms`).join(', ').padEnd(40)} x${ratios.map((x) => x.toFixed(1)).join(' x')}  -> ${bound}`);
 }
 
-const totals = categories.reduce((a, s) => ({ tried: a.tried + s.tried, crashes: a.crashes + s.crashes, violations: a.violations + s.violations }), { tried: 0, crashes: 0, violations: 0 });
-const slowest = categories.map((s) => s.slowest).sort((a, b) => b.ms - a.ms)[0];
-console.log(`  total: ${totals.tried} inputs, ${totals.crashes} crashes, ${totals.violations} with contract violations, ${Math.round((performance.now() - t0) / 1000)} s`);
-console.log(`  slowest input: ${slowest.name.slice(0, 80)}: ${slowest.ms} ms for ${slowest.bytes} bytes (${slowest.mbPerSec} MB/s)`);
-for (const f of failures.slice(0, 15)) console.log(`  FAIL ${f.name.slice(0, 90)}: ${f.crash ?? f.violations.join('; ')}`);
-if (failures.length > 15) console.log(`  ... and ${failures.length - 15} more (bench/out/campaign.json)`);
+/** Runs a child; returns its JSON lines and, when it died, why and on which input. */
+function runChild(args) {
+  const r = spawnSync(process.execPath, ['--max-old-space-size=2048', HERE, ...args], { encoding: 'utf8', timeout: TIMEOUT, maxBuffer: 1 << 28 });
+  const lines = (r.stdout ?? '').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  if (r.status === 0) return { lines };
+  const last = [...lines].reverse().find((l) => l.start);
+  const why = r.error?.code === 'ETIMEDOUT' ? `killed after ${TIMEOUT / 1000} s` : (r.stderr.split('\n').find((l) => /FATAL ERROR|Error/.test(l)) ?? `exit ${r.status ?? r.signal}`).trim();
+  return { lines, died: { on: last?.start ?? '(start-up)', why: why.slice(0, 200) } };
+}
 
-fs.mkdirSync(path.join(ROOT, 'bench', 'out'), { recursive: true });
-fs.writeFileSync(path.join(ROOT, 'bench', 'out', 'campaign.json'), JSON.stringify({ runs: RUNS, totals, slowest, categories, growth, failures }, null, 2) + '\n');
-process.exit(totals.crashes + totals.violations > 0 ? 1 : 0);
+async function main() {
+  const seeds = seedBases().length;
+  const kernels = kernelBases().length;
+  const largeRuns = Math.max(1, Math.floor(RUNS / 100));
+  console.log(`Bad-input campaign: ${RUNS} inputs per category (${largeRuns} for the large ones); bases: 8 generated, ${seeds} seed threads, ${kernels} kernel diffs`);
+  const categories = [];
+  const failures = [];
+  const t0 = performance.now();
+  for (const category of CATEGORIES) {
+    const { lines, died } = runChild(['--child', category, String(LARGE.has(category) ? largeRuns : RUNS)]);
+    const done = lines.filter((l) => l.name);
+    const s = { category, tried: done.length, withProblems: 0, problems: 0, crashes: 0, violations: 0, bytes: 0, ms: 0, slowest: null, maxRssMB: lines.find((l) => l.maxRssMB)?.maxRssMB ?? null };
+    for (const o of done) {
+      s.bytes += o.bytes;
+      s.ms += o.ms;
+      s.problems += o.problems;
+      if (o.problems > 0) s.withProblems++;
+      if (o.crash) { s.crashes++; failures.push({ name: o.name, crash: o.crash }); }
+      if (o.violations.length) { s.violations++; failures.push({ name: o.name, violations: o.violations }); }
+      if (!s.slowest || o.ms > s.slowest.ms) s.slowest = { name: o.name, ms: Math.round(o.ms), bytes: o.bytes, mbPerSec: Number(mbps(o.bytes, o.ms).toFixed(2)) };
+    }
+    if (died) { s.tried++; s.crashes++; failures.push({ name: died.on, crash: `process died: ${died.why}` }); }
+    categories.push(s);
+    console.log(
+      `  ${category.padEnd(18)} tried ${String(s.tried).padStart(4)}  with problems ${String(s.withProblems).padStart(4)} (${s.problems} in all)` +
+        `  crashes ${s.crashes}  violations ${s.violations}  ${s.ms ? mbps(s.bytes, s.ms).toFixed(2) : '-'} MB/s  peak RSS ${s.maxRssMB ?? '-'} MB` +
+        (s.slowest ? `  slowest ${s.slowest.ms} ms for ${s.slowest.bytes} bytes (${s.slowest.mbPerSec} MB/s)` : '') +
+        (died ? `  DIED on "${died.on.slice(0, 60)}": ${died.why}` : ''),
+    );
+  }
+
+  // How time grows with size: each large generator at 1/8, 1/4, 1/2 and full size. A ratio near 2
+  // per doubling is linear; near 4 is quadratic.
+  console.log('  growth with size (time at 1/8, 1/4, 1/2, 1 of the full input; ratio per doubling):');
+  const growth = [];
+  for (const category of GROWTH) {
+    const { lines, died } = runChild(['--growth', category]);
+    const points = lines.filter((l) => l.scale !== undefined);
+    const ratios = points.slice(1).map((p, i) => p.ms / Math.max(points[i].ms, 0.1));
+    const worst = ratios.length ? Math.max(...ratios) : NaN;
+    const bound = died ? `unbounded: died at scale ${SCALES[points.length]} (${died.why})` : worst < 2.8 ? 'linear' : worst < 5 ? 'superlinear' : 'quadratic or worse';
+    growth.push({ category, points, worstRatio: Number(worst.toFixed(2)), bound });
+    console.log(`    ${category.padEnd(16)} ${points.map((p) => `${p.ms} ms`).join(', ').padEnd(44)} ${ratios.length ? `x${ratios.map((x) => x.toFixed(1)).join(' x')}` : ''}  -> ${bound}`);
+  }
+
+  const totals = categories.reduce((a, s) => ({ tried: a.tried + s.tried, crashes: a.crashes + s.crashes, violations: a.violations + s.violations }), { tried: 0, crashes: 0, violations: 0 });
+  const slowest = categories.map((s) => s.slowest).filter(Boolean).sort((a, b) => b.ms - a.ms)[0];
+  console.log(`  total: ${totals.tried} inputs, ${totals.crashes} crashes, ${totals.violations} with contract violations, ${Math.round((performance.now() - t0) / 1000)} s`);
+  if (slowest) console.log(`  slowest input: ${slowest.name.slice(0, 80)}: ${slowest.ms} ms for ${slowest.bytes} bytes (${slowest.mbPerSec} MB/s)`);
+  for (const f of failures.slice(0, 15)) console.log(`  FAIL ${f.name.slice(0, 80)}: ${f.crash ?? f.violations.join('; ')}`);
+  if (failures.length > 15) console.log(`  ... and ${failures.length - 15} more (bench/out/campaign.json)`);
+
+  fs.mkdirSync(path.join(ROOT, 'bench', 'out'), { recursive: true });
+  fs.writeFileSync(path.join(ROOT, 'bench', 'out', 'campaign.json'), JSON.stringify({ runs: RUNS, totals, slowest, categories, growth, failures }, null, 2) + '\n');
+  return totals.crashes + totals.violations > 0 ? 1 : 0;
+}
+
+const [mode, category, runs] = process.argv.slice(2);
+if (mode === '--child') await child(category, Number(runs));
+else if (mode === '--growth') await growthChild(category);
+else process.exitCode = await main();

@@ -170,9 +170,10 @@
     }
 
     const current = h('div', { id: 'current' }, [
-      h('span', { class: 'label' }, ['Statement: ']),
-      h('code', { id: 'statement' }, [row.statement || '(differs per type)']),
-      h('span', { id: 'step-lines' }, [row.lines.length ? ` line ${row.lines.map((l) => l + 1).join(', ')}` : ' (API table)']),
+      h('span', { class: 'label' }, [`${row.phase}: `]),
+      h('code', { id: 'statement' }, [row.statement]),
+      h('span', { id: 'step-lines' }, [row.line !== undefined ? ` line ${row.line + 1}` : ' (API table)']),
+      h('span', { class: 'label' }, [` in ${row.function}`]),
     ]);
 
     const table = h('table', { id: 'states' });
@@ -184,14 +185,12 @@
     });
     table.append(h('thead', {}, [headRow]));
     const body = h('tbody');
-    if (!row.statement) {
-      body.append(h('tr', {}, [h('th', {}, ['statement']), ...row.cells.map((c) => h('td', {}, [h('code', {}, [c ? c.statement : '(ended)'])]))]));
-    }
     const labels = ['refcount', 'mapcount', 'pgmap ref', 'mapping', 'pinned', 'phase'];
     labels.forEach((label, i) => {
       body.append(h('tr', {}, [h('th', {}, [label]), ...row.cells.map((c) => {
-        if (!c) return h('td', { class: 'ended' }, ['—']);
+        if (!c) return h('td', { class: 'idle' }, ['—']);
         const [, before, after] = stateRows(c)[i];
+        if (!c.ran) return h('td', { class: 'idle', title: 'this type does not run this statement' }, [after]);
         return before === after ? h('td', {}, [after]) : h('td', { class: 'changed' }, [`${before} → ${after}`]);
       })]));
     });
@@ -204,8 +203,9 @@
     figure.append(diagram(row.cells[typeIndex] || null));
 
     const list = h('ol', { id: 'steps' }, t.rows.map((r, i) => {
-      const li = h('li', { class: i === ui.step ? 'current' : '', 'data-step': String(i), 'data-lines': r.lines.join(',') }, [
-        r.statement || [...new Set(r.cells.flatMap((c) => (c ? [c.statement] : [])))].join(' | '),
+      const only = r.cells.every((c) => c && c.ran) ? [] : [h('span', { class: 'only' }, [` only ${t.types.filter((_, j) => r.cells[j]?.ran).join(', ')}`])];
+      const li = h('li', { class: i === ui.step ? 'current' : '', 'data-step': String(i), 'data-line': r.line === undefined ? '' : String(r.line) }, [
+        h('span', { class: 'stmt' }, [r.statement]), ...only,
       ]);
       li.addEventListener('click', () => { ui.step = i; render(); });
       return li;
@@ -214,7 +214,7 @@
     const extra = t.truncated.length ? [h('p', { class: 'truncated' }, [`Stopped early: ${t.truncated.join('; ')}`])] : [];
     app.replaceChildren(head, current, table, figure, ...extra, h('h2', {}, ['Steps']), list);
     list.querySelector('li.current')?.scrollIntoView({ block: 'nearest' });
-    post({ kind: 'step', lines: row.lines });
+    post({ kind: 'step', lines: row.line === undefined ? [] : [row.line] });
   }
 
   /** @param {number} delta */

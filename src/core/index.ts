@@ -1,12 +1,12 @@
 // The façade of the pure core: the CLI and the VS Code extension talk to this file only.
 // Strings and bytes in, plain data out; problems are returned, never thrown.
 import type { Era, InputDocument, Problem } from './types';
-import type { ReviewReport, ScanReport, Trace, HunkReport } from './model/types';
+import type { ReviewReport, ScanReport } from './model/types';
 import { parseDocument } from './patch';
 import type { Series } from './patch/types';
 import { createCSyntax, type CSyntax, type SyntaxAssets } from './syntax';
 import { API_NAMES, inferEra, parseEraOption } from './api';
-import { createReviewer } from './model/review';
+import { createReviewer, type SimulateResult } from './model/review';
 
 export type { SyntaxAssets as Assets } from './syntax';
 export * from './types';
@@ -26,13 +26,7 @@ export interface ReviewOptions {
   readonly includePresent?: boolean;
 }
 
-export interface SimulateResult {
-  readonly hunk: HunkReport;
-  /** File path and 1-based hunk number in document order. */
-  readonly path: string;
-  readonly hunkNumber: number;
-  readonly traces: readonly Trace[];
-}
+export type { SimulateResult } from './model/review';
 
 export interface Analyzer {
   parse(doc: InputDocument): Promise<Series>;

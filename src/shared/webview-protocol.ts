@@ -3,27 +3,25 @@
 import type { PageState } from '../core/model/types';
 import type { PgmapType } from '../core/types';
 
-/** One pgmap type's step in a timeline row. */
+/** One pgmap type's state around a timeline row. */
 export interface StepCell {
-  readonly statement: string;
-  readonly function: string;
-  /** 0-based document line of the step, when it comes from the patch. */
-  readonly line?: number;
-  readonly phase: string;
+  /** False when this type's trace does not run the row's statement here (its state carries over). */
+  readonly ran: boolean;
   readonly before: PageState;
   readonly after: PageState;
   readonly note?: string;
 }
 
 /**
- * Step `i` of every pgmap type's trace, side by side. `cells` follows `Timeline.types`; a cell is
- * null when that type's trace has already ended.
+ * One statement of a scenario, with every pgmap type's state around it. `cells` follows
+ * `Timeline.types`; a cell is null for a type whose trace has no step at all.
  */
 export interface TimelineRow {
-  /** The statement when every type ran the same one, else "" (each cell then names its own). */
   readonly statement: string;
-  /** Distinct document lines of the row's steps, for highlighting in the editor. */
-  readonly lines: readonly number[];
+  readonly function: string;
+  /** 0-based document line, when the statement comes from the patch. */
+  readonly line?: number;
+  readonly phase: string;
   readonly cells: readonly (StepCell | null)[];
 }
 

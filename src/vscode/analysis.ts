@@ -39,7 +39,8 @@ export class Analysis implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<vscode.TextDocument>();
   /** A document has a new report (or lost it, when it was closed). */
   readonly onDidAnalyse = this.changed.event;
-  private kernelTree: { dir: string; tree: KernelTree } | undefined;
+  /** The kernel tree in use (null: none), found once per configuration. */
+  private kernelTree: { dir: string; tree: KernelTree } | null | undefined;
 
   constructor(
     private readonly analyzer: Analyzer,
@@ -98,7 +99,7 @@ export class Analysis implements vscode.Disposable {
     return entry.promise;
   }
 
-  /** Drops every report (the era or the kernel tree changed) and re-reviews the open patches. */
+  /** Drops every report (the era, the kernel tree or the workspace folders changed) and re-reviews the open patches. */
   invalidateAll(): void {
     this.results.clear();
     this.simulations.clear();
@@ -145,9 +146,12 @@ export class Analysis implements vscode.Disposable {
   }
 
   private options() {
-    const dir = config.kernelTree();
-    if (dir && this.kernelTree?.dir !== dir) this.kernelTree = { dir, tree: diskKernelTree(dir) };
-    return { era: config.era(), kernelTree: dir ? this.kernelTree?.tree : undefined };
+    if (this.kernelTree === undefined) {
+      const dir = config.kernelTree();
+      this.kernelTree = dir ? { dir, tree: diskKernelTree(dir) } : null;
+      this.log.appendLine(dir ? `kernel tree: ${dir} (whole functions are read from it)` : 'no kernel tree: hunks are reviewed as fragments');
+    }
+    return { era: config.era(), kernelTree: this.kernelTree?.tree };
   }
 
   private async analyse(doc: vscode.TextDocument): Promise<DocumentAnalysis | undefined> {

@@ -1,7 +1,7 @@
 // PageRef Lens for VS Code: wires the feature modules to one analysis service over the pure core.
 // Each feature file has an activate(ctx, ...) that registers its providers and disposables.
 import * as vscode from 'vscode';
-import { createAnalyzer } from '../core';
+import { createAnalyzer, type Analyzer } from '../core';
 import { loadAssets } from '../cli/assets';
 import { Analysis } from './analysis';
 import { REANALYSE_ON } from './config';
@@ -16,7 +16,15 @@ import * as simulationPanel from './simulation-panel';
 export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
   const log = vscode.window.createOutputChannel('PageRef Lens');
   ctx.subscriptions.push(log);
-  const analyzer = await createAnalyzer(loadAssets(vscode.Uri.joinPath(ctx.extensionUri, 'dist').fsPath));
+  let analyzer: Analyzer;
+  try {
+    analyzer = await createAnalyzer(loadAssets(vscode.Uri.joinPath(ctx.extensionUri, 'dist').fsPath));
+  } catch (e) {
+    // Only a broken installation gets here (the core returns problems, it does not throw).
+    log.appendLine(`cannot load the C parser from dist/: ${e instanceof Error ? e.stack : e}`);
+    void vscode.window.showErrorMessage('PageRef Lens could not load its C parser; see the "PageRef Lens" output.');
+    return;
+  }
   const analysis = new Analysis(analyzer, log);
   ctx.subscriptions.push(analysis);
 
@@ -40,6 +48,7 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (REANALYSE_ON.some((s) => e.affectsConfiguration(s))) analysis.invalidateAll();
     }),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => analysis.invalidateAll()),
   );
   vscode.workspace.textDocuments.forEach(open);
   // The series view is contributed with `when: pageref.active`, so it never activates us by itself.

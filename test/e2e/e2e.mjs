@@ -116,6 +116,7 @@ async function main() {
   const ws = dirs.workspace;
   fs.cpSync(path.join(HERE, 'workspace'), ws, { recursive: true });
   fs.copyFileSync(path.join(ROOT, 'examples', 'series.mbox'), path.join(ws, 'series.mbox'));
+  fs.copyFileSync(path.join(ROOT, 'examples', 'single.patch'), path.join(ws, 'format-patch.txt'));
   const seed = fs.existsSync(SEEDS) ? fs.readdirSync(SEEDS).find((f) => f.startsWith('001_')) : undefined;
   if (seed) fs.copyFileSync(path.join(SEEDS, seed), path.join(ws, 'seed-001.patch'));
   else log(`SKIP seed 001 checks: no seeds at ${SEEDS}`);
@@ -194,12 +195,13 @@ async function palette(prefix, text) {
   await page.keyboard.type(text);
 }
 
-async function openFile(name, firstText) {
+async function openFile(name) {
   await page.locator('.monaco-workbench').click({ position: { x: 800, y: 500 } }).catch(() => {});
   await palette('Control+P', name);
   await quickInput().locator('.monaco-list-row', { hasText: name }).first().waitFor();
   await page.keyboard.press('Enter');
-  await editor().locator('.view-line', { hasText: firstText }).first().waitFor();
+  await page.locator('.tabs-container .tab.active', { hasText: name }).first().waitFor();
+  await editor().locator('.view-line').first().waitFor();
 }
 
 async function goToLine(line0) {
@@ -208,20 +210,19 @@ async function goToLine(line0) {
   await quickInput().waitFor({ state: 'hidden' });
 }
 
-/** The rendered `.view-line` holding document line `line0` (the editor must have scrolled to it). */
+/**
+ * The rendered `.view-line`s that show document line `line0` (the editor must have scrolled to it),
+ * matched by text in one pass, with their style top and screen top.
+ */
 async function viewLine(doc, line0) {
-  const norm = (s) => s.replace(/[\s\u00a0]+/g, ' ').trim();
-  const text = norm(doc[line0]).slice(0, 40);
+  const text = doc[line0].replace(/[\s\u00a0]+/g, ' ').trim().slice(0, 40);
   const lines = editor().locator('.view-lines .view-line');
-  const n = await lines.count();
-  const tops = [];
-  for (let i = 0; i < n; i++) {
-    const l = lines.nth(i);
-    const t = norm(await l.innerText());
-    if (text ? t.startsWith(text) : t === '') tops.push({ l, top: await l.evaluate((e) => parseFloat(e.style.top)) });
-  }
-  assert(tops.length, `line ${line0 + 1} (${JSON.stringify(text)}) is not rendered`);
-  return tops;
+  const found = await lines.evaluateAll((els, text) => els.flatMap((e, i) => {
+    const t = e.innerText.replace(/[\s\u00a0]+/g, ' ').trim();
+    return (text ? t.startsWith(text) : t === '') ? [{ i, top: parseFloat(e.style.top), y: e.getBoundingClientRect().y }] : [];
+  }), text);
+  assert(found.length, `line ${line0 + 1} (${JSON.stringify(text)}) is not rendered`);
+  return found.map(({ i, top, y }) => ({ l: lines.nth(i), top, y }));
 }
 
 /** Screen box of `needle` inside a rendered line. */
@@ -269,7 +270,7 @@ async function scenarios(ws, haveSeed) {
   log(`CLI on series.mbox: era ${series.era}, ${series.patches.length} patches, ${hunks.length} hunks, ${findings.length} findings`);
 
   await check('series.mbox opens as a patch mail', async () => {
-    await openFile('series.mbox', doc[0].slice(0, 30));
+    await openFile('series.mbox');
     await page.locator('.statusbar-item', { hasText: 'Patch mail' }).first().waitFor();
     await snap('series-open');
   });
@@ -283,7 +284,7 @@ async function scenarios(ws, haveSeed) {
       // The lens's view zone pushes the header line down when it appears: measure both each time.
       let lineTop;
       const lensAbove = async () => {
-        lineTop = (await (await viewLine(doc, hunk.range.start.line))[0].l.boundingBox()).y;
+        lineTop = (await viewLine(doc, hunk.range.start.line))[0].y;
         return editor().locator('.codelens-decoration').evaluateAll((els, top) => els.find((e) =>
           /Simulate this hunk/.test(e.textContent) && /\d+ effects?|refcount|kernel call/.test(e.textContent) && Math.abs(e.getBoundingClientRect().bottom - top) < 6)?.textContent, lineTop);
       };
@@ -362,12 +363,16 @@ async function scenarios(ws, haveSeed) {
     assert((await wv.locator('#sim-header').innerText()) === target.hunk.header, 'webview shows another hunk');
     const scenario = await wv.locator('#scenario').inputValue();
     assert(scenario === firstTrace.scenario, `scenario ${scenario}, CLI's first is ${firstTrace.scenario}`);
-    const steps = await wv.locator('#steps li').allInnerTexts();
+    const steps = await wv.locator('#steps li .stmt').allInnerTexts();
     assert((await wv.locator(`#side-${firstTrace.side}`).getAttribute('aria-pressed')) === 'true', `not showing the ${firstTrace.side} side first`);
     const shown = sim.traces.filter((t) => t.scenario === scenario && t.side === firstTrace.side);
-    const expectedRows = Math.max(...shown.map((t) => t.steps.length));
-    assert(steps.length === expectedRows, `${steps.length} steps shown, the CLI's traces have ${expectedRows}`);
-    assert((await wv.locator('#counter').innerText()) === `step 1 / ${expectedRows}`, 'not on step 1');
+    // Rows merge the types' traces: every statement the CLI's traces run is a row, and no other.
+    const expected = new Set(shown.flatMap((t) => t.steps.map((x) => x.statement)));
+    const listed = new Set(steps);
+    assert(steps.length >= Math.max(...shown.map((t) => t.steps.length)), `${steps.length} rows for traces of up to ${Math.max(...shown.map((t) => t.steps.length))} steps`);
+    assert(expected.size === listed.size && [...expected].every((x) => listed.has(x)),
+      `statements differ from the CLI's: missing ${[...expected].filter((x) => !listed.has(x)).join('; ')} / extra ${[...listed].filter((x) => !expected.has(x)).join('; ')}`);
+    assert((await wv.locator('#counter').innerText()) === `step 1 / ${steps.length}`, 'not on step 1');
     await snap('simulation');
     return `${steps.length} steps in "${scenario}"; first: ${JSON.stringify(steps[0])}`;
   });
@@ -388,8 +393,8 @@ async function scenarios(ws, haveSeed) {
     await wv.locator('#prev[disabled]').waitFor();
     // A step that runs a line of the patch: the editor highlights that line with a whole-line
     // decoration (an overlay that is not a squiggle).
-    const withLine = wv.locator('#steps li[data-lines]:not([data-lines=""])').first();
-    const line0 = Number((await withLine.getAttribute('data-lines')).split(',')[0]);
+    const withLine = wv.locator('#steps li[data-line]:not([data-line=""])').first();
+    const line0 = Number(await withLine.getAttribute('data-line'));
     await withLine.click();
     await wv.locator(`#step-lines`, { hasText: `line ${line0 + 1}` }).waitFor();
     const [{ top }] = await viewLine(doc, line0);
@@ -428,12 +433,98 @@ async function scenarios(ws, haveSeed) {
     return ids.join(', ');
   });
 
+  await check('an edit is re-reviewed off the typing path (debounced) and undoing it restores the review', async () => {
+    // Replace hunk 1's added put_dev_pagemap() line by a set_page_count() one, as the CLI sees it.
+    const { hunk } = hunks[0];
+    const line0 = hunk.range.end.line - 1;
+    assert(doc[line0].startsWith('+'), `line ${line0 + 1} is not an added line: ${doc[line0]}`);
+    // Typed as a user would; no brackets or tabs, which the editor would auto-close or expand.
+    const replacement = '+ page->pgmap = NULL;';
+    fs.writeFileSync(path.join(ws, 'edited.mbox'), doc.map((l, i) => (i === line0 ? replacement : l)).join('\n'));
+    const edited = allHunks(cli(['review', '--format', 'json', 'edited.mbox'], ws))[0].hunk;
+    fs.rmSync(path.join(ws, 'edited.mbox'));
+    const lensText = () => editor().locator('.codelens-decoration', { hasText: 'Simulate this hunk' }).evaluateAll((els) => els.map((e) => e.textContent));
+    await editor().locator('.view-lines').click();
+    await goToLine(line0);
+    await page.keyboard.press('End');
+    await page.keyboard.press('Shift+Home');
+    const before = (await lensText()).join(' / ');
+    await page.keyboard.type(replacement);
+    const typed = Date.now();
+    const want = `${edited.effects.length} effect${edited.effects.length === 1 ? '' : 's'} · `;
+    // Wait for a lens text that was not there before the edit: hunk 1's new summary.
+    await page.waitForFunction((before) => [...document.querySelectorAll('.editor-instance .codelens-decoration')]
+      .some((e) => /Simulate this hunk/.test(e.textContent) && !before.includes(e.textContent)), before.split(' / '))
+      .catch(async (e) => { throw new Error(`${e.message}; lenses before ${before}; now ${(await lensText()).join(' / ')}; CLI wants ${want}`); });
+    const latency = Date.now() - typed;
+    const fresh = (await lensText()).filter((t) => !before.split(' / ').includes(t));
+    assert(fresh.length === 1 && fresh[0].startsWith(want), `new lens ${JSON.stringify(fresh)}, the CLI says ${JSON.stringify(want)}`);
+    await snap('edited');
+    // Undo until the line is back as it was (typing may have made several undo stops).
+    const original = doc[line0].replace(/\s+/g, ' ').trim();
+    for (let i = 0; i < 40; i++) {
+      const shown = (await editor().locator('.view-lines .view-line').allInnerTexts()).map((t) => t.replace(/[\s\u00a0]+/g, ' ').trim());
+      if (shown.includes(original) && !shown.includes(replacement)) break;
+      await page.keyboard.press('Control+Z');
+    }
+    await page.waitForFunction((before) => {
+      const now = [...document.querySelectorAll('.editor-instance .codelens-decoration')].map((e) => e.textContent);
+      return now.length > 0 && now.every((t) => before.includes(t));
+    }, before.split(' / ')).catch(async (e) => { throw new Error(`${e.message}; after revert: ${(await lensText()).join(' / ')}; before: ${before}`); });
+    return `lens "${want}…" ${latency} ms after the edit (debounce 250 ms); undo restored "${before.slice(0, 60)}…"`;
+  });
+
+  await check('"PageRef: Choose kernel era" updates the setting and the review', async () => {
+    const pick = async (label) => {
+      await palette('F1', 'PageRef: Choose kernel era');
+      await quickInput().locator('.monaco-list-row', { hasText: 'Choose kernel era' }).first().waitFor();
+      await page.keyboard.press('Enter');
+      await quickInput().locator('.monaco-list-row', { hasText: 'v6.17' }).first().waitFor();
+      await page.keyboard.type(label);
+      await page.keyboard.press('Enter');
+    };
+    const header = page.locator('.pane-header', { hasText: 'PageRef Series' });
+    await pick('E4');
+    await header.filter({ hasText: '· E4' }).waitFor();
+    const settings = JSON.parse(fs.readFileSync(path.join(ws, '.vscode', 'settings.json'), 'utf8'));
+    assert(settings['pageref.era'] === 'E4', `workspace setting is ${settings['pageref.era']}`);
+    await snap('era-e4');
+    await pick('auto');
+    await header.filter({ hasText: `· ${series.era}` }).waitFor();
+    return `E4, then auto (${series.era}) again`;
+  });
+
+  await check('"PageRef: Export SARIF" writes the same SARIF as the CLI', async () => {
+    await openFile('series.mbox');
+    await palette('F1', 'PageRef: Export SARIF');
+    await quickInput().locator('.monaco-list-row', { hasText: 'Export SARIF' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    // code-server's save dialog is a quick input prefilled with the suggested path.
+    await page.waitForFunction(() => /series\.mbox\.sarif$/.test(document.querySelector('.quick-input-widget input')?.value ?? ''));
+    await page.keyboard.press('Enter');
+    await page.locator('.notifications-toasts', { hasText: 'series.mbox.sarif' }).first().waitFor();
+    const written = fs.readFileSync(path.join(ws, 'series.mbox.sarif'), 'utf8');
+    const r = spawnSync(process.execPath, [CLI, 'review', '--format', 'sarif', 'series.mbox'], { cwd: ws, encoding: 'utf8' });
+    assert(written === r.stdout, 'the exported SARIF differs from `pageref review --format sarif`');
+    await snap('sarif-export');
+    return `${JSON.parse(written).runs[0].results.length} results, identical to the CLI's`;
+  });
+
+  await check('a plain-text file that starts like git format-patch output is reviewed as patch mail', async () => {
+    await openFile('format-patch.txt');
+    await page.locator('.statusbar-item', { hasText: 'Patch mail' }).first().waitFor();
+    const report = cli(['review', '--format', 'json', 'format-patch.txt'], ws);
+    const lenses = allHunks(report).length;
+    if (lenses) await editor().locator('.codelens-decoration', { hasText: 'Simulate this hunk' }).first().waitFor();
+    await snap('format-patch-txt');
+    return `language Patch mail, ${lenses} hunk(s)`;
+  });
+
   if (!haveSeed) return;
   const seed = cli(['review', '--format', 'json', 'seed-001.patch'], ws);
   const seedFindings = allHunks(seed).flatMap((h) => h.hunk.findings);
   await check('seed 001 (web-archived reply): Problems panel shows the type-guard and pgmap-ref findings', async () => {
-    const seedDoc = fs.readFileSync(path.join(ws, 'seed-001.patch'), 'utf8').split('\n');
-    await openFile('seed-001.patch', seedDoc[0].slice(0, 30));
+    await openFile('seed-001.patch');
     const ids = [...new Set(seedFindings.map((f) => f.ruleId))];
     for (const expected of ['pgmap-type-guard-changed', 'pgmap-ref-imbalance']) assert(ids.includes(expected), `the CLI does not report ${expected} for seed 001`);
     await openProblems();

@@ -3,7 +3,7 @@
 import type { PgmapType } from '../types';
 import type { Aspect, Effect, TraceStep } from './types';
 import type { ScenarioRun } from '../sim/scenarios';
-import type { SimState } from '../sim/state';
+import { strayPgmapRefs, type SimState } from '../sim/state';
 
 /** One aspect value, observed at a place ("at memmap init", "after the free path"). */
 export interface Observation {
@@ -34,15 +34,14 @@ export function observe(runs: readonly ScenarioRun[]): Observation[] {
   if (freed && freed.freed > 0) add('free-refcount', 'after the free path', freed.refcount?.toString(), 'page-life', ['put', 'free', 'unmap']);
   const firstUse = alloc?.refcount === 0 ? mapped : alloc;
   add('alloc-refcount', 'after allocation', firstUse?.refcount?.toString(), 'page-life', ['alloc', 'map']);
-  if (mapped && mapped.mapping !== 'none') {
-    add('mapping-ref', 'in the user mapping', mapped.mappingHoldsRef ? 'yes' : 'no', 'page-life', ['map']);
-    add('mapping-kind', 'in the user mapping', mapped.mapping, 'page-life', ['map']);
-  }
+  if (mapped) add('mapping-ref', 'in the user mapping', mapped.mapping !== 'none' && mapped.mappingHoldsRef ? 'yes' : 'no', 'page-life', ['alloc', 'map']);
+  if (mapped && mapped.mapping !== 'none') add('mapping-kind', 'in the user mapping', mapped.mapping, 'page-life', ['alloc', 'map']);
   if (freed && freed.freed > 0) {
     add('page-free-callback', 'on the free path', freed.pageFreeCalls > 0 ? 'yes' : 'no', 'page-life', ['put', 'free', 'unmap']);
+    // pgmapRefs count the references the page owns (E0: its per-page one from memremap_pages).
     const taken = (mapped?.pgmapRefs ?? 0) - (init?.pgmapRefs ?? 0);
     const dropped = freed.pgmapRefs - (mapped?.pgmapRefs ?? 0);
-    const value = taken === 0 && dropped === 0 ? 'static' : taken > 0 && taken + dropped === 0 ? 'per-allocation' : `unbalanced (${signed(taken)} at allocation, ${signed(dropped)} on free)`;
+    const value = strayPgmapRefs(freed) !== 0 ? `unbalanced (${signed(taken)} at allocation, ${signed(dropped)} on free)` : taken > 0 ? 'per-allocation' : 'static';
     add('pgmap-ref', 'from allocation to free', value, 'page-life', ['alloc', 'map', 'put', 'free', 'unmap']);
   }
   const td = end(by('teardown'), 'teardown');

@@ -24,8 +24,11 @@ export interface ReviewOptions {
   readonly includePresent: boolean;
 }
 
-export interface SimulateResultShape {
+
+/** `simulate`'s answer: the hunk's report, where it is, and every scenario trace (before and after, per type). */
+export interface SimulateResult {
   readonly hunk: HunkReport;
+  /** File path and 1-based hunk number in document order. */
   readonly path: string;
   readonly hunkNumber: number;
   readonly traces: readonly Trace[];
@@ -45,12 +48,12 @@ interface OverlayEntry {
 }
 
 const MAX_CACHE = 4000;
-const PLACE_ORDER: readonly Role[] = ['memmap-init', 'alloc', 'map', 'unmap', 'teardown', 'gup', 'fsdax-idle-wait', 'put'];
+const PLACE_ORDER: readonly Role[] = ['memmap-init', 'alloc', 'map', 'unmap', 'teardown', 'put', 'gup', 'fsdax-idle-wait'];
 const IMPLICIT: readonly Role[] = ['free-path', 'devmap-hook', 'page-free-callback'];
 
 export interface Reviewer {
   review(series: readonly Series[], opts: ReviewOptions): { patches: PatchReport[]; problems: Problem[] };
-  simulate(series: readonly Series[], hunkNumber: number, opts: ReviewOptions): SimulateResultShape | { error: string };
+  simulate(series: readonly Series[], hunkNumber: number, opts: ReviewOptions): SimulateResult | { error: string };
   /** Hunks analysed (not served from the cache) since the reviewer was made. */
   readonly analysed: number;
 }
@@ -79,71 +82,87 @@ export function createReviewer(syntax: CSyntax): Reviewer {
     const pre = opts.kernelTree?.readFile(file.oldPath.replace(/^a\//, ''));
     const applied = pre !== undefined ? applyFileDiff(pre, file) : undefined;
     const ctxNames = relevantOverlay(hunk, overlay);
-    const key = [file.path, hunk.before, hunk.after, hunk.beforeLines.join(','), hunk.afterLines.join(','), hunk.headerLine, hunk.function, opts.era, opts.includePresent,
+    // Everything the report is made of: the hunk as parsed (texts, document positions), options, context.
+    const key = [file.path, hunk.header, JSON.stringify(hunk.range), JSON.stringify(hunk.lines), hunk.function, opts.era, opts.includePresent,
       ctxNames.map((n) => `${n}@${overlay.get(n)!.id}`).join(';'), applied ? hashOf(applied.value.before) : ''].join('\u0001');
     let r = hunkCache.get(key);
     if (!r) {
       if (hunkCache.size > MAX_CACHE) hunkCache.clear();
       analysed++;
-      r = analyseHunk(file, hunk, new Map(ctxNames.map((n) => [n, overlay.get(n)!.body])), opts, applied?.value);
+      try {
+        r = analyseHunk(file, hunk, new Map(ctxNames.map((n) => [n, overlay.get(n)!.body])), opts, applied?.value);
+        if (applied && hunk === file.hunks[0]) r = { ...r, problems: [...applied.problems, ...r.problems] };
+      } catch (e) {
+        // A bug of ours must not cost the whole review: this hunk is reported unanalysed.
+        r = {
+          report: { header: hunk.header, function: hunk.function, range: hunk.range, source: 'fragment', calls: [], effects: [], findings: [] },
+          traces: [], afterBodies: [],
+          problems: [{ severity: 'error', message: `internal error while simulating ${hunk.header}: ${String(e)}`, line: hunk.headerLine }],
+        };
+      }
       hunkCache.set(key, r);
     }
     return r;
   }
 
-  function analyseHunk(file: FileDiff, hunk: Hunk, overlay: ReadonlyMap<string, Body>, opts: ReviewOptions, applied: { before: string; after: string; beforeDocLines: (number | undefined)[]; afterDocLines: (number | undefined)[] } | undefined): HunkResult {
+  function analyseHunk(file: FileDiff, hunk: Hunk, overlay: ReadonlyMap<string, Body>, opts: ReviewOptions, applied: Applied | undefined): HunkResult {
     const problems: Problem[] = [];
     const sides = (['before', 'after'] as const).map((side) => {
       const hls = hunk.lines.filter((l) => l.kind === 'context' || l.kind === (side === 'before' ? 'del' : 'add'));
-      let parsed: ParsedC;
-      let docLine: (n: number) => number | undefined;
-      let charOf: (n: number) => number;
-      let functions: readonly FunctionIR[];
-      if (applied) {
-        const lines = side === 'before' ? applied.beforeDocLines : applied.afterDocLines;
-        parsed = parse(side === 'before' ? applied.before : applied.after, '', true);
-        docLine = (n) => lines[n];
-        const byDoc = new Map(hls.map((l) => [l.line, l]));
-        charOf = (n) => byDoc.get(lines[n] ?? -1)?.character ?? 0;
-        const docs = new Set(hls.map((l) => l.line));
-        functions = parsed.functions.filter((f) => lines.slice(f.startLine, f.endLine + 1).some((d) => d !== undefined && docs.has(d)));
-      } else {
-        parsed = parse(blankCutComments(side === 'before' ? hunk.before : hunk.after), hunk.function, false);
+      const fromTree = applied && wholeFunctionsOf((t) => parse(t, '', true), applied, side, hls);
+      const fragment = () => {
         const lines = side === 'before' ? hunk.beforeLines : hunk.afterLines;
-        docLine = (n) => lines[n];
-        charOf = (n) => (hls[n] as HunkLine | undefined)?.character ?? 0;
-        functions = parsed.functions;
+        const text = repairFragment(side === 'before' ? hunk.before : hunk.after);
+        // No enclosing function in the header: the hunk starts at top level, so its complete
+        // definitions parse as a file (a trailing cut-off one is left to the hunk that shows it).
+        const topLevel = hunk.function === '' ? parse(text, '', true) : undefined;
+        return {
+          parsed: topLevel && topLevel.functions.length > 0 ? topLevel : parse(text, hunk.function, false),
+          docLine: (n: number) => lines[n],
+          charOf: (n: number) => (hls[n] as HunkLine | undefined)?.character ?? 0,
+        };
+      };
+      const { parsed, docLine, charOf } = fromTree || fragment();
+      const functions = fromTree ? fromTree.functions : parsed.functions;
+      // Whole-file parse problems outside the hunk are about the tree, not the patch.
+      for (const p of parsed.problems) {
+        const line = p.line !== undefined ? docLine(p.line) : undefined;
+        if (line !== undefined || !fromTree) problems.push({ ...p, line: line ?? hunk.headerLine });
       }
-      for (const p of parsed.problems) problems.push({ ...p, line: p.line !== undefined ? (docLine(p.line) ?? hunk.headerLine) : hunk.headerLine });
       const bodies: Body[] = functions.map((fn) => ({ fn, docLine }));
       const hunkDocs = new Set(hls.map((l) => l.line));
       const calls = parsed.calls
         .map((c) => ({ c, line: docLine(c.loc.line) }))
         .filter((x): x is { c: typeof x.c; line: number } => x.line !== undefined && hunkDocs.has(x.line))
         .map(({ c, line }) => ({ callee: c.callee, line, character: c.loc.character + charOf(c.loc.line), function: c.function, guards: c.guards }));
-      return { side, bodies, calls };
+      return { side, bodies, calls, fromTree: !!fromTree };
     });
     const [before, after] = sides as [typeof sides[0], typeof sides[0]];
     const calls = mergeCalls(before.calls, after.calls);
     const changed = hunk.lines.filter((l) => l.kind !== 'context').map((l) => l.line);
     const fallbackLine = changed[0] ?? hunk.headerLine;
-    const base = { header: hunk.header, function: hunk.function, range: hunk.range, source: applied ? ('kernel-tree' as const) : ('fragment' as const), calls };
+    const base = { header: hunk.header, function: hunk.function, range: hunk.range, source: before.fromTree && after.fromTree ? ('kernel-tree' as const) : ('fragment' as const), calls };
     if (calls.length === 0) return { report: { ...base, effects: [], findings: [] }, traces: [], problems, afterBodies: after.bodies };
 
     const types = typesOf(file.path, hunk);
-    const names = new Set([...before.bodies, ...after.bodies].map((b) => b.fn.name));
+    const changedSet = new Set(changed);
+    // A function whose whole definition the patch adds does not exist before it (and one it deletes, after).
+    const defined = (side: typeof before, b: Body) => hunk.lines.some((l) => l.kind === (side.side === 'before' ? 'del' : 'add') && l.line === b.docLine(b.fn.startLine));
+    const absent = {
+      before: new Set(after.bodies.filter((b) => defined(after, b) && !before.bodies.some((x) => x.fn.name === b.fn.name)).map((b) => b.fn.name)),
+      after: new Set(before.bodies.filter((b) => defined(before, b) && !after.bodies.some((x) => x.fn.name === b.fn.name)).map((b) => b.fn.name)),
+    };
     const runs = { before: [] as ScenarioRun[], after: [] as ScenarioRun[] };
     for (const side of [before, after]) {
       const bodies = new Map(overlay);
       for (const b of side.bodies) bodies.set(b.fn.name, b);
       for (const type of types) {
-        const placed = placements(names, [...before.bodies, ...after.bodies], opts.era, type);
+        const placed = placements(side.bodies, (side === before ? after : before).bodies, opts.era, type, changedSet);
         for (const scenario of scenariosFor(type)) {
-          runs[side.side].push(runScenario(scenario, { era: opts.era, type, side: side.side, api: TABLE_VIEW, bodies, placed }));
+          runs[side.side].push(runScenario(scenario, { era: opts.era, type, side: side.side, api: TABLE_VIEW, bodies, absent: absent[side.side], placed }));
         }
       }
     }
-    const changedSet = new Set(changed);
     const lineOf = (a: readonly TraceStep[], b: readonly TraceStep[]): number =>
       a.find((s) => s.line !== undefined && changedSet.has(s.line))?.line ??
       b.find((s) => s.line !== undefined && changedSet.has(s.line))?.line ??
@@ -216,7 +235,7 @@ export function createReviewer(syntax: CSyntax): Reviewer {
       for (const s of series) for (const patch of [...s.patches].sort((a, b) => a.startLine - b.startLine)) for (const file of patch.files) for (const hunk of file.hunks) order.push({ patch, file, hunk });
       const target = order[hunkNumber - 1];
       if (!Number.isInteger(hunkNumber) || !target) return { error: `no hunk ${hunkNumber}: the input has ${order.length} hunk(s)` };
-      let found: SimulateResultShape | undefined;
+      let found: SimulateResult | undefined;
       walk(series, opts, (_patch, file, hunk, r) => {
         if (hunk === target.hunk) found = { hunk: r.report, path: file.path, hunkNumber, traces: r.traces };
       });
@@ -225,12 +244,26 @@ export function createReviewer(syntax: CSyntax): Reviewer {
   };
 }
 
+type Applied = { before: string; after: string; beforeDocLines: (number | undefined)[]; afterDocLines: (number | undefined)[] };
+
+/** Whole functions of the patched file (from --kernel-tree) that overlap the hunk; undefined when none
+ * does (the hunk did not apply), so the caller falls back to the fragment. */
+function wholeFunctionsOf(parse: (text: string) => ParsedC, applied: Applied, side: 'before' | 'after', hls: readonly HunkLine[]) {
+  const lines = side === 'before' ? applied.beforeDocLines : applied.afterDocLines;
+  const parsed = parse(side === 'before' ? applied.before : applied.after);
+  const docs = new Set(hls.map((l) => l.line));
+  const functions = parsed.functions.filter((f) => lines.slice(f.startLine, f.endLine + 1).some((d) => d !== undefined && docs.has(d)));
+  if (functions.length === 0) return undefined;
+  const byDoc = new Map(hls.map((l) => [l.line, l]));
+  return { parsed, functions, docLine: (n: number) => lines[n], charOf: (n: number) => byDoc.get(lines[n] ?? -1)?.character ?? 0 };
+}
+
 /** One-shot review (no cache kept between calls). */
 export function reviewSeries(series: readonly Series[], syntax: CSyntax, opts: ReviewOptions): { patches: PatchReport[]; problems: Problem[] } {
   return createReviewer(syntax).review(series, opts);
 }
 
-export function simulateHunk(series: readonly Series[], syntax: CSyntax, hunkNumber: number, opts: ReviewOptions): SimulateResultShape | { error: string } {
+export function simulateHunk(series: readonly Series[], syntax: CSyntax, hunkNumber: number, opts: ReviewOptions): SimulateResult | { error: string } {
   return createReviewer(syntax).simulate(series, hunkNumber, opts);
 }
 
@@ -264,36 +297,60 @@ function relevantOverlay(hunk: Hunk, overlay: ReadonlyMap<string, OverlayEntry>)
   return out.sort();
 }
 
-/** Patched functions no scenario calls and no put reaches: placed into a phase by their role. */
-function placements(names: ReadonlySet<string>, bodies: readonly Body[], era: Era, type: PgmapType): { name: string; role: Role }[] {
-  const out: { name: string; role: Role }[] = [];
+/** Patched functions that no scenario calls and no put reaches, placed into a phase by their role
+ * (read over both sides, so a function keeps its place when the patch changes its calls). One per
+ * role, with the most changed lines; a function both sides have is preferred, so both worlds run the
+ * same one; otherwise (renamed or new functions) each side runs its own. */
+function placements(side: readonly Body[], other: readonly Body[], era: Era, type: PgmapType, changed: ReadonlySet<number>): { name: string; role: Role }[] {
+  const all = [...side, ...other];
   const called = scenarioCallees(era, type);
   const anyScenario = scenarioCallees();
-  for (const name of names) {
+  const best = new Map<Role, { name: string; shared: boolean; weight: number }>();
+  for (const name of new Set(side.map((b) => b.fn.name))) {
     if (called.has(name)) continue;
     const entry = apiEntry(name);
     // Table functions the scenarios call for other types or eras stay out of this type's life.
     if (entry && (anyScenario.has(name) || entry.roles.some((r) => IMPLICIT.includes(r)))) continue;
+    const mine = all.filter((x) => x.fn.name === name);
     const roles = new Set<Role>(entry?.roles ?? []);
-    if (!entry) for (const b of bodies.filter((x) => x.fn.name === name)) for (const c of calleesOf(b.fn)) for (const r of apiEntry(c)?.roles ?? []) roles.add(r);
-    const role = PLACE_ORDER.find((r) => roles.has(r));
-    if (role) out.push({ name, role });
+    if (!entry) for (const b of mine) for (const c of pageCalls(b.fn)) for (const r of apiEntry(c)?.roles ?? []) roles.add(r);
+    // A function that takes references is not a release function even if an error path puts.
+    const role = PLACE_ORDER.find((r) => roles.has(r) && !(r === 'put' && roles.has('get')));
+    if (!role) continue;
+    let weight = 0;
+    for (const b of mine) for (let l = b.fn.startLine; l <= b.fn.endLine; l++) if (changed.has(b.docLine(l) ?? -1)) weight++;
+    const shared = other.some((b) => b.fn.name === name);
+    const prev = best.get(role);
+    if (!prev || (shared && !prev.shared) || (shared === prev.shared && weight > prev.weight)) best.set(role, { name, shared, weight });
   }
-  return out;
+  return [...best].map(([role, { name }]) => ({ name, role }));
 }
 
-function calleesOf(fn: FunctionIR): string[] {
+/** Callees handed the page being simulated: an argument names a page, folio or pfn (never the shared
+ * zero page, which is not a ZONE_DEVICE page) or one of the function's parameters. */
+function pageCalls(fn: FunctionIR): string[] {
   const out: string[] = [];
-  JSON.stringify(fn.body, (k, v) => {
-    if (k === 'callee' && typeof v === 'string') out.push(v.replace(/\s+/g, ''));
-    return v;
-  });
+  const params = fn.params.filter((p) => p.length > 1);
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(visit);
+    else if (v && typeof v === 'object') {
+      const o = v as { k?: string; callee?: string; args?: { text: string }[] };
+      if (o.k === 'call' && typeof o.callee === 'string') {
+        const pageArg = (a: string) => !/zero/i.test(a) && (/page|folio|pfn/.test(a) || params.some((p) => new RegExp(`\\b${p}\\b`).test(a)));
+        if ((o.args ?? []).some((a) => pageArg(a.text))) out.push(o.callee.replace(/\s+/g, ''));
+      }
+      Object.values(o).forEach(visit);
+    }
+  };
+  visit(fn.body);
   return out;
 }
 
-/** A hunk can start inside a comment (its opening is above the hunk) or end inside one: blank those
- * parts, keeping lengths and newlines so positions stay valid. */
-export function blankCutComments(text: string): string {
+/** Repairs what a hunk's cut leaves behind, keeping lengths and newlines so positions stay valid:
+ * a comment opened above the hunk or left open at its end, and a leading `return;` / `goto x;` /
+ * `break;` / `continue;` more indented than what follows (the tail of a condition above the hunk,
+ * which would otherwise end every path at once). */
+export function repairFragment(text: string): string {
   const blank = (s: string) => s.replace(/[^\n]/g, ' ');
   let out = text;
   const close = out.indexOf('*/');
@@ -301,6 +358,13 @@ export function blankCutComments(text: string): string {
   if (close >= 0 && (open < 0 || close < open)) out = blank(out.slice(0, close + 2)) + out.slice(close + 2);
   const lastOpen = out.lastIndexOf('/*');
   if (lastOpen >= 0 && out.indexOf('*/', lastOpen + 2) < 0) out = out.slice(0, lastOpen) + blank(out.slice(lastOpen));
+  const lines = out.split('\n');
+  const code = lines.map((l, i) => ({ l, i })).filter(({ l }) => l.trim() !== '');
+  const indent = (l: string) => /^\s*/.exec(l)![0].replace(/ {8}/g, '\t').length;
+  if (code.length >= 2 && /^\s*(return\b[^;]*|goto \w+|break|continue);\s*$/.test(code[0]!.l) && indent(code[0]!.l) > indent(code[1]!.l) && !/^\s*}/.test(code[1]!.l)) {
+    lines[code[0]!.i] = blank(code[0]!.l);
+    out = lines.join('\n');
+  }
   return out;
 }
 

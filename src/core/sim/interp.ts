@@ -40,6 +40,8 @@ export interface SimEnv {
   readonly type: PgmapType;
   readonly api: ApiView;
   readonly bodies: ReadonlyMap<string, Body>;
+  /** Functions this side of the patch does not have (the patch adds or removes them). */
+  readonly absent?: ReadonlySet<string>;
   readonly budget: Budget;
   /** Scenario phase label written into steps. */
   phase: string;
@@ -175,7 +177,8 @@ function execStmt(stmt: Stmt, env: SimEnv, p: Path, frame: Frame): Path[] {
     }
     case 'if': {
       const out: Path[] = [];
-      for (const [q, truth] of evalCond(stmt.cond, env, p, frame)) {
+      // A guard clause (`if (...) return / goto`) usually does not fire: its branch is the odd path.
+      for (const [q, truth] of evalCond(stmt.cond, env, p, frame, exits(stmt.then) ? false : undefined)) {
         if (truth) out.push(...execStmt(stmt.then, env, q, frame));
         else if (stmt.else) out.push(...execStmt(stmt.else, env, q, frame));
         else out.push(q);
@@ -220,14 +223,16 @@ function execSwitch(stmt: Extract<Stmt, { k: 'switch' }>, env: SimEnv, p: Path, 
     }
     const noDefault = !stmt.cases.some((c) => c.isDefault);
     const unknownSubject = subject.k !== 'type' && subject.k !== 'num';
-    if (starts.length === 0 || (unknownSubject && noDefault)) out.push(q);
+    // An undecidable subject: the first case is the primary path (defaults are often the odd case).
+    if (starts.length === 0) out.push(q);
+    else if (unknownSubject && noDefault) out.push({ ...q, primary: false, forkLine: q.forkLine ?? docLine(frame, stmt.loc.line) });
     for (const start of starts) {
       if (out.length >= env.budget.maxPaths || env.budget.steps > env.budget.maxSteps) {
         env.budget.truncated ??= `path budget (${env.budget.maxPaths}) exhausted in the switch of ${frame.name}`;
         break;
       }
       const c = stmt.cases[start]!;
-      const primary = q.primary && (!unknownSubject || c.isDefault);
+      const primary = q.primary && (!unknownSubject || start === starts[0]);
       let r: Path = { ...q, primary, forkLine: primary ? q.forkLine : (q.forkLine ?? docLine(frame, c.loc.line)) };
       if (subject.k === 'type') {
         r = record(env, frame, r, `switch (${stmt.subject.text}) -> ${c.isDefault ? 'default' : 'case ' + c.labels.map((l) => l.text).join(', ')}`, r.state, c.loc.line, `type guard: taken for ${env.type}`);
@@ -259,8 +264,14 @@ function truthOf(v: Val): boolean | undefined {
   return undefined;
 }
 
-/** Evaluates a condition; undecidable ones fork (false first, on the primary path). */
-export function evalCond(e: Expr, env: SimEnv, p: Path, frame: Frame): [Path, boolean][] {
+function exits(s: Stmt): boolean {
+  if (s.k === 'return' || s.k === 'goto') return true;
+  return s.k === 'block' && s.body.length > 0 && exits(s.body[s.body.length - 1]!);
+}
+
+/** Evaluates a condition; an undecidable one forks, the usual outcome (`usually`, else a guess from
+ * its shape) on the primary path. */
+function evalCond(e: Expr, env: SimEnv, p: Path, frame: Frame, usually?: boolean): [Path, boolean][] {
   const out: [Path, boolean][] = [];
   for (const [q, v] of evalExpr(e, env, p, frame)) {
     const t = truthOf(v);
@@ -272,26 +283,51 @@ export function evalCond(e: Expr, env: SimEnv, p: Path, frame: Frame): [Path, bo
     const fork = docLine(frame, e.loc.line);
     const off = (r: Path): Path => ({ ...r, primary: false, forkLine: r.forkLine ?? fork });
     const attempt = v.k === 'unknown' ? v.attempt : undefined;
-    const falseFails = attempt ? attempt.truthySuccess : false;
     const undo = (r: Path): Path =>
       attempt && r.state === attempt.after
         ? record(env, frame, r, `${attempt.callee}() fails`, attempt.before, e.loc.line, 'failure branch: the call had no effect')
         : r;
-    out.push([falseFails ? undo(q) : q, false]);
-    out.push([off(attempt && !falseFails ? undo(q) : q), true]);
+    // The primary path: an attempted call succeeds; otherwise the condition's usual outcome.
+    const primaryTruth = attempt ? attempt.truthySuccess : (usually ?? expectTrue(e));
+    for (const truth of [primaryTruth, !primaryTruth]) {
+      let r = attempt && truth !== attempt.truthySuccess ? undo(q) : q;
+      if (truth !== primaryTruth) r = off(r);
+      out.push([r, truth]);
+    }
   }
   return out;
+}
+
+/** Whether an undecidable condition usually holds: a pointer or flag test (`if (page)`, `if (pages[i])`,
+ * `if (p != NULL)`, `likely()`) does; error checks (`if (ret)`, `!x`, `IS_ERR()`, `unlikely()`, WARN) do not. */
+function expectTrue(e: Expr): boolean {
+  switch (e.k) {
+    case 'ident':
+      return !/^(ret|rc|err|error|r|res|rv)$/.test(e.name);
+    case 'field':
+      return true;
+    case 'other':
+      return /^[\w>.-]+\[[^\]]+\]$/.test(e.text.replace(/\s+/g, '')) || (e.parts.length === 1 && expectTrue(e.parts[0]!));
+    case 'binary':
+      return e.op === '!=' && /^(NULL|0)$/.test(e.right.text.trim()) && expectTrue(e.left);
+    case 'call':
+      return e.callee === 'likely';
+    default:
+      return false;
+  }
 }
 
 // ---- expressions -----------------------------------------------------------------------------
 
 const WARN_RE = /^(WARN|WARN_ON|WARN_ON_ONCE|WARN_ONCE|BUG_ON|VM_BUG_ON|VM_WARN_ON|VM_WARN_ON_ONCE|VM_BUG_ON_PAGE|VM_BUG_ON_FOLIO|VM_WARN_ON_PAGE|VM_WARN_ON_FOLIO|VM_WARN_ON_ONCE_PAGE|VM_WARN_ON_ONCE_FOLIO|VM_WARN_ONCE)$/;
 
-export function isTypeField(e: Expr): boolean {
+const REFCOUNT_TEXT = /ref_count|refcount|page_count|_refcount|folio_ref|mapcount/;
+
+function isTypeField(e: Expr): boolean {
   return e.k === 'field' && /(^|[^a-z_])type$/.test(e.path) && /pgmap/.test(e.path);
 }
 
-export function evalExpr(e: Expr, env: SimEnv, p: Path, frame: Frame): Out {
+function evalExpr(e: Expr, env: SimEnv, p: Path, frame: Frame): Out {
   switch (e.k) {
     case 'number':
       return [[p, { k: 'num', v: e.value }]];
@@ -403,17 +439,19 @@ function evalCall(e: Extract<Expr, { k: 'call' }>, env: SimEnv, p: Path, frame: 
 }
 
 /** Calls `name` (a call expression in a body, or a scenario action). */
-export function callFunction(name: string, e: Extract<Expr, { k: 'call' }>, args: readonly Val[], env: SimEnv, p: Path, frame: Frame): Out {
+function callFunction(name: string, e: Extract<Expr, { k: 'call' }>, args: readonly Val[], env: SimEnv, p: Path, frame: Frame): Out {
   const line = e.loc.line;
   if (/(->|\.)page_free$/.test(name)) return pageFreeCallback(env, frame, p, e.text, line);
   if (WARN_RE.test(name)) {
+    // Only conditions on the page's refcount are the model's business (WARN_ON(1) is an unreachable marker).
     const v = args[0] ?? UNKNOWN;
-    if (truthOf(v) === true) {
+    if (truthOf(v) === true && REFCOUNT_TEXT.test(e.args[0]?.text ?? '')) {
       const next = { ...p.state, warns: [...p.state.warns, e.text] };
       return [[record(env, frame, p, e.text, next, line, 'WARN fires on this path'), v]];
     }
     return [[p, v]];
   }
+  if (env.absent?.has(name)) return [[record(env, frame, p, e.text, p.state, line, `${name}() does not exist on this side of the patch`), UNKNOWN]];
   const body = env.bodies.get(name);
   if (body && frame.depth < env.budget.maxDepth && !frame.stack.includes(name)) {
     return execFunction(body, env, p, frame.depth + 1, frame.stack).map((q) => [{ ...q, retVal: undefined }, q.retVal ?? UNKNOWN]);
@@ -430,9 +468,15 @@ export function callFunction(name: string, e: Extract<Expr, { k: 'call' }>, args
 
 /** pgmap->ops->page_free(): the driver takes the page back (P2PDMA's callback also drops the mmap's pgmap ref). */
 function pageFreeCallback(env: SimEnv, frame: Frame, p: Path, text: string, line: number | undefined): Out {
+  const own = env.api.withRole('page-free-callback', env.era).filter((name) => {
+    const entry = env.api.entry(name);
+    return !!(entry && env.api.effect(entry, env.era, env.type));
+  });
+  // The type's own callback is one this side of the patch does not define: its pgmap has no ->page_free.
+  if (own.some((name) => env.absent?.has(name))) return [[record(env, frame, p, text, p.state, line, `no ->page_free for ${env.type} pages on this side of the patch`), UNKNOWN]];
   const next = { ...p.state, pageFreeCalls: p.state.pageFreeCalls + 1 };
   let q = record(env, frame, p, text, next, line, 'pgmap->ops->page_free(): the page goes back to its driver');
-  for (const name of env.api.withRole('page-free-callback', env.era)) {
+  for (const name of own) {
     const entry = env.api.entry(name);
     const eff = entry && env.api.effect(entry, env.era, env.type);
     if (entry && eff?.pgmap === 'put') {
@@ -469,6 +513,8 @@ function applyEffect(entry: ApiEntry, eff: EraEffect, text: string, args: readon
   let val: Val = UNKNOWN;
   const note = `[table ${env.era}] ${eff.note}`;
   if (eff.trueFor) val = { k: 'bool', v: eff.trueFor.includes(env.type), typeDep: true };
+  // put_devmap_managed_*(): true when it handled the page (the caller then skips its own put).
+  if (entry.roles.includes('devmap-hook')) val = { k: 'bool', v: !!eff.refcount, typeDep: true };
   let tail: ((q: Path) => Out) | undefined;
   const rc = eff.refcount;
   if (rc) {
@@ -507,6 +553,7 @@ function applyEffect(entry: ApiEntry, eff: EraEffect, text: string, args: readon
         if (s.refcount !== null) val = { k: 'num', v: s.refcount };
         break;
       case 'put':
+        if (entry.roles.includes('gup') && next.pinned > 0) next = { ...next, pinned: next.pinned - 1 };
         tail = (q) => putPage(env, frame, q, text, line, eff.devmapHook === true || (entry.roles.includes('unmap') && devmapHookOfPut(env)), amount);
         break;
     }
@@ -521,9 +568,14 @@ function applyEffect(entry: ApiEntry, eff: EraEffect, text: string, args: readon
       if (/try|get_dev_pagemap/.test(entry.name)) val = { k: 'unknown', attempt: { callee: entry.name, before: s, after: next, truthySuccess: true } };
     }
   } else if (eff.pgmap === 'put') next = { ...next, pgmapRefs: next.pgmapRefs - pgCount };
+  // E0: the per-page pgmap ref of memremap_pages() belongs to the page (its final put drops it);
+  // from E1 memunmap_pages() drops those refs itself, so they are not the page's.
+  else if (eff.pgmap === 'static-per-page' && env.era === 'E0') next = { ...next, pgmapRefs: next.pgmapRefs + 1, ownsStaticRef: true };
   if (eff.idle && entry.roles.includes('fsdax-idle-wait')) next = { ...next, waits: [...next.waits, { key: eff.idle.key, count: eff.idle.count }] };
   else if (eff.idle && entry.roles.includes('fsdax-wake') && rc?.op !== 'dec') next = { ...next, wakes: [...next.wakes, { key: eff.idle.key, count: next.refcount }] };
   const pt = eff.pageTable;
+  // Removing the user mappings of a page that has none does nothing.
+  if (pt && 'remove' in pt && s.mapping === 'none') return [[record(env, frame, p, text, s, line, `${note} (the page is not mapped)`), val]];
   if (pt && 'insert' in pt) {
     next = { ...next, mapping: pt.insert, mappingHoldsRef: pt.holdsRef, inUse: true };
     if (/insert/.test(entry.name) && !entry.name.startsWith('vmf_')) val = { k: 'unknown', attempt: { callee: entry.name, before: s, after: next, truthySuccess: false } };
@@ -553,7 +605,7 @@ function devmapHookOfPut(env: SimEnv): boolean {
 }
 
 /** put_page / folio_put semantics: the devmap hook first when asked, else -n and the free path at 0. */
-export function putPage(env: SimEnv, frame: Frame, p: Path, text: string, line: number | undefined, viaHook: boolean, amount = 1): Out {
+function putPage(env: SimEnv, frame: Frame, p: Path, text: string, line: number | undefined, viaHook: boolean, amount = 1): Out {
   if (viaHook) {
     const hooks = env.api.withRole('devmap-hook', env.era);
     const patched = hooks.map((h) => env.bodies.get(h)).find((b) => b !== undefined);
@@ -586,7 +638,7 @@ function freeAction(entry: ApiEntry, eff: EraEffect, env: SimEnv, frame: Frame, 
 }
 
 /** The free path for this era: the patch's body of a free-path function, else the table's. */
-export function freePath(env: SimEnv, frame: Frame, p: Path): Out {
+function freePath(env: SimEnv, frame: Frame, p: Path): Out {
   const names = env.api.withRole('free-path', env.era);
   const start: Path = { ...p, state: { ...p.state, freed: p.state.freed + 1, inUse: false, mapping: 'none', mappingHoldsRef: false } };
   const patched = names.map((n) => env.bodies.get(n)).find((b) => b !== undefined);

@@ -16,7 +16,12 @@ interface Phase {
   readonly stmts: readonly Stmt[];
   /** Roles whose patched functions take this phase's place. */
   readonly roles: readonly Role[];
+  /** Run only when the page is pinned (the release of a GUP reference). */
+  readonly ifPinned?: boolean;
+  /** A function placed here releases a user's reference: the user takes it first. */
+  readonly userRef?: boolean;
 }
+
 
 const NOWHERE = { line: -1, character: 0 };
 
@@ -77,7 +82,13 @@ function mapping(era: Era, type: PgmapType): Stmt[] {
   }
 }
 
-const INIT: Phase = { name: 'init', stmts: [call('__init_single_page', 'page'), call('__init_zone_device_page', 'page', 'pfn', 'zone_idx', 'nid', 'pgmap')], roles: ['memmap-init'] };
+const INIT: Phase = {
+  name: 'init',
+  stmts: [call('memremap_pages', 'pgmap', 'nid'), call('__init_single_page', 'page'), call('__init_zone_device_page', 'page', 'pfn', 'zone_idx', 'nid', 'pgmap')],
+  roles: ['memmap-init'],
+};
+
+const UNPIN: Phase = { name: 'unpin', stmts: [call('gup_put_folio', 'folio', '1', 'FOLL_PIN')], roles: ['put'], ifPinned: true };
 
 function lifeStart(era: Era, type: PgmapType): Phase[] {
   return [
@@ -90,11 +101,16 @@ function lifeStart(era: Era, type: PgmapType): Phase[] {
 function phasesOf(scenario: ScenarioName, era: Era, type: PgmapType): Phase[] {
   switch (scenario) {
     case 'page-life':
-      return [...lifeStart(era, type), { name: 'unmap', stmts: [call('zap_pte_range', 'tlb', 'vma', 'pmd', 'addr', 'end', 'details')], roles: ['unmap'] }, { name: 'put', stmts: [], roles: ['put'] }, { name: 'free', stmts: [], roles: ['free-path'] }];
+      return [
+        ...lifeStart(era, type),
+        { name: 'put', stmts: [], roles: ['put'], userRef: true },
+        { name: 'unmap', stmts: [call('zap_pte_range', 'tlb', 'vma', 'pmd', 'addr', 'end', 'details')], roles: ['unmap'] },
+        { name: 'free', stmts: [], roles: ['free-path'] },
+      ];
     case 'teardown':
       return [...lifeStart(era, type), { name: 'teardown', stmts: [call('memunmap_pages', 'pgmap')], roles: ['teardown'] }];
     case 'gup':
-      return [...lifeStart(era, type), { name: 'gup', stmts: [call('get_user_pages', 'addr', '1', 'FOLL_WRITE', 'pages')], roles: ['gup'] }, { name: 'unpin', stmts: [call('put_page', 'page')], roles: [] }];
+      return [...lifeStart(era, type), { name: 'gup', stmts: [call('get_user_pages', 'addr', '1', 'FOLL_WRITE', 'pages')], roles: ['gup'] }, UNPIN];
     case 'longterm-pin':
       return [
         ...lifeStart(era, type),
@@ -113,7 +129,7 @@ function phasesOf(scenario: ScenarioName, era: Era, type: PgmapType): Phase[] {
         ...lifeStart(era, type),
         { name: 'gup', stmts: [call('get_user_pages', 'addr', '1', 'FOLL_WRITE', 'pages')], roles: ['gup'] },
         { name: 'break-layouts', stmts: [call('dax_layout_busy_page', 'mapping'), call('ext4_break_layouts', 'inode')], roles: ['fsdax-idle-wait', 'unmap'] },
-        { name: 'unpin', stmts: [call('put_page', 'page')], roles: ['put'] },
+        UNPIN,
       ];
   }
 }
@@ -148,6 +164,8 @@ export interface ScenarioInput {
   readonly side: 'before' | 'after';
   readonly api: ApiView;
   readonly bodies: ReadonlyMap<string, Body>;
+  /** Functions this side does not have: the patch adds (before) or removes (after) them. */
+  readonly absent?: ReadonlySet<string>;
   /** Patched functions to place by role (those no phase calls), with their role. */
   readonly placed: readonly { readonly name: string; readonly role: Role }[];
 }
@@ -155,16 +173,18 @@ export interface ScenarioInput {
 const SCENARIO_FRAME: Frame = { name: 'scenario', depth: 0, stack: [] };
 
 export function runScenario(scenario: ScenarioName, input: ScenarioInput): ScenarioRun {
-  const env: SimEnv = { era: input.era, type: input.type, api: input.api, bodies: input.bodies, budget: newBudget(), phase: 'init' };
+  const env: SimEnv = { era: input.era, type: input.type, api: input.api, bodies: input.bodies, absent: input.absent, budget: newBudget(), phase: 'init' };
   let cur: Path = startPath(INITIAL_STATE);
   const ends: PhaseEnd[] = [];
   const alternatives: ScenarioRun['alternatives'][number][] = [];
   let refused: boolean | undefined;
   for (const phase of phasesOf(scenario, input.era, input.type)) {
+    if (phase.ifPinned && cur.state.pinned === 0) continue;
     env.phase = phase.name;
     const start = cur.state;
-    const placed = input.placed.filter((p) => phase.roles.includes(p.role)).map((p) => call(p.name, 'page'));
-    const stmts = placed.length === 0 ? phase.stmts : phase.name === 'init' ? [phase.stmts[0]!, ...placed] : placed;
+    // A placed function missing on this side (new or deleted by the patch): the phase keeps its default.
+    const placed = input.placed.filter((p) => phase.roles.includes(p.role) && input.bodies.has(p.name)).map((p) => call(p.name, 'page'));
+    const stmts = placed.length === 0 ? phase.stmts : phase.name === 'init' ? [...phase.stmts.slice(0, 2), ...placed] : phase.userRef ? [call('get_page', 'page'), ...placed] : placed;
     let paths = execStmts(stmts, env, [{ ...cur, status: 'normal' }], SCENARIO_FRAME);
     if (phase.name === 'free') paths = paths.flatMap((p) => releaseLast(env, p));
     if (phase.name === 'longterm-pin') refused = paths.some((p) => p.primary && p.status === 'return');

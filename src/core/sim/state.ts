@@ -28,6 +28,14 @@ export interface SimState {
   readonly teardownWaited?: boolean;
   /** A GUP walk held a pgmap reference for this page (E0-E2 devmap entries). */
   readonly pgmapHeld?: boolean;
+  /** E0: the page owns its per-page pgmap ref from memremap_pages() until its count reaches 0. */
+  readonly ownsStaticRef?: boolean;
+}
+
+/** pgmap refs the page holds that nothing will drop: 0 for a balanced life. An E0 page resting at a
+ * non-zero count still legitimately holds its per-page ref. */
+export function strayPgmapRefs(s: SimState): number {
+  return s.pgmapRefs - (s.ownsStaticRef && s.refcount !== 0 ? 1 : 0);
 }
 
 export const INITIAL_STATE: SimState = {

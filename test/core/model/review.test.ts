@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseDocument } from '../../../src/core/patch';
-import { createReviewer, simulateHunk, type ReviewOptions } from '../../../src/core/model/review';
+import { createReviewer, repairFragment, simulateHunk, type ReviewOptions } from '../../../src/core/model/review';
 import type { Series } from '../../../src/core/patch/types';
 import { getSyntax } from '../sim/helpers';
 
@@ -122,4 +122,28 @@ test('simulateHunk returns every scenario trace, before and after, per type; bad
   assert.ok(r.traces.some((t) => t.steps.some((st) => st.line === 7 && /get_page/.test(st.statement))));
   const bad = simulateHunk([s], await getSyntax(), 7, E2);
   assert.ok('error' in bad);
+});
+
+test('repairFragment blanks a comment cut by the hunk and the tail of a condition above it', () => {
+  const text = ' * tail of a comment\n */\n\t\t\treturn;\n\t\tput_page(page);\n}\n/* opened here';
+  const out = repairFragment(text);
+  assert.equal(out.length, text.length);
+  assert.deepEqual(out.split('\n').map((l) => l.trim()), ['', '', '', 'put_page(page);', '}', '']);
+  assert.equal(repairFragment('\treturn 0;\n}\n'), '\treturn 0;\n}\n', 'a return at the same depth stays');
+});
+
+test('a function that only handles the shared zero page is not placed into a page life', async () => {
+  const zero = `diff --git a/mm/huge_memory.c b/mm/huge_memory.c
+--- a/mm/huge_memory.c
++++ b/mm/huge_memory.c
+@@ -1,4 +1,4 @@ static void drop_zero_folio(struct shrinker *s)
+ {
+-	put_page(zero_page);
++	folio_put(zero_folio);
+ }
+`;
+  const r = createReviewer(await getSyntax()).review([await series(zero)], E2);
+  const h = r.patches[0]!.files[0]!.hunks[0]!;
+  assert.equal(h.calls.length, 2);
+  assert.deepEqual(h.findings.map((f) => f.ruleId), []);
 });

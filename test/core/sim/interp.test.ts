@@ -157,3 +157,28 @@ void f(struct page *page)
   assert.equal(paths[0]!.state.refcount, 2);
   assert.ok(stepsOf(paths[0]!).some((s) => s.function === 'helper' && s.line === 2));
 });
+
+test('the primary path takes the usual outcome: pointer checks hold, error checks do not, attempts succeed', async () => {
+  const src = `int f(struct page *page)
+{
+	int ret;
+
+	if (pages[i])
+		get_page(page);
+	if (!page)
+		return -EINVAL;
+	if (get_dev_pagemap(pfn, NULL))
+		page_ref_inc(page);
+	ret = do_something(page);
+	if (ret)
+		return ret;
+	return 0;
+}`;
+  const { paths } = await run(src, 'f', 'GENERIC', 1);
+  const primary = paths.find((p) => p.primary)!;
+  assert.equal(primary.ret, '0');
+  assert.equal(primary.state.refcount, 3, 'both gets on the primary path');
+  assert.equal(primary.state.pgmapRefs, 1);
+  const failed = paths.find((p) => !p.primary && p.state.pgmapRefs === 0 && p.state.refcount === 2);
+  assert.ok(failed, 'the failed get_dev_pagemap() branch takes no pgmap ref and skips the inc');
+});

@@ -1,6 +1,7 @@
 // Hazard 4: a pgmap reference is leaked or dropped twice on some path.
 import type { Instance, Rule } from '../types';
 import { endOf, lineOf, meta, phaseSteps, runsOf } from '../util';
+import { strayPgmapRefs } from '../../sim/state';
 
 export const rule: Rule = {
   meta: meta('pgmap-ref-imbalance', 'A pgmap reference is leaked or dropped twice on some path', 'error', 'high'),
@@ -9,8 +10,9 @@ export const rule: Rule = {
     for (const run of runsOf(side.runs, 'page-life')) {
       const init = endOf(run, 'init');
       const free = endOf(run, 'free');
-      if (init && free && free.freed > 0 && free.pgmapRefs !== init.pgmapRefs) {
-        const n = free.pgmapRefs - init.pgmapRefs;
+      // A page owns pgmap refs from allocation (E0: from memmap init) to its free: none may remain.
+      if (init && free && free.freed > 0 && strayPgmapRefs(free) !== 0) {
+        const n = strayPgmapRefs(free);
         const steps = phaseSteps(run.trace.steps, 'alloc', 'map', 'unmap', 'put', 'free');
         out.push({ key: n < 0 ? 'life-drop' : 'life-leak', type: run.type, line: lineOf(steps, (s) => s.after.pgmapRefs !== s.before.pgmapRefs), trace: steps,
           message: n < 0
@@ -22,7 +24,7 @@ export const rule: Rule = {
       for (const alt of run.alternatives) {
         const n = alt.end.pgmapRefs - alt.start.pgmapRefs;
         if (n <= 0 || !alt.ret || !/-E[A-Z]+|\b(ret|rc|err|error)\b|NULL|ERR_PTR|VM_FAULT/.test(alt.ret)) continue;
-        out.push({ key: `error-path:${alt.forkLine ?? alt.phase}`, type: run.type, line: lineOf(alt.steps, (s) => s.after.pgmapRefs > s.before.pgmapRefs) ?? alt.forkLine, trace: alt.steps,
+        out.push({ key: `error-path:${alt.phase}:${alt.ret}`, type: run.type, line: lineOf(alt.steps, (s) => s.after.pgmapRefs > s.before.pgmapRefs) ?? alt.forkLine, trace: alt.steps,
           message: `the error path returning ${alt.ret} keeps ${n} pgmap reference(s) it took: memunmap_pages() will wait forever`,
           related: alt.forkLine !== undefined ? [{ line: alt.forkLine, message: 'the error branch' }] : undefined });
       }

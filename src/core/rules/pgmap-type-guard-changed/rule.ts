@@ -6,28 +6,28 @@ import type { TraceStep } from '../../model/types';
 import type { DiffInstance, Rule, SideView } from '../types';
 import { meta } from '../util';
 
-function guards(side: SideView): Set<string> {
+/** Type-guard decisions (`if`/`switch` on the pgmap type) on lines the hunk adds or deletes. */
+function changedGuards(side: SideView, changed: ReadonlySet<number>): Set<string> {
   const out = new Set<string>();
-  for (const run of side.runs) for (const s of run.trace.steps) if (s.note?.startsWith('type guard')) out.add(s.statement);
+  for (const run of side.runs) for (const s of run.trace.steps) if (s.note?.startsWith('type guard') && s.line !== undefined && changed.has(s.line)) out.add(s.statement);
   return out;
 }
 
-/** What a type does inside the hunk's functions: statements and their state changes. */
+/** What a type does inside the hunk's functions: the state changes, in order (statement spelling such
+ * as page vs folio does not matter). */
 function behaviour(side: SideView, type: PgmapType): { sig: string; steps: TraceStep[] } {
   const names = new Set(side.functions.map((b) => b.fn.name));
   const steps = side.runs.filter((r) => r.type === type && r.scenario === 'page-life')
     .flatMap((r) => r.trace.steps)
     .filter((s) => names.has(s.function) && !s.note?.startsWith('type guard') && JSON.stringify(s.before) !== JSON.stringify(s.after));
-  return { sig: steps.map((s) => `${s.statement}:${JSON.stringify(s.after)}`).join('\n'), steps };
+  return { sig: steps.map((s) => `${s.phase}:${JSON.stringify(s.before)}>${JSON.stringify(s.after)}`).join('\n'), steps };
 }
 
 export const rule: Rule = {
   meta: meta('pgmap-type-guard-changed', 'A pgmap->type guard is removed, widened or narrowed, changing other types', 'warning', 'medium'),
   diff(before, after, ctx) {
-    const gb = guards(before);
-    const ga = guards(after);
-    const removed = [...gb].filter((g) => !ga.has(g));
-    const added = [...ga].filter((g) => !gb.has(g));
+    const removed = [...changedGuards(before, ctx.changedLines)];
+    const added = [...changedGuards(after, ctx.changedLines)];
     if (removed.length === 0 && added.length === 0) return [];
     const out: DiffInstance[] = [];
     for (const type of ctx.types) {
@@ -35,7 +35,7 @@ export const rule: Rule = {
       const a = behaviour(after, type);
       if (b.sig === a.sig) continue;
       const changed = a.steps.find((s) => s.line !== undefined && ctx.changedLines.has(s.line)) ?? a.steps[0] ?? b.steps[0];
-      const guardText = removed.length ? `removing ${removed.join('; ')}` : `adding ${added.join('; ')}`;
+      const guardText = removed.length ? `changing ${removed.join('; ')}` : `adding ${added.join('; ')}`;
       out.push({ key: 'guard', type, status: 'introduced', line: changed?.line, trace: a.steps,
         message: `${guardText} changes what ${type} pages do here: before: ${summary(b.steps)}; after: ${summary(a.steps)}`,
         related: b.steps.filter((s) => s.line !== undefined).slice(0, 3).map((s) => ({ line: s.line!, message: `before: ${s.statement}` })) });

@@ -9,7 +9,7 @@ export const rule: Rule = {
       const at = run.trace.steps.findIndex((s) => s.note?.includes('underflow'));
       if (at < 0) return [];
       const step = run.trace.steps[at]!;
-      return [{ key: `${step.phase}:${step.statement}`, type: run.type, line: step.line ?? lineOf(run.trace.steps.slice(0, at + 1)), trace: run.trace.steps.slice(0, at + 1),
+      return [{ key: step.phase, type: run.type, line: step.line ?? lineOf(run.trace.steps.slice(0, at + 1)), trace: run.trace.steps.slice(0, at + 1),
         message: `${step.statement} drops a reference on a ${run.type} page already at refcount 0 (${run.scenario}, ${step.phase})` }];
     }).filter((x, i, xs) => xs.findIndex((y) => y.key === x.key && y.type === x.type) === i);
   },

@@ -52,7 +52,7 @@ export const rule: Rule = {
         if (guarded.length === 0 && !returns) return;
         const line = body.docLine(s.loc.line);
         for (const type of ctx.types.length ? ctx.types : PGMAP_TYPES) {
-          out.push({ key: `${body.fn.name}:${s.cond.text}`, type, line, trace: [],
+          out.push({ key: 'reserved-test', type, line, trace: [],
             message: `${s.cond.text.trim()} decides whether ${guarded.length ? guarded.join(', ') : 'the reference handling'} runs, but ZONE_DEVICE pages are PG_reserved and still refcounted: their references leak or are dropped wrongly` });
         }
       });

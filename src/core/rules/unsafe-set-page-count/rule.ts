@@ -15,7 +15,7 @@ export const rule: Rule = {
         const shared = s.before.mapping !== 'none' || s.before.pinned > 0;
         const afterPageFree = s.phase === 'free' && steps.slice(0, i).some((t) => t.phase === 'free' && /page_free/.test(t.statement));
         if (!shared && !afterPageFree) return [];
-        return [{ key: `${s.function}:${s.statement}`, type: run.type, line: s.line, trace: steps.slice(0, i + 1),
+        return [{ key: `${afterPageFree ? 'after-page-free' : 'shared'}:${s.phase}`, type: run.type, line: s.line, trace: steps.slice(0, i + 1),
           message: afterPageFree
             ? `${s.statement} runs after ->page_free() gave the ${run.type} page back to its driver, which may already have handed it out again`
             : `${s.statement} stores a raw count on a ${run.type} page that is ${s.before.pinned > 0 ? 'pinned' : 'mapped'}: references are lost or invented` }];

@@ -6,7 +6,7 @@ export const rule: Rule = {
   meta: meta('warn-contradicts-state', 'A WARN/BUG condition the model predicts fires on the normal path', 'warning', 'medium'),
   check(side) {
     return side.runs.flatMap((run) => run.trace.steps.flatMap((s, i) => (s.note === 'WARN fires on this path'
-      ? [{ key: `${s.function}:${s.statement}`, type: run.type, line: s.line, trace: run.trace.steps.slice(0, i + 1),
+      ? [{ key: s.phase, type: run.type, line: s.line, trace: run.trace.steps.slice(0, i + 1),
           message: `${s.statement} fires for ${run.type} pages on the normal path (${run.scenario}, ${s.phase}): refcount ${s.before.refcount ?? 'unknown'}` }]
       : []))).filter((x, i, xs) => xs.findIndex((y) => y.key === x.key && y.type === x.type) === i);
   },
