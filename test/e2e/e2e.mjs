@@ -51,6 +51,16 @@ async function snap(name) {
   await page.screenshot({ path: file }).catch(() => {});
 }
 
+/** Polls `fn` until it returns something truthy; fails with `message()` after the timeout. */
+async function until(fn, message) {
+  for (const end = Date.now() + T; ;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(await message());
+    await page.waitForTimeout(100);
+  }
+}
+
 function assert(cond, message) {
   if (!cond) throw new Error(message);
 }
@@ -278,23 +288,16 @@ async function scenarios(ws, haveSeed) {
   await check('code lens on every hunk header (summary + Simulate)', async () => {
     // Code lenses are asked for while the editor has focus; each header is scrolled into view.
     const texts = [];
-    for (const h of hunks) {
-      const { hunk } = h;
+    for (const { hunk } of hunks) {
       await goToLine(hunk.range.start.line);
       // The lens's view zone pushes the header line down when it appears: measure both each time.
-      let lineTop;
       const lensAbove = async () => {
-        lineTop = (await viewLine(doc, hunk.range.start.line))[0].y;
+        const top = (await viewLine(doc, hunk.range.start.line))[0].y;
         return editor().locator('.codelens-decoration').evaluateAll((els, top) => els.find((e) =>
-          /Simulate this hunk/.test(e.textContent) && /\d+ effects?|refcount|kernel call/.test(e.textContent) && Math.abs(e.getBoundingClientRect().bottom - top) < 6)?.textContent, lineTop);
+          /Simulate this hunk/.test(e.textContent) && /\d+ effects?|refcount|kernel call/.test(e.textContent) && Math.abs(e.getBoundingClientRect().bottom - top) < 6)?.textContent, top);
       };
-      for (let end = Date.now() + T; !(texts[hunks.indexOf(h)] = await lensAbove());) {
-        if (Date.now() > end) {
-          const seen = await editor().locator('.codelens-decoration').evaluateAll((els) => els.map((e) => `${e.getBoundingClientRect().bottom}:${e.textContent}`));
-          throw new Error(`no lens with a summary and "Simulate this hunk" right above line ${hunk.range.start.line + 1} (top ${lineTop}); lenses: ${seen.join(' / ')}`);
-        }
-        await page.waitForTimeout(100);
-      }
+      texts.push(await until(lensAbove, async () => `no lens with a summary and "Simulate this hunk" right above line ${hunk.range.start.line + 1}; lenses: ${
+        (await editor().locator('.codelens-decoration').allTextContents()).join(' / ')}`));
     }
     await snap('code-lens');
     return texts.map((t) => JSON.stringify(t)).join(', ');

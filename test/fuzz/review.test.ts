@@ -9,7 +9,7 @@ import { createAnalyzer, type Analyzer } from '../../src/core/index';
 import { loadAssets } from '../helpers/assets';
 import { needKernels, needSeeds } from '../helpers/inputs';
 import { examine } from './check';
-import { CATEGORIES, LARGE, generate, generatedBase, hunkSpans, truncation, type Base, type Case, type Category } from './generators';
+import { CATEGORIES, LARGE, fileDiff, generate, generatedBase, hunk, hunkSpans, truncation, type Base, type Case, type Category, type DiffLine } from './generators';
 import { kernelBases, seedBases } from './sources';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 12);
@@ -68,6 +68,20 @@ test('mutations of kernel diffs, and truncation at every line of their hunks', {
   for (const span of spans) {
     const lineStarts = [...base.text.slice(span.body, span.end).matchAll(/^/gm)].map((m) => span.body + (m.index ?? 0));
     for (const cut of lineStarts) await holds(truncation(base, span, cut));
+  }
+});
+
+test('a hunk seen before at other line numbers is not served stale from the cache', async () => {
+  const body: DiffLine[] = [[' ', '{'], ['-', '\tget_page(page);'], ['+', '\tput_page(page);'], [' ', '}']];
+  const at = (n: number) => [{ name: 'a.patch', content: fileDiff('mm/a.c', [hunk(n, n, 'void f(struct page *page)', body)]) }];
+  await analyzer.review(at(10));
+  const warm = JSON.stringify(await analyzer.review(at(500)));
+  const fresh = await createAnalyzer(loadAssets());
+  try {
+    assert.equal(warm, JSON.stringify(await fresh.review(at(500))));
+    assert.match(warm, /@@ -500,3 \+500,3 @@/);
+  } finally {
+    fresh.dispose();
   }
 });
 

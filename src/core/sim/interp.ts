@@ -582,7 +582,7 @@ function applyEffect(entry: ApiEntry, eff: EraEffect, text: string, args: readon
   } else if (pt && 'remove' in pt) {
     const held = s.mappingHoldsRef;
     next = { ...next, mapping: 'none', mappingHoldsRef: false };
-    if (!rc && held) tail = (q) => putPage(env, frame, q, `${text}: drop the mapping's reference`, line, devmapHookOfPut(env), 1);
+    if ((!rc || rc.op === 'read') && held) tail = (q) => putPage(env, frame, q, `${text}: drop the mapping's reference`, line, devmapHookOfPut(env), 1);
   }
   if (eff.pgmap === 'kill-wait') next = teardown(next, rc?.op === 'put');
   const q = record(env, frame, p, text, next, line, note);

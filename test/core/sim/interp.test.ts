@@ -158,11 +158,13 @@ void f(struct page *page)
   assert.ok(stepsOf(paths[0]!).some((s) => s.function === 'helper' && s.line === 2));
 });
 
-test('the primary path takes the usual outcome: pointer checks hold, error checks do not, attempts succeed', async () => {
+test('the primary path takes the usual outcome: guard clauses and error checks do not fire, pointer checks hold, attempts succeed', async () => {
   const src = `int f(struct page *page)
 {
 	int ret;
 
+	if (vma->vm_pgoff)
+		return -EINVAL;
 	if (pages[i])
 		get_page(page);
 	if (!page)

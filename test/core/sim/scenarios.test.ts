@@ -53,11 +53,13 @@ test('table eras: the page life of each type matches refcount-model.md', () => {
   assert.equal(aspects('E3', 'P2PDMA')['free-refcount'], '0');
 });
 
-test('break-layouts: the E2 wait and wake pair up on the refcount key at 1', () => {
-  const run = runScenario('break-layouts', { era: 'E2', type: 'FS_DAX', side: 'after', api: TABLE_VIEW, bodies: new Map(), placed: [] });
-  const end = run.ends.at(-1)!.state;
-  assert.deepEqual(end.waits[0], { key: 'refcount', count: 1 });
-  assert.ok(end.wakes.some((w) => w.key === 'refcount' && w.count === 1));
+test('break-layouts: wait and wake pair up, on the refcount at 1 in E2 and on the page at 0 in E3', () => {
+  for (const [era, key, count] of [['E2', 'refcount', 1], ['E3', 'page', 0]] as const) {
+    const run = runScenario('break-layouts', { era, type: 'FS_DAX', side: 'after', api: TABLE_VIEW, bodies: new Map(), placed: [] });
+    const end = run.ends.at(-1)!.state;
+    assert.deepEqual(end.waits[0], { key, count }, era);
+    assert.ok(end.wakes.some((w) => w.key === key && w.count === count), `${era} wakes ${JSON.stringify(end.wakes)}`);
+  }
 });
 
 test('a patched free path replaces the table behaviour; placed functions take a phase by role', async () => {
