@@ -11,18 +11,21 @@
 // crash charged to the input it was on, and the campaign goes on.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { register } from 'tsx/esm/api';
+import { register } from 'tsx/cjs/api';
 
+// The core and the generators are TypeScript, loaded as the tests load them (tsx).
 register();
+const require = createRequire(import.meta.url);
 const HERE = fileURLToPath(import.meta.url);
 const ROOT = path.resolve(path.dirname(HERE), '..');
-const { createAnalyzer } = await import('../src/core/index.ts');
-const { loadAssets } = await import('../test/helpers/assets.ts');
-const { CATEGORIES, LARGE, generate, generatedBase } = await import('../test/fuzz/generators.ts');
-const { examine } = await import('../test/fuzz/check.ts');
-const { kernelBases, seedBases } = await import('../test/fuzz/sources.ts');
+const { createAnalyzer } = require('../src/core/index.ts');
+const { loadAssets } = require('../test/helpers/assets.ts');
+const { CATEGORIES, LARGE, generate, generatedBase } = require('../test/fuzz/generators.ts');
+const { examine } = require('../test/fuzz/check.ts');
+const { kernelBases, seedBases } = require('../test/fuzz/sources.ts');
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
 const TIMEOUT = Number(process.env.CAMPAIGN_TIMEOUT ?? 900) * 1000;

@@ -169,7 +169,11 @@ export function createReviewer(syntax: CSyntax): Reviewer {
       a.find((s) => s.line !== undefined)?.line ?? fallbackLine;
     const effects: Effect[] = effectsOf(types.map((type) => ({ type, before: runs.before.filter((r) => r.type === type), after: runs.after.filter((r) => r.type === type) })), lineOf);
     const view = (side: 'before' | 'after', bodies: readonly Body[]): SideView => ({ side, runs: runs[side], functions: bodies });
-    const findings: Finding[] = runRules(view('before', before.bodies), view('after', after.bodies), { era: opts.era, types, changedLines: changedSet }, opts.includePresent, fallbackLine);
+    // A finding whose cause lies in an earlier patch's body (the overlay) is shown on this hunk,
+    // with the earlier line as related information.
+    const inHunk = (line: number) => line >= hunk.range.start.line && line <= hunk.range.end.line;
+    const findings: Finding[] = runRules(view('before', before.bodies), view('after', after.bodies), { era: opts.era, types, changedLines: changedSet }, opts.includePresent, fallbackLine)
+      .map((f) => (inHunk(f.line) ? f : { ...f, line: fallbackLine, related: [{ line: f.line, message: 'where it happens: a body changed earlier in the series' }, ...(f.related ?? [])] }));
     const truncated = [...runs.before, ...runs.after].find((r) => r.trace.truncated);
     if (truncated) problems.push({ severity: 'warning', message: `simulation of ${hunk.function || 'hunk'} stopped early: ${truncated.trace.truncated}`, line: hunk.headerLine });
     return {

@@ -205,7 +205,11 @@ function stripPrefixes(oldPath: string, newPath: string): [string, string] {
   return [oldPath, newPath];
 }
 
-/** The identifier before the first "(" of a hunk header's section, or "". */
+/**
+ * The identifier before the first "(" of a hunk header's section, or "". A definition has a return
+ * type before its name; a section like `EXPORT_SYMBOL(foo);` or `module_init(bar);` is a top-level
+ * macro call after the previous function, so the hunk is in no function.
+ */
 export function sectionFunction(section: string): string {
   const paren = section.indexOf('(');
   if (paren < 0) return '';
@@ -213,7 +217,8 @@ export function sectionFunction(section: string): string {
   while (e > 0 && (section[e - 1] === ' ' || section[e - 1] === '\t')) e--;
   let s = e;
   while (s > 0 && /[A-Za-z0-9_]/.test(section[s - 1])) s--;
-  return s < e && !/[0-9]/.test(section[s]) ? section.slice(s, e) : '';
+  if (!(s < e) || /[0-9]/.test(section[s]) || !/[A-Za-z0-9_*]/.test(section.slice(0, s))) return '';
+  return section.slice(s, e);
 }
 
 const MAIL_END = ['Reply instructions', 'More information about', 'next prev parent reply', '______________________________', 'WARNING: multiple messages have this Message-ID'];

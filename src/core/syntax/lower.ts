@@ -378,22 +378,49 @@ function condText(ctx: LowerContext, n: Node | null): string {
   return n ? squash(textOf(ctx, n)) : '';
 }
 
-/** Guards from statements before `child` in a block-like `parent` (early exits, the label it follows). */
-function siblingGuards(ctx: LowerContext, parent: Node, child: Node): string[] {
-  const guards: string[] = [];
+/** What the statements before a given child of a block-like node say: early exits, the label. */
+interface SiblingState {
+  readonly guards: readonly string[];
+  readonly count: number;
+  readonly label: string;
+}
+
+/**
+ * Per parse and per block, the state before each child (by start index), built in one pass so that
+ * a block with n statements costs O(n), not O(n) per call inside it (a 10,000-way switch).
+ */
+const siblingIndex = new WeakMap<LowerContext, Map<number, Map<number, SiblingState>>>();
+
+function siblingStates(ctx: LowerContext, parent: Node): Map<number, SiblingState> {
+  let byParent = siblingIndex.get(ctx);
+  if (!byParent) siblingIndex.set(ctx, (byParent = new Map()));
+  let states = byParent.get(parent.id);
+  if (states) return states;
+  states = new Map();
+  let guards: string[] = [];
   let label = '';
   for (const s of parent.namedChildren) {
-    if (!s || s.startIndex >= child.startIndex) break;
+    if (!s) continue;
+    states.set(s.startIndex, { guards, count: guards.length, label });
     if (s.type === 'labeled_statement') {
       // Jumps reach the label from anywhere: earlier early exits no longer tell how we got here.
       label = s.childForFieldName('label')?.text ?? '';
-      guards.length = 0;
+      guards = [];
     }
     const exit = earlyExit(s);
     if (exit) guards.push(`after early ${exit} if ${condText(ctx, s.childForFieldName('condition'))}`);
   }
+  byParent.set(parent.id, states);
+  return states;
+}
+
+/** Guards from statements before `child` in a block-like `parent` (early exits, the label it follows). */
+function siblingGuards(ctx: LowerContext, parent: Node, child: Node): string[] {
   if (child.type === 'labeled_statement') return []; // its own label guard comes next
-  if (label) guards.push(`in goto label ${label}`);
+  const st = siblingStates(ctx, parent).get(child.startIndex);
+  if (!st) return [];
+  const guards = st.guards.slice(0, st.count);
+  if (st.label) guards.push(`in goto label ${st.label}`);
   return guards;
 }
 

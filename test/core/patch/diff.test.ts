@@ -55,6 +55,9 @@ test('function name: the identifier before the first "("', () => {
   assert.equal(sectionFunction('static void __ref __init_zone_device_page(struct page *page, unsigned long pfn,'), '__init_zone_device_page');
   assert.equal(sectionFunction('struct dev_pagemap {'), '');
   assert.equal(sectionFunction('static int foo (void)'), 'foo');
+  assert.equal(sectionFunction('EXPORT_SYMBOL_GPL(memremap_pages);'), '');
+  assert.equal(sectionFunction('module_init(dax_init);'), '');
+  assert.equal(sectionFunction('struct page *pfn_to_page(unsigned long pfn)'), 'pfn_to_page');
   assert.equal(sectionFunction('#define PAGE_DEMO(x)'), 'PAGE_DEMO');
   assert.equal(sectionFunction(''), '');
 });
