@@ -19,6 +19,7 @@ const common = {
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: `#!/usr/bin/env node\n${importMetaUrl}` } }),
   esbuild.build({ ...common, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], banner: { js: importMetaUrl } }),
+  esbuild.build({ ...common, entryPoints: ['src/vscode/analyzer-worker.ts'], outfile: 'dist/analyzer-worker.js', banner: { js: importMetaUrl } }),
 ]);
 fs.chmodSync(path.join(dist, 'cli.js'), 0o755);
 

@@ -2,8 +2,8 @@
 // typing path (debounced), keeps the latest report per document version, and tells the features
 // when a report changes. Every feature reads reports from here; none calls the core itself.
 import * as vscode from 'vscode';
-import type { Analyzer, FileReport, HunkReport, KernelTree, PatchReport, ReviewReport, SimulateResult } from '../core';
-import { diskKernelTree } from '../cli/assets';
+import type { FileReport, HunkReport, PatchReport, ReviewReport, SimulateResult } from '../core';
+import type { ReviewService, WorkerOptions } from './worker-client';
 import { config } from './config';
 
 /** VS Code's built-in language of .patch/.diff files, and ours for mail (.mbox, .eml, format-patch text). */
@@ -40,10 +40,10 @@ export class Analysis implements vscode.Disposable {
   /** A document has a new report (or lost it, when it was closed). */
   readonly onDidAnalyse = this.changed.event;
   /** The kernel tree in use (null: none), found once per configuration. */
-  private kernelTree: { dir: string; tree: KernelTree } | null | undefined;
+  private kernelTree: string | null | undefined;
 
   constructor(
-    private readonly analyzer: Analyzer,
+    private readonly analyzer: ReviewService,
     private readonly log: vscode.OutputChannel,
     private readonly debounceMs = 250,
   ) {}
@@ -145,13 +145,13 @@ export class Analysis implements vscode.Disposable {
     return { name: vscode.workspace.asRelativePath(doc.uri, false), content: doc.getText() };
   }
 
-  private options() {
+  private options(): WorkerOptions {
     if (this.kernelTree === undefined) {
       const dir = config.kernelTree();
-      this.kernelTree = dir ? { dir, tree: diskKernelTree(dir) } : null;
+      this.kernelTree = dir ?? null;
       this.log.appendLine(dir ? `kernel tree: ${dir} (whole functions are read from it)` : 'no kernel tree: hunks are reviewed as fragments');
     }
-    return { era: config.era(), kernelTree: this.kernelTree?.tree };
+    return { era: config.era(), kernelTreeDir: this.kernelTree ?? undefined };
   }
 
   private async analyse(doc: vscode.TextDocument): Promise<DocumentAnalysis | undefined> {

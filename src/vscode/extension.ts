@@ -1,8 +1,7 @@
 // PageRef Lens for VS Code: wires the feature modules to one analysis service over the pure core.
 // Each feature file has an activate(ctx, ...) that registers its providers and disposables.
 import * as vscode from 'vscode';
-import { createAnalyzer, type Analyzer } from '../core';
-import { loadAssets } from '../cli/assets';
+import { WorkerReviewService } from './worker-client';
 import { Analysis } from './analysis';
 import { REANALYSE_ON } from './config';
 import * as annotations from './annotations';
@@ -16,11 +15,12 @@ import * as simulationPanel from './simulation-panel';
 export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
   const log = vscode.window.createOutputChannel('PageRef Lens');
   ctx.subscriptions.push(log);
-  let analyzer: Analyzer;
+  const analyzer = new WorkerReviewService(vscode.Uri.joinPath(ctx.extensionUri, 'dist').fsPath);
   try {
-    analyzer = await createAnalyzer(loadAssets(vscode.Uri.joinPath(ctx.extensionUri, 'dist').fsPath));
+    await analyzer.ready;
   } catch (e) {
     // Only a broken installation gets here (the core returns problems, it does not throw).
+    analyzer.dispose();
     log.appendLine(`cannot load the C parser from dist/: ${e instanceof Error ? e.stack : e}`);
     void vscode.window.showErrorMessage('PageRef Lens could not load its C parser; see the "PageRef Lens" output.');
     return;

@@ -21,11 +21,11 @@ export function reviewToText(report: ReviewReport): string {
         if (h.calls.length) out.push(`    calls: ${h.calls.map((c) => `${c.callee}@${c.line + 1}${c.side === 'both' ? '' : `(${c.side})`}`).join(' ')}`);
         for (const e of h.effects) {
           effects++;
-          out.push(`${p.source}:${e.line + 1}:1: note: [${e.aspect}] ${e.types.join(',')}: ${e.before} -> ${e.after}: ${e.explanation}`);
+          out.push(`${p.source}:${e.line + 1}:1: note: [${e.aspect}] ${e.types.join(',')}: ${e.explanation}`);
         }
         for (const x of h.findings) {
           findings++;
-          out.push(`${p.source}:${x.line + 1}:${(x.character ?? 0) + 1}: ${x.severity}: [${x.ruleId}] ${status(x)}${x.message} (${x.types.join(',')})`);
+          out.push(`${p.source}:${x.line + 1}:${(x.character ?? 0) + 1}: ${x.severity}: [${x.ruleId}] ${status(x)}${x.message}`);
         }
       }
     }

@@ -103,7 +103,7 @@ export function effectsOf(sides: readonly SideRuns[], lineOf: (steps: readonly T
   for (const g of groups.values()) {
     out.push({
       aspect: g.aspect, types: g.types, before: g.before, after: g.after, line: lineOf(g.steps, g.beforeSteps),
-      explanation: `${g.types.join(', ')}: ${MEANING[g.aspect]} changes from ${g.before} to ${g.after} (${g.where}).`,
+      explanation: `${MEANING[g.aspect][0].toUpperCase()}${MEANING[g.aspect].slice(1)} changes from ${g.before} to ${g.after} (${g.where}).`,
       trace: g.steps,
     });
   }
