@@ -49,9 +49,10 @@ const same = (path: string, old: readonly string[], now: readonly string[] = old
 const NONE = { effects: [], findings: [] } as const;
 
 /** P2PDMA userspace mmap as it stands in 6.12.117 (7e9c7ef83d78 with the 6220694c52a5 fix). */
+/** In-kernel allocation (pci_alloc_p2pmem/pci_free_p2pmem, one pgmap ref per allocation) is in both cuts, as context. */
 const P2PDMA_612 = ['p2pmem_alloc_mmap', 'p2pmem_alloc_attr', 'p2pmem_bin_attrs', 'p2pmem_group', 'p2pdma_page_free', 'p2pdma_pgmap_ops',
-  'pci_p2pdma_unmap_mappings', 'pci_p2pdma_add_resource'];
-const P2PDMA_61 = ['p2pmem_group', 'pci_p2pdma_add_resource'];
+  'pci_p2pdma_unmap_mappings', 'pci_p2pdma_add_resource', 'pci_alloc_p2pmem', 'pci_free_p2pmem'];
+const P2PDMA_61 = ['p2pmem_group', 'pci_p2pdma_add_resource', 'pci_alloc_p2pmem', 'pci_free_p2pmem'];
 
 export const CASES: readonly CorpusCase[] = [
   {
@@ -235,6 +236,24 @@ export const CASES: readonly CorpusCase[] = [
     reasoning: 'Still one reference (get_page -> folio_get) and one anon rmap for the installed entry; PRIVATE gets a swap entry, COHERENT a normal PTE, other ZONE_DEVICE types are refused.',
   },
   {
+    id: 'migrate-device-coherent-folio',
+    upstream: { subject: 'folio conversion: migrate_device_coherent_page() -> migrate_device_coherent_folio()', what: 'the FOLL_LONGTERM escape path that migrates a COHERENT page to system memory, on folios' },
+    kind: 'neutral',
+    files: [same('mm/migrate_device.c', ['migrate_device_coherent_page'], ['migrate_device_coherent_folio'])],
+    era: 'E2',
+    expect: NONE,
+    reasoning: 'Same unmap / allocate / copy / finalize sequence; COHERENT pages are still migrated out instead of being pinned long term.',
+  },
+  {
+    id: 'migrate-device-pages-swapcache',
+    upstream: { subject: 'not identified (migrate_device: drop an anon source folio from the swap cache instead of refusing it; migrate_folio*() -> folio_migrate_mapping())', what: 'migration to device memory accepts anonymous swap-cache folios' },
+    kind: 'neutral',
+    files: [same('mm/migrate_device.c', ['__migrate_device_pages'])],
+    era: 'E2',
+    expect: NONE,
+    reasoning: 'The destination-type guard is the same (PRIVATE/COHERENT accepted, other ZONE_DEVICE types refused); what widens is the set of source folios (anon after folio_free_swap()), which are ordinary memory. The fault page still counts one extra reference.',
+  },
+  {
     id: 'zap-huge-pmd',
     upstream: { subject: 'folio conversion of zap_huge_pmd() (folio_remove_rmap_pmd, arch_check_zapped_pmd)', what: 'huge PMD zap on the folio API' },
     kind: 'neutral',
@@ -295,7 +314,7 @@ export const CASES: readonly CorpusCase[] = [
       ],
       findings: [],
     },
-    reasoning: 'vm_insert_page() takes a reference and mapcount (1->2), put_page() hands the count to the mapping (2->1), unmap takes it 1->0 and free_zone_device_page() calls p2pdma_page_free(). Each inserted page takes one pgmap ref that p2pdma_page_free() drops, and the 6.12 error path drops the tryget ref (6220694c52a5), so no imbalance is introduced. P2PDMA stays 1-based (free-page-nonzero-refcount is present before and after, not introduced).',
+    reasoning: 'vm_insert_page() takes a reference and mapcount (1->2), put_page() hands the count to the mapping (2->1), unmap takes it 1->0 and free_zone_device_page() calls p2pdma_page_free(). Each inserted page takes one pgmap ref that p2pdma_page_free() drops, and the 6.12 error path drops the tryget ref (6220694c52a5), so no imbalance is introduced. P2PDMA stays 1-based (free-page-nonzero-refcount is present before and after, not introduced). Teardown already waited for in-use P2PDMA memory before: pci_alloc_p2pmem() holds one pgmap ref per in-kernel allocation, so neither teardown-waits nor pgmap-teardown-race changes; the new per-mapped-page refs follow the same per-allocation pattern (a reviewer could argue for a pgmap-ref effect here; we do not expect one).',
   },
   {
     id: 'p2pdma-userspace-mmap-revert',

@@ -298,16 +298,17 @@ export function generate(category: Category, seed: number, bases: readonly Base[
         // Characters Latin-1 cannot hold become '?' (none of them is in the C of the bases).
         return { category, name: `encoding latin1 ${base.name}`, content: latin1(base.text.replace(/[^\u0000-\u00ff]/g, '?')), malformed: false, intact: base.intact };
       }
-      // Invalid sequences go only into comment and message lines, so the C stays whole.
+      // Invalid sequences go only into the text of comments and message lines (after "/* ",
+      // " * ", "Fix ", "> " and before any "*/"), so the C stays whole.
       const lines = base.text.split('\n');
-      const spots = lines.flatMap((l, i) => (/^\+\t\/\*|^Fix |^ \* |^> /.test(l) ? [i] : []));
       const bytes: number[] = [];
       lines.forEach((l, i) => {
-        const b = utf8(l);
-        if (spots.includes(i)) {
-          const at = int(r, 1, b.length);
-          bytes.push(...b.subarray(0, at), ...pick(r, INVALID_UTF8), ...b.subarray(at));
-        } else bytes.push(...b);
+        const m = /^(\+\t\/\* |Fix | \* |> )/.exec(l);
+        if (m) {
+          const end = l.indexOf('*/');
+          const at = int(r, m[0].length, end >= 0 ? end : l.length);
+          bytes.push(...utf8(l.slice(0, at)), ...pick(r, INVALID_UTF8), ...utf8(l.slice(at)));
+        } else bytes.push(...utf8(l));
         if (i < lines.length - 1) bytes.push(10);
       });
       return { category, name: `encoding invalid-utf8 ${base.name} (seed ${seed})`, content: Uint8Array.from(bytes), malformed: false, intact: base.intact };
