@@ -131,3 +131,26 @@ export function isWordStart(c: number): boolean {
 export function isWordChar(c: number): boolean {
   return isWordStart(c) || (c >= 48 && c <= 57);
 }
+
+/** An open #if group: the brace depth at its #if, and at the end of its first branch. */
+export interface CondFrame {
+  atIf: number;
+  afterFirst?: number;
+}
+
+/**
+ * Brace depth after a preprocessor directive: every branch of an #if group starts at the depth the
+ * #if had, and after #endif the first branch's depth wins (its braces are the ones kept).
+ */
+export function directiveDepth(conds: CondFrame[], name: string, depth: number): number {
+  if (name.startsWith('if')) conds.push({ atIf: depth });
+  else if ((name === 'else' || name === 'elif') && conds.length) {
+    const top = conds[conds.length - 1];
+    top.afterFirst ??= depth;
+    return top.atIf;
+  } else if (name === 'endif' && conds.length) {
+    const top = conds.pop()!;
+    if (top.afterFirst !== undefined) return top.afterFirst;
+  }
+  return depth;
+}

@@ -1,6 +1,6 @@
 // The length-preserving pre-pass: it neutralises kernel idioms that derail tree-sitter-c without
 // moving anything (same length, same newlines), so every tree position is a position of the input.
-import { classify, CODE, COMMENT, directiveName, isSpace, isWordChar, isWordStart, matchParen, nextCode, PREPROC } from './lexer';
+import { classify, CODE, COMMENT, directiveName, directiveDepth, type CondFrame, isSpace, isWordChar, isWordStart, matchParen, nextCode, PREPROC } from './lexer';
 
 /** Annotation macros without arguments: blanked. */
 const ATTRIBUTES = new Set(
@@ -65,7 +65,7 @@ export function preprocess(text: string): string {
   variadicMacroParameters(text, directives, out);
 
   let depth = 0;
-  const conds: { atIf: number; afterFirst?: number }[] = [];
+  const conds: CondFrame[] = [];
   let lastSig = ''; // last significant code character ('w' after a word)
   let lastWord = '';
   let lastWordStart = -1;
@@ -74,16 +74,7 @@ export function preprocess(text: string): string {
   while (i < n) {
     const k = kind[i];
     if (k === PREPROC) {
-      const name = directiveName(text, i);
-      if (name.startsWith('if')) conds.push({ atIf: depth });
-      else if ((name === 'else' || name === 'elif') && conds.length) {
-        const top = conds[conds.length - 1];
-        top.afterFirst ??= depth;
-        depth = top.atIf;
-      } else if (name === 'endif' && conds.length) {
-        const top = conds.pop()!;
-        if (top.afterFirst !== undefined) depth = top.afterFirst;
-      }
+      depth = directiveDepth(conds, directiveName(text, i), depth);
       while (i < n && kind[i] === PREPROC) i++;
       continue;
     }

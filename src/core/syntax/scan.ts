@@ -1,7 +1,7 @@
 // The scan pre-filter: only top-level items (function definitions, initialisers) whose code
 // mentions a name of interest are parsed. The others are replaced by the newlines and spaces
 // that keep every kept character at its line and column.
-import { classify, CODE, directiveName, PREPROC } from './lexer';
+import { classify, CODE, directiveName, directiveDepth, type CondFrame, PREPROC } from './lexer';
 
 const patterns = new WeakMap<ReadonlySet<string>, RegExp>();
 
@@ -19,7 +19,7 @@ function namePattern(names: ReadonlySet<string>): RegExp {
 /** Top-level items of a C file as [start, end) index pairs (the text between them holds nothing parseable). */
 export function topLevelItems(text: string, kind: Uint8Array): number[] {
   const items: number[] = [];
-  const conds: { atIf: number; afterFirst?: number }[] = [];
+  const conds: CondFrame[] = [];
   let depth = 0;
   let start = -1;
   let lastSig = 0;
@@ -28,16 +28,7 @@ export function topLevelItems(text: string, kind: Uint8Array): number[] {
   for (let i = 0; i < n; i++) {
     const k = kind[i];
     if (k === PREPROC) {
-      const name = directiveName(text, i);
-      if (name.startsWith('if')) conds.push({ atIf: depth });
-      else if ((name === 'else' || name === 'elif') && conds.length) {
-        const top = conds[conds.length - 1];
-        top.afterFirst ??= depth;
-        depth = top.atIf;
-      } else if (name === 'endif' && conds.length) {
-        const top = conds.pop()!;
-        if (top.afterFirst !== undefined) depth = top.afterFirst;
-      }
+      depth = directiveDepth(conds, directiveName(text, i), depth);
       if (depth === 0 && start >= 0) {
         items.push(start, i); // a directive between items ends the current one
         start = -1;
