@@ -6,7 +6,7 @@
 //                               get FUZZ_RUNS / 100, at least 1). CAMPAIGN_TIMEOUT: seconds per
 //                               category (default 900). Children get a 2 GB heap: an input of a
 //                               few MB that needs more has failed anyway.
-// Each category runs in a child process (`--child CATEGORY RUNS`, `--growth CATEGORY`) that
+// Each category runs in a child process (`--child CATEGORY RUNS`, `--growth CATEGORY SEED`) that
 // reports each input as a JSON line, so a child killed by running out of memory or time is a
 // crash charged to the input it was on, and the campaign goes on.
 import { spawnSync } from 'node:child_process';
@@ -46,19 +46,19 @@ async function child(category, runs) {
     const c = generate(category, seed, b);
     emit({ start: c.name });
     const o = await examine(analyzer, c);
-    emit({ name: c.name, ms: o.ms, bytes: o.bytes, problems: o.problems, crash: o.crash?.split('\n').slice(0, 4).join(' | '), violations: o.violations.slice(0, 3) });
+    emit({ name: c.name, seed, ms: o.ms, bytes: o.bytes, problems: o.problems, crash: o.crash?.split('\n').slice(0, 4).join(' | '), violations: o.violations.slice(0, 3) });
   }
   analyzer.dispose();
   emit({ maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024) });
 }
 
-/** Child: one input of a category at each scale, each on a fresh analyzer warmed on a small input. */
-async function growthChild(category) {
+/** Child: the input of a category's seed at each scale, each on a fresh analyzer warmed on a small patch. */
+async function growthChild(category, seed) {
   const b = bases();
   for (const scale of SCALES) {
     const analyzer = await createAnalyzer(loadAssets());
-    await examine(analyzer, generate('braces', RUNS, b));
-    const c = generate(category, RUNS, b, scale);
+    await analyzer.review([{ name: 'warm-up', content: generatedBase(0).text }]);
+    const c = generate(category, seed, b, scale);
     emit({ start: `${c.name} at scale ${scale}` });
     const o = await examine(analyzer, c);
     analyzer.dispose();
@@ -95,7 +95,7 @@ async function main() {
       if (o.problems > 0) s.withProblems++;
       if (o.crash) { s.crashes++; failures.push({ name: o.name, crash: o.crash }); }
       if (o.violations.length) { s.violations++; failures.push({ name: o.name, violations: o.violations }); }
-      if (!s.slowest || o.ms > s.slowest.ms) s.slowest = { name: o.name, ms: Math.round(o.ms), bytes: o.bytes, mbPerSec: Number(mbps(o.bytes, o.ms).toFixed(2)) };
+      if (!s.slowest || o.ms > s.slowest.ms) s.slowest = { name: o.name, seed: o.seed, ms: Math.round(o.ms), bytes: o.bytes, mbPerSec: Number(mbps(o.bytes, o.ms).toFixed(2)) };
     }
     if (died) { s.tried++; s.crashes++; failures.push({ name: died.on, crash: `process died: ${died.why}` }); }
     categories.push(s);
@@ -107,17 +107,18 @@ async function main() {
     );
   }
 
-  // How time grows with size: each large generator at 1/8, 1/4, 1/2 and full size. A ratio near 2
-  // per doubling is linear; near 4 is quadratic.
-  console.log('  growth with size (time at 1/8, 1/4, 1/2, 1 of the full input; ratio per doubling):');
+  // How time grows with size: each large generator, on the seed of its slowest input, at 1/8,
+  // 1/4, 1/2 and full size. A ratio near 2 per doubling is linear; near 4 is quadratic.
+  console.log('  growth with size (slowest seed; time at 1/8, 1/4, 1/2, 1 of the full input; ratio per doubling):');
   const growth = [];
   for (const category of GROWTH) {
-    const { lines, died } = runChild(['--growth', category]);
+    const seed = categories.find((s) => s.category === category)?.slowest?.seed ?? 0;
+    const { lines, died } = runChild(['--growth', category, String(seed)]);
     const points = lines.filter((l) => l.scale !== undefined);
     const ratios = points.slice(1).map((p, i) => p.ms / Math.max(points[i].ms, 0.1));
     const worst = ratios.length ? Math.max(...ratios) : NaN;
     const bound = died ? `unbounded: died at scale ${SCALES[points.length]} (${died.why})` : worst < 2.8 ? 'linear' : worst < 5 ? 'superlinear' : 'quadratic or worse';
-    growth.push({ category, points, worstRatio: Number(worst.toFixed(2)), bound });
+    growth.push({ category, seed, points, worstRatio: Number(worst.toFixed(2)), bound });
     console.log(`    ${category.padEnd(16)} ${points.map((p) => `${p.ms} ms`).join(', ').padEnd(44)} ${ratios.length ? `x${ratios.map((x) => x.toFixed(1)).join(' x')}` : ''}  -> ${bound}`);
   }
 
@@ -133,7 +134,7 @@ async function main() {
   return totals.crashes + totals.violations > 0 ? 1 : 0;
 }
 
-const [mode, category, runs] = process.argv.slice(2);
-if (mode === '--child') await child(category, Number(runs));
-else if (mode === '--growth') await growthChild(category);
+const [mode, category, count] = process.argv.slice(2);
+if (mode === '--child') await child(category, Number(count));
+else if (mode === '--growth') await growthChild(category, Number(count));
 else process.exitCode = await main();

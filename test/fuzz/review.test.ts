@@ -59,7 +59,7 @@ test('mutations of the seed threads', { skip: needSeeds }, async () => {
   for (const category of MUTATIONS) await property(category, seeds);
 });
 
-test('mutations of kernel diffs, and truncation at every line of their hunks', { skip: needKernels }, async () => {
+test('mutations of kernel diffs, and truncation at every line of each hunk of the first one', { skip: needKernels }, async () => {
   const kernels = kernelBases();
   assert.ok(kernels.length > 0, 'kernel diffs made');
   for (const category of MUTATIONS) await property(category, kernels);

@@ -56,6 +56,12 @@ export const GUP: readonly ApiEntry[] = [
     source: `${GUP_C}; 38607c62b34b`,
   },
   {
+    name: 'follow_page', roles: ['get'], exists: span('E0', 'E2'),
+    effects: [fx(span('E0', 'E2'), 'FOLL_GET: +1 on the page found at the address (the caller puts it)', { refcount: { op: 'inc' } })],
+    doc: 'Looks up the page mapped at an address; with FOLL_GET it returns it with a reference the caller must drop (move_pages, KSM, migration used it). Removed in v6.12 in favour of folio_walk_start(), which takes no reference.',
+    source: 'mm/gup.c (linux-6.1)',
+  },
+  {
     name: 'try_grab_folio', roles: ['gup', 'get'], exists: ALL_ERAS,
     effects: [fx(ALL_ERAS, '+refs, or refs x GUP_PIN_COUNTING_BIAS for FOLL_PIN', PIN)],
     doc: 'Takes a GUP reference (FOLL_GET: +refs) or pin (FOLL_PIN: +refs x GUP_PIN_COUNTING_BIAS) on a folio. The E2 GUP-fast form failed on a count of 0; from v6.10 the fast path uses try_grab_folio_fast() and this is the slow-path grab.',

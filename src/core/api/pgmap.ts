@@ -66,6 +66,18 @@ export const PGMAP: readonly ApiEntry[] = [
     source: 'include/linux/percpu-refcount.h (linux-6.1, linux-6.12)',
   },
   {
+    name: 'pci_alloc_p2pmem', roles: ['alloc', 'pgmap-get'], exists: ALL_ERAS,
+    effects: [fx(ALL_ERAS, 'in-kernel allocation: +1 pgmap ref (percpu_ref_tryget_live_rcu) per allocation; the page count stays at 1', { types: ['P2PDMA'], pgmap: 'get' })],
+    doc: 'In-kernel P2PDMA allocation (NVMe target, RDMA): takes memory from the provider\'s gen_pool and one pgmap reference per allocation, so memunmap_pages() waits for memory still allocated. The page refcount is not touched (the page stays at its resting 1 until E3). Released by pci_free_p2pmem().',
+    source: 'drivers/pci/p2pdma.c (linux-6.1, linux-6.12)',
+  },
+  {
+    name: 'pci_free_p2pmem', roles: ['pgmap-put'], exists: ALL_ERAS,
+    effects: [fx(ALL_ERAS, 'gen_pool free, -1 pgmap ref (percpu_ref_put)', { types: ['P2PDMA'], pgmap: 'put' })],
+    doc: 'Returns in-kernel P2PDMA memory to the gen_pool and drops the pgmap reference pci_alloc_p2pmem() took for it.',
+    source: 'drivers/pci/p2pdma.c (linux-6.1, linux-6.12)',
+  },
+  {
     name: 'percpu_ref_tryget_live', roles: ['pgmap-get'], exists: ALL_ERAS,
     effects: [fx(ALL_ERAS, '+1 unless the ref was killed', { pgmap: 'get' })],
     doc: 'Takes a reference unless percpu_ref_kill() already ran; zone_device_page_init() and get_dev_pagemap() use it so nothing new pins a pgmap being torn down.',

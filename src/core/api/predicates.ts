@@ -6,7 +6,7 @@ import { ALL_ERAS, ALL_TYPES, DAX, fx, others, span } from './build';
 const MEMREMAP_H = 'include/linux/memremap.h (linux-6.1, linux-6.12)';
 
 function typeTest(name: string, trueFor: readonly PgmapType[], exists: ApiEntry['exists'], doc: string, source = MEMREMAP_H): ApiEntry {
-  return { name, roles: ['type-test'], exists, effects: [fx(exists, `true for ${trueFor.join(', ')}`, { trueFor })], doc, source };
+  return { name, roles: ['type-test'], exists, effects: [fx(exists, trueFor.length ? `true for ${trueFor.join(', ')}` : 'false for every ZONE_DEVICE page', { trueFor })], doc, source };
 }
 
 /** A PTE/PMD/PUD-kind test: true (as a type set) for the types whose mappings have that kind, per era. */
@@ -38,6 +38,8 @@ function normalPage(name: string, doc: string): ApiEntry {
 export const PREDICATES: readonly ApiEntry[] = [
   typeTest('is_zone_device_page', ALL_TYPES, ALL_ERAS, 'True for any ZONE_DEVICE page, whatever its pgmap type; such pages carry ->pgmap and PG_reserved.', 'include/linux/mmzone.h (linux-6.1, linux-6.12)'),
   typeTest('folio_is_zone_device', ALL_TYPES, ALL_ERAS, 'Folio form of is_zone_device_page(): true for any ZONE_DEVICE folio.', 'include/linux/mmzone.h (linux-6.1, linux-6.12)'),
+  typeTest('is_device_private_entry', ['PRIVATE'], ALL_ERAS, 'True for a device-private swap entry: the only way a MEMORY_DEVICE_PRIVATE page appears in a page table (zap_pte_range(), copy_nonpresent_pte() and migration handle its reference).', 'include/linux/swapops.h (linux-6.1, linux-6.12)'),
+  typeTest('is_device_exclusive_entry', [], ALL_ERAS, 'True for a device-exclusive swap entry, which stands for an ordinary anonymous page a device holds exclusively (make_device_exclusive_range()): never a ZONE_DEVICE page.', 'include/linux/swapops.h (linux-6.1, linux-6.12)'),
   typeTest('is_device_private_page', ['PRIVATE'], ALL_ERAS, 'True for MEMORY_DEVICE_PRIVATE pages: never CPU-mapped (device-private swap entries), free at 0 from E2.'),
   typeTest('folio_is_device_private', ['PRIVATE'], ALL_ERAS, 'Folio form of is_device_private_page(): true for MEMORY_DEVICE_PRIVATE folios (mapped only as device-private swap entries).'),
   typeTest('is_device_coherent_page', ['COHERENT'], span('E1'), 'True for MEMORY_DEVICE_COHERENT pages (type added in v6.0): CPU-mapped by ordinary PTEs, free at 0 from E2, migrated out instead of long-term pinned.'),

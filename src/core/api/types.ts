@@ -13,7 +13,8 @@ export type RefOp =
   // get_page_unless_zero, folio_try_get; `unless`: refuse when the count equals this instead of 0
   // (page_ref_add_unless(page, nr, u): 'arg3' = its third argument)
   | { readonly op: 'inc-unless-zero'; readonly amount?: RefAmount; readonly unless?: number | 'arg3' }
-  | { readonly op: 'dec'; readonly amount?: RefAmount } // raw page_ref_dec: no free path
+  // raw page_ref_dec: no free path; `zeroTest`: the call returns whether the count reached 0 (*_and_test, *_testzero)
+  | { readonly op: 'dec'; readonly amount?: RefAmount; readonly zeroTest?: boolean }
   | { readonly op: 'put'; readonly amount?: RefAmount } // put_page / folio_put: dec, and at 0 run the free path (see `devmapHook`)
   | { readonly op: 'pin' } // GUP pin / grab: +1 or the pin bias
   | { readonly op: 'read' }; // page_ref_count, folio_ref_count

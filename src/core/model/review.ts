@@ -48,6 +48,13 @@ interface OverlayEntry {
 }
 
 const MAX_CACHE = 4000;
+/** A name followed by `(`: a call (or a definition) when the name is in the API table. */
+const CALL = /\b([A-Za-z_]\w*)\s*\(/g;
+
+function callsApi(text: string): boolean {
+  for (const m of text.matchAll(CALL)) if (API_NAMES.has(m[1]!)) return true;
+  return false;
+}
 const PLACE_ORDER: readonly Role[] = ['memmap-init', 'alloc', 'map', 'unmap', 'teardown', 'put', 'gup', 'fsdax-idle-wait'];
 const IMPLICIT: readonly Role[] = ['free-path', 'devmap-hook', 'page-free-callback'];
 
@@ -78,19 +85,19 @@ export function createReviewer(syntax: CSyntax): Reviewer {
     return r;
   }
 
-  function hunkResult(file: FileDiff, hunk: Hunk, overlay: ReadonlyMap<string, OverlayEntry>, opts: ReviewOptions): HunkResult {
+  function hunkResult(file: FileDiff, hunk: Hunk, overlay: ReadonlyMap<string, OverlayEntry>, opts: ReviewOptions, defs: PatchDefinitions): HunkResult {
     const pre = opts.kernelTree?.readFile(file.oldPath.replace(/^a\//, ''));
     const applied = pre !== undefined ? applyFileDiff(pre, file) : undefined;
     const ctxNames = relevantOverlay(hunk, overlay);
     // Everything the report is made of: the hunk as parsed (texts, document positions), options, context.
-    const key = [file.path, hunk.header, JSON.stringify(hunk.range), JSON.stringify(hunk.lines), hunk.function, opts.era, opts.includePresent,
-      ctxNames.map((n) => `${n}@${overlay.get(n)!.id}`).join(';'), applied ? hashOf(applied.value.before) : ''].join('\u0001');
+    const key = [file.path, hunk.header, JSON.stringify(hunk.range), hunkKey(hunk), hunk.function, opts.era, opts.includePresent,
+      ctxNames.map((n) => `${n}@${overlay.get(n)!.id}`).join(';'), applied ? hashOf(applied.value.before) : '', defs.id].join('\u0001');
     let r = hunkCache.get(key);
     if (!r) {
       if (hunkCache.size > MAX_CACHE) hunkCache.clear();
       analysed++;
       try {
-        r = analyseHunk(file, hunk, new Map(ctxNames.map((n) => [n, overlay.get(n)!.body])), opts, applied?.value);
+        r = analyseHunk(file, hunk, new Map(ctxNames.map((n) => [n, overlay.get(n)!.body])), opts, applied?.value, defs);
         if (applied && hunk === file.hunks[0]) r = { ...r, problems: [...applied.problems, ...r.problems] };
       } catch (e) {
         // A bug of ours must not cost the whole review: this hunk is reported unanalysed.
@@ -105,24 +112,42 @@ export function createReviewer(syntax: CSyntax): Reviewer {
     return r;
   }
 
-  function analyseHunk(file: FileDiff, hunk: Hunk, overlay: ReadonlyMap<string, Body>, opts: ReviewOptions, applied: Applied | undefined): HunkResult {
+  function analyseHunk(file: FileDiff, hunk: Hunk, overlay: ReadonlyMap<string, Body>, opts: ReviewOptions, applied: Applied | undefined, defs: PatchDefinitions): HunkResult {
+    // A hunk that calls nothing in the API table lists no calls and simulates nothing: it is not parsed
+    // (most of a large diff; its body can then not stand in for its function in later patches).
+    // But a damaged hunk (cut short, repaired lines) is always parsed, so the C problems it causes are reported.
+    const damaged = hunk.beforeLines.length !== hunk.oldCount || hunk.afterLines.length !== hunk.newCount || hunk.lines.some((l) => l.repaired);
+    if (!damaged && !callsApi(hunk.before) && !callsApi(hunk.after)) {
+      return { report: { header: hunk.header, function: hunk.function, range: hunk.range, source: applied ? 'kernel-tree' : 'fragment', calls: [], effects: [], findings: [] }, traces: [], problems: [], afterBodies: [] };
+    }
+    const fileTypes = typesForPath(file.path);
+    const coreFile = fileTypes.length === PGMAP_TYPES.length;
+    // Generic core code (no ZONE_DEVICE concept named, no function of the API table shown) is reached by
+    // no ZONE_DEVICE page: its calls are listed from the text, without parsing, and nothing is simulated.
+    if (!damaged && coreFile && !applied && typesNamed(hunk.before + '\n' + hunk.after).length === 0 && !showsApiFunction(hunk)) {
+      return { report: { header: hunk.header, function: hunk.function, range: hunk.range, source: 'fragment', calls: listCalls(hunk), effects: [], findings: [] }, traces: [], problems: [], afterBodies: [] };
+    }
     const problems: Problem[] = [];
+    // In core files, complete generic definitions inside the hunk (a moved or new file shows hundreds)
+    // are blanked before parsing; their calls are listed from the text.
+    const generic = coreFile && !applied && !damaged ? genericDefinitions(hunk) : undefined;
     const sides = (['before', 'after'] as const).map((side) => {
       const hls = hunk.lines.filter((l) => l.kind === 'context' || l.kind === (side === 'before' ? 'del' : 'add'));
       const fromTree = applied && wholeFunctionsOf((t) => parse(t, '', true), applied, side, hls);
       const fragment = () => {
         const lines = side === 'before' ? hunk.beforeLines : hunk.afterLines;
-        const text = repairFragment(side === 'before' ? hunk.before : hunk.after);
+        const text = blankLines(repairFragment(side === 'before' ? hunk.before : hunk.after), generic?.[side]);
         // No enclosing function in the header: the hunk starts at top level, so its complete
         // definitions parse as a file (a trailing cut-off one is left to the hunk that shows it).
         const topLevel = hunk.function === '' ? parse(text, '', true) : undefined;
         return {
           parsed: topLevel && topLevel.functions.length > 0 ? topLevel : parse(text, hunk.function, false),
+          text,
           docLine: (n: number) => lines[n],
           charOf: (n: number) => (hls[n] as HunkLine | undefined)?.character ?? 0,
         };
       };
-      const { parsed, docLine, charOf } = fromTree || fragment();
+      const { parsed, text, docLine, charOf } = fromTree || fragment();
       const functions = fromTree ? fromTree.functions : parsed.functions;
       // Whole-file parse problems outside the hunk are about the tree, not the patch.
       for (const p of parsed.problems) {
@@ -135,32 +160,50 @@ export function createReviewer(syntax: CSyntax): Reviewer {
         .map((c) => ({ c, line: docLine(c.loc.line) }))
         .filter((x): x is { c: typeof x.c; line: number } => x.line !== undefined && hunkDocs.has(x.line))
         .map(({ c, line }) => ({ callee: c.callee, line, character: c.loc.character + charOf(c.loc.line), function: c.function, guards: c.guards }));
-      return { side, bodies, calls, fromTree: !!fromTree };
+      const lines = text.split('\n');
+      // The types whose pages can reach each function: a driver's or filesystem's types in its files; in
+      // core files every type for a function with a role in the API table, else the types of the
+      // ZONE_DEVICE concepts it names (none: generic mm code, not simulated).
+      const reaches = new Map(bodies.map((b) => [b, !coreFile || apiEntry(b.fn.name) !== undefined ? fileTypes : typesNamed(b.fn.name + '\n' + lines.slice(b.fn.startLine, b.fn.endLine + 1).join('\n'))]));
+      return { side, bodies, reaches, calls, fromTree: !!fromTree };
     });
     const [before, after] = sides as [typeof sides[0], typeof sides[0]];
-    const calls = mergeCalls(before.calls, after.calls);
+    const listed = generic ? listCalls(hunk, (l) => generic.docLines.has(l.line)) : [];
+    const calls = [...mergeCalls(before.calls, after.calls), ...listed].sort((a, b) => a.line - b.line || a.character - b.character);
     const changed = hunk.lines.filter((l) => l.kind !== 'context').map((l) => l.line);
     const fallbackLine = changed[0] ?? hunk.headerLine;
     const base = { header: hunk.header, function: hunk.function, range: hunk.range, source: before.fromTree && after.fromTree ? ('kernel-tree' as const) : ('fragment' as const), calls };
-    if (calls.length === 0) return { report: { ...base, effects: [], findings: [] }, traces: [], problems, afterBodies: after.bodies };
+    const reached = new Set<PgmapType>(before.bodies.length + after.bodies.length === 0 ? (coreFile ? typesNamed(hunk.before + '\n' + hunk.after) : fileTypes) : [...before.reaches.values(), ...after.reaches.values()].flat());
+    const types = typesOf(hunk, reached);
+    const reachedByName = new Map<string, Set<PgmapType>>();
+    for (const x of [before, after]) for (const [b, ts] of x.reaches) for (const t of ts) reachedByName.set(b.fn.name, (reachedByName.get(b.fn.name) ?? new Set()).add(t));
+    if (calls.length === 0 || types.length === 0) return { report: { ...base, effects: [], findings: [] }, traces: [], problems, afterBodies: after.bodies };
 
-    const types = typesOf(file.path, hunk);
     const changedSet = new Set(changed);
     // A function whose whole definition the patch adds does not exist before it (and one it deletes, after).
     const defined = (side: typeof before, b: Body) => hunk.lines.some((l) => l.kind === (side.side === 'before' ? 'del' : 'add') && l.line === b.docLine(b.fn.startLine));
-    const absent = {
+    // Over the whole patch: a function defined by another hunk (moved code) exists on that side, and
+    // one the patch adds (deletes) in another hunk is absent before (after) here too.
+    const local = {
       before: new Set(after.bodies.filter((b) => defined(after, b) && !before.bodies.some((x) => x.fn.name === b.fn.name)).map((b) => b.fn.name)),
       after: new Set(before.bodies.filter((b) => defined(before, b) && !after.bodies.some((x) => x.fn.name === b.fn.name)).map((b) => b.fn.name)),
+    };
+    const absent = {
+      before: { has: (n: string) => defs.newOnly.has(n) || (local.before.has(n) && !defs.before.has(n)) },
+      after: { has: (n: string) => defs.goneOnly.has(n) || (local.after.has(n) && !defs.after.has(n)) },
     };
     const runs = { before: [] as ScenarioRun[], after: [] as ScenarioRun[] };
     for (const side of [before, after]) {
       const bodies = new Map(overlay);
       for (const b of side.bodies) bodies.set(b.fn.name, b);
       for (const type of types) {
-        const placed = placements(side.bodies, (side === before ? after : before).bodies, opts.era, type, changedSet);
-        for (const scenario of scenariosFor(type)) {
-          runs[side.side].push(runScenario(scenario, { era: opts.era, type, side: side.side, api: TABLE_VIEW, bodies, absent: absent[side.side], placed }));
-        }
+        // A function is reached on both sides when either side's version is (a patch removing the
+        // last ZONE_DEVICE word from a function changes what those pages do there).
+        const reachable = (x: typeof before) => x.bodies.filter((b) => !coreFile || reachedByName.get(b.fn.name)?.has(type));
+        const placed = placements(reachable(side), reachable(side === before ? after : before), opts.era, type, changedSet);
+        // One input for all scenarios of this type and side: they share the run of their common start.
+        const input = { era: opts.era, type, side: side.side, api: TABLE_VIEW, bodies, absent: absent[side.side], placed };
+        for (const scenario of scenariosFor(type)) runs[side.side].push(runScenario(scenario, input));
       }
     }
     const lineOf = (a: readonly TraceStep[], b: readonly TraceStep[]): number =>
@@ -190,10 +233,11 @@ export function createReviewer(syntax: CSyntax): Reviewer {
       const overlay = new Map<string, OverlayEntry>();
       for (const patch of s.patches) {
         const updates: [string, OverlayEntry][] = [];
+        const defs = definitionsOf(patch);
         for (const file of patch.files) {
           if (file.binary) continue;
           for (const hunk of file.hunks) {
-            const r = hunkResult(file, hunk, overlay, opts);
+            const r = hunkResult(file, hunk, overlay, opts, defs);
             problems.push(...r.problems.map((p) => ({ ...p, source: p.source ?? s.source })));
             const id = `${hashOf(file.path + '\u0000' + hunk.after)}@${hunk.afterLines[0] ?? hunk.headerLine}`;
             for (const b of r.afterBodies) updates.push([b.fn.name, { body: b, id }]);
@@ -211,16 +255,16 @@ export function createReviewer(syntax: CSyntax): Reviewer {
       return analysed;
     },
     review(series, opts) {
-      const reports = new Map<Patch, { patch: Patch; source: string; files: Map<FileDiff, HunkReport[]> }>();
-      const sourceOf = new Map<Patch, string>();
-      for (const s of series) for (const p of s.patches) sourceOf.set(p, s.source);
-      const problems = walk(series, opts, (patch, file, _hunk, r) => {
+      const reports = new Map<Patch, { hunks: { hunk: Hunk; report: HunkReport }[]; files: Map<FileDiff, HunkReport[]> }>();
+      const problems = walk(series, opts, (patch, _file, hunk, r) => {
         let pr = reports.get(patch);
-        if (!pr) reports.set(patch, (pr = { patch, source: sourceOf.get(patch) ?? '', files: new Map() }));
-        let hs = pr.files.get(file);
-        if (!hs) pr.files.set(file, (hs = []));
-        hs.push(r.report);
+        if (!pr) reports.set(patch, (pr = { hunks: [], files: new Map() }));
+        pr.hunks.push({ hunk, report: r.report });
       });
+      for (const [patch, pr] of reports) {
+        const placed = placeOnce(pr.hunks);
+        for (const file of patch.files) pr.files.set(file, file.hunks.flatMap((h) => placed.get(h) ?? []));
+      }
       const patches: PatchReport[] = [];
       for (const s of series) {
         for (const patch of s.patches) {
@@ -259,7 +303,147 @@ function wholeFunctionsOf(parse: (text: string) => ParsedC, applied: Applied, si
   const functions = parsed.functions.filter((f) => lines.slice(f.startLine, f.endLine + 1).some((d) => d !== undefined && docs.has(d)));
   if (functions.length === 0) return undefined;
   const byDoc = new Map(hls.map((l) => [l.line, l]));
-  return { parsed, functions, docLine: (n: number) => lines[n], charOf: (n: number) => byDoc.get(lines[n] ?? -1)?.character ?? 0 };
+  return { parsed, functions, text: side === 'before' ? applied.before : applied.after, docLine: (n: number) => lines[n], charOf: (n: number) => byDoc.get(lines[n] ?? -1)?.character ?? 0 };
+}
+
+/** Hunks of one patch see the same two trees (functions the patch adds or deletes anywhere are absent
+ * on that side), so a change of the tree can show in several of them: each effect and finding is kept
+ * once, on the hunk whose changed lines it points at (else the first hunk showing it). */
+function placeOnce(hunks: readonly { hunk: Hunk; report: HunkReport }[]): Map<Hunk, HunkReport> {
+  const changed = new Map(hunks.map(({ hunk }) => [hunk, new Set(hunk.lines.filter((l) => l.kind !== 'context').map((l) => l.line))]));
+  const owner = new Map<string, { hunk: Hunk; onChange: boolean }>();
+  const keyOf = (x: { types: readonly string[] }, k: string) => `${k}|${x.types.join(',')}`;
+  const claim = (key: string, hunk: Hunk, line: number) => {
+    const prev = owner.get(key);
+    const onChange = changed.get(hunk)!.has(line);
+    if (!prev || (!prev.onChange && onChange)) owner.set(key, { hunk, onChange });
+  };
+  const effectKey = (e: Effect) => keyOf(e, `effect|${e.aspect}|${e.before}|${e.after}|${e.explanation}`);
+  const findingKey = (f: Finding) => keyOf(f, `finding|${f.ruleId}|${f.status}|${f.message}`);
+  for (const { hunk, report } of hunks) {
+    for (const e of report.effects) claim(effectKey(e), hunk, e.line);
+    for (const f of report.findings) claim(findingKey(f), hunk, f.line);
+  }
+  return new Map(hunks.map(({ hunk, report }) => {
+    const effects = report.effects.filter((e) => owner.get(effectKey(e))!.hunk === hunk);
+    const findings = report.findings.filter((f) => owner.get(findingKey(f))!.hunk === hunk);
+    return [hunk, effects.length === report.effects.length && findings.length === report.findings.length ? report : { ...report, effects, findings }];
+  }));
+}
+
+/** The hunk is inside, or defines, a function of the API table. */
+function showsApiFunction(hunk: Hunk): boolean {
+  if (apiEntry(hunk.function)) return true;
+  return hunk.lines.some((l) => {
+    const m = DEFINITION_LINE.exec(l.text);
+    return !!m && !!apiEntry(m[1]!);
+  });
+}
+
+/** Calls of API-table functions in a hunk's code lines (comments and strings skipped), each in the
+ * function whose definition line precedes it in the hunk, else the header's. No guards: not parsed. */
+function listCalls(hunk: Hunk, only: (l: HunkLine) => boolean = () => true): HunkCall[] {
+  const out: HunkCall[] = [];
+  for (const side of ['before', 'after'] as const) {
+    let inComment = false;
+    let fn = hunk.function;
+    for (const l of hunk.lines) {
+      if (l.kind === (side === 'before' ? 'add' : 'del')) continue;
+      const listed = only(l);
+      // Blank out comments (also one opened above the hunk: ` * ...`, `... */`) and string literals, keeping columns.
+      if (!inComment && !/[/*"]/.test(l.text)) {
+        const def = DEFINITION_LINE.exec(l.text);
+        if (def && !NOT_DEFINED.has(def[1]!)) fn = def[1]!;
+        if (listed && l.text.includes('(')) pushCalls(l, l.text, def?.[1]);
+        continue;
+      }
+      let code = '';
+      const close = l.text.indexOf('*/');
+      let i0 = 0;
+      if (!inComment && close < 0 && /^\s*\*(\s|$)/.test(l.text)) continue;
+      if (!inComment && close >= 0 && (l.text.indexOf('/*') < 0 || l.text.indexOf('/*') > close)) {
+        code = ' '.repeat(close + 2);
+        i0 = close + 2;
+      }
+      for (let i = i0; i < l.text.length; i++) {
+        const two = l.text.slice(i, i + 2);
+        if (inComment) {
+          if (two === '*/') { inComment = false; code += '  '; i++; } else code += ' ';
+        } else if (two === '/*') { inComment = true; code += '  '; i++; }
+        else if (two === '//') { code += ' '.repeat(l.text.length - i); break; }
+        else if (l.text[i] === '"') {
+          let j = i + 1;
+          while (j < l.text.length && l.text[j] !== '"') j += l.text[j] === '\\' ? 2 : 1;
+          code += ' '.repeat(Math.min(j, l.text.length - 1) - i + 1);
+          i = j;
+        } else code += l.text[i];
+      }
+      const def = DEFINITION_LINE.exec(code);
+      if (def && !NOT_DEFINED.has(def[1]!)) fn = def[1]!;
+      if (listed) pushCalls(l, code, def?.[1]);
+    }
+    function pushCalls(l: HunkLine, code: string, defined: string | undefined) {
+      if (side === 'after' && l.kind === 'context') return;
+      for (const m of code.matchAll(CALL)) {
+        const callee = m[1]!;
+        if (callee === defined || !API_NAMES.has(callee)) continue;
+        out.push({ callee, side: l.kind === 'context' ? 'both' : side, line: l.line, character: l.character + m.index!, function: fn, guards: [] });
+      }
+    }
+  }
+  return out.sort((a, b) => a.line - b.line || a.character - b.character);
+}
+
+/** Complete top-level definitions in a hunk's side text: line ranges (0-based in that text) from the
+ * definition line (with a return-type line above it) to the `}` in column 0. */
+function definitionsIn(text: string): { name: string; start: number; end: number }[] {
+  const lines = text.split('\n');
+  const out: { name: string; start: number; end: number }[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const m = DEFINITION_LINE.exec(lines[i]!);
+    if (!m || NOT_DEFINED.has(m[1]!)) continue;
+    let end = i + 1;
+    while (end < lines.length && !/^}/.test(lines[end]!) && !DEFINITION_LINE.test(lines[end]!)) end++;
+    if (end >= lines.length || !/^}/.test(lines[end]!)) continue;
+    const above = lines[i - 1];
+    const start = i > 0 && above !== undefined && /^[A-Za-z_][^;{}()#]*$/.test(above) ? i - 1 : i;
+    out.push({ name: m[1]!, start, end });
+    i = end;
+  }
+  return out;
+}
+
+/** Generic definitions of a hunk: complete ones that, on both sides, name no ZONE_DEVICE concept and are
+ * not in the API table. Their text lines per side, and their document lines. */
+function genericDefinitions(hunk: Hunk): { before: ReadonlySet<number>; after: ReadonlySet<number>; docLines: ReadonlySet<number> } {
+  const defs = { before: definitionsIn(hunk.before), after: definitionsIn(hunk.after) };
+  const split = { before: hunk.before.split('\n'), after: hunk.after.split('\n') };
+  const text = (side: 'before' | 'after', d: { start: number; end: number }) => split[side].slice(d.start, d.end + 1).join('\n');
+  const reached = new Set<string>();
+  for (const side of ['before', 'after'] as const) for (const d of defs[side]) if (apiEntry(d.name) || typesNamed(text(side, d)).length > 0) reached.add(d.name);
+  const lines = { before: new Set<number>(), after: new Set<number>() };
+  const docLines = new Set<number>();
+  for (const side of ['before', 'after'] as const) {
+    const docOf = side === 'before' ? hunk.beforeLines : hunk.afterLines;
+    for (const d of defs[side]) {
+      if (reached.has(d.name)) continue;
+      for (let l = d.start; l <= d.end; l++) {
+        lines[side].add(l);
+        docLines.add(docOf[l]!);
+      }
+    }
+  }
+  // A context line is listed once, and only when neither side parses it.
+  const at = (docs: readonly number[]) => new Map(docs.map((d, i) => [d, i]));
+  const beforeAt = at(hunk.beforeLines), afterAt = at(hunk.afterLines);
+  for (const l of hunk.lines) if (l.kind === 'context' && docLines.has(l.line) && !(lines.before.has(beforeAt.get(l.line)!) && lines.after.has(afterAt.get(l.line)!))) docLines.delete(l.line);
+  return { ...lines, docLines };
+}
+
+/** `text` with the given lines emptied (line count and the other lines' positions kept). */
+function blankLines(text: string, lines: ReadonlySet<number> | undefined): string {
+  if (!lines || lines.size === 0) return text;
+  return text.split('\n').map((l, i) => (lines.has(i) ? '' : l)).join('\n');
 }
 
 /** One-shot review (no cache kept between calls). */
@@ -269,6 +453,46 @@ export function reviewSeries(series: readonly Series[], syntax: CSyntax, opts: R
 
 export function simulateHunk(series: readonly Series[], syntax: CSyntax, hunkNumber: number, opts: ReviewOptions): SimulateResult | { error: string } {
   return createReviewer(syntax).simulate(series, hunkNumber, opts);
+}
+
+/** Functions whose definitions a patch shows, by side: in its deleted or context lines (`before`), in
+ * its added or context lines (`after`); and those it adds or deletes outright. */
+interface PatchDefinitions {
+  readonly before: ReadonlySet<string>;
+  readonly after: ReadonlySet<string>;
+  /** Added and never shown on the before side / deleted and never shown on the after side. */
+  readonly newOnly: ReadonlySet<string>;
+  readonly goneOnly: ReadonlySet<string>;
+  /** Short id of the added and deleted names no side keeps, for cache keys. */
+  readonly id: string;
+}
+
+/** A definition's first line in kernel style: at column 0, a name and `(`, not a declaration ending in `;`. */
+const DEFINITION_LINE = /^(?:[A-Za-z_][\w\s*]*?[\s*])?([A-Za-z_]\w*)\s*\([^;]*$/;
+const NOT_DEFINED = new Set(['if', 'for', 'while', 'switch', 'return', 'sizeof']);
+
+function definitionsOf(patch: Patch): PatchDefinitions {
+  const before = new Set<string>(), after = new Set<string>(), added = new Set<string>(), deleted = new Set<string>();
+  for (const file of patch.files) {
+    for (const hunk of file.hunks) {
+      // The header names a function the hunk is inside: it exists on both sides.
+      if (hunk.function) {
+        before.add(hunk.function);
+        after.add(hunk.function);
+      }
+      for (const l of hunk.lines) {
+        const m = DEFINITION_LINE.exec(l.text);
+        if (!m || NOT_DEFINED.has(m[1]!)) continue;
+        if (l.kind !== 'add') before.add(m[1]!);
+        if (l.kind !== 'del') after.add(m[1]!);
+        if (l.kind === 'add') added.add(m[1]!);
+        if (l.kind === 'del') deleted.add(m[1]!);
+      }
+    }
+  }
+  const newOnly = new Set([...added].filter((n) => !before.has(n)));
+  const goneOnly = new Set([...deleted].filter((n) => !after.has(n)));
+  return { before, after, newOnly, goneOnly, id: hashOf([...newOnly].sort().join(',') + '|' + [...goneOnly].sort().join(',')) };
 }
 
 function mergeCalls(before: readonly Omit<HunkCall, 'side'>[], after: readonly Omit<HunkCall, 'side'>[]): HunkCall[] {
@@ -281,9 +505,35 @@ function mergeCalls(before: readonly Omit<HunkCall, 'side'>[], after: readonly O
   return out.sort((a, b) => a.line - b.line || a.character - b.character);
 }
 
-/** Types to simulate: those the file deals with, plus the types its code names. */
-function typesOf(path: string, hunk: Hunk): PgmapType[] {
-  const set = new Set<PgmapType>(typesForPath(path));
+/** ZONE_DEVICE concepts and the pgmap types whose pages they concern. */
+const TYPE_WORDS: readonly (readonly [RegExp, readonly PgmapType[]])[] = [
+  [/zone_device|pgmap|dev_pagemap/, PGMAP_TYPES],
+  [/device_private|MEMORY_DEVICE_PRIVATE/, ['PRIVATE']],
+  [/device_coherent|MEMORY_DEVICE_COHERENT/, ['COHERENT']],
+  [/\bhmm_|migrate_vma|migrate_device/, ['PRIVATE', 'COHERENT']],
+  [/fsdax|MEMORY_DEVICE_FS_DAX/, ['FS_DAX']],
+  [/devmap|\bdax_|_dax\b/, ['FS_DAX', 'GENERIC']],
+  [/MEMORY_DEVICE_GENERIC/, ['GENERIC']],
+  [/p2pdma|MEMORY_DEVICE_PCI_P2PDMA/, ['P2PDMA']],
+];
+
+/** An assertion's condition (`WARN_ON_ONCE(page && is_zone_device_page(page))`), up to two levels of
+ * parentheses: it says ZONE_DEVICE pages must not get here, so it does not make code reachable for them. */
+const ASSERTION = /\b(?:VM_)?(?:WARN|BUG)\w*\s*\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)/g;
+
+/** Types whose ZONE_DEVICE concepts the code names outside comments and assertions. */
+function typesNamed(text: string): readonly PgmapType[] {
+  if (!TYPE_WORDS.some(([re]) => re.test(text))) return [];
+  // Comments (also the rest of one opened above a hunk, ` * ...` lines) and assertions are no code path.
+  const code = text.replace(/^(?:(?!\/\*)[\s\S])*?\*\//, '').replace(/\/\*[\s\S]*?(?:\*\/|(?![\s\S]))|\/\/.*|^\s*\*(?:\s.*)?$/gm, '').replace(ASSERTION, '');
+  const set = new Set(TYPE_WORDS.flatMap(([re, types]) => (re.test(code) ? types : [])));
+  return PGMAP_TYPES.filter((t) => set.has(t));
+}
+
+/** Types to simulate: those whose pages can reach the hunk's functions, plus the types its code names
+ * by constant (a driver file testing another type). */
+function typesOf(hunk: Hunk, reached: ReadonlySet<PgmapType>): PgmapType[] {
+  const set = new Set<PgmapType>(reached);
   const text = hunk.before + '\n' + hunk.after;
   for (const [c, t] of Object.entries(PGMAP_TYPE_CONSTANTS)) if (text.includes(c)) set.add(t);
   return PGMAP_TYPES.filter((t) => set.has(t));
@@ -370,6 +620,18 @@ export function repairFragment(text: string): string {
     out = lines.join('\n');
   }
   return out;
+}
+
+/** The hunk's lines as the report depends on them (kinds, texts, document positions), compactly:
+ * hunks are keyed by it on every review, including the hundreds of generic hunks of a large diff. */
+function hunkKey(hunk: Hunk): string {
+  let layout = '';
+  let prev = hunk.headerLine;
+  for (const l of hunk.lines) {
+    layout += `${l.kind[0]}${l.line - prev === 1 ? '' : l.line - prev}${l.character === 1 ? '' : ':' + l.character}${l.repaired ? 'r' : ''}${l.noNewline ? 'n' : ''},`;
+    prev = l.line;
+  }
+  return `${layout}${hunk.before.length}:${hashOf(hunk.before)}|${hunk.after.length}:${hashOf(hunk.after)}`;
 }
 
 /** FNV-1a, 32 bits, hex: a short id for cache keys (the full texts are in the keys too where it matters). */

@@ -52,14 +52,15 @@ export function runRules(before: SideView, after: SideView, ctx: RuleContext, in
   return out;
 }
 
-/** One finding per (key, status, message without the type), listing the types it holds for. */
+/** One finding per (line, status, message without the type), listing the types it holds for: the same
+ * hazard seen by several scenarios (or instance keys) at one line is one finding. */
 function group(id: RuleId, rule: Rule, xs: DiffInstance[], fallbackLine: number): Finding[] {
   const groups = new Map<string, { x: DiffInstance; types: PgmapType[] }>();
   for (const x of xs) {
-    const k = `${x.key}|${x.status}|${x.message.split(x.type).join('*')}`;
+    const k = `${x.line ?? fallbackLine}|${x.status}|${x.message.split(x.type).join('*')}`;
     const g = groups.get(k);
-    if (g) g.types.push(x.type);
-    else groups.set(k, { x, types: [x.type] });
+    if (!g) groups.set(k, { x, types: [x.type] });
+    else if (!g.types.includes(x.type)) g.types.push(x.type);
   }
   return [...groups.values()].map(({ x, types }) => ({
     ruleId: id, status: x.status as FindingStatus, types, severity: rule.meta.severity, line: x.line ?? fallbackLine,

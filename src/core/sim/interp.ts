@@ -16,6 +16,11 @@ export interface Body {
   readonly docLine: (textLine: number) => number | undefined;
 }
 
+/** A set of function names, as far as the simulator asks (a Set, or a union view over several). */
+export interface Names {
+  has(name: string): boolean;
+}
+
 /** What the simulator needs from the API table (injected so tests can use a small one). */
 export interface ApiView {
   entry(name: string): ApiEntry | undefined;
@@ -41,7 +46,7 @@ export interface SimEnv {
   readonly api: ApiView;
   readonly bodies: ReadonlyMap<string, Body>;
   /** Functions this side of the patch does not have (the patch adds or removes them). */
-  readonly absent?: ReadonlySet<string>;
+  readonly absent?: Names;
   readonly budget: Budget;
   /** Scenario phase label written into steps. */
   phase: string;
@@ -154,11 +159,28 @@ export function execStmts(stmts: readonly Stmt[], env: SimEnv, paths: Path[], fr
   return cur;
 }
 
-function limitPaths(paths: Path[], env: SimEnv, frame: Frame): Path[] {
+/** Paths beyond this many are merged when they agree on everything that decides what comes next. */
+const MERGE_AT = 8;
+
+function limitPaths(all: Path[], env: SimEnv, frame: Frame): Path[] {
+  const paths = all.length > MERGE_AT ? mergeSame(all) : all;
   if (paths.length <= env.budget.maxPaths) return paths;
   env.budget.truncated ??= `path budget (${env.budget.maxPaths}) exhausted in ${frame.name}`;
   const primary = paths.filter((p) => p.primary);
   return [...primary, ...paths.filter((p) => !p.primary)].slice(0, env.budget.maxPaths);
+}
+
+/** Keeps one of the non-primary paths that share status, return value, state and variables: they only
+ * differ in how they got there (a loop body's independent branches would otherwise multiply). */
+function mergeSame(paths: Path[]): Path[] {
+  const seen = new Set<string>();
+  return paths.filter((p) => {
+    if (p.primary) return true;
+    const key = `${p.status}|${p.ret ?? ''}|${p.forkLine ?? ''}|${JSON.stringify(p.state)}|${JSON.stringify(p.vars)}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function execStmt(stmt: Stmt, env: SimEnv, p: Path, frame: Frame): Path[] {
@@ -299,7 +321,7 @@ function evalCond(e: Expr, env: SimEnv, p: Path, frame: Frame, usually?: boolean
 }
 
 /** Whether an undecidable condition usually holds: a pointer or flag test (`if (page)`, `if (pages[i])`,
- * `if (p != NULL)`, `likely()`) does; error checks (`if (ret)`, `!x`, `IS_ERR()`, `unlikely()`, WARN) do not. */
+ * `if (p != NULL)`, `flags & FLAG`, `likely()`) or a positive count (`f(...) > 0`) does; error checks (`if (ret)`, `!x`, `IS_ERR()`, `unlikely()`, WARN) do not. */
 function expectTrue(e: Expr): boolean {
   switch (e.k) {
     case 'ident':
@@ -309,6 +331,10 @@ function expectTrue(e: Expr): boolean {
     case 'other':
       return /^[\w>.-]+\[[^\]]+\]$/.test(e.text.replace(/\s+/g, '')) || (e.parts.length === 1 && expectTrue(e.parts[0]!));
     case 'binary':
+      // `folio_batch_add(&fbatch, folio) > 0`: a count a call returns (room left, items found) is usually positive.
+      if (e.op === '>' && e.right.text.trim() === '0' && e.left.k === 'call') return true;
+      // `flags & FOLL_GET`: a flag test, like `if (page)`.
+      if (e.op === '&') return true;
       return e.op === '!=' && /^(NULL|0)$/.test(e.right.text.trim()) && expectTrue(e.left);
     case 'call':
       return e.callee === 'likely';
@@ -327,7 +353,15 @@ function isTypeField(e: Expr): boolean {
   return e.k === 'field' && /(^|[^a-z_])type$/.test(e.path) && /pgmap/.test(e.path);
 }
 
+function lvalueKey(e: Expr): string {
+  return `lvalue:${e.text.replace(/\s+/g, '')}`;
+}
+
 function evalExpr(e: Expr, env: SimEnv, p: Path, frame: Frame): Out {
+  if (e.k === 'unary' || e.k === 'field' || e.k === 'other') {
+    const stored = p.vars[lvalueKey(e)];
+    if (stored) return [[p, stored]];
+  }
   switch (e.k) {
     case 'number':
       return [[p, { k: 'num', v: e.value }]];
@@ -346,7 +380,8 @@ function evalExpr(e: Expr, env: SimEnv, p: Path, frame: Frame): Out {
       return evalBinary(e, env, p, frame);
     case 'assign':
       return evalExpr(e.value, env, p, frame).map(([q, v]) => {
-        if (e.target.k === 'ident' && e.op === '=') return [{ ...q, vars: { ...q.vars, [e.target.name]: v } }, v];
+        // `*pgmap = get_dev_pagemap(...)`, `vmf->page = ...`: remembered under the target's text.
+        if (e.op === '=') return [{ ...q, vars: { ...q.vars, [e.target.k === 'ident' ? e.target.name : lvalueKey(e.target)]: v } }, v];
         return [q, UNKNOWN];
       });
     case 'cond':
@@ -451,6 +486,8 @@ function callFunction(name: string, e: Extract<Expr, { k: 'call' }>, args: reado
     }
     return [[p, v]];
   }
+  // Branch hints are their argument (a tryget inside unlikely() is still an attempt the branch tests).
+  if (name === 'likely' || name === 'unlikely') return [[p, args[0] ?? UNKNOWN]];
   if (env.absent?.has(name)) return [[record(env, frame, p, e.text, p.state, line, `${name}() does not exist on this side of the patch`), UNKNOWN]];
   const body = env.bodies.get(name);
   if (body && frame.depth < env.budget.maxDepth && !frame.stack.includes(name)) {
@@ -542,7 +579,7 @@ function applyEffect(entry: ApiEntry, eff: EraEffect, text: string, args: readon
       case 'dec': {
         const r = s.refcount === null ? null : s.refcount - amount;
         next = { ...next, refcount: r === null ? null : Math.max(r, 0), underflow: next.underflow || (r !== null && r < 0) };
-        if (r !== null) val = { k: 'num', v: r };
+        if (r !== null) val = rc.zeroTest ? { k: 'bool', v: r === 0 } : { k: 'num', v: r };
         if (r !== null && eff.freeAt !== undefined && r === eff.freeAt) tail = (q) => freeAction(entry, eff, env, frame, q, line);
         break;
       }

@@ -6,7 +6,7 @@ import type { Expr, Stmt } from '../syntax/ir';
 import type { Role } from '../api/types';
 import type { Trace, TraceStep } from '../model/types';
 import { INITIAL_STATE, type SimState } from './state';
-import { execStmts, freePathAtZero, newBudget, record, startPath, stepsOf, type ApiView, type Body, type Frame, type Path, type SimEnv } from './interp';
+import { execStmts, freePathAtZero, newBudget, record, startPath, stepsOf, type ApiView, type Body, type Frame, type Names, type Path, type SimEnv } from './interp';
 
 export const SCENARIOS = ['page-life', 'teardown', 'gup', 'longterm-pin', 'break-layouts'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
@@ -24,6 +24,7 @@ interface Phase {
 
 
 const NOWHERE = { line: -1, character: 0 };
+const NONE: Names = new Set<string>();
 
 function arg(text: string): Expr {
   return /^\d+$/.test(text) ? { k: 'number', value: Number(text), text, loc: NOWHERE } : { k: 'ident', name: text, text, loc: NOWHERE };
@@ -49,7 +50,13 @@ function not(e: Expr): Expr {
 const E2_PLUS: readonly Era[] = ['E2', 'E3', 'E4', 'E5'];
 const E3_PLUS: readonly Era[] = ['E3', 'E4', 'E5'];
 
-function allocation(era: Era, type: PgmapType): Stmt[] {
+/** P2PDMA pages are mapped to user space by p2pmem_alloc_mmap() (v6.2+); a tree without it (before
+ * v6.2, or a side of the patch that lacks it) only hands them out in the kernel: pci_alloc_p2pmem(). */
+function p2pdmaInKernel(era: Era, absent: Names): boolean {
+  return !E2_PLUS.includes(era) || absent.has('p2pmem_alloc_mmap');
+}
+
+function allocation(era: Era, type: PgmapType, absent: Names): Stmt[] {
   switch (type) {
     case 'PRIVATE':
     case 'COHERENT':
@@ -62,8 +69,13 @@ function allocation(era: Era, type: PgmapType): Stmt[] {
     case 'GENERIC':
       return [];
     case 'P2PDMA':
-      return E2_PLUS.includes(era) ? [call('p2pmem_alloc_mmap', 'pdev', 'vma')] : [];
+      return p2pdmaInKernel(era, absent) ? [call('pci_alloc_p2pmem', 'pdev', 'size')] : [call('p2pmem_alloc_mmap', 'pdev', 'vma')];
   }
+}
+
+/** The user's release of its page (page-life's put phase), when it is not a put placed by the patch. */
+function release(era: Era, type: PgmapType, absent: Names): Stmt[] {
+  return type === 'P2PDMA' && p2pdmaInKernel(era, absent) ? [call('pci_free_p2pmem', 'pdev', 'addr', 'size')] : [];
 }
 
 function mapping(era: Era, type: PgmapType): Stmt[] {
@@ -90,30 +102,31 @@ const INIT: Phase = {
 
 const UNPIN: Phase = { name: 'unpin', stmts: [call('gup_put_folio', 'folio', '1', 'FOLL_PIN')], roles: ['put'], ifPinned: true };
 
-function lifeStart(era: Era, type: PgmapType): Phase[] {
+/** The first LIFE_START phases of every scenario. */
+function lifeStart(era: Era, type: PgmapType, absent: Names): Phase[] {
   return [
     INIT,
-    { name: 'alloc', stmts: allocation(era, type), roles: ['alloc'] },
+    { name: 'alloc', stmts: allocation(era, type, absent), roles: ['alloc'] },
     { name: 'map', stmts: mapping(era, type), roles: ['map'] },
   ];
 }
 
-function phasesOf(scenario: ScenarioName, era: Era, type: PgmapType): Phase[] {
+function phasesOf(scenario: ScenarioName, era: Era, type: PgmapType, absent: Names = NONE): Phase[] {
   switch (scenario) {
     case 'page-life':
       return [
-        ...lifeStart(era, type),
-        { name: 'put', stmts: [], roles: ['put'], userRef: true },
+        ...lifeStart(era, type, absent),
+        { name: 'put', stmts: release(era, type, absent), roles: ['put'], userRef: true },
         { name: 'unmap', stmts: [call('zap_pte_range', 'tlb', 'vma', 'pmd', 'addr', 'end', 'details')], roles: ['unmap'] },
         { name: 'free', stmts: [], roles: ['free-path'] },
       ];
     case 'teardown':
-      return [...lifeStart(era, type), { name: 'teardown', stmts: [call('memunmap_pages', 'pgmap')], roles: ['teardown'] }];
+      return [...lifeStart(era, type, absent), { name: 'teardown', stmts: [call('memunmap_pages', 'pgmap')], roles: ['teardown'] }];
     case 'gup':
-      return [...lifeStart(era, type), { name: 'gup', stmts: [call('get_user_pages', 'addr', '1', 'FOLL_WRITE', 'pages')], roles: ['gup'] }, UNPIN];
+      return [...lifeStart(era, type, absent), { name: 'gup', stmts: [call('get_user_pages', 'addr', '1', 'FOLL_WRITE', 'pages')], roles: ['gup'] }, UNPIN];
     case 'longterm-pin':
       return [
-        ...lifeStart(era, type),
+        ...lifeStart(era, type, absent),
         {
           name: 'longterm-pin',
           stmts: [
@@ -126,7 +139,7 @@ function phasesOf(scenario: ScenarioName, era: Era, type: PgmapType): Phase[] {
       ];
     case 'break-layouts':
       return [
-        ...lifeStart(era, type),
+        ...lifeStart(era, type, absent),
         { name: 'gup', stmts: [call('get_user_pages', 'addr', '1', 'FOLL_WRITE', 'pages')], roles: ['gup'] },
         { name: 'break-layouts', stmts: [call('dax_layout_busy_page', 'mapping'), call('ext4_break_layouts', 'inode')], roles: ['fsdax-idle-wait', 'unmap'] },
         UNPIN,
@@ -165,20 +178,35 @@ export interface ScenarioInput {
   readonly api: ApiView;
   readonly bodies: ReadonlyMap<string, Body>;
   /** Functions this side does not have: the patch adds (before) or removes (after) them. */
-  readonly absent?: ReadonlySet<string>;
+  readonly absent?: Names;
   /** Patched functions to place by role (those no phase calls), with their role. */
   readonly placed: readonly { readonly name: string; readonly role: Role }[];
 }
 
 const SCENARIO_FRAME: Frame = { name: 'scenario', depth: 0, stack: [] };
 
-export function runScenario(scenario: ScenarioName, input: ScenarioInput): ScenarioRun {
-  const env: SimEnv = { era: input.era, type: input.type, api: input.api, bodies: input.bodies, absent: input.absent, budget: newBudget(), phase: 'init' };
-  let cur: Path = startPath(INITIAL_STATE);
-  const ends: PhaseEnd[] = [];
-  const alternatives: ScenarioRun['alternatives'][number][] = [];
+type Alternative = ScenarioRun['alternatives'][number];
+
+/** Where a scenario stands after some phases; every scenario starts with the same life (init, alloc,
+ * map), which is run once per input and shared. */
+interface Progress {
+  readonly cur: Path;
+  readonly ends: readonly PhaseEnd[];
+  readonly alternatives: readonly Alternative[];
+  readonly steps: number;
+  readonly truncated?: string;
+}
+
+const LIFE_START = 3;
+const lifeStarts = new WeakMap<ScenarioInput, Progress>();
+
+/** Runs `phases` from `from` in `env`. */
+function runPhases(phases: readonly Phase[], input: ScenarioInput, env: SimEnv, from: Progress): Progress & { refused?: boolean } {
+  let cur = from.cur;
+  const ends = [...from.ends];
+  const alternatives = [...from.alternatives];
   let refused: boolean | undefined;
-  for (const phase of phasesOf(scenario, input.era, input.type)) {
+  for (const phase of phases) {
     if (phase.ifPinned && cur.state.pinned === 0) continue;
     env.phase = phase.name;
     const start = cur.state;
@@ -196,6 +224,20 @@ export function runScenario(scenario: ScenarioName, input: ScenarioInput): Scena
     cur = { ...primary, status: 'normal', primary: true };
     ends.push({ phase: phase.name, state: cur.state });
   }
+  return { cur, ends, alternatives, steps: env.budget.steps, truncated: env.budget.truncated, ...(refused !== undefined ? { refused } : {}) };
+}
+
+export function runScenario(scenario: ScenarioName, input: ScenarioInput): ScenarioRun {
+  const env: SimEnv = { era: input.era, type: input.type, api: input.api, bodies: input.bodies, absent: input.absent, budget: newBudget(), phase: 'init' };
+  const phases = phasesOf(scenario, input.era, input.type, input.absent);
+  let start = lifeStarts.get(input);
+  if (!start) {
+    start = runPhases(phases.slice(0, LIFE_START), input, env, { cur: startPath(INITIAL_STATE), ends: [], alternatives: [], steps: 0 });
+    lifeStarts.set(input, start);
+  }
+  env.budget.steps = start.steps;
+  if (start.truncated) env.budget.truncated = start.truncated;
+  const { cur, ends, alternatives, refused } = runPhases(phases.slice(LIFE_START), input, env, start);
   const trace: Trace = { scenario, side: input.side, type: input.type, steps: stepsOf(cur), ...(env.budget.truncated ? { truncated: env.budget.truncated } : {}) };
   return { scenario, side: input.side, type: input.type, trace, ends, alternatives, ...(refused !== undefined ? { refused } : {}) };
 }
@@ -209,6 +251,7 @@ function releaseLast(env: SimEnv, p: Path): Path[] {
   return freePathAtZero(env, SCENARIO_FRAME, q);
 }
 
+const WITHOUT_MMAP: Names = new Set(['p2pmem_alloc_mmap']);
 const calleeCache = new Map<string, ReadonlySet<string>>();
 
 /** Functions the scenarios call by name (for one era and type, or for all). */
@@ -227,7 +270,7 @@ export function scenarioCallees(era?: Era, type?: PgmapType): ReadonlySet<string
       Object.values(o).forEach(visit);
     }
   };
-  for (const e of eras) for (const t of types) for (const s of SCENARIOS) visit(phasesOf(s, e, t));
+  for (const e of eras) for (const t of types) for (const s of SCENARIOS) for (const absent of [NONE, WITHOUT_MMAP]) visit(phasesOf(s, e, t, absent));
   calleeCache.set(k, (set = names));
   return set;
 }

@@ -184,3 +184,89 @@ test('the primary path takes the usual outcome: guard clauses and error checks d
   const failed = paths.find((p) => !p.primary && p.state.pgmapRefs === 0 && p.state.refcount === 2);
   assert.ok(failed, 'the failed get_dev_pagemap() branch takes no pgmap ref and skips the inc');
 });
+
+test('a tryget inside unlikely() is still an attempt: its failure branch undoes it', async () => {
+  const src = `int f(struct page *page)
+{
+	if (unlikely(!percpu_ref_tryget_live_rcu(ref)))
+		return -ENODEV;
+	return 0;
+}`;
+  const { paths } = await run(src, 'f', 'P2PDMA');
+  assert.equal(paths.length, 2);
+  for (const p of paths) assert.equal(p.state.pgmapRefs, p.ret === '-ENODEV' ? 0 : 1, `path returning ${p.ret}`);
+});
+
+test('a value stored through a pointer or field is read back: *pgmap = get_dev_pagemap(...); if (!*pgmap)', async () => {
+  const src = `struct page *f(unsigned long pfn, struct dev_pagemap **pgmap)
+{
+	*pgmap = get_dev_pagemap(pfn, *pgmap);
+	if (!*pgmap)
+		return ERR_PTR(-EFAULT);
+	return pfn_to_page(pfn);
+}`;
+  const { paths } = await run(src, 'f', 'FS_DAX');
+  const failed = paths.find((p) => p.ret === 'ERR_PTR(-EFAULT)');
+  assert.ok(failed, 'the failure path exists');
+  assert.equal(failed.state.pgmapRefs, 0, 'the failed get took nothing');
+  assert.equal(paths.find((p) => p.primary)!.state.pgmapRefs, 1);
+});
+
+test('*_testzero / *_and_test return whether the count reached 0, not the count', async () => {
+  const src = `void f(struct folio *folio)
+{
+	if (folio_put_testzero(folio))
+		free_zone_device_page(&folio->page);
+}`;
+  const at1 = (await run(src, 'f', 'PRIVATE', 1)).paths;
+  assert.equal(at1.length, 1, 'decided, no fork');
+  assert.ok(stepsOf(at1[0]!).some((s) => /free_zone_device_page/.test(s.statement)), '1 -> 0 frees');
+  const at2 = (await run(src, 'f', 'PRIVATE', 2)).paths;
+  assert.equal(at2.length, 1);
+  assert.ok(!stepsOf(at2[0]!).some((s) => /free_zone_device_page/.test(s.statement)), '2 -> 1 does not free');
+  assert.equal(at2[0]!.state.refcount, 1);
+});
+
+test('device-private and device-exclusive swap entries are type tests', async () => {
+  const src = `void f(struct page *page, swp_entry_t entry)
+{
+	if (is_device_private_entry(entry) || is_device_exclusive_entry(entry))
+		put_page(page);
+}`;
+  for (const [type, rc] of [['PRIVATE', 1], ['FS_DAX', 2], ['COHERENT', 2]] as const) {
+    const { paths } = await run(src, 'f', type, 2);
+    assert.equal(paths.length, 1, `${type}: decided`);
+    assert.equal(paths[0]!.state.refcount, rc, type);
+  }
+});
+
+test('a flag test and a positive count usually hold: a batch flushed in the loop is not flushed again', async () => {
+  const src = `void f(struct folio *folio, unsigned int flags)
+{
+	int i;
+
+	if (flags & FOLL_GET)
+		folio_get(folio);
+	for (i = 0; i < nr; i++) {
+		if (folio_batch_add(&fbatch, folio) > 0)
+			continue;
+		folios_put_refs(&fbatch, refs);
+	}
+	if (fbatch.nr)
+		folios_put_refs(&fbatch, refs);
+}`;
+  const { paths } = await run(src, 'f', 'GENERIC', 1);
+  const primary = paths.find((p) => p.primary)!;
+  assert.equal(stepsOf(primary).filter((s) => /^folio_get/.test(s.statement)).length, 1, 'FOLL_GET taken');
+  assert.deepEqual([...new Set(stepsOf(primary).filter((s) => /^folios_put_refs/.test(s.statement)).map((s) => s.line))], [12], 'one flush, after the loop');
+  assert.equal(primary.state.refcount, 1);
+});
+
+test('paths that agree on state, variables and return are merged instead of multiplying', async () => {
+  const conds = Array.from({ length: 12 }, (_, i) => `\tif (cond${i}(page))\n\t\tcount++;`).join('\n');
+  const src = `void f(struct page *page)\n{\n${conds}\n\tput_page(page);\n}`;
+  const { paths, budget } = await run(src, 'f', 'GENERIC', 2);
+  assert.ok(paths.length < 64, `${paths.length} paths, not 4096`);
+  assert.equal(budget.truncated, undefined);
+  assert.ok(paths.every((p) => p.state.refcount === 1));
+});

@@ -83,3 +83,27 @@ struct page *my_alloc(struct my_dev *d)
   assert.equal(run.ends.find((e) => e.phase === 'alloc')!.state.refcount, 2, 'the driver allocator ran in the alloc phase');
   assert.ok(run.trace.steps.some((s) => s.function === 'my_alloc' && s.line === 10));
 });
+
+test('P2PDMA without p2pmem_alloc_mmap (before v6.2, or a side of a patch lacking it) lives in the kernel: pci_alloc_p2pmem holds a pgmap ref per allocation', () => {
+  const run = (absent: ReadonlySet<string>) => {
+    const runs = scenariosFor('P2PDMA').map((s) => runScenario(s, { era: 'E2', type: 'P2PDMA', side: 'before', api: TABLE_VIEW, bodies: new Map(), absent, placed: [] }));
+    return Object.fromEntries(observe(runs).map((o) => [o.aspect, o.value]));
+  };
+  const inKernel = run(new Set(['p2pmem_alloc_mmap', 'p2pdma_page_free']));
+  assert.equal(inKernel['pgmap-ref'], 'per-allocation', 'pci_free_p2pmem drops what pci_alloc_p2pmem took');
+  assert.equal(inKernel['teardown-waits'], 'yes', 'memunmap_pages waits for allocated memory');
+  assert.equal(inKernel['page-free-callback'], 'no');
+  assert.equal(inKernel['mapping-ref'], 'no');
+  const mmap = run(new Set());
+  assert.equal(mmap['pgmap-ref'], 'per-allocation');
+  assert.equal(mmap['teardown-waits'], 'yes');
+  assert.equal(mmap['page-free-callback'], 'yes');
+  assert.equal(mmap['mapping-ref'], 'yes');
+});
+
+test('scenarios run with one input share the run of their common start and match separate runs', () => {
+  const input = { era: 'E2' as const, type: 'FS_DAX' as const, side: 'after' as const, api: TABLE_VIEW, bodies: new Map(), placed: [] };
+  const shared = scenariosFor('FS_DAX').map((s) => runScenario(s, input));
+  const separate = scenariosFor('FS_DAX').map((s) => runScenario(s, { ...input }));
+  assert.deepEqual(shared, separate);
+});

@@ -13,14 +13,27 @@ function changedGuards(side: SideView, changed: ReadonlySet<number>): Set<string
   return out;
 }
 
-/** What a type does inside the hunk's functions: the state changes, in order (statement spelling such
- * as page vs folio does not matter). */
+/** Per type, the outcomes of the changed type guards on one side: equal on both sides when the patch
+ * only respells or moves a guard (is_zone_device_page(page) -> folio_is_zone_device(folio)). */
+function outcomes(side: SideView, type: PgmapType, changed: ReadonlySet<number>): string {
+  const run = side.runs.find((r) => r.type === type && r.scenario === 'page-life');
+  return (run?.trace.steps ?? []).filter((s) => s.note?.startsWith('type guard') && s.line !== undefined && changed.has(s.line)).map((s) => s.note).join('\n');
+}
+
+/** What a type does inside the hunk's functions, per phase: the net state change and whether the page
+ * went through refcount 0 on the way (statement spelling such as page vs folio, and a reference taken
+ * and dropped again, do not matter). */
 function behaviour(side: SideView, type: PgmapType): { sig: string; steps: TraceStep[] } {
   const names = new Set(side.functions.map((b) => b.fn.name));
   const steps = side.runs.filter((r) => r.type === type && r.scenario === 'page-life')
     .flatMap((r) => r.trace.steps)
     .filter((s) => names.has(s.function) && !s.note?.startsWith('type guard') && JSON.stringify(s.before) !== JSON.stringify(s.after));
-  return { sig: steps.map((s) => `${s.phase}:${JSON.stringify(s.before)}>${JSON.stringify(s.after)}`).join('\n'), steps };
+  const sig = [...new Set(steps.map((s) => s.phase))].map((phase) => {
+    const mine = steps.filter((s) => s.phase === phase);
+    const net = JSON.stringify(mine[0]!.before) === JSON.stringify(mine[mine.length - 1]!.after) ? 'no net change' : `${JSON.stringify(mine[0]!.before)}>${JSON.stringify(mine[mine.length - 1]!.after)}`;
+    return `${phase}:${net}${mine.some((s) => s.after.refcount === 0) ? ' via 0' : ''}`;
+  }).filter((x) => !x.endsWith(':no net change')).join('\n');
+  return { sig, steps };
 }
 
 export const rule: Rule = {
@@ -30,6 +43,7 @@ export const rule: Rule = {
     const added = [...changedGuards(after, ctx.changedLines)];
     if (removed.length === 0 && added.length === 0) return [];
     const out: DiffInstance[] = [];
+    if (ctx.types.every((t) => outcomes(before, t, ctx.changedLines) === outcomes(after, t, ctx.changedLines))) return [];
     for (const type of ctx.types) {
       const b = behaviour(before, type);
       const a = behaviour(after, type);

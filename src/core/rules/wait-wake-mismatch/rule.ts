@@ -1,10 +1,14 @@
 // Hazard 9: an FS DAX idle wait and its wake use different keys or different idle counts.
+import type { TraceStep } from '../../model/types';
 import type { Rule } from '../types';
-import { endOf, lineOf, meta, phaseSteps, runsOf } from '../util';
+import { endOf, meta, phaseSteps, runsOf } from '../util';
+
+/** A step that waits, wakes, or tests the idle count. */
+const WAIT_OR_WAKE = /wait|wake|idle|break_layout/;
 
 export const rule: Rule = {
   meta: meta('wait-wake-mismatch', 'An idle wait and its wake use different keys or different idle counts', 'error', 'medium'),
-  check(side) {
+  check(side, ctx) {
     return runsOf(side.runs, 'break-layouts').flatMap((run) => {
       const s = endOf(run, 'unpin');
       if (!s || s.waits.length === 0) return [];
@@ -12,8 +16,13 @@ export const rule: Rule = {
       const ok = s.wakes.some((w) => w.key === wait.key && w.count === wait.count);
       if (ok) return [];
       const steps = phaseSteps(run.trace.steps, 'break-layouts', 'unpin');
+      // Only the hunk's own change can make the pair mismatch: a wait, a wake, their key or count, or
+      // the put on the release path (which runs the wake). Elsewhere the pairing is the tree's, not the patch's.
+      const changed = (x: TraceStep) => x.line !== undefined && ctx.changedLines.has(x.line);
+      const cause = steps.find((x) => changed(x) && WAIT_OR_WAKE.test(x.statement)) ?? steps.find((x) => changed(x) && x.phase === 'unpin');
+      if (!cause) return [];
       const wake = s.wakes[0];
-      return [{ key: 'idle', type: run.type, line: lineOf(steps), trace: steps,
+      return [{ key: 'idle', type: run.type, line: cause.line, trace: steps,
         message: wake
           ? `the break-layouts wait sleeps on the ${wait.key} key until the count is ${wait.count}, but the waker wakes the ${wake.key} key at count ${wake.count}: the waiter is not woken`
           : `the break-layouts wait sleeps on the ${wait.key} key until the count is ${wait.count}, but no wake for it happens when the last user goes` }];
