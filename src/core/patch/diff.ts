@@ -144,11 +144,13 @@ function readFile(ctx: Ctx, i: number): { file: FileDiff; next: number } | undef
       return { file: makeFile(oldPath, newPath, src[i].line, true, []), next: j };
     }
   }
+  let hasContentHeader = false;
   if (j < end - 1 && src[j].text.startsWith('--- ') && src[j + 1].text.startsWith('+++ ')) {
     oldPath = headerPath(src[j].text.slice(4));
     newPath = headerPath(src[j + 1].text.slice(4));
     ctx.used.push(src[j].line, src[j + 1].line);
     j += 2;
+    hasContentHeader = true;
   }
   const hunks: Hunk[] = [];
   while (j < end) {
@@ -158,7 +160,19 @@ function readFile(ctx: Ctx, i: number): { file: FileDiff; next: number } | undef
     hunks.push(r.hunk);
     j = skipBlanksBeforeHunk(ctx, r.next);
   }
-  return { file: makeFile(oldPath, newPath, src[i].line, false, hunks), next: j };
+  // A hunk header cut short ends the file's hunks: say so. And "--- a/x" / "+++ b/x" promise
+  // content: with no hunk after them the diff was cut (a rename or a mode change has no such lines).
+  const file = makeFile(oldPath, newPath, src[i].line, false, hunks);
+  const next = j < end ? src[j] : undefined;
+  const name = file.path;
+  if (ctx.quotedMode) {
+    // quoted diffs are recognised, not reviewed
+  } else if (next && (next.text.startsWith('@@') || next.text === '@')) {
+    ctx.problems.push({ severity: 'warning', message: `malformed hunk header in the diff of ${name}: ${JSON.stringify(next.text.slice(0, 80))}`, line: next.line });
+  } else if (hasContentHeader && hunks.length === 0) {
+    ctx.problems.push({ severity: 'warning', message: `truncated: the diff of ${name} has file headers but no hunk`, line: src[j - 1].line });
+  }
+  return { file, next: j };
 }
 
 /** Blank lines between two hunks (mail damage) are skipped; elsewhere they end the diff. */

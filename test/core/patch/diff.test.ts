@@ -274,3 +274,17 @@ test('a large diff is read whole (linear time; speed is measured in the report, 
   assert.equal(files[199].hunks[99].lines[2].line, parts.length - 2);
   assert.deepEqual(s.problems, []);
 });
+
+test('a diff cut inside a hunk header, or right after its file headers, is reported', async () => {
+  const firstHunkEnd = GIT.indexOf('@@ -40');
+  const cutHeader = await parse(GIT.slice(0, firstHunkEnd + 9));
+  assert.equal(cutHeader.patches[0].files[0].hunks.length, 1, 'the whole first hunk is kept');
+  assert.match(messages(cutHeader).join('\n'), /malformed hunk header in the diff of mm\/demo\.c: "@@ -40,3 "/);
+  const cutAfterHeaders = await parse(GIT.slice(0, GIT.indexOf('@@ -10') + 1));
+  assert.equal(cutAfterHeaders.patches[0].files[0].hunks.length, 0);
+  assert.match(messages(cutAfterHeaders).join('\n'), /malformed hunk header in the diff of mm\/demo\.c: "@"/);
+  const noHunk = await parse(GIT.slice(0, GIT.indexOf('@@ -10')));
+  assert.match(messages(noHunk).join('\n'), /truncated: the diff of mm\/demo\.c has file headers but no hunk/);
+  const rename = await parse('diff --git a/mm/a.c b/mm/b.c\nsimilarity index 100%\nrename from mm/a.c\nrename to mm/b.c\n');
+  assert.deepEqual(messages(rename).filter((m) => /truncated|malformed/.test(m)), [], 'a pure rename has no hunks and that is fine');
+});
