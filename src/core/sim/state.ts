@@ -1,15 +1,9 @@
 // The abstract state of one ZONE_DEVICE page of one pgmap type, as the simulator tracks it.
 // `PageState` (model/types.ts) is the public projection; the extra fields are what rules read.
-import type { MappingKind, PageState } from '../model/types';
+import type { PageState } from '../model/types';
 
-export interface SimState {
-  readonly refcount: number | null;
-  readonly mapcount: number;
-  /** pgmap references held for this page beyond the static per-page one. */
-  readonly pgmapRefs: number;
-  readonly mapping: MappingKind;
-  readonly mappingHoldsRef: boolean;
-  readonly pinned: number;
+/** The public fields (refcount, mapcount, pgmap refs, mapping, pins) plus what the rules read. */
+export interface SimState extends Omit<PageState, 'phase'> {
   /** The page is handed out (allocated, associated with a file or mapped). */
   readonly inUse: boolean;
   readonly tornDown: boolean;
