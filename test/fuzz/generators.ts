@@ -281,7 +281,10 @@ export function generate(category: Category, seed: number, bases: readonly Base[
     case 'nul': {
       let bytes = utf8(base.text);
       const n = int(r, 1, 5);
-      for (let i = 0; i < n; i++) bytes = splice(bytes, int(r, 0, bytes.length), [0], r() < 0.5 && bytes.length > 0 ? 1 : 0);
+      for (let i = 0; i < n; i++) {
+        const at = int(r, 0, bytes.length); // may be the end: then nothing is replaced
+        bytes = splice(bytes, at, [0], r() < 0.5 && at < bytes.length ? 1 : 0);
+      }
       return { category, name: `nul ${base.name} x${n} (seed ${seed})`, content: bytes, malformed: false, intact: [] };
     }
     case 'line-endings': {

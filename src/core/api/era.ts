@@ -112,6 +112,9 @@ const ERA_KERNELS: Readonly<Record<Era, string>> = {
 
 /** Infers the base era of a series from what the pre-image (context and deleted lines, and the
  * hunk headers' function context) uses; the newest era consistent with all evidence wins. */
+/** One pass over a line decides whether any evidence can match it (most hunks name none). */
+const ANY_EVIDENCE = new RegExp(ERA_EVIDENCE.map((e) => `(?:${e.pattern.source})`).join('|'));
+
 export function inferEra(series: readonly Series[]): { era: Era; why: string } {
   const found = new Map<string, EraEvidence>();
   for (const s of series) {
@@ -119,6 +122,7 @@ export function inferEra(series: readonly Series[]): { era: Era; why: string } {
       for (const file of patch.files) {
         for (const hunk of file.hunks) {
           const pre = [hunk.section, ...hunk.lines.filter((l) => l.kind !== 'add').map((l) => l.text)];
+          if (!pre.some((l) => ANY_EVIDENCE.test(l))) continue;
           for (const ev of ERA_EVIDENCE) {
             if (found.has(ev.label) || (ev.path && !ev.path.test(file.path))) continue;
             const i = pre.findIndex((l) => ev.pattern.test(l));

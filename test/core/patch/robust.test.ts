@@ -47,7 +47,7 @@ test('any arrangement of diff and mail fragments: no throw, exact positions', as
       assert.ok(!s.problems.some((p) => p.message.startsWith('internal error')), JSON.stringify(s.problems));
       assertPositions(s, text);
     }),
-    { numRuns: 400 },
+    { numRuns: 400, seed: 20261121 },
   );
 });
 
@@ -57,7 +57,7 @@ test('arbitrary bytes: no throw', async () => {
       const s = await parse(bytes);
       assert.ok(!s.problems.some((p) => p.message.startsWith('internal error')), JSON.stringify(s.problems));
     }),
-    { numRuns: 300 },
+    { numRuns: 300, seed: 20261121 },
   );
 });
 
