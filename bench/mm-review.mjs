@@ -4,8 +4,8 @@
 // tagged "zone-device words: yes/no": whether its hunk mentions any ZONE_DEVICE / DAX / HMM / P2PDMA
 // identifier at all, a first hint for the reader judging it (a hunk without one is generic mm code).
 //   npm run build && node bench/mm-review.mjs [--era E2] [--keep]
-// Environment: PAGEREF_KERNELS (default /var/cache/pageref-lens/kernels), PAGEREF_CLI (default dist/cli.js).
-// --keep leaves the diff and the JSON report in the temp folder and prints where.
+// Environment: PAGEREF_CLI (default dist/cli.js); the kernels and the diff come from
+// scripts/bench-corpus.sh (PAGEREF_KERNELS, PAGEREF_BENCH). --keep leaves the JSON report and prints where.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,7 +14,6 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = process.env.PAGEREF_CLI ?? path.join(ROOT, 'dist', 'cli.js');
-const KERNELS = process.env.PAGEREF_KERNELS ?? '/var/cache/pageref-lens/kernels';
 const args = process.argv.slice(2);
 const era = args.includes('--era') ? args[args.indexOf('--era') + 1] : 'E2';
 const keep = args.includes('--keep');
@@ -23,17 +22,13 @@ const fail = (msg) => {
   console.error(`mm-review: ${msg}`);
   process.exit(2);
 };
-for (const v of ['6.1', '6.12']) if (!fs.existsSync(path.join(KERNELS, `linux-${v}`, '.complete'))) fail(`no linux-${v} under ${KERNELS} (run scripts/kernel-sources.sh)`);
 if (!fs.existsSync(CLI)) fail(`${CLI} not found (run npm run build)`);
 
-// The two mm/ folders side by side as a/mm and b/mm, so `git diff --no-prefix` prints kernel paths.
+// The mm/ diff is the benchmark's (scripts/bench-corpus.sh makes it once, from the kernel sources).
+const corpus = spawnSync('bash', [path.join(ROOT, 'scripts', 'bench-corpus.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+if (corpus.status !== 0) fail('scripts/bench-corpus.sh failed');
+const diffFile = path.join(corpus.stdout.trim(), 'mm.diff');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pageref-mm-review-'));
-fs.cpSync(path.join(KERNELS, 'linux-6.1', 'mm'), path.join(tmp, 'a', 'mm'), { recursive: true });
-fs.cpSync(path.join(KERNELS, 'linux-6.12', 'mm'), path.join(tmp, 'b', 'mm'), { recursive: true });
-const diffFile = path.join(tmp, 'mm-6.1-6.12.diff');
-const diffRun = spawnSync('git', ['diff', '--no-index', '--no-prefix', '--no-color', '--no-ext-diff', '--', 'a/mm', 'b/mm'],
-  { cwd: tmp, stdio: ['ignore', fs.openSync(diffFile, 'w'), 'pipe'], encoding: 'utf8' });
-if (diffRun.status !== 1) fail(`git diff --no-index exited ${diffRun.status}: ${diffRun.stderr}`);
 const diffText = fs.readFileSync(diffFile, 'utf8');
 const docLines = diffText.split('\n');
 const diffLines = docLines.length - 1;

@@ -1,12 +1,11 @@
 // Scan coverage and parse quality on a real kernel tree (Debian's linux-6.12 sources).
-// Run: node --import tsx bench/scan-coverage.mjs [--speed] [--kernel DIR]
+// Run: node --import tsx bench/scan-coverage.mjs [--kernel DIR]   (npm run bench:coverage)
 //   (a) per folder: API-table call sites found by `scan` versus a plain regex count of `\bNAME\s*\(`
 //       outside comments, strings, preprocessor lines and top-level declarations/definitions;
 //       lists the misses. Target >= 99% per folder.
 //   (b) mm/*.c: function definitions that parse without ERROR nodes after the pre-pass, and files
 //       with ERROR nodes before and after the pre-pass.
-//   --speed: scan time versus a bare tree-sitter parse of mm fs lib include/linux drivers/dax
-//       drivers/nvdimm nouveau amdkfd.
+// Speed of scan against a bare parse is measured by `npm run bench` (bench/bench.mjs).
 import fs from 'node:fs';
 import path from 'node:path';
 import { Parser, Language } from 'web-tree-sitter';
@@ -23,7 +22,6 @@ if (!fs.existsSync(path.join(KERNEL, 'mm'))) {
 }
 
 const COVERAGE = ['mm', 'fs/dax.c', 'drivers/dax', 'drivers/pci/p2pdma.c', 'drivers/gpu/drm/nouveau', 'drivers/gpu/drm/amd/amdkfd', 'lib/test_hmm.c'];
-const SPEED = ['mm', 'fs', 'lib', 'include/linux', 'drivers/dax', 'drivers/nvdimm', 'drivers/gpu/drm/nouveau', 'drivers/gpu/drm/amd/amdkfd'];
 
 function cFiles(rel) {
   const abs = path.join(KERNEL, rel);
@@ -135,18 +133,5 @@ console.log(`  function definitions without ERROR nodes after the pre-pass: ${cl
 console.log(`  files with ERROR/MISSING nodes: ${badBefore}/${files} without the pre-pass, ${badAfter}/${files} with it`);
 for (const s of stillBad) console.log(`      ${s}`);
 
-if (args.includes('--speed')) {
-  console.log('\n(c) speed: scan versus a bare tree-sitter parse of the same files');
-  const texts = SPEED.flatMap(cFiles).map((rel) => [rel, fs.readFileSync(path.join(KERNEL, rel), 'utf8')]);
-  const mb = texts.reduce((s, [, t]) => s + t.length, 0) / 1e6;
-  let t0 = performance.now();
-  let calls = 0;
-  for (const [rel, text] of texts) calls += syntax.scan(rel, text, names).calls.length;
-  const scanMs = performance.now() - t0;
-  t0 = performance.now();
-  for (const [, text] of texts) bare.parse(text).delete();
-  const parseMs = performance.now() - t0;
-  console.log(`  ${texts.length} files, ${mb.toFixed(1)} MB: scan ${scanMs.toFixed(0)} ms (${calls} calls), bare parse ${parseMs.toFixed(0)} ms, ratio ${(scanMs / parseMs).toFixed(3)}`);
-}
 bare.delete();
 syntax.dispose();
