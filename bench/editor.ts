@@ -1,9 +1,14 @@
 // The editor path, in-process through the core façade: one analyzer, one review to warm the
 // per-hunk cache, then a one-line edit and a review again, many times. Each edit writes a new
 // comment into the same added line, so the edited hunk is new to the cache every time.
+// Then the same cold review and edit through the extension's analyzer worker (dist/, built first):
+// the longest stall of this thread's event loop is what the extension host would feel.
 //   node --import tsx bench/editor.ts SERIES [RUNS]   -> one JSON line
 import fs from 'node:fs';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createAnalyzer } from '../src/core/index';
+import { WorkerReviewService } from '../src/vscode/worker-client';
 import { loadAssets } from '../test/helpers/assets';
 
 const [file, runsArg] = process.argv.slice(2);
@@ -20,6 +25,17 @@ if (target === undefined) {
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round = (x: number) => Math.round(x * 100) / 100;
+
+/** Longest event-loop stall (ms) of this thread while the worker reviews `content`. */
+async function workerStall(service: WorkerReviewService, content: string): Promise<number> {
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  h.enable();
+  const tick = setInterval(() => {}, 1); // keep the loop busy, as an editor would be
+  await service.review([{ name: file, content }], { era: 'auto' });
+  clearInterval(tick);
+  h.disable();
+  return h.max / 1e6;
+}
 
 async function main(): Promise<void> {
   const analyzer = await createAnalyzer(loadAssets());
@@ -46,6 +62,15 @@ async function main(): Promise<void> {
     findings = r.patches.reduce((n, p) => n + p.files.reduce((m, f) => m + f.hunks.reduce((k, h) => k + h.findings.length, 0), 0), 0);
   }
   analyzer.dispose();
+
+  const service = new WorkerReviewService(path.resolve('dist'));
+  await service.ready;
+  const workerColdStallMs = await workerStall(service, text);
+  const copy = [...lines];
+  copy[target] = `${lines[target]} /* worker edit */`;
+  const workerEditStallMs = await workerStall(service, copy.join('\n'));
+  service.dispose();
+
   console.log(JSON.stringify({
     lines: lines.length,
     editedLine: target,
@@ -56,6 +81,8 @@ async function main(): Promise<void> {
     editMaxMs: round(Math.max(...edited)),
     hunks: first.patches.reduce((n, p) => n + p.files.reduce((m, f) => m + f.hunks.length, 0), 0),
     findings,
+    workerColdStallMs: round(workerColdStallMs),
+    workerEditStallMs: round(workerEditStallMs),
   }));
 }
 
