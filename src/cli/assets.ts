@@ -5,14 +5,18 @@ import path from 'node:path';
 import type { Assets, KernelTree } from '../core';
 
 export function loadAssets(dir: string): Assets {
-  const qdir = path.join(dir, 'queries');
-  const queries: Record<string, string> = {};
-  for (const f of fs.readdirSync(qdir)) if (f.endsWith('.scm')) queries[f] = fs.readFileSync(path.join(qdir, f), 'utf8');
   return {
     treeSitterWasm: fs.readFileSync(path.join(dir, 'web-tree-sitter.wasm')),
     languageWasm: fs.readFileSync(path.join(dir, 'tree-sitter-c.wasm')),
-    queries,
+    queries: readQueries(path.join(dir, 'queries')),
   };
+}
+
+/** The tree-sitter query files of a folder, by file name. */
+export function readQueries(dir: string): Record<string, string> {
+  const queries: Record<string, string> = {};
+  for (const f of fs.readdirSync(dir)) if (f.endsWith('.scm')) queries[f] = fs.readFileSync(path.join(dir, f), 'utf8');
+  return queries;
 }
 
 /** A kernel source tree on disk, read lazily, one file at a time. */
