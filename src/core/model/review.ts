@@ -10,7 +10,7 @@ import type { CSyntax, ParsedC } from '../syntax/types';
 import type { FunctionIR } from '../syntax/ir';
 import type { Role } from '../api/types';
 import { API_NAMES, apiEntry, typesForPath } from '../api';
-import { applyFileDiff } from '../patch';
+import { applyFileDiff, hunkSide, type HunkSide } from '../patch';
 import type { Body } from '../sim/interp';
 import { runScenario, scenarioCallees, scenariosFor, type ScenarioRun } from '../sim/scenarios';
 import { effectsOf } from './aspects';
@@ -40,6 +40,12 @@ interface HunkResult {
   readonly problems: readonly Problem[];
   /** Bodies of the after side, for the overlay of later patches. */
   readonly afterBodies: readonly Body[];
+}
+
+/** A hunk's two sides (computed once per look at the hunk). */
+interface Sides {
+  readonly before: HunkSide;
+  readonly after: HunkSide;
 }
 
 interface OverlayEntry {
@@ -85,19 +91,19 @@ export function createReviewer(syntax: CSyntax): Reviewer {
     return r;
   }
 
-  function hunkResult(file: FileDiff, hunk: Hunk, overlay: ReadonlyMap<string, OverlayEntry>, opts: ReviewOptions, defs: PatchDefinitions): HunkResult {
+  function hunkResult(file: FileDiff, hunk: Hunk, sides: Sides, overlay: ReadonlyMap<string, OverlayEntry>, opts: ReviewOptions, defs: PatchDefinitions): HunkResult {
     const pre = opts.kernelTree?.readFile(file.oldPath.replace(/^a\//, ''));
     const applied = pre !== undefined ? applyFileDiff(pre, file) : undefined;
-    const ctxNames = relevantOverlay(hunk, overlay);
+    const ctxNames = relevantOverlay(sides, overlay);
     // Everything the report is made of: the hunk as parsed (texts, document positions), options, context.
-    const key = [file.path, hunk.header, JSON.stringify(hunk.range), hunkKey(hunk), hunk.function, opts.era, opts.includePresent,
+    const key = [file.path, hunk.header, JSON.stringify(hunk.range), hunkKey(hunk, sides), hunk.function, opts.era, opts.includePresent,
       ctxNames.map((n) => `${n}@${overlay.get(n)!.id}`).join(';'), applied ? hashOf(applied.value.before) : '', defs.id].join('\u0001');
     let r = hunkCache.get(key);
     if (!r) {
       if (hunkCache.size > MAX_CACHE) hunkCache.clear();
       analysed++;
       try {
-        r = analyseHunk(file, hunk, new Map(ctxNames.map((n) => [n, overlay.get(n)!.body])), opts, applied?.value, defs);
+        r = analyseHunk(file, hunk, sides, new Map(ctxNames.map((n) => [n, overlay.get(n)!.body])), opts, applied?.value, defs);
         if (applied && hunk === file.hunks[0]) r = { ...r, problems: [...applied.problems, ...r.problems] };
       } catch (e) {
         // A bug of ours must not cost the whole review: this hunk is reported unanalysed.
@@ -112,31 +118,31 @@ export function createReviewer(syntax: CSyntax): Reviewer {
     return r;
   }
 
-  function analyseHunk(file: FileDiff, hunk: Hunk, overlay: ReadonlyMap<string, Body>, opts: ReviewOptions, applied: Applied | undefined, defs: PatchDefinitions): HunkResult {
+  function analyseHunk(file: FileDiff, hunk: Hunk, sides: Sides, overlay: ReadonlyMap<string, Body>, opts: ReviewOptions, applied: Applied | undefined, defs: PatchDefinitions): HunkResult {
     // A hunk that calls nothing in the API table lists no calls and simulates nothing: it is not parsed
     // (most of a large diff; its body can then not stand in for its function in later patches).
     // But a damaged hunk (cut short, repaired lines) is always parsed, so the C problems it causes are reported.
-    const damaged = hunk.beforeLines.length !== hunk.oldCount || hunk.afterLines.length !== hunk.newCount || hunk.lines.some((l) => l.repaired);
-    if (!damaged && !callsApi(hunk.before) && !callsApi(hunk.after)) {
+    const damaged = sides.before.lines.length !== hunk.oldCount || sides.after.lines.length !== hunk.newCount || hunk.lines.some((l) => l.repaired);
+    if (!damaged && !callsApi(sides.before.text) && !callsApi(sides.after.text)) {
       return { report: { header: hunk.header, function: hunk.function, range: hunk.range, source: applied ? 'kernel-tree' : 'fragment', calls: [], effects: [], findings: [] }, traces: [], problems: [], afterBodies: [] };
     }
     const fileTypes = typesForPath(file.path);
     const coreFile = fileTypes.length === PGMAP_TYPES.length;
     // Generic core code (no ZONE_DEVICE concept named, no function of the API table shown) is reached by
     // no ZONE_DEVICE page: its calls are listed from the text, without parsing, and nothing is simulated.
-    if (!damaged && coreFile && !applied && typesNamed(hunk.before + '\n' + hunk.after).length === 0 && !showsApiFunction(hunk)) {
+    if (!damaged && coreFile && !applied && typesNamed(sides.before.text + '\n' + sides.after.text).length === 0 && !showsApiFunction(hunk)) {
       return { report: { header: hunk.header, function: hunk.function, range: hunk.range, source: 'fragment', calls: listCalls(hunk), effects: [], findings: [] }, traces: [], problems: [], afterBodies: [] };
     }
     const problems: Problem[] = [];
     // In core files, complete generic definitions inside the hunk (a moved or new file shows hundreds)
     // are blanked before parsing; their calls are listed from the text.
-    const generic = coreFile && !applied && !damaged ? genericDefinitions(hunk) : undefined;
-    const sides = (['before', 'after'] as const).map((side) => {
+    const generic = coreFile && !applied && !damaged ? genericDefinitions(hunk, sides) : undefined;
+    const parsedSides = (['before', 'after'] as const).map((side) => {
       const hls = hunk.lines.filter((l) => l.kind === 'context' || l.kind === (side === 'before' ? 'del' : 'add'));
       const fromTree = applied && wholeFunctionsOf((t) => parse(t, '', true), applied, side, hls);
       const fragment = () => {
-        const lines = side === 'before' ? hunk.beforeLines : hunk.afterLines;
-        const text = blankLines(repairFragment(side === 'before' ? hunk.before : hunk.after), generic?.[side]);
+        const lines = sides[side].lines;
+        const text = blankLines(repairFragment(sides[side].text), generic?.[side]);
         // No enclosing function in the header: the hunk starts at top level, so its complete
         // definitions parse as a file (a trailing cut-off one is left to the hunk that shows it).
         const topLevel = hunk.function === '' ? parse(text, '', true) : undefined;
@@ -167,14 +173,14 @@ export function createReviewer(syntax: CSyntax): Reviewer {
       const reaches = new Map(bodies.map((b) => [b, !coreFile || apiEntry(b.fn.name) !== undefined ? fileTypes : typesNamed(b.fn.name + '\n' + lines.slice(b.fn.startLine, b.fn.endLine + 1).join('\n'))]));
       return { side, bodies, reaches, calls, fromTree: !!fromTree };
     });
-    const [before, after] = sides as [typeof sides[0], typeof sides[0]];
+    const [before, after] = parsedSides as [typeof parsedSides[0], typeof parsedSides[0]];
     const listed = generic ? listCalls(hunk, (l) => generic.docLines.has(l.line)) : [];
     const calls = [...mergeCalls(before.calls, after.calls), ...listed].sort((a, b) => a.line - b.line || a.character - b.character);
     const changed = hunk.lines.filter((l) => l.kind !== 'context').map((l) => l.line);
     const fallbackLine = changed[0] ?? hunk.headerLine;
     const base = { header: hunk.header, function: hunk.function, range: hunk.range, source: before.fromTree && after.fromTree ? ('kernel-tree' as const) : ('fragment' as const), calls };
-    const reached = new Set<PgmapType>(before.bodies.length + after.bodies.length === 0 ? (coreFile ? typesNamed(hunk.before + '\n' + hunk.after) : fileTypes) : [...before.reaches.values(), ...after.reaches.values()].flat());
-    const types = typesOf(hunk, reached);
+    const reached = new Set<PgmapType>(before.bodies.length + after.bodies.length === 0 ? (coreFile ? typesNamed(sides.before.text + '\n' + sides.after.text) : fileTypes) : [...before.reaches.values(), ...after.reaches.values()].flat());
+    const types = typesOf(sides, reached);
     const reachedByName = new Map<string, Set<PgmapType>>();
     for (const x of [before, after]) for (const [b, ts] of x.reaches) for (const t of ts) reachedByName.set(b.fn.name, (reachedByName.get(b.fn.name) ?? new Set()).add(t));
     if (calls.length === 0 || types.length === 0) return { report: { ...base, effects: [], findings: [] }, traces: [], problems, afterBodies: after.bodies };
@@ -237,9 +243,10 @@ export function createReviewer(syntax: CSyntax): Reviewer {
         for (const file of patch.files) {
           if (file.binary) continue;
           for (const hunk of file.hunks) {
-            const r = hunkResult(file, hunk, overlay, opts, defs);
+            const sides = { before: hunkSide(hunk, 'before'), after: hunkSide(hunk, 'after') };
+            const r = hunkResult(file, hunk, sides, overlay, opts, defs);
             problems.push(...r.problems.map((p) => ({ ...p, source: p.source ?? s.source })));
-            const id = `${hashOf(file.path + '\u0000' + hunk.after)}@${hunk.afterLines[0] ?? hunk.headerLine}`;
+            const id = `${hashOf(file.path + '\u0000' + sides.after.text)}@${sides.after.lines[0] ?? hunk.headerLine}`;
             for (const b of r.afterBodies) updates.push([b.fn.name, { body: b, id }]);
             visit(patch, file, hunk, r);
           }
@@ -415,16 +422,16 @@ function definitionsIn(text: string): { name: string; start: number; end: number
 
 /** Generic definitions of a hunk: complete ones that, on both sides, name no ZONE_DEVICE concept and are
  * not in the API table. Their text lines per side, and their document lines. */
-function genericDefinitions(hunk: Hunk): { before: ReadonlySet<number>; after: ReadonlySet<number>; docLines: ReadonlySet<number> } {
-  const defs = { before: definitionsIn(hunk.before), after: definitionsIn(hunk.after) };
-  const split = { before: hunk.before.split('\n'), after: hunk.after.split('\n') };
+function genericDefinitions(hunk: Hunk, sides: Sides): { before: ReadonlySet<number>; after: ReadonlySet<number>; docLines: ReadonlySet<number> } {
+  const defs = { before: definitionsIn(sides.before.text), after: definitionsIn(sides.after.text) };
+  const split = { before: sides.before.text.split('\n'), after: sides.after.text.split('\n') };
   const text = (side: 'before' | 'after', d: { start: number; end: number }) => split[side].slice(d.start, d.end + 1).join('\n');
   const reached = new Set<string>();
   for (const side of ['before', 'after'] as const) for (const d of defs[side]) if (apiEntry(d.name) || typesNamed(text(side, d)).length > 0) reached.add(d.name);
   const lines = { before: new Set<number>(), after: new Set<number>() };
   const docLines = new Set<number>();
   for (const side of ['before', 'after'] as const) {
-    const docOf = side === 'before' ? hunk.beforeLines : hunk.afterLines;
+    const docOf = sides[side].lines;
     for (const d of defs[side]) {
       if (reached.has(d.name)) continue;
       for (let l = d.start; l <= d.end; l++) {
@@ -435,7 +442,7 @@ function genericDefinitions(hunk: Hunk): { before: ReadonlySet<number>; after: R
   }
   // A context line is listed once, and only when neither side parses it.
   const at = (docs: readonly number[]) => new Map(docs.map((d, i) => [d, i]));
-  const beforeAt = at(hunk.beforeLines), afterAt = at(hunk.afterLines);
+  const beforeAt = at(sides.before.lines), afterAt = at(sides.after.lines);
   for (const l of hunk.lines) if (l.kind === 'context' && docLines.has(l.line) && !(lines.before.has(beforeAt.get(l.line)!) && lines.after.has(afterAt.get(l.line)!))) docLines.delete(l.line);
   return { ...lines, docLines };
 }
@@ -532,17 +539,17 @@ function typesNamed(text: string): readonly PgmapType[] {
 
 /** Types to simulate: those whose pages can reach the hunk's functions, plus the types its code names
  * by constant (a driver file testing another type). */
-function typesOf(hunk: Hunk, reached: ReadonlySet<PgmapType>): PgmapType[] {
+function typesOf(sides: Sides, reached: ReadonlySet<PgmapType>): PgmapType[] {
   const set = new Set<PgmapType>(reached);
-  const text = hunk.before + '\n' + hunk.after;
+  const text = sides.before.text + '\n' + sides.after.text;
   for (const [c, t] of Object.entries(PGMAP_TYPE_CONSTANTS)) if (text.includes(c)) set.add(t);
   return PGMAP_TYPES.filter((t) => set.has(t));
 }
 
 /** Overlay bodies this hunk can reach: named in its text, called by the scenarios, or run implicitly. */
-function relevantOverlay(hunk: Hunk, overlay: ReadonlyMap<string, OverlayEntry>): string[] {
+function relevantOverlay(sides: Sides, overlay: ReadonlyMap<string, OverlayEntry>): string[] {
   if (overlay.size === 0) return [];
-  const text = hunk.before + '\n' + hunk.after;
+  const text = sides.before.text + '\n' + sides.after.text;
   const out: string[] = [];
   for (const name of overlay.keys()) {
     const e = apiEntry(name);
@@ -624,14 +631,14 @@ export function repairFragment(text: string): string {
 
 /** The hunk's lines as the report depends on them (kinds, texts, document positions), compactly:
  * hunks are keyed by it on every review, including the hundreds of generic hunks of a large diff. */
-function hunkKey(hunk: Hunk): string {
+function hunkKey(hunk: Hunk, sides: Sides): string {
   let layout = '';
   let prev = hunk.headerLine;
   for (const l of hunk.lines) {
     layout += `${l.kind[0]}${l.line - prev === 1 ? '' : l.line - prev}${l.character === 1 ? '' : ':' + l.character}${l.repaired ? 'r' : ''}${l.noNewline ? 'n' : ''},`;
     prev = l.line;
   }
-  return `${layout}${hunk.before.length}:${hashOf(hunk.before)}|${hunk.after.length}:${hashOf(hunk.after)}`;
+  return `${layout}${sides.before.text.length}:${hashOf(sides.before.text)}|${sides.after.text.length}:${hashOf(sides.after.text)}`;
 }
 
 /** FNV-1a, 32 bits, hex: a short id for cache keys (the full texts are in the keys too where it matters). */

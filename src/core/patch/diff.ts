@@ -11,6 +11,25 @@ export interface SrcLine {
   readonly col: number;
 }
 
+/** The lines to read, by index. A plain diff is a million lines: they are read where they lie
+ * (`docLines`) rather than copied into one object each. */
+export interface Src {
+  readonly length: number;
+  text(i: number): string;
+  line(i: number): number;
+  col(i: number): number;
+}
+
+/** Document lines `from` to `to` (exclusive) as they are: line i is document line from + i, at column 0. */
+export function docLines(lines: readonly string[], from = 0, to = lines.length): Src {
+  return { length: to - from, text: (i) => lines[from + i]!, line: (i) => from + i, col: () => 0 };
+}
+
+/** Lines placed one by one (a decoded mail body, an unquoted reply). */
+export function placedLines(lines: readonly SrcLine[]): Src {
+  return { length: lines.length, text: (i) => lines[i]!.text, line: (i) => lines[i]!.line, col: (i) => lines[i]!.col };
+}
+
 export interface DiffScan {
   readonly files: FileDiff[];
   /** Document lines of diffs quoted in replies ("> +foo"). */
@@ -18,27 +37,29 @@ export interface DiffScan {
 }
 
 interface Ctx {
-  readonly src: readonly SrcLine[];
+  readonly src: Src;
   readonly end: number;
   /** Quoted text is read to find its diff lines only: no problems, no files kept. */
   readonly quotedMode: boolean;
   readonly problems: Problem[];
-  /** Document lines that were read as part of a diff. */
+  /** Document lines that were read as part of a diff (kept in quoted mode only). */
   readonly used: number[];
 }
 
 const HUNK_RE = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@(.*)$/;
 
-export function scanDiffs(src: readonly SrcLine[], start: number, end: number, problems: Problem[]): DiffScan {
+export function scanDiffs(src: Src, start: number, end: number, problems: Problem[]): DiffScan {
   const ctx: Ctx = { src, end, quotedMode: false, problems, used: [] };
   const quoted: number[] = [];
   const files: FileDiff[] = [];
   let i = start;
   while (i < end) {
-    if (isQuoted(src[i].text)) {
+    if (isQuoted(src.text(i))) {
       let j = i;
-      while (j < end && isQuoted(src[j].text)) j++;
-      for (const l of quotedDiffLines(src.slice(i, j).map(unquote))) quoted.push(l);
+      while (j < end && isQuoted(src.text(j))) j++;
+      const block: SrcLine[] = [];
+      for (let k = i; k < j; k++) block.push(unquote({ text: src.text(k), line: src.line(k), col: src.col(k) }));
+      for (const l of quotedDiffLines(block)) quoted.push(l);
       i = j;
       continue;
     }
@@ -53,7 +74,7 @@ export function scanDiffs(src: readonly SrcLine[], start: number, end: number, p
 
 /** Lines of a quoted block that belong to a diff, found by reading the unquoted text as a diff. */
 function quotedDiffLines(block: SrcLine[]): number[] {
-  const ctx: Ctx = { src: block, end: block.length, quotedMode: true, problems: [], used: [] };
+  const ctx: Ctx = { src: placedLines(block), end: block.length, quotedMode: true, problems: [], used: [] };
   let i = 0;
   while (i < block.length) {
     const r = readFile(ctx, i);
@@ -81,9 +102,9 @@ function unquote(l: SrcLine): SrcLine {
 }
 
 function fileHeaderAt(ctx: Ctx, i: number): 'git' | 'plain' | 'binary' | undefined {
-  const t = ctx.src[i].text;
+  const t = ctx.src.text(i);
   if (t.startsWith('diff --git ')) return 'git';
-  if (t.startsWith('--- ') && i + 1 < ctx.end && ctx.src[i + 1].text.startsWith('+++ ')) return 'plain';
+  if (t.startsWith('--- ') && i + 1 < ctx.end && ctx.src.text(i + 1).startsWith('+++ ')) return 'plain';
   if (binaryFilesLine(t)) return 'binary';
   return undefined;
 }
@@ -99,62 +120,62 @@ function readFile(ctx: Ctx, i: number): { file: FileDiff; next: number } | undef
   const { src, end } = ctx;
   const kind = fileHeaderAt(ctx, i);
   if (!kind) {
-    const h = HUNK_RE.exec(src[i].text);
+    const h = HUNK_RE.exec(src.text(i));
     if (!h) return undefined;
     // A hunk with no file header, as reviewers sometimes paste: read it, name no file.
-    if (!ctx.quotedMode) ctx.problems.push({ severity: 'warning', message: 'hunk without a file header: its file is unknown', line: src[i].line });
+    if (!ctx.quotedMode) ctx.problems.push({ severity: 'warning', message: 'hunk without a file header: its file is unknown', line: src.line(i) });
     const hunks: Hunk[] = [];
     let j = i;
     while (j < end) {
-      const hh = HUNK_RE.exec(src[j].text);
+      const hh = HUNK_RE.exec(src.text(j));
       if (!hh) break;
       const r = readHunk(ctx, j, hh);
       hunks.push(r.hunk);
       j = skipBlanksBeforeHunk(ctx, r.next);
     }
-    return { file: { oldPath: '', newPath: '', path: '', headerLine: src[i].line, binary: false, hunks }, next: j };
+    return { file: { oldPath: '', newPath: '', path: '', headerLine: src.line(i), binary: false, hunks }, next: j };
   }
   let oldPath = '';
   let newPath = '';
   let j = i;
-  ctx.used.push(src[i].line);
+  use(ctx, src.line(i));
   if (kind === 'binary') {
-    const b = binaryFilesLine(src[i].text)!;
-    return { file: makeFile(b.old, b.new, src[i].line, true, []), next: i + 1 };
+    const b = binaryFilesLine(src.text(i))!;
+    return { file: makeFile(b.old, b.new, src.line(i), true, []), next: i + 1 };
   }
   if (kind === 'git') {
-    [oldPath, newPath] = gitHeaderPaths(src[i].text.slice(11));
+    [oldPath, newPath] = gitHeaderPaths(src.text(i).slice(11));
     for (j = i + 1; j < end; j++) {
-      const t = src[j].text;
+      const t = src.text(j);
       if (t.startsWith('rename from ') || t.startsWith('copy from ')) oldPath = t.slice(t.indexOf(' from ') + 6);
       else if (t.startsWith('rename to ') || t.startsWith('copy to ')) newPath = t.slice(t.indexOf(' to ') + 4);
       else if (t.startsWith('new file mode ')) oldPath = '/dev/null';
       else if (t.startsWith('deleted file mode ')) newPath = '/dev/null';
       else if (!/^(old mode|new mode|similarity index|dissimilarity index|index) /.test(t)) break;
-      ctx.used.push(src[j].line);
+      use(ctx, src.line(j));
     }
-    const b = j < end ? binaryFilesLine(src[j].text) : undefined;
+    const b = j < end ? binaryFilesLine(src.text(j)) : undefined;
     if (b) {
-      ctx.used.push(src[j].line);
-      return { file: makeFile(oldPath, newPath, src[i].line, true, []), next: j + 1 };
+      use(ctx, src.line(j));
+      return { file: makeFile(oldPath, newPath, src.line(i), true, []), next: j + 1 };
     }
-    if (j < end && src[j].text === 'GIT binary patch') {
+    if (j < end && src.text(j) === 'GIT binary patch') {
       // The payload: "literal N" / "delta N" blocks of base85 lines (no spaces), blank-separated.
-      for (j++; j < end && /^((literal|delta) \d+|[A-Za-z][0-9A-Za-z!#$%&()*+\-;<=>?@^_`{|}~]*|)$/.test(src[j].text); j++);
-      return { file: makeFile(oldPath, newPath, src[i].line, true, []), next: j };
+      for (j++; j < end && /^((literal|delta) \d+|[A-Za-z][0-9A-Za-z!#$%&()*+\-;<=>?@^_`{|}~]*|)$/.test(src.text(j)); j++);
+      return { file: makeFile(oldPath, newPath, src.line(i), true, []), next: j };
     }
   }
   let hasContentHeader = false;
-  if (j < end - 1 && src[j].text.startsWith('--- ') && src[j + 1].text.startsWith('+++ ')) {
-    oldPath = headerPath(src[j].text.slice(4));
-    newPath = headerPath(src[j + 1].text.slice(4));
-    ctx.used.push(src[j].line, src[j + 1].line);
+  if (j < end - 1 && src.text(j).startsWith('--- ') && src.text(j + 1).startsWith('+++ ')) {
+    oldPath = headerPath(src.text(j).slice(4));
+    newPath = headerPath(src.text(j + 1).slice(4));
+    use(ctx, src.line(j), src.line(j + 1));
     j += 2;
     hasContentHeader = true;
   }
   const hunks: Hunk[] = [];
   while (j < end) {
-    const h = HUNK_RE.exec(src[j].text);
+    const h = HUNK_RE.exec(src.text(j));
     if (!h) break;
     const r = readHunk(ctx, j, h);
     hunks.push(r.hunk);
@@ -162,24 +183,29 @@ function readFile(ctx: Ctx, i: number): { file: FileDiff; next: number } | undef
   }
   // A hunk header cut short ends the file's hunks: say so. And "--- a/x" / "+++ b/x" promise
   // content: with no hunk after them the diff was cut (a rename or a mode change has no such lines).
-  const file = makeFile(oldPath, newPath, src[i].line, false, hunks);
-  const next = j < end ? src[j] : undefined;
+  const file = makeFile(oldPath, newPath, src.line(i), false, hunks);
+  const next = j < end ? src.text(j) : undefined;
   const name = file.path;
   if (ctx.quotedMode) {
     // quoted diffs are recognised, not reviewed
-  } else if (next && (next.text.startsWith('@@') || next.text === '@')) {
-    ctx.problems.push({ severity: 'warning', message: `malformed hunk header in the diff of ${name}: ${JSON.stringify(next.text.slice(0, 80))}`, line: next.line });
+  } else if (next !== undefined && (next.startsWith('@@') || next === '@')) {
+    ctx.problems.push({ severity: 'warning', message: `malformed hunk header in the diff of ${name}: ${JSON.stringify(next.slice(0, 80))}`, line: src.line(j) });
   } else if (hasContentHeader && hunks.length === 0) {
-    ctx.problems.push({ severity: 'warning', message: `truncated: the diff of ${name} has file headers but no hunk`, line: src[j - 1].line });
+    ctx.problems.push({ severity: 'warning', message: `truncated: the diff of ${name} has file headers but no hunk`, line: src.line(j - 1) });
   }
   return { file, next: j };
+}
+
+/** Records document lines read as part of a diff, where they are wanted (quoted mode). */
+function use(ctx: Ctx, ...lines: number[]): void {
+  if (ctx.quotedMode) for (const l of lines) ctx.used.push(l);
 }
 
 /** Blank lines between two hunks (mail damage) are skipped; elsewhere they end the diff. */
 function skipBlanksBeforeHunk(ctx: Ctx, i: number): number {
   let j = i;
-  while (j < ctx.end && ctx.src[j].text === '') j++;
-  return j < ctx.end && ctx.src[j].text.startsWith('@@ -') ? j : i;
+  while (j < ctx.end && ctx.src.text(j) === '') j++;
+  return j < ctx.end && ctx.src.text(j).startsWith('@@ -') ? j : i;
 }
 
 function makeFile(oldRaw: string, newRaw: string, headerLine: number, binary: boolean, hunks: Hunk[]): FileDiff {
@@ -250,9 +276,9 @@ function looksLikeProse(t: string): boolean {
 }
 
 function isMailEnd(ctx: Ctx, i: number): boolean {
-  const t = ctx.src[i].text;
+  const t = ctx.src.text(i);
   if (t === '-- ' || t === '--') {
-    const next = i + 1 < ctx.end ? ctx.src[i + 1].text : '';
+    const next = i + 1 < ctx.end ? ctx.src.text(i + 1) : '';
     return next === '' || /^[A-Za-z0-9]/.test(next);
   }
   for (const m of MAIL_END) if (t.startsWith(m)) return true;
@@ -262,25 +288,45 @@ function isMailEnd(ctx: Ctx, i: number): boolean {
 /** Whether line i ends the hunk being read rather than belonging to it. */
 function endsHunk(ctx: Ctx, i: number, satisfied: boolean): boolean {
   const { src, end } = ctx;
-  const t = src[i].text;
+  const t = src.text(i);
   if (t.startsWith('@@ -') || t.startsWith('diff -') || t.startsWith('Index: ')) return true; // diff --git, diff -u, diff -r
-  if (t.startsWith('--- ') && i + 1 < end && src[i + 1].text.startsWith('+++ ')) {
+  if (t.startsWith('--- ') && i + 1 < end && src.text(i + 1).startsWith('+++ ')) {
     // Inside a hunk, "--- x" / "+++ y" may be a deleted "-- x" and an added "++ y": only a
     // following hunk header makes them a file header.
-    if (satisfied || (i + 2 < end && src[i + 2].text.startsWith('@@ -'))) return true;
+    if (satisfied || (i + 2 < end && src.text(i + 2).startsWith('@@ -'))) return true;
   }
   if (isQuoted(t) || isMailEnd(ctx, i)) return true;
   if (t === '') {
     if (i + 1 >= end) return true;
-    const next = src[i + 1].text;
+    const next = src.text(i + 1);
     return next === '' || isQuoted(next) || looksLikeProse(next) || isMailEnd(ctx, i + 1);
   }
   return false;
 }
 
+/** One side of a hunk: the pre-image (context and deleted lines) or the post-image (context and
+ * added lines), '\n'-joined, with the document line of each of its lines. Computed, not stored: a
+ * large diff holds a million hunk lines, and most hunks never need their sides after a first look. */
+export interface HunkSide {
+  readonly text: string;
+  readonly lines: readonly number[];
+}
+
+export function hunkSide(hunk: Hunk, side: 'before' | 'after'): HunkSide {
+  const skip: LineKind = side === 'before' ? 'add' : 'del';
+  const texts: string[] = [];
+  const lines: number[] = [];
+  for (const l of hunk.lines) {
+    if (l.kind === skip) continue;
+    texts.push(l.text);
+    lines.push(l.line);
+  }
+  return { text: texts.join('\n'), lines };
+}
+
 function readHunk(ctx: Ctx, i: number, h: RegExpExecArray): { hunk: Hunk; next: number } {
   const { src, end } = ctx;
-  const head = src[i];
+  const head: SrcLine = { text: src.text(i), line: src.line(i), col: src.col(i) };
   const oldStart = Number(h[1]);
   const oldCount = h[2] === undefined ? 1 : Number(h[2]);
   const newStart = Number(h[3]);
@@ -290,15 +336,15 @@ function readHunk(ctx: Ctx, i: number, h: RegExpExecArray): { hunk: Hunk; next: 
   let needNew = newCount;
   let lost = 0;
   const lines: HunkLine[] = [];
-  ctx.used.push(head.line);
+  use(ctx, head.line);
   let j = i + 1;
   for (; j < end; j++) {
-    const s = src[j];
-    const t = s.text;
+    const t = src.text(j);
+    const line = src.line(j);
     const satisfied = needOld <= 0 && needNew <= 0;
     if (t.startsWith('\\') && lines.length > 0) {
       lines[lines.length - 1] = { ...lines[lines.length - 1], noNewline: true };
-      ctx.used.push(s.line);
+      use(ctx, line);
       continue;
     }
     if (endsHunk(ctx, j, satisfied)) break;
@@ -320,8 +366,9 @@ function readHunk(ctx: Ctx, i: number, h: RegExpExecArray): { hunk: Hunk; next: 
     if (kind !== 'add') needOld--;
     if (kind !== 'del') needNew--;
     const text = t.slice(pre);
-    lines.push(repaired ? { kind, text, line: s.line, character: s.col, repaired } : { kind, text, line: s.line, character: s.col + pre });
-    ctx.used.push(s.line);
+    const col = src.col(j);
+    lines.push(repaired ? { kind, text, line, character: col, repaired } : { kind, text, line, character: col + pre });
+    use(ctx, line);
   }
   const foundOld = oldCount - needOld;
   const foundNew = newCount - needNew;
@@ -336,21 +383,7 @@ function readHunk(ctx: Ctx, i: number, h: RegExpExecArray): { hunk: Hunk; next: 
     const other = repairs.filter((r) => !r.startsWith('truncated'));
     if (other.length > 0) ctx.problems.push({ severity: 'warning', message: `hunk ${shortHeader}: ${other.join('; ')}`, line: head.line });
   }
-  const before: string[] = [];
-  const after: string[] = [];
-  const beforeLines: number[] = [];
-  const afterLines: number[] = [];
-  for (const l of lines) {
-    if (l.kind !== 'add') {
-      before.push(l.text);
-      beforeLines.push(l.line);
-    }
-    if (l.kind !== 'del') {
-      after.push(l.text);
-      afterLines.push(l.line);
-    }
-  }
-  const last = lines.length > 0 ? src[j - 1] : head;
+  const lastAt = lines.length > 0 ? j - 1 : i;
   const hunk: Hunk = {
     header: head.text,
     headerLine: head.line,
@@ -361,11 +394,7 @@ function readHunk(ctx: Ctx, i: number, h: RegExpExecArray): { hunk: Hunk; next: 
     function: sectionFunction(section),
     section,
     lines,
-    range: { start: { line: head.line, character: head.col }, end: { line: last.line, character: last.col + last.text.length } },
-    before: before.join('\n'),
-    after: after.join('\n'),
-    beforeLines,
-    afterLines,
+    range: { start: { line: head.line, character: head.col }, end: { line: src.line(lastAt), character: src.col(lastAt) + src.text(lastAt).length } },
     repairs,
   };
   return { hunk, next: j };

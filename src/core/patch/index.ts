@@ -1,12 +1,13 @@
 // Reads a document (diff, format-patch, mbox, web-archived mail) into a Series of patches
 // with exact document positions. Bad input gives a partial Series and problems, never a throw.
 import type { InputDocument, Problem, Result } from '../types';
-import { scanDiffs, type SrcLine } from './diff';
+import { docLines, placedLines, scanDiffs, type Src } from './diff';
 import { cleanMessageId, decodeHeader, isFromLine, messageBody, parseSubject, readHeaders, startsWithHeaders, webMessageStarts, webMeta } from './mail';
-import { decodeInput, splitLines } from './text';
+import { decodeInput } from './text';
 import type { InputFormat, Patch, Series } from './types';
 
 export { applyFileDiff, type AppliedFile } from './apply';
+export { hunkSide, type HunkSide } from './diff';
 
 interface Message {
   readonly rawSubject: string;
@@ -14,7 +15,7 @@ interface Message {
   readonly date?: string;
   readonly messageId?: string;
   readonly inReplyTo?: string;
-  readonly body: readonly SrcLine[];
+  readonly body: Src;
   readonly startLine: number;
   readonly endLine: number;
 }
@@ -35,7 +36,7 @@ async function parse(doc: InputDocument): Promise<Result<Series>> {
   problems.push(...decoded.problems);
   const done = (format: InputFormat, patches: Patch[], quoted: number[]): Result<Series> => series(doc.name, format, patches, quoted, problems);
   if (decoded.binary) return done('unified-diff', [], []);
-  const lines = splitLines(decoded.text);
+  const lines = decoded.lines;
   const first = lines.findIndex((l) => l.trim() !== '');
   if (first < 0) {
     problems.push({ severity: 'warning', message: 'empty document: no diff found' });
@@ -57,7 +58,7 @@ async function parse(doc: InputDocument): Promise<Result<Series>> {
     for (const m of webMessages(lines, problems)) messages.push(m);
   } else {
     format = 'unified-diff';
-    messages.push({ rawSubject: '', body: lines.map((text, line) => ({ text, line, col: 0 })), startLine: 0, endLine: lines.length - 1 });
+    messages.push({ rawSubject: '', body: docLines(lines), startLine: 0, endLine: lines.length - 1 });
   }
 
   const patches: Patch[] = [];
@@ -84,13 +85,18 @@ async function parse(doc: InputDocument): Promise<Result<Series>> {
       ...(m.date !== undefined && { date: m.date }),
       ...(m.messageId !== undefined && { messageId: m.messageId }),
       ...(m.inReplyTo !== undefined && { inReplyTo: m.inReplyTo }),
-      fromReply: info.reply || (format === 'web-archive' && m.body.some((l) => l.text.startsWith('>'))),
+      fromReply: info.reply || (format === 'web-archive' && hasQuote(m.body)),
       files: scan.files,
       startLine: m.startLine,
       endLine: m.endLine,
     });
   }
   return done(format, patches, quoted);
+}
+
+function hasQuote(body: Src): boolean {
+  for (let i = 0; i < body.length; i++) if (body.text(i).startsWith('>')) return true;
+  return false;
 }
 
 function label(index: number | undefined, total: number | undefined): string {
@@ -124,7 +130,7 @@ async function mailMessage(lines: readonly string[], headerStart: number, start:
     date: headers.get('date')?.trim(),
     messageId: cleanMessageId(headers.get('message-id')),
     inReplyTo: cleanMessageId(headers.get('in-reply-to')),
-    body,
+    body: placedLines(body),
     startLine: start,
     endLine: Math.max(start, end - 1),
   };
@@ -145,9 +151,7 @@ function webMessages(lines: readonly string[], problems: Problem[]): Message[] {
       continue;
     }
     if (meta.messageId !== undefined) ids.set(meta.messageId, start);
-    const body: SrcLine[] = [];
-    for (let i = start; i < end; i++) body.push({ text: lines[i], line: i, col: 0 });
-    out.push({ ...meta, body, startLine: start, endLine: Math.max(start, end - 1) });
+    out.push({ ...meta, body: docLines(lines, start, end), startLine: start, endLine: Math.max(start, end - 1) });
   }
   return out;
 }

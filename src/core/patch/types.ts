@@ -30,15 +30,8 @@ export interface Hunk {
   /** The header's section text as written after the second "@@". */
   readonly section: string;
   readonly lines: readonly HunkLine[];
-  /** From the header line to the last hunk line. */
+  /** From the header line to the last hunk line. (Its pre- and post-image: `hunkSide` in ./diff.) */
   readonly range: Range;
-  /** Pre-image text (context + deleted lines), '\n'-joined. */
-  readonly before: string;
-  /** Post-image text (context + added lines), '\n'-joined. */
-  readonly after: string;
-  /** Document line of each line of `before` / `after`. */
-  readonly beforeLines: readonly number[];
-  readonly afterLines: readonly number[];
   /** What was repaired in this hunk (whitespace damage, wrong counts). Empty when clean. */
   readonly repairs: readonly string[];
 }

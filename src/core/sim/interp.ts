@@ -21,6 +21,11 @@ export interface Names {
   has(name: string): boolean;
 }
 
+/** The patch's function bodies by name, as far as the simulator asks. */
+export interface Bodies {
+  get(name: string): Body | undefined;
+}
+
 /** What the simulator needs from the API table (injected so tests can use a small one). */
 export interface ApiView {
   entry(name: string): ApiEntry | undefined;
@@ -44,7 +49,7 @@ export interface SimEnv {
   readonly era: Era;
   readonly type: PgmapType;
   readonly api: ApiView;
-  readonly bodies: ReadonlyMap<string, Body>;
+  readonly bodies: Bodies;
   /** Functions this side of the patch does not have (the patch adds or removes them). */
   readonly absent?: Names;
   readonly budget: Budget;

@@ -6,7 +6,7 @@ import type { Expr, Stmt } from '../syntax/ir';
 import type { Role } from '../api/types';
 import type { Trace, TraceStep } from '../model/types';
 import { INITIAL_STATE, type SimState } from './state';
-import { execStmts, freePathAtZero, newBudget, record, startPath, stepsOf, type ApiView, type Body, type Frame, type Names, type Path, type SimEnv } from './interp';
+import { execStmts, freePathAtZero, newBudget, record, startPath, stepsOf, type ApiView, type Bodies, type Frame, type Names, type Path, type SimEnv } from './interp';
 
 export const SCENARIOS = ['page-life', 'teardown', 'gup', 'longterm-pin', 'break-layouts'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
@@ -176,7 +176,7 @@ export interface ScenarioInput {
   readonly type: PgmapType;
   readonly side: 'before' | 'after';
   readonly api: ApiView;
-  readonly bodies: ReadonlyMap<string, Body>;
+  readonly bodies: Bodies;
   /** Functions this side does not have: the patch adds (before) or removes (after) them. */
   readonly absent?: Names;
   /** Patched functions to place by role (those no phase calls), with their role. */
@@ -198,7 +198,49 @@ interface Progress {
 }
 
 const LIFE_START = 3;
-const lifeStarts = new WeakMap<ScenarioInput, Progress>();
+
+/** What a run asked of the patch: bodies it looked for and did not find, and which names it asked
+ * whether this side lacks. A run that found no body of the patch depends on the patch through these
+ * answers only, so its result serves every input that gives the same answers (most runs of a large
+ * diff: a hunk's functions take part in few of the 42 scenario runs of its types and sides). */
+interface Lookups {
+  readonly missing: Set<string>;
+  readonly absent: Map<string, boolean>;
+  found: boolean;
+}
+
+function tracked(input: ScenarioInput, log: Lookups): { bodies: Bodies; absent: Names } {
+  return {
+    bodies: {
+      get(name) {
+        const b = input.bodies.get(name);
+        if (b) log.found = true;
+        else log.missing.add(name);
+        return b;
+      },
+    },
+    absent: {
+      has(name) {
+        const v = input.absent?.has(name) ?? false;
+        log.absent.set(name, v);
+        return v;
+      },
+    },
+  };
+}
+
+/** Runs that found no body, per API view and scenario/era/type/placements, with the lookups they made. */
+const runMemo = new WeakMap<ApiView, Map<string, { lookups: Lookups; run: Omit<ScenarioRun, 'side' | 'trace'> & { trace: Omit<Trace, 'side'> } }[]>>();
+const MEMO_PER_KEY = 32;
+
+function answersAlike(l: Lookups, input: ScenarioInput): boolean {
+  for (const n of l.missing) if (input.bodies.get(n) !== undefined) return false;
+  for (const [n, v] of l.absent) if ((input.absent?.has(n) ?? false) !== v) return false;
+  return true;
+}
+
+/** Where the shared life start stands for one input, and what it asked of the patch. */
+const lifeStarts = new WeakMap<ScenarioInput, { progress: Progress; lookups: Lookups }>();
 
 /** Runs `phases` from `from` in `env`. */
 function runPhases(phases: readonly Phase[], input: ScenarioInput, env: SimEnv, from: Progress): Progress & { refused?: boolean } {
@@ -211,7 +253,7 @@ function runPhases(phases: readonly Phase[], input: ScenarioInput, env: SimEnv, 
     env.phase = phase.name;
     const start = cur.state;
     // A placed function missing on this side (new or deleted by the patch): the phase keeps its default.
-    const placed = input.placed.filter((p) => phase.roles.includes(p.role) && input.bodies.has(p.name)).map((p) => call(p.name, 'page'));
+    const placed = input.placed.filter((p) => phase.roles.includes(p.role) && env.bodies.get(p.name) !== undefined).map((p) => call(p.name, 'page'));
     const stmts = placed.length === 0 ? phase.stmts : phase.name === 'init' ? [...phase.stmts.slice(0, 2), ...placed] : phase.userRef ? [call('get_page', 'page'), ...placed] : placed;
     let paths = execStmts(stmts, env, [{ ...cur, status: 'normal' }], SCENARIO_FRAME);
     if (phase.name === 'free') paths = paths.flatMap((p) => releaseLast(env, p));
@@ -228,18 +270,34 @@ function runPhases(phases: readonly Phase[], input: ScenarioInput, env: SimEnv, 
 }
 
 export function runScenario(scenario: ScenarioName, input: ScenarioInput): ScenarioRun {
-  const env: SimEnv = { era: input.era, type: input.type, api: input.api, bodies: input.bodies, absent: input.absent, budget: newBudget(), phase: 'init' };
-  const phases = phasesOf(scenario, input.era, input.type, input.absent);
+  let memo = runMemo.get(input.api);
+  if (!memo) runMemo.set(input.api, (memo = new Map()));
+  const key = `${scenario}|${input.era}|${input.type}|${input.placed.map((p) => `${p.role}:${p.name}`).join(',')}`;
+  const known = memo.get(key)?.find((m) => answersAlike(m.lookups, input));
+  if (known) return { ...known.run, side: input.side, trace: { ...known.run.trace, side: input.side } };
+
   let start = lifeStarts.get(input);
   if (!start) {
-    start = runPhases(phases.slice(0, LIFE_START), input, env, { cur: startPath(INITIAL_STATE), ends: [], alternatives: [], steps: 0 });
-    lifeStarts.set(input, start);
+    const lookups: Lookups = { missing: new Set(), absent: new Map(), found: false };
+    const env: SimEnv = { era: input.era, type: input.type, api: input.api, ...tracked(input, lookups), budget: newBudget(), phase: 'init' };
+    const progress = runPhases(phasesOf(scenario, input.era, input.type, env.absent).slice(0, LIFE_START), input, env, { cur: startPath(INITIAL_STATE), ends: [], alternatives: [], steps: 0 });
+    lifeStarts.set(input, (start = { progress, lookups }));
   }
-  env.budget.steps = start.steps;
-  if (start.truncated) env.budget.truncated = start.truncated;
-  const { cur, ends, alternatives, refused } = runPhases(phases.slice(LIFE_START), input, env, start);
+  const lookups: Lookups = { missing: new Set(start.lookups.missing), absent: new Map(start.lookups.absent), found: start.lookups.found };
+  const env: SimEnv = { era: input.era, type: input.type, api: input.api, ...tracked(input, lookups), budget: newBudget(), phase: 'init' };
+  env.budget.steps = start.progress.steps;
+  if (start.progress.truncated) env.budget.truncated = start.progress.truncated;
+  const phases = phasesOf(scenario, input.era, input.type, env.absent);
+  const { cur, ends, alternatives, refused } = runPhases(phases.slice(LIFE_START), input, env, start.progress);
   const trace: Trace = { scenario, side: input.side, type: input.type, steps: stepsOf(cur), ...(env.budget.truncated ? { truncated: env.budget.truncated } : {}) };
-  return { scenario, side: input.side, type: input.type, trace, ends, alternatives, ...(refused !== undefined ? { refused } : {}) };
+  const run: ScenarioRun = { scenario, side: input.side, type: input.type, trace, ends, alternatives, ...(refused !== undefined ? { refused } : {}) };
+  if (!lookups.found) {
+    const list = memo.get(key) ?? [];
+    if (list.length >= MEMO_PER_KEY) list.shift();
+    list.push({ lookups, run });
+    memo.set(key, list);
+  }
+  return run;
 }
 
 /** A page whose users are gone but whose resting reference keeps it above 0 reaches the free path only

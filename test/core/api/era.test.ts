@@ -51,7 +51,7 @@ function series(filePath: string, body: string, section = ''): Series {
   const hunk: Hunk = {
     header: `@@ -1,1 +1,1 @@ ${section}`, headerLine: 0, oldStart: 1, oldCount: 1, newStart: 1, newCount: 1, function: '', section, lines,
     range: { start: { line: 0, character: 0 }, end: { line: lines.length, character: 0 } },
-    before: '', after: '', beforeLines: [], afterLines: [], repairs: [],
+    repairs: [],
   };
   return {
     source: 't', format: 'unified-diff', quotedDiffLines: [], problems: [],

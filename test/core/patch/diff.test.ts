@@ -1,7 +1,7 @@
 // Unified diffs: plain and git headers, positions, function names, damage and lies.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sectionFunction } from '../../../src/core/patch/diff';
+import { hunkSide, sectionFunction } from '../../../src/core/patch/diff';
 import { assertPositions, messages, parse } from './check';
 
 const GIT = [
@@ -40,8 +40,8 @@ test('git diff: paths, ranges, kinds, function names, before/after', async () =>
   assert.equal(h1.section, 'void demo_free(struct page *page)');
   assert.deepEqual(h1.lines.map((l) => l.kind), ['context', 'context', 'del', 'del', 'add', 'context', 'context']);
   assert.deepEqual(h1.lines[2], { kind: 'del', text: '\tif (d->kind != DEMO_A)', line: 7, character: 1 });
-  assert.equal(h1.before, '\tstruct demo *d = page->demo;\n\n\tif (d->kind != DEMO_A)\n\t\tset_count(page, 1);\n\tdemo_put(d);\n}');
-  assert.deepEqual(h1.afterLines, [5, 6, 9, 10, 11]);
+  assert.equal(hunkSide(h1, 'before').text, '\tstruct demo *d = page->demo;\n\n\tif (d->kind != DEMO_A)\n\t\tset_count(page, 1);\n\tdemo_put(d);\n}');
+  assert.deepEqual(hunkSide(h1, 'after').lines, [5, 6, 9, 10, 11]);
   assert.deepEqual(h1.range, { start: { line: 4, character: 0 }, end: { line: 11, character: 2 } });
   assert.deepEqual(h1.repairs, []);
   assert.equal(h2.function, '', 'a section without "(" names no function');

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { applyFileDiff } from '../../../src/core/patch';
+import { applyFileDiff, hunkSide } from '../../../src/core/patch';
 import type { Series } from '../../../src/core/patch/types';
 import { ROOT } from '../../helpers/assets';
 import { checkGolden, redactCopied } from '../../helpers/golden';
@@ -95,8 +95,8 @@ test('kernel diffs made at test time (6.1 -> 6.12)', { skip: needKernels }, asyn
       assertPositions(s, diff);
       const hunks = s.patches[0].files.flatMap((f) => f.hunks);
       for (const h of hunks) {
-        assert.equal(h.beforeLines.length, h.oldCount, h.header);
-        assert.equal(h.afterLines.length, h.newCount, h.header);
+        assert.equal(hunkSide(h, 'before').lines.length, h.oldCount, h.header);
+        assert.equal(hunkSide(h, 'after').lines.length, h.newCount, h.header);
       }
       checkGolden(path.join(GOLDEN, `kernel-${rel.replace(/\//g, '-')}.json`), summary(s));
     });

@@ -38,7 +38,7 @@ test('Latin-1 input is decoded as Latin-1, and said so', async () => {
 test('mostly UTF-8 with a stray byte is decoded as UTF-8 with replacement, and said so', () => {
   const good = new TextEncoder().encode('caf\u00e9 na\u00efve r\u00e9sum\u00e9 ');
   const d = decodeInput(new Uint8Array([...good, 0xff, 0x41]));
-  assert.equal(d.text, 'caf\u00e9 na\u00efve r\u00e9sum\u00e9 \ufffdA');
+  assert.deepEqual(d.lines, ['caf\u00e9 na\u00efve r\u00e9sum\u00e9 \ufffdA']);
   assert.deepEqual(d.problems.map((p) => p.message), ['input is not valid UTF-8 (1 bad byte sequence): decoded as UTF-8 with replacement characters']);
 });
 
@@ -53,4 +53,20 @@ test('lines split at CRLF, LF and lone CR, as an editor splits them', () => {
   assert.deepEqual(splitLines('a\r\nb\nc\rd'), ['a', 'b', 'c', 'd']);
   assert.deepEqual(splitLines('a\n'), ['a', '']);
   assert.deepEqual(splitLines(''), ['']);
+});
+
+test('a large document is decoded piece by piece into the same lines as in one go', () => {
+  // Over several 64 KiB pieces: CRLF, lone CR, non-Latin-1 characters, a BOM at the start and one
+  // inside, long lines; and an invalid byte in a late piece, which must still be noticed.
+  const parts: string[] = ['\ufeff'];
+  for (let i = 0; i < 30_000; i++) parts.push(`line ${i} ${i % 997 === 0 ? '\u00e9\u20ac\u{1f600}' : 'x'.repeat(i % 50)}${i % 3 === 0 ? '\r\n' : i % 101 === 0 ? '\r' : '\n'}`);
+  parts.splice(12_345, 0, '\ufeffinner\n', 'y'.repeat(200_000) + '\n');
+  const text = parts.join('');
+  const bytes = new TextEncoder().encode(text);
+  assert.ok(bytes.length > 5 * 65_536);
+  const d = decodeInput(bytes);
+  assert.deepEqual(d.problems, []);
+  assert.deepEqual(d.lines, splitLines(new TextDecoder().decode(bytes)));
+  const bad = new Uint8Array([...bytes.subarray(0, 400_000), 0xff, ...bytes.subarray(400_000)]);
+  assert.match(decodeInput(bad).problems[0]?.message ?? '', /not valid UTF-8/);
 });
