@@ -2,7 +2,7 @@
 // calls, simulate every scenario per pgmap type before and after, derive effects and findings.
 // Patch k sees the tree as patches 1..k-1 left it (an overlay of function bodies). A Reviewer keeps
 // a cache per hunk, so re-reviewing after a one-line edit only redoes the hunks the edit touches.
-import type { Era, PgmapType, Problem } from '../types';
+import type { Era, PgmapType, Problem, Result } from '../types';
 import { PGMAP_TYPES, PGMAP_TYPE_CONSTANTS } from '../types';
 import type { Effect, FileReport, Finding, HunkCall, HunkReport, PatchReport, Trace, TraceStep } from './types';
 import type { FileDiff, Hunk, HunkLine, Patch, Series } from '../patch/types';
@@ -56,10 +56,31 @@ interface OverlayEntry {
 const MAX_CACHE = 4000;
 /** A name followed by `(`: a call (or a definition) when the name is in the API table. */
 const CALL = /\b([A-Za-z_]\w*)\s*\(/g;
+/** The same, or a name that ends its line (its `(` may open the next one). */
+const CALL_OR_END = /\b([A-Za-z_]\w*)\s*(\(|$)/g;
 
-function callsApi(text: string): boolean {
-  for (const m of text.matchAll(CALL)) if (API_NAMES.has(m[1]!)) return true;
+/** Whether any line of the hunk (either side) calls or defines a function of the API table. Read line by
+ * line: most hunks of a large diff call none, and are passed over without building their texts. */
+function callsApi(hunk: Hunk): boolean {
+  const lines = hunk.lines;
+  for (let i = 0; i < lines.length; i++) {
+    const t = lines[i]!.text;
+    for (const m of t.matchAll(CALL_OR_END)) {
+      if (API_NAMES.has(m[1]!) && (m[2] === '(' || /^\s*\(/.test(lines[i + 1]?.text ?? ''))) return true;
+    }
+  }
   return false;
+}
+
+/** Cut short, or with repaired lines: such a hunk is always parsed, so the C problems it causes are reported. */
+function damaged(hunk: Hunk): boolean {
+  let before = 0, after = 0;
+  for (const l of hunk.lines) {
+    if (l.repaired) return true;
+    if (l.kind !== 'add') before++;
+    if (l.kind !== 'del') after++;
+  }
+  return before !== hunk.oldCount || after !== hunk.newCount;
 }
 const PLACE_ORDER: readonly Role[] = ['memmap-init', 'alloc', 'map', 'unmap', 'teardown', 'put', 'gup', 'fsdax-idle-wait'];
 const IMPLICIT: readonly Role[] = ['free-path', 'devmap-hook', 'page-free-callback'];
@@ -91,9 +112,15 @@ export function createReviewer(syntax: CSyntax): Reviewer {
     return r;
   }
 
-  function hunkResult(file: FileDiff, hunk: Hunk, sides: Sides, overlay: ReadonlyMap<string, OverlayEntry>, opts: ReviewOptions, defs: PatchDefinitions): HunkResult {
-    const pre = opts.kernelTree?.readFile(file.oldPath.replace(/^a\//, ''));
-    const applied = pre !== undefined ? applyFileDiff(pre, file) : undefined;
+  function hunkResult(file: FileDiff, hunk: Hunk, applied: Result<Applied> | undefined, overlay: ReadonlyMap<string, OverlayEntry>, opts: ReviewOptions, defs: PatchDefinitions): HunkResult {
+    const appliedProblems = applied && hunk === file.hunks[0] ? applied.problems : [];
+    // A hunk that calls nothing in the API table lists no calls and simulates nothing: it is not parsed
+    // (most of a large diff; its body can then not stand in for its function in later patches).
+    const broken = damaged(hunk);
+    if (!broken && !callsApi(hunk)) {
+      return { report: { header: hunk.header, function: hunk.function, range: hunk.range, source: applied ? 'kernel-tree' : 'fragment', calls: [], effects: [], findings: [] }, traces: [], problems: appliedProblems, afterBodies: [] };
+    }
+    const sides = { before: hunkSide(hunk, 'before'), after: hunkSide(hunk, 'after') };
     const ctxNames = relevantOverlay(sides, overlay);
     // Everything the report is made of: the hunk as parsed (texts, document positions), options, context.
     const key = [file.path, hunk.header, JSON.stringify(hunk.range), hunkKey(hunk, sides), hunk.function, opts.era, opts.includePresent,
@@ -103,8 +130,8 @@ export function createReviewer(syntax: CSyntax): Reviewer {
       if (hunkCache.size > MAX_CACHE) hunkCache.clear();
       analysed++;
       try {
-        r = analyseHunk(file, hunk, sides, new Map(ctxNames.map((n) => [n, overlay.get(n)!.body])), opts, applied?.value, defs);
-        if (applied && hunk === file.hunks[0]) r = { ...r, problems: [...applied.problems, ...r.problems] };
+        r = analyseHunk(file, hunk, sides, broken, new Map(ctxNames.map((n) => [n, overlay.get(n)!.body])), opts, applied?.value, defs);
+        if (appliedProblems.length > 0) r = { ...r, problems: [...appliedProblems, ...r.problems] };
       } catch (e) {
         // A bug of ours must not cost the whole review: this hunk is reported unanalysed.
         r = {
@@ -118,25 +145,18 @@ export function createReviewer(syntax: CSyntax): Reviewer {
     return r;
   }
 
-  function analyseHunk(file: FileDiff, hunk: Hunk, sides: Sides, overlay: ReadonlyMap<string, Body>, opts: ReviewOptions, applied: Applied | undefined, defs: PatchDefinitions): HunkResult {
-    // A hunk that calls nothing in the API table lists no calls and simulates nothing: it is not parsed
-    // (most of a large diff; its body can then not stand in for its function in later patches).
-    // But a damaged hunk (cut short, repaired lines) is always parsed, so the C problems it causes are reported.
-    const damaged = sides.before.lines.length !== hunk.oldCount || sides.after.lines.length !== hunk.newCount || hunk.lines.some((l) => l.repaired);
-    if (!damaged && !callsApi(sides.before.text) && !callsApi(sides.after.text)) {
-      return { report: { header: hunk.header, function: hunk.function, range: hunk.range, source: applied ? 'kernel-tree' : 'fragment', calls: [], effects: [], findings: [] }, traces: [], problems: [], afterBodies: [] };
-    }
+  function analyseHunk(file: FileDiff, hunk: Hunk, sides: Sides, broken: boolean, overlay: ReadonlyMap<string, Body>, opts: ReviewOptions, applied: Applied | undefined, defs: PatchDefinitions): HunkResult {
     const fileTypes = typesForPath(file.path);
     const coreFile = fileTypes.length === PGMAP_TYPES.length;
     // Generic core code (no ZONE_DEVICE concept named, no function of the API table shown) is reached by
     // no ZONE_DEVICE page: its calls are listed from the text, without parsing, and nothing is simulated.
-    if (!damaged && coreFile && !applied && typesNamed(sides.before.text + '\n' + sides.after.text).length === 0 && !showsApiFunction(hunk)) {
+    if (!broken && coreFile && !applied && typesNamed(sides.before.text + '\n' + sides.after.text).length === 0 && !showsApiFunction(hunk)) {
       return { report: { header: hunk.header, function: hunk.function, range: hunk.range, source: 'fragment', calls: listCalls(hunk), effects: [], findings: [] }, traces: [], problems: [], afterBodies: [] };
     }
     const problems: Problem[] = [];
     // In core files, complete generic definitions inside the hunk (a moved or new file shows hundreds)
     // are blanked before parsing; their calls are listed from the text.
-    const generic = coreFile && !applied && !damaged ? genericDefinitions(hunk, sides) : undefined;
+    const generic = coreFile && !applied && !broken ? genericDefinitions(hunk, sides) : undefined;
     const parsedSides = (['before', 'after'] as const).map((side) => {
       const hls = hunk.lines.filter((l) => l.kind === 'context' || l.kind === (side === 'before' ? 'del' : 'add'));
       const fromTree = applied && wholeFunctionsOf((t) => parse(t, '', true), applied, side, hls);
@@ -242,12 +262,16 @@ export function createReviewer(syntax: CSyntax): Reviewer {
         const defs = definitionsOf(patch);
         for (const file of patch.files) {
           if (file.binary) continue;
+          const pre = opts.kernelTree?.readFile(file.oldPath.replace(/^a\//, ''));
+          const applied = pre !== undefined ? applyFileDiff(pre, file) : undefined;
           for (const hunk of file.hunks) {
-            const sides = { before: hunkSide(hunk, 'before'), after: hunkSide(hunk, 'after') };
-            const r = hunkResult(file, hunk, sides, overlay, opts, defs);
-            problems.push(...r.problems.map((p) => ({ ...p, source: p.source ?? s.source })));
-            const id = `${hashOf(file.path + '\u0000' + sides.after.text)}@${sides.after.lines[0] ?? hunk.headerLine}`;
-            for (const b of r.afterBodies) updates.push([b.fn.name, { body: b, id }]);
+            const r = hunkResult(file, hunk, applied, overlay, opts, defs);
+            for (const p of r.problems) problems.push({ ...p, source: p.source ?? s.source });
+            if (r.afterBodies.length > 0) {
+              const after = hunkSide(hunk, 'after');
+              const id = `${hashOf(file.path + '\u0000' + after.text)}@${after.lines[0] ?? hunk.headerLine}`;
+              for (const b of r.afterBodies) updates.push([b.fn.name, { body: b, id }]);
+            }
             visit(patch, file, hunk, r);
           }
         }
@@ -342,8 +366,8 @@ function placeOnce(hunks: readonly { hunk: Hunk; report: HunkReport }[]): Map<Hu
 function showsApiFunction(hunk: Hunk): boolean {
   if (apiEntry(hunk.function)) return true;
   return hunk.lines.some((l) => {
-    const m = DEFINITION_LINE.exec(l.text);
-    return !!m && !!apiEntry(m[1]!);
+    const name = definedOn(l.text);
+    return name !== undefined && !!apiEntry(name);
   });
 }
 
@@ -359,9 +383,9 @@ function listCalls(hunk: Hunk, only: (l: HunkLine) => boolean = () => true): Hun
       const listed = only(l);
       // Blank out comments (also one opened above the hunk: ` * ...`, `... */`) and string literals, keeping columns.
       if (!inComment && !/[/*"]/.test(l.text)) {
-        const def = DEFINITION_LINE.exec(l.text);
-        if (def && !NOT_DEFINED.has(def[1]!)) fn = def[1]!;
-        if (listed && l.text.includes('(')) pushCalls(l, l.text, def?.[1]);
+        const def = definedOn(l.text);
+        if (def !== undefined) fn = def;
+        if (listed && l.text.includes('(')) pushCalls(l, l.text, def);
         continue;
       }
       let code = '';
@@ -385,9 +409,9 @@ function listCalls(hunk: Hunk, only: (l: HunkLine) => boolean = () => true): Hun
           i = j;
         } else code += l.text[i];
       }
-      const def = DEFINITION_LINE.exec(code);
-      if (def && !NOT_DEFINED.has(def[1]!)) fn = def[1]!;
-      if (listed) pushCalls(l, code, def?.[1]);
+      const def = definedOn(code);
+      if (def !== undefined) fn = def;
+      if (listed) pushCalls(l, code, def);
     }
     function pushCalls(l: HunkLine, code: string, defined: string | undefined) {
       if (side === 'after' && l.kind === 'context') return;
@@ -407,14 +431,14 @@ function definitionsIn(text: string): { name: string; start: number; end: number
   const lines = text.split('\n');
   const out: { name: string; start: number; end: number }[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const m = DEFINITION_LINE.exec(lines[i]!);
-    if (!m || NOT_DEFINED.has(m[1]!)) continue;
+    const name = definedOn(lines[i]!);
+    if (name === undefined) continue;
     let end = i + 1;
     while (end < lines.length && !/^}/.test(lines[end]!) && !DEFINITION_LINE.test(lines[end]!)) end++;
     if (end >= lines.length || !/^}/.test(lines[end]!)) continue;
     const above = lines[i - 1];
     const start = i > 0 && above !== undefined && /^[A-Za-z_][^;{}()#]*$/.test(above) ? i - 1 : i;
-    out.push({ name: m[1]!, start, end });
+    out.push({ name, start, end });
     i = end;
   }
   return out;
@@ -478,6 +502,14 @@ interface PatchDefinitions {
 const DEFINITION_LINE = /^(?:[A-Za-z_][\w\s*]*?[\s*])?([A-Za-z_]\w*)\s*\([^;]*$/;
 const NOT_DEFINED = new Set(['if', 'for', 'while', 'switch', 'return', 'sizeof']);
 
+/** The function a line starts the definition of (DEFINITION_LINE, not a keyword), checked cheaply first. */
+function definedOn(text: string): string | undefined {
+  const c = text.charCodeAt(0);
+  if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95) || !text.includes('(')) return undefined;
+  const m = DEFINITION_LINE.exec(text);
+  return m && !NOT_DEFINED.has(m[1]!) ? m[1] : undefined;
+}
+
 function definitionsOf(patch: Patch): PatchDefinitions {
   const before = new Set<string>(), after = new Set<string>(), added = new Set<string>(), deleted = new Set<string>();
   for (const file of patch.files) {
@@ -488,12 +520,12 @@ function definitionsOf(patch: Patch): PatchDefinitions {
         after.add(hunk.function);
       }
       for (const l of hunk.lines) {
-        const m = DEFINITION_LINE.exec(l.text);
-        if (!m || NOT_DEFINED.has(m[1]!)) continue;
-        if (l.kind !== 'add') before.add(m[1]!);
-        if (l.kind !== 'del') after.add(m[1]!);
-        if (l.kind === 'add') added.add(m[1]!);
-        if (l.kind === 'del') deleted.add(m[1]!);
+        const name = definedOn(l.text);
+        if (name === undefined) continue;
+        if (l.kind !== 'add') before.add(name);
+        if (l.kind !== 'del') after.add(name);
+        if (l.kind === 'add') added.add(name);
+        if (l.kind === 'del') deleted.add(name);
       }
     }
   }
