@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { stringifyChunked } from '@discoveryjs/json-ext';
 import { createAnalyzer, PGMAP_TYPES, SEVERITIES, type InputDocument, type ReviewReport, type Severity, type RuleId } from '../core';
 import { diskKernelTree, loadAssets } from './assets';
 import { reviewToText, scanToText, simulateToText } from './format/text';
@@ -19,7 +20,8 @@ const USAGE = `usage:
 class UsageError extends Error {}
 
 function readInput(file: string): InputDocument {
-  if (file === '-') return { name: '-', content: new Uint8Array(fs.readFileSync(0)) };
+  // A Buffer is a Uint8Array: handed over as it is (a copy would double a large input's memory).
+  if (file === '-') return { name: '-', content: fs.readFileSync(0) };
   let st: fs.Stats;
   try {
     st = fs.statSync(file);
@@ -27,7 +29,21 @@ function readInput(file: string): InputDocument {
     throw new UsageError(`cannot read ${file}: no such file`);
   }
   if (st.isDirectory()) throw new UsageError(`${file} is a directory; review takes patch files (scan takes directories)`);
-  return { name: file, content: new Uint8Array(fs.readFileSync(file)) };
+  return { name: file, content: fs.readFileSync(file) };
+}
+
+/** JSON.stringify(value, null, 2) and a newline, written in pieces of about a megabyte: the report of
+ * a large diff is tens of MB, and holding it as one string (and its encoded copy) doubles the peak. */
+function writeJson(value: unknown): void {
+  let pending = '';
+  for (const chunk of stringifyChunked(value, null, 2)) {
+    pending += chunk;
+    if (pending.length >= 1 << 20) {
+      process.stdout.write(pending);
+      pending = '';
+    }
+  }
+  process.stdout.write(pending + '\n');
 }
 
 function cFiles(p: string, out: string[]): void {
@@ -111,10 +127,10 @@ async function main(argv: string[]): Promise<number> {
         });
         const eraError = report.problems.find((p) => p.message.startsWith('unknown era'));
         if (eraError) throw new UsageError(eraError.message);
-        if (format === 'json') process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+        if (format === 'json') writeJson(report);
         else if (format === 'sarif') {
           const log = toSarif(report, { toolVersion: VERSION, ruleSummaries, ruleHelpUri: ruleDocs });
-          process.stdout.write(JSON.stringify(log, null, 2) + '\n');
+          writeJson(log);
         } else process.stdout.write(reviewToText(report));
         const reviewed = report.patches.some((p) => p.files.some((f) => f.hunks.length > 0));
         const worst = [...report.problems].sort((a, b) => SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity))[0];
@@ -134,7 +150,7 @@ async function main(argv: string[]): Promise<number> {
         if ('error' in r) throw new UsageError(r.error);
         if (format === 'json') {
           const traces = type ? r.traces.filter((t) => t.type === type) : r.traces;
-          process.stdout.write(JSON.stringify({ version: 1, ...r, traces }, null, 2) + '\n');
+          writeJson({ version: 1, ...r, traces });
         } else process.stdout.write(simulateToText(r, type));
         return 0;
       }
@@ -144,7 +160,8 @@ async function main(argv: string[]): Promise<number> {
         const files: string[] = [];
         for (const p of positionals) cFiles(p, files);
         const report = analyzer.scan(files.map((f) => ({ path: f, text: fs.readFileSync(f, 'utf8') })));
-        process.stdout.write(format === 'json' ? JSON.stringify(report, null, 2) + '\n' : scanToText(report));
+        if (format === 'json') writeJson(report);
+        else process.stdout.write(scanToText(report));
         return 0;
       }
       default:
