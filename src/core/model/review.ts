@@ -620,22 +620,26 @@ function placements(side: readonly Body[], other: readonly Body[], era: Era, typ
 }
 
 /** Callees handed the page being simulated: an argument names a page, folio or pfn (never the shared
- * zero page, which is not a ZONE_DEVICE page) or one of the function's parameters. */
-function pageCalls(fn: FunctionIR): string[] {
+ * zero page, which is not a ZONE_DEVICE page) or one of the function's parameters. Asked for each type
+ * and side of a hunk: kept per function. */
+const pageCallsOf = new WeakMap<FunctionIR, readonly string[]>();
+
+function pageCalls(fn: FunctionIR): readonly string[] {
+  const known = pageCallsOf.get(fn);
+  if (known) return known;
   const out: string[] = [];
-  const params = fn.params.filter((p) => p.length > 1);
+  const params = fn.params.filter((p) => p.length > 1).map((p) => new RegExp(`\\b${p}\\b`));
+  const pageArg = (a: string) => !/zero/i.test(a) && (/page|folio|pfn/.test(a) || params.some((p) => p.test(a)));
   const visit = (v: unknown): void => {
     if (Array.isArray(v)) v.forEach(visit);
     else if (v && typeof v === 'object') {
       const o = v as { k?: string; callee?: string; args?: { text: string }[] };
-      if (o.k === 'call' && typeof o.callee === 'string') {
-        const pageArg = (a: string) => !/zero/i.test(a) && (/page|folio|pfn/.test(a) || params.some((p) => new RegExp(`\\b${p}\\b`).test(a)));
-        if ((o.args ?? []).some((a) => pageArg(a.text))) out.push(o.callee.replace(/\s+/g, ''));
-      }
+      if (o.k === 'call' && typeof o.callee === 'string' && (o.args ?? []).some((a) => pageArg(a.text))) out.push(o.callee.replace(/\s+/g, ''));
       Object.values(o).forEach(visit);
     }
   };
   visit(fn.body);
+  pageCallsOf.set(fn, out);
   return out;
 }
 
