@@ -2,6 +2,7 @@
 // Exit status: 0 no finding at or above --fail-on, 1 findings, 2 usage or input error.
 import fs from 'node:fs';
 import path from 'node:path';
+import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { stringifyChunked } from '@discoveryjs/json-ext';
 import { createAnalyzer, PGMAP_TYPES, SEVERITIES, type InputDocument, type ReviewReport, type Severity, type RuleId } from '../core';
@@ -32,14 +33,15 @@ function readInput(file: string): InputDocument {
   return { name: file, content: fs.readFileSync(file) };
 }
 
-/** JSON.stringify(value, null, 2) and a newline, written in pieces of about a megabyte: the report of
- * a large diff is tens of MB, and holding it as one string (and its encoded copy) doubles the peak. */
-function writeJson(value: unknown): void {
+/** JSON.stringify(value, null, 2) and a newline, written in pieces of about a megabyte as stdout takes
+ * them: the report of a large diff is tens of MB, and holding it as one string (and its encoded copy,
+ * or a pipe's queue of them) would double the peak memory. */
+async function writeJson(value: unknown): Promise<void> {
   let pending = '';
   for (const chunk of stringifyChunked(value, null, 2)) {
     pending += chunk;
     if (pending.length >= 1 << 20) {
-      process.stdout.write(pending);
+      if (!process.stdout.write(pending)) await once(process.stdout, 'drain');
       pending = '';
     }
   }
@@ -127,10 +129,10 @@ async function main(argv: string[]): Promise<number> {
         });
         const eraError = report.problems.find((p) => p.message.startsWith('unknown era'));
         if (eraError) throw new UsageError(eraError.message);
-        if (format === 'json') writeJson(report);
+        if (format === 'json') await writeJson(report);
         else if (format === 'sarif') {
           const log = toSarif(report, { toolVersion: VERSION, ruleSummaries, ruleHelpUri: ruleDocs });
-          writeJson(log);
+          await writeJson(log);
         } else process.stdout.write(reviewToText(report));
         const reviewed = report.patches.some((p) => p.files.some((f) => f.hunks.length > 0));
         const worst = [...report.problems].sort((a, b) => SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity))[0];
@@ -150,7 +152,7 @@ async function main(argv: string[]): Promise<number> {
         if ('error' in r) throw new UsageError(r.error);
         if (format === 'json') {
           const traces = type ? r.traces.filter((t) => t.type === type) : r.traces;
-          writeJson({ version: 1, ...r, traces });
+          await writeJson({ version: 1, ...r, traces });
         } else process.stdout.write(simulateToText(r, type));
         return 0;
       }
@@ -160,7 +162,7 @@ async function main(argv: string[]): Promise<number> {
         const files: string[] = [];
         for (const p of positionals) cFiles(p, files);
         const report = analyzer.scan(files.map((f) => ({ path: f, text: fs.readFileSync(f, 'utf8') })));
-        if (format === 'json') writeJson(report);
+        if (format === 'json') await writeJson(report);
         else process.stdout.write(scanToText(report));
         return 0;
       }
