@@ -7,6 +7,8 @@ import { PGMAP_TYPES, PGMAP_TYPE_CONSTANTS } from '../types';
 import type { Effect, FileReport, Finding, HunkCall, HunkReport, PatchReport, Trace, TraceStep } from './types';
 import type { FileDiff, Hunk, HunkLine, Patch, Series } from '../patch/types';
 import type { CSyntax, ParsedC } from '../syntax/types';
+import { blankCutComments } from '../syntax/fragment';
+import { blankCommentsAndLiterals } from '../syntax/lexer';
 import type { FunctionIR } from '../syntax/ir';
 import type { Role } from '../api/types';
 import { API_NAMES, apiEntry, typesForPath } from '../api';
@@ -151,7 +153,7 @@ export function createReviewer(syntax: CSyntax): Reviewer {
     // Generic core code (no ZONE_DEVICE concept named, no function of the API table shown) is reached by
     // no ZONE_DEVICE page: its calls are listed from the text, without parsing, and nothing is simulated.
     if (!broken && coreFile && !applied && typesNamed(sides.before.text + '\n' + sides.after.text).length === 0 && !showsApiFunction(hunk)) {
-      return { report: { header: hunk.header, function: hunk.function, range: hunk.range, source: 'fragment', calls: listCalls(hunk), effects: [], findings: [] }, traces: [], problems: [], afterBodies: [] };
+      return { report: { header: hunk.header, function: hunk.function, range: hunk.range, source: 'fragment', calls: listCalls(hunk, sides), effects: [], findings: [] }, traces: [], problems: [], afterBodies: [] };
     }
     const problems: Problem[] = [];
     // In core files, complete generic definitions inside the hunk (a moved or new file shows hundreds)
@@ -194,7 +196,7 @@ export function createReviewer(syntax: CSyntax): Reviewer {
       return { side, bodies, reaches, calls, fromTree: !!fromTree };
     });
     const [before, after] = parsedSides as [typeof parsedSides[0], typeof parsedSides[0]];
-    const listed = generic ? listCalls(hunk, (l) => generic.docLines.has(l.line)) : [];
+    const listed = generic ? listCalls(hunk, sides, (l) => generic.docLines.has(l.line)) : [];
     const calls = [...mergeCalls(before.calls, after.calls), ...listed].sort((a, b) => a.line - b.line || a.character - b.character);
     const changed = hunk.lines.filter((l) => l.kind !== 'context').map((l) => l.line);
     const fallbackLine = changed[0] ?? hunk.headerLine;
@@ -371,56 +373,27 @@ function showsApiFunction(hunk: Hunk): boolean {
   });
 }
 
-/** Calls of API-table functions in a hunk's code lines (comments and strings skipped), each in the
- * function whose definition line precedes it in the hunk, else the header's. No guards: not parsed. */
-function listCalls(hunk: Hunk, only: (l: HunkLine) => boolean = () => true): HunkCall[] {
+/** Calls of API-table functions in a hunk's code (comments and literals skipped, also a comment the
+ * hunk starts or ends inside; macro bodies kept: their calls are call sites once expanded), each in
+ * the function whose definition line precedes it in the hunk, else the header's. No guards: not parsed. */
+function listCalls(hunk: Hunk, sides: Sides, only: (l: HunkLine) => boolean = () => true): HunkCall[] {
   const out: HunkCall[] = [];
   for (const side of ['before', 'after'] as const) {
-    let inComment = false;
+    const lines = hunk.lines.filter((l) => l.kind !== (side === 'before' ? 'add' : 'del'));
+    const code = blankCommentsAndLiterals(blankCutComments(sides[side].text)).split('\n');
     let fn = hunk.function;
-    for (const l of hunk.lines) {
-      if (l.kind === (side === 'before' ? 'add' : 'del')) continue;
-      const listed = only(l);
-      // Blank out comments (also one opened above the hunk: ` * ...`, `... */`) and string literals, keeping columns.
-      if (!inComment && !/[/*"]/.test(l.text)) {
-        const def = definedOn(l.text);
-        if (def !== undefined) fn = def;
-        if (listed && l.text.includes('(')) pushCalls(l, l.text, def);
-        continue;
-      }
-      let code = '';
-      const close = l.text.indexOf('*/');
-      let i0 = 0;
-      if (!inComment && close < 0 && /^\s*\*(\s|$)/.test(l.text)) continue;
-      if (!inComment && close >= 0 && (l.text.indexOf('/*') < 0 || l.text.indexOf('/*') > close)) {
-        code = ' '.repeat(close + 2);
-        i0 = close + 2;
-      }
-      for (let i = i0; i < l.text.length; i++) {
-        const two = l.text.slice(i, i + 2);
-        if (inComment) {
-          if (two === '*/') { inComment = false; code += '  '; i++; } else code += ' ';
-        } else if (two === '/*') { inComment = true; code += '  '; i++; }
-        else if (two === '//') { code += ' '.repeat(l.text.length - i); break; }
-        else if (l.text[i] === '"') {
-          let j = i + 1;
-          while (j < l.text.length && l.text[j] !== '"') j += l.text[j] === '\\' ? 2 : 1;
-          code += ' '.repeat(Math.min(j, l.text.length - 1) - i + 1);
-          i = j;
-        } else code += l.text[i];
-      }
-      const def = definedOn(code);
-      if (def !== undefined) fn = def;
-      if (listed) pushCalls(l, code, def);
-    }
-    function pushCalls(l: HunkLine, code: string, defined: string | undefined) {
-      if (side === 'after' && l.kind === 'context') return;
-      for (const m of code.matchAll(CALL)) {
+    lines.forEach((l, i) => {
+      // A ` * ...` line is the inside of a comment whose ends the hunk does not show.
+      const text = /^\s*\*(\s|$)/.test(code[i]!) ? '' : code[i]!;
+      const defined = definedOn(text);
+      if (defined !== undefined) fn = defined;
+      if (!only(l) || (side === 'after' && l.kind === 'context')) return;
+      for (const m of text.matchAll(CALL)) {
         const callee = m[1]!;
         if (callee === defined || !API_NAMES.has(callee)) continue;
         out.push({ callee, side: l.kind === 'context' ? 'both' : side, line: l.line, character: l.character + m.index!, function: fn, guards: [] });
       }
-    }
+    });
   }
   return out.sort((a, b) => a.line - b.line || a.character - b.character);
 }
@@ -644,23 +617,17 @@ function pageCalls(fn: FunctionIR): readonly string[] {
 }
 
 /** Repairs what a hunk's cut leaves behind, keeping lengths and newlines so positions stay valid:
- * a comment opened above the hunk or left open at its end, and a leading `return;` / `goto x;` /
- * `break;` / `continue;` more indented than what follows (the tail of a condition above the hunk,
- * which would otherwise end every path at once). */
+ * the comments it leaves open (blankCutComments), and a leading `return;` / `goto x;` / `break;` /
+ * `continue;` more indented than what follows (the tail of a condition above the hunk, which would
+ * otherwise end every path at once). */
 export function repairFragment(text: string): string {
-  const blank = (s: string) => s.replace(/[^\n]/g, ' ');
-  let out = text;
-  const close = out.indexOf('*/');
-  const open = out.indexOf('/*');
-  if (close >= 0 && (open < 0 || close < open)) out = blank(out.slice(0, close + 2)) + out.slice(close + 2);
-  const lastOpen = out.lastIndexOf('/*');
-  if (lastOpen >= 0 && out.indexOf('*/', lastOpen + 2) < 0) out = out.slice(0, lastOpen) + blank(out.slice(lastOpen));
+  const out = blankCutComments(text);
   const lines = out.split('\n');
   const code = lines.map((l, i) => ({ l, i })).filter(({ l }) => l.trim() !== '');
   const indent = (l: string) => /^\s*/.exec(l)![0].replace(/ {8}/g, '\t').length;
   if (code.length >= 2 && /^\s*(return\b[^;]*|goto \w+|break|continue);\s*$/.test(code[0]!.l) && indent(code[0]!.l) > indent(code[1]!.l) && !/^\s*}/.test(code[1]!.l)) {
-    lines[code[0]!.i] = blank(code[0]!.l);
-    out = lines.join('\n');
+    lines[code[0]!.i] = code[0]!.l.replace(/[^\n]/g, ' ');
+    return lines.join('\n');
   }
   return out;
 }

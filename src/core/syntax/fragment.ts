@@ -25,21 +25,31 @@ interface Balance {
   readonly endsWithOperator: boolean;
   /** Last code character, '' when none. */
   readonly last: string;
-  /** The fragment starts inside a block comment (it closes a comment before opening one). */
-  readonly startsInComment: boolean;
-  /** The fragment ends inside a block comment. */
-  readonly endsInComment: boolean;
 }
 
 const OPERATOR = /^(&&|\|\||[-+*/%&|^<>=?:.]|!=)/;
 
-/** Brace and parenthesis balance of `text` outside comments, strings and directives. */
-export function balance(fragment: string): Balance {
-  const close = fragment.indexOf('*/');
-  const open = fragment.indexOf('/*');
-  const startsInComment = close >= 0 && (open < 0 || close < open);
-  // Count only what follows the comment the fragment starts in.
-  const text = startsInComment ? fragment.slice(0, close + 2).replace(/[^\n]/g, ' ') + fragment.slice(close + 2) : fragment;
+const blank = (s: string) => s.replace(/[^\n]/g, ' ');
+
+/**
+ * The fragment with the comments its cut leaves open made blank, lengths and newlines kept: the one
+ * it starts inside (it closes a comment before opening one: opened above the hunk) and the one it
+ * ends inside (closed below the hunk). Everything that reads a hunk's code starts from this.
+ */
+export function blankCutComments(fragment: string): string {
+  let out = fragment;
+  const close = out.indexOf('*/');
+  const open = out.indexOf('/*');
+  if (close >= 0 && (open < 0 || close < open)) out = blank(out.slice(0, close + 2)) + out.slice(close + 2);
+  const kind = classify(out);
+  let i = out.length;
+  while (i > 0 && kind[i - 1] === COMMENT) i--;
+  if (i < out.length && out.startsWith('/*', i) && !/\*\/\s*$/.test(out.slice(i + 2))) out = out.slice(0, i) + blank(out.slice(i));
+  return out;
+}
+
+/** Brace and parenthesis balance of `text` (cut comments already blank) outside comments, strings and directives. */
+export function balance(text: string): Balance {
   const kind = classify(text);
   let brace = 0;
   let minBrace = 0;
@@ -74,8 +84,6 @@ export function balance(fragment: string): Balance {
     startsWithOperator: first >= 0 && OPERATOR.test(text.slice(first, first + 2)) && !text.startsWith('*', first),
     endsWithOperator: last >= 0 && /[-+*/%&|^<>=?.,!~]/.test(text[last]),
     last: last >= 0 ? text[last] : '',
-    startsInComment,
-    endsInComment: kind[text.length - 1] === COMMENT && text.lastIndexOf('/*') > text.lastIndexOf('*/'),
   };
 }
 
@@ -84,7 +92,8 @@ export function balance(fragment: string): Balance {
  * never opened) and, when it is balanced at its start, as it is (top-level statements allowed).
  * The wrapper also completes a statement the fragment starts or ends in the middle of.
  */
-export function fragmentCandidates(text: string, enclosingFunction: string | undefined): Candidate[] {
+export function fragmentCandidates(fragment: string, enclosingFunction: string | undefined): Candidate[] {
+  const text = blankCutComments(fragment);
   const b = balance(text);
   const opens = Math.max(1, -b.minBrace);
   const name = enclosingFunction && /^\w+$/.test(enclosingFunction) ? enclosingFunction : '__fragment';
@@ -92,17 +101,15 @@ export function fragmentCandidates(text: string, enclosingFunction: string | und
   let head = '';
   if (b.unopenedParens > 0) head = (b.headerTail ? 'if (' : '(') + '('.repeat(b.unopenedParens - 1);
   if (b.startsWithOperator) head += '0';
-  if (b.startsInComment) head += ' /*';
   let tail = (b.endsWithOperator ? ' 0' : '') + ')'.repeat(b.unclosedParens);
   if (tail || (b.last !== '' && !';{}'.includes(b.last))) tail += ';';
-  if (b.endsInComment) tail = '*/' + tail;
   const end = (tail ? '\n' + tail : '') + closeBraces(opens + b.finalBrace);
   const candidates: Candidate[] = [{ source: `void ${name}(void) ${'{'.repeat(opens)} ${head}\n${text}${end}`, prefixLines: 1, wrapperStart: 0 }];
-  if (b.minBrace >= 0) candidates.unshift({ source: text + (b.endsInComment ? '*/' : '') + closeBraces(b.finalBrace), prefixLines: 0 });
+  if (b.minBrace >= 0) candidates.unshift({ source: text + closeBraces(b.finalBrace), prefixLines: 0 });
   if (b.unopenedParens > 0 && b.headerTail && b.minBrace >= 0) {
     // The fragment starts in the parameter list of a definition.
-    const params = `void ${name}(${'('.repeat(b.unopenedParens - 1)}${b.startsInComment ? ' /*' : ''}`;
-    candidates.push({ source: `${params}\n${text}${b.endsInComment ? '\n*/' : ''}${closeBraces(b.finalBrace)}`, prefixLines: 1 });
+    const params = `void ${name}(${'('.repeat(b.unopenedParens - 1)}`;
+    candidates.push({ source: `${params}\n${text}${closeBraces(b.finalBrace)}`, prefixLines: 1 });
   }
   return candidates;
 }

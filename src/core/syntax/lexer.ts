@@ -45,6 +45,21 @@ export function classify(text: string): Uint8Array {
   return kind;
 }
 
+/** `text` with comments and string and character literals made spaces (newlines kept). */
+export function blankCommentsAndLiterals(text: string): string {
+  const kind = classify(text);
+  let out = '';
+  let from = 0;
+  for (let i = 0; i <= text.length; i++) {
+    if (i < text.length && kind[i] !== COMMENT && kind[i] !== STRING) continue;
+    if (i < text.length && text.charCodeAt(i) === 10) continue;
+    if (i > from) out += text.slice(from, i);
+    if (i < text.length) out += ' ';
+    from = i + 1;
+  }
+  return out;
+}
+
 function lineCommentEnd(text: string, i: number): number {
   // A backslash at the end of a // comment continues it, as in C.
   for (;;) {

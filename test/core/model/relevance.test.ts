@@ -41,6 +41,17 @@ test('generic mm code: a put_page -> folio_put conversion is not simulated, its 
   assert.deepEqual(await tracedTypes(patch('mm/ksm.c', 'static void ksm_drop(struct ksm_item *item)', FOLIO_PUT.before, FOLIO_PUT.after)), []);
 });
 
+test('calls listed from the text of generic code skip comments (also one cut by the hunk) and strings, not macro bodies', async () => {
+  const context = [
+    ' * put_page(page) in the tail of a comment opened above the hunk',
+    ' */',
+    'pr_debug("get_page(%p)\\n", page); // folio_get(folio)',
+    '#define drop(p) release_pages((p), 1)',
+  ];
+  const [h] = await review(patch('mm/ksm.c', 'static void ksm_drop(struct ksm_item *item)', ['put_page(page); /* was: folio_put( */'], ['folio_put(page_folio(page));', '/* get_page(page) opened here'], context));
+  assert.deepEqual(h!.calls.map((c) => `${c.callee} ${c.side} ${c.line}:${c.character}`), ['release_pages both 7:18', 'put_page before 8:2', 'folio_put after 9:2']);
+});
+
 test('the same conversion in FS DAX code is one finding per line (not one per scenario)', async () => {
   const hunks = await review(patch('fs/dax.c', 'static void dax_unpin(struct page *page)', FOLIO_PUT.before, FOLIO_PUT.after));
   const mine = hunks.flatMap((h) => h.findings).filter((f) => f.ruleId === 'folio-put-skips-devmap-hook');
