@@ -101,6 +101,8 @@ export interface Frame {
 }
 
 type Out = [Path, Val][];
+/** The note of a step where a WARN/BUG condition holds (warn-contradicts-state reads it). */
+export const WARN_FIRES = 'WARN fires on this path';
 const UNKNOWN: Val = { k: 'unknown' };
 
 export function startPath(state: SimState): Path {
@@ -487,7 +489,7 @@ function callFunction(name: string, e: Extract<Expr, { k: 'call' }>, args: reado
     const v = args[0] ?? UNKNOWN;
     if (truthOf(v) === true && REFCOUNT_TEXT.test(e.args[0]?.text ?? '')) {
       const next = { ...p.state, warns: [...p.state.warns, e.text] };
-      return [[record(env, frame, p, e.text, next, line, 'WARN fires on this path'), v]];
+      return [[record(env, frame, p, e.text, next, line, WARN_FIRES), v]];
     }
     return [[p, v]];
   }
@@ -589,6 +591,12 @@ function applyEffect(entry: ApiEntry, eff: EraEffect, text: string, args: readon
         break;
       }
       case 'pin':
+        // GUP grabs only a referenced page: at 0 the grab (try_grab_folio(); try_grab_page() and
+        // try_get_page() before v6.2) hits WARN_ON_ONCE(ref_count <= 0) and fails, so nothing is taken.
+        if (s.refcount === 0) {
+          const warn = `${oneLine(text)} -> try_grab_folio(): WARN_ON_ONCE(folio_ref_count(folio) <= 0)`;
+          return [[record(env, frame, p, warn, { ...s, warns: [...s.warns, warn] }, line, `${WARN_FIRES}: the grab fails (-ENOMEM), nothing is taken or pinned`), { k: 'bool', v: false }]];
+        }
         next = { ...next, refcount: s.refcount === null ? null : s.refcount + 1, pinned: s.pinned + 1 };
         break;
       case 'read':
