@@ -16,7 +16,7 @@ import { UNMAP } from './unmap';
 
 export type { ApiEntry, EraEffect, Role, RefOp, RefAmount, PgmapOp, DriverFile } from './types';
 export { parseEraOption, inferEra, eraOfVersion, formatEras, ERA_EVIDENCE, type EraEvidence, type EraOption } from './era';
-export { DRIVER_FILES, typesForPath } from './drivers';
+export { DRIVER_FILES, reachesOnlyWhereNamed, typesForPath } from './drivers';
 
 export const API_TABLE: readonly ApiEntry[] = [
   ...PAGE_REF, ...FREE, ...MEMMAP, ...PGMAP, ...MAPPING, ...RMAP, ...UNMAP, ...GUP, ...FSDAX, ...PREDICATES, ...RESERVED,

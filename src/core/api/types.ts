@@ -95,4 +95,6 @@ export interface DriverFile {
   readonly path: string;
   readonly types: readonly PgmapType[];
   readonly note: string;
+  /** Its types' pages reach only the functions that name their concepts (or have a role in the table). */
+  readonly onlyWhereNamed?: boolean;
 }

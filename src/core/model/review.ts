@@ -11,7 +11,7 @@ import { blankCutComments } from '../syntax/fragment';
 import { blankCommentsAndLiterals } from '../syntax/lexer';
 import type { FunctionIR } from '../syntax/ir';
 import type { Role } from '../api/types';
-import { API_NAMES, apiEntry, typesForPath } from '../api';
+import { API_NAMES, apiEntry, reachesOnlyWhereNamed, typesForPath } from '../api';
 import { applyFileDiff, hunkSide, type HunkSide } from '../patch';
 import type { Body } from '../sim/interp';
 import { runScenario, scenarioCallees, scenariosFor, type ScenarioRun } from '../sim/scenarios';
@@ -149,16 +149,19 @@ export function createReviewer(syntax: CSyntax): Reviewer {
 
   function analyseHunk(file: FileDiff, hunk: Hunk, sides: Sides, broken: boolean, overlay: ReadonlyMap<string, Body>, opts: ReviewOptions, applied: Applied | undefined, defs: PatchDefinitions): HunkResult {
     const fileTypes = typesForPath(file.path);
-    const coreFile = fileTypes.length === PGMAP_TYPES.length;
-    // Generic core code (no ZONE_DEVICE concept named, no function of the API table shown) is reached by
-    // no ZONE_DEVICE page: its calls are listed from the text, without parsing, and nothing is simulated.
-    if (!broken && coreFile && !applied && typesNamed(sides.before.text + '\n' + sides.after.text).length === 0 && !showsApiFunction(hunk)) {
+    // In core mm code (every type) and filesystems, pages reach only the functions that name their concepts.
+    const gated = reachesOnlyWhereNamed(file.path);
+    const named = (text: string) => typesNamed(text).filter((t) => fileTypes.includes(t));
+    // Generic code there (no concept of the file's types named, in the hunk or its function's name, and
+    // no function of the API table shown) is reached by no ZONE_DEVICE page: its calls are listed from
+    // the text, without parsing, and nothing is simulated.
+    if (!broken && gated && !applied && named(`${hunk.function}\n${sides.before.text}\n${sides.after.text}`).length === 0 && !showsApiFunction(hunk)) {
       return { report: { header: hunk.header, function: hunk.function, range: hunk.range, source: 'fragment', calls: listCalls(hunk, sides), effects: [], findings: [] }, traces: [], problems: [], afterBodies: [] };
     }
     const problems: Problem[] = [];
-    // In core files, complete generic definitions inside the hunk (a moved or new file shows hundreds)
+    // In such files, complete generic definitions inside the hunk (a moved or new file shows hundreds)
     // are blanked before parsing; their calls are listed from the text.
-    const generic = coreFile && !applied && !broken ? genericDefinitions(hunk, sides) : undefined;
+    const generic = gated && !applied && !broken ? genericDefinitions(hunk, sides, named) : undefined;
     const parsedSides = (['before', 'after'] as const).map((side) => {
       const hls = hunk.lines.filter((l) => l.kind === 'context' || l.kind === (side === 'before' ? 'del' : 'add'));
       const fromTree = applied && wholeFunctionsOf((t) => parse(t, '', true), applied, side, hls);
@@ -189,10 +192,10 @@ export function createReviewer(syntax: CSyntax): Reviewer {
         .filter((x): x is { c: typeof x.c; line: number } => x.line !== undefined && hunkDocs.has(x.line))
         .map(({ c, line }) => ({ callee: c.callee, line, character: c.loc.character + charOf(c.loc.line), function: c.function, guards: c.guards }));
       const lines = text.split('\n');
-      // The types whose pages can reach each function: a driver's or filesystem's types in its files; in
-      // core files every type for a function with a role in the API table, else the types of the
-      // ZONE_DEVICE concepts it names (none: generic mm code, not simulated).
-      const reaches = new Map(bodies.map((b) => [b, !coreFile || apiEntry(b.fn.name) !== undefined ? fileTypes : typesNamed(b.fn.name + '\n' + lines.slice(b.fn.startLine, b.fn.endLine + 1).join('\n'))]));
+      // The types whose pages can reach each function: a driver's types in its files; in core files and
+      // filesystems the file's types for a function with a role in the API table, else those of the
+      // ZONE_DEVICE concepts it names (none: generic code, not simulated).
+      const reaches = new Map(bodies.map((b) => [b, !gated || apiEntry(b.fn.name) !== undefined ? fileTypes : named(b.fn.name + '\n' + lines.slice(b.fn.startLine, b.fn.endLine + 1).join('\n'))]));
       return { side, bodies, reaches, calls, fromTree: !!fromTree };
     });
     const [before, after] = parsedSides as [typeof parsedSides[0], typeof parsedSides[0]];
@@ -201,7 +204,7 @@ export function createReviewer(syntax: CSyntax): Reviewer {
     const changed = hunk.lines.filter((l) => l.kind !== 'context').map((l) => l.line);
     const fallbackLine = changed[0] ?? hunk.headerLine;
     const base = { header: hunk.header, function: hunk.function, range: hunk.range, source: before.fromTree && after.fromTree ? ('kernel-tree' as const) : ('fragment' as const), calls };
-    const reached = new Set<PgmapType>(before.bodies.length + after.bodies.length === 0 ? (coreFile ? typesNamed(sides.before.text + '\n' + sides.after.text) : fileTypes) : [...before.reaches.values(), ...after.reaches.values()].flat());
+    const reached = new Set<PgmapType>(before.bodies.length + after.bodies.length === 0 ? (gated ? named(`${hunk.function}\n${sides.before.text}\n${sides.after.text}`) : fileTypes) : [...before.reaches.values(), ...after.reaches.values()].flat());
     const types = typesOf(sides, reached);
     const reachedByName = new Map<string, Set<PgmapType>>();
     for (const x of [before, after]) for (const [b, ts] of x.reaches) for (const t of ts) reachedByName.set(b.fn.name, (reachedByName.get(b.fn.name) ?? new Set()).add(t));
@@ -227,7 +230,7 @@ export function createReviewer(syntax: CSyntax): Reviewer {
       for (const type of types) {
         // A function is reached on both sides when either side's version is (a patch removing the
         // last ZONE_DEVICE word from a function changes what those pages do there).
-        const reachable = (x: typeof before) => x.bodies.filter((b) => !coreFile || reachedByName.get(b.fn.name)?.has(type));
+        const reachable = (x: typeof before) => x.bodies.filter((b) => !gated || reachedByName.get(b.fn.name)?.has(type));
         const placed = placements(reachable(side), reachable(side === before ? after : before), opts.era, type, changedSet);
         // One input for all scenarios of this type and side: they share the run of their common start.
         const input = { era: opts.era, type, side: side.side, api: TABLE_VIEW, bodies, absent: absent[side.side], placed };
@@ -419,12 +422,12 @@ function definitionsIn(text: string): { name: string; start: number; end: number
 
 /** Generic definitions of a hunk: complete ones that, on both sides, name no ZONE_DEVICE concept and are
  * not in the API table. Their text lines per side, and their document lines. */
-function genericDefinitions(hunk: Hunk, sides: Sides): { before: ReadonlySet<number>; after: ReadonlySet<number>; docLines: ReadonlySet<number> } {
+function genericDefinitions(hunk: Hunk, sides: Sides, named: (text: string) => readonly PgmapType[]): { before: ReadonlySet<number>; after: ReadonlySet<number>; docLines: ReadonlySet<number> } {
   const defs = { before: definitionsIn(sides.before.text), after: definitionsIn(sides.after.text) };
   const split = { before: sides.before.text.split('\n'), after: sides.after.text.split('\n') };
   const text = (side: 'before' | 'after', d: { start: number; end: number }) => split[side].slice(d.start, d.end + 1).join('\n');
   const reached = new Set<string>();
-  for (const side of ['before', 'after'] as const) for (const d of defs[side]) if (apiEntry(d.name) || typesNamed(text(side, d)).length > 0) reached.add(d.name);
+  for (const side of ['before', 'after'] as const) for (const d of defs[side]) if (apiEntry(d.name) || named(text(side, d)).length > 0) reached.add(d.name);
   const lines = { before: new Set<number>(), after: new Set<number>() };
   const docLines = new Set<number>();
   for (const side of ['before', 'after'] as const) {
@@ -524,7 +527,7 @@ const TYPE_WORDS: readonly (readonly [RegExp, readonly PgmapType[]])[] = [
   [/device_coherent|MEMORY_DEVICE_COHERENT/, ['COHERENT']],
   [/\bhmm_|migrate_vma|migrate_device/, ['PRIVATE', 'COHERENT']],
   [/fsdax|MEMORY_DEVICE_FS_DAX/, ['FS_DAX']],
-  [/devmap|\bdax_|_dax\b/, ['FS_DAX', 'GENERIC']],
+  [/devmap|(?<![A-Za-z])dax(?![A-Za-z])/i, ['FS_DAX', 'GENERIC']],
   [/MEMORY_DEVICE_GENERIC/, ['GENERIC']],
   [/p2pdma|MEMORY_DEVICE_PCI_P2PDMA/, ['P2PDMA']],
 ];

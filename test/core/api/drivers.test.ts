@@ -1,7 +1,7 @@
-// typesForPath: which pgmap types a file's pages can be.
+// typesForPath: which pgmap types a file's pages can be; reachesOnlyWhereNamed: whether they reach all of its code.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DRIVER_FILES, typesForPath } from '../../../src/core/api';
+import { DRIVER_FILES, reachesOnlyWhereNamed, typesForPath } from '../../../src/core/api';
 import { PGMAP_TYPES } from '../../../src/core/types';
 
 test('typesForPath maps driver and filesystem files to their pgmap types', () => {
@@ -37,4 +37,9 @@ test('lookalike paths do not match', () => {
 test('DRIVER_FILES entries are unique and every one has types and a note', () => {
   assert.equal(new Set(DRIVER_FILES.map((d) => d.path)).size, DRIVER_FILES.length);
   for (const d of DRIVER_FILES) assert.ok(d.types.length > 0 && d.note.length > 0, d.path);
+});
+
+test('core files and filesystems are reached only where their types are named; driver files everywhere', () => {
+  for (const p of ['mm/memremap.c', 'include/linux/mm.h', 'fs/ext4/inline.c', 'a/fs/xfs/xfs_file.c', 'drivers/gpu/drm/i915/i915_gem.c']) assert.ok(reachesOnlyWhereNamed(p), p);
+  for (const p of ['fs/dax.c', 'fs/fuse/dax.c', 'drivers/dax/device.c', 'drivers/pci/p2pdma.c', 'lib/test_hmm.c']) assert.ok(!reachesOnlyWhereNamed(p), p);
 });

@@ -60,6 +60,17 @@ test('the same conversion in FS DAX code is one finding per line (not one per sc
   assert.equal(mine[0]!.status, 'introduced');
 });
 
+test('in a filesystem, FS DAX pages reach its DAX code only', async () => {
+  // ext4's inline data never holds a DAX page: its put_page -> folio_put conversion is generic code.
+  const inline = patch('fs/ext4/inline.c', 'static int ext4_convert_inline_data_to_extent(struct address_space *mapping, struct inode *inode)', FOLIO_PUT.before, FOLIO_PUT.after);
+  const [h] = await review(inline);
+  assert.deepEqual([h!.effects, h!.findings], [[], []]);
+  assert.deepEqual(await tracedTypes(inline), []);
+  const dax = patch('fs/ext4/inode.c', 'static vm_fault_t ext4_dax_huge_fault(struct vm_fault *vmf, unsigned int order)', FOLIO_PUT.before, FOLIO_PUT.after);
+  assert.deepEqual(await tracedTypes(dax), ['FS_DAX']);
+  assert.ok((await review(dax)).some((x) => x.findings.some((f) => f.ruleId === 'folio-put-skips-devmap-hook')));
+});
+
 test('core code reaches the types it names: a device-private entry branch is PRIVATE only', async () => {
   const text = patch('mm/memory.c', 'static void zap_entry(swp_entry_t entry)', FOLIO_PUT.before, FOLIO_PUT.after, ['struct page *page = pfn_swap_entry_to_page(entry);', 'if (is_device_private_entry(entry))']);
   assert.deepEqual(await tracedTypes(text), ['PRIVATE']);
