@@ -4,11 +4,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
-import { stringifyChunked } from '@discoveryjs/json-ext';
 import { createAnalyzer, PGMAP_TYPES, SEVERITIES, type InputDocument, type ReviewReport, type Severity, type RuleId } from '../core';
 import { diskKernelTree, loadAssets } from './assets';
 import { reviewToText, scanToText, simulateToText } from './format/text';
 import { toSarif } from './format/sarif';
+import { jsonPieces } from './format/json';
 import { RULES } from '../core/rules';
 
 const VERSION = '0.1.0';
@@ -38,7 +38,7 @@ function readInput(file: string): InputDocument {
  * or a pipe's queue of them) would double the peak memory. */
 async function writeJson(value: unknown): Promise<void> {
   let pending = '';
-  for (const chunk of stringifyChunked(value, null, 2)) {
+  for (const chunk of jsonPieces(value)) {
     pending += chunk;
     if (pending.length >= 1 << 20) {
       if (!process.stdout.write(pending)) await once(process.stdout, 'drain');
