@@ -44,8 +44,9 @@ const inputs = { mm: input('mm.diff'), big: input('big.diff'), mm30k: input('mm-
 function runOnce(cmd, args, cwd = ROOT) {
   const rssFile = path.join(os.tmpdir(), `pageref-bench-rss-${process.pid}`);
   fs.rmSync(rssFile, { force: true });
-  const isNode = cmd === process.execPath;
-  const [c, a] = isNode ? [cmd, ['--import', RSS_HOOK, ...args]] : fs.existsSync(GNU_TIME) ? [GNU_TIME, ['-f', '%M', '-o', rssFile, cmd, ...args]] : [cmd, args];
+  // GNU time where there is one (it adds nothing to the child); else a node child reports its own
+  // peak (the hook costs node about 10 ms of start-up).
+  const [c, a] = fs.existsSync(GNU_TIME) ? [GNU_TIME, ['-f', '%M', '-o', rssFile, cmd, ...args]] : cmd === process.execPath ? [cmd, ['--import', RSS_HOOK, ...args]] : [cmd, args];
   const t0 = performance.now();
   const r = spawnSync(c, a, { cwd, encoding: 'utf8', maxBuffer: 2 ** 30, timeout: TIMEOUT, env: { ...process.env, BENCH_RSS_FILE: rssFile } });
   const ms = performance.now() - t0;
