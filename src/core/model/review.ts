@@ -7,7 +7,7 @@ import { PGMAP_TYPES, PGMAP_TYPE_CONSTANTS } from '../types';
 import type { Effect, FileReport, Finding, HunkCall, HunkReport, PatchReport, Trace, TraceStep } from './types';
 import type { FileDiff, Hunk, HunkLine, Patch, Series } from '../patch/types';
 import type { CSyntax, ParsedC } from '../syntax/types';
-import { blankCutComments } from '../syntax/fragment';
+import { blankCutComments, blankLeadingComment } from '../syntax/fragment';
 import { blankCommentsAndLiterals } from '../syntax/lexer';
 import type { FunctionIR } from '../syntax/ir';
 import type { Role } from '../api/types';
@@ -383,7 +383,8 @@ function listCalls(hunk: Hunk, sides: Sides, only: (l: HunkLine) => boolean = ()
   const out: HunkCall[] = [];
   for (const side of ['before', 'after'] as const) {
     const lines = hunk.lines.filter((l) => l.kind !== (side === 'before' ? 'add' : 'del'));
-    const code = blankCommentsAndLiterals(blankCutComments(sides[side].text)).split('\n');
+    // A comment left open at the end is a comment to the lexer already; one opened above is not.
+    const code = blankCommentsAndLiterals(blankLeadingComment(sides[side].text)).split('\n');
     let fn = hunk.function;
     lines.forEach((l, i) => {
       // A ` * ...` line is the inside of a comment whose ends the hunk does not show.

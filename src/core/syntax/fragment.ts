@@ -31,16 +31,21 @@ const OPERATOR = /^(&&|\|\||[-+*/%&|^<>=?:.]|!=)/;
 
 const blank = (s: string) => s.replace(/[^\n]/g, ' ');
 
+/** The fragment with the comment it starts inside (it closes a comment before opening one: a comment
+ * opened above the hunk) made blank, lengths and newlines kept. */
+export function blankLeadingComment(fragment: string): string {
+  const close = fragment.indexOf('*/');
+  const open = fragment.indexOf('/*');
+  return close >= 0 && (open < 0 || close < open) ? blank(fragment.slice(0, close + 2)) + fragment.slice(close + 2) : fragment;
+}
+
 /**
  * The fragment with the comments its cut leaves open made blank, lengths and newlines kept: the one
- * it starts inside (it closes a comment before opening one: opened above the hunk) and the one it
- * ends inside (closed below the hunk). Everything that reads a hunk's code starts from this.
+ * it starts inside (blankLeadingComment) and the one it ends inside (closed below the hunk).
+ * Everything that parses a hunk's code starts from this.
  */
 export function blankCutComments(fragment: string): string {
-  let out = fragment;
-  const close = out.indexOf('*/');
-  const open = out.indexOf('/*');
-  if (close >= 0 && (open < 0 || close < open)) out = blank(out.slice(0, close + 2)) + out.slice(close + 2);
+  let out = blankLeadingComment(fragment);
   const kind = classify(out);
   let i = out.length;
   while (i > 0 && kind[i - 1] === COMMENT) i--;
