@@ -6,7 +6,7 @@ import type { Expr, Stmt } from '../syntax/ir';
 import type { Role } from '../api/types';
 import type { Trace, TraceStep } from '../model/types';
 import { INITIAL_STATE, type SimState } from './state';
-import { execStmts, freePathAtZero, newBudget, record, startPath, stepsOf, type ApiView, type Bodies, type Frame, type Names, type Path, type SimEnv } from './interp';
+import { execStmts, freePathAtZero, newBudget, record, startPath, stepsOf, type ApiView, type Bodies, type Body, type Frame, type Names, type Path, type SimEnv } from './interp';
 
 export const SCENARIOS = ['page-life', 'teardown', 'gup', 'longterm-pin', 'break-layouts'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
@@ -199,14 +199,28 @@ interface Progress {
 
 const LIFE_START = 3;
 
-/** What a run asked of the patch: bodies it looked for and did not find, and which names it asked
- * whether this side lacks. A run that found no body of the patch depends on the patch through these
- * answers only, so its result serves every input that gives the same answers (most runs of a large
- * diff: a hunk's functions take part in few of the 42 scenario runs of its types and sides). */
+/** What a run asked of the patch: the bodies it looked for (found, by their signature, or not), and
+ * which names it asked whether this side lacks. A run depends on the patch through these answers only,
+ * so its result serves every input that gives the same answers: most runs of a large diff (a hunk's
+ * functions take part in few of the 42 scenario runs of its types and sides), and the runs of one side
+ * that meet only functions the hunk leaves as they are on the other. */
 interface Lookups {
   readonly missing: Set<string>;
+  readonly found: Map<string, string>;
   readonly absent: Map<string, boolean>;
-  found: boolean;
+}
+
+const signatures = new WeakMap<Body, string>();
+
+/** What the simulator can see of a body: its name, parameters and statements, every position as the
+ * document line it maps to. Equal signatures run alike, whichever side or hunk they come from. */
+function signature(body: Body): string {
+  let sig = signatures.get(body);
+  if (sig === undefined) {
+    const ir = JSON.stringify(body.fn.body, (k, v: unknown) => (k === 'loc' ? `${body.docLine((v as { line: number }).line)}:${(v as { character: number }).character}` : v));
+    signatures.set(body, (sig = `${body.fn.name}(${body.fn.params.join(',')})${ir}`));
+  }
+  return sig;
 }
 
 function tracked(input: ScenarioInput, log: Lookups): { bodies: Bodies; absent: Names } {
@@ -214,7 +228,7 @@ function tracked(input: ScenarioInput, log: Lookups): { bodies: Bodies; absent: 
     bodies: {
       get(name) {
         const b = input.bodies.get(name);
-        if (b) log.found = true;
+        if (b) log.found.set(name, signature(b));
         else log.missing.add(name);
         return b;
       },
@@ -229,12 +243,19 @@ function tracked(input: ScenarioInput, log: Lookups): { bodies: Bodies; absent: 
   };
 }
 
-/** Runs that found no body, per API view and scenario/era/type/placements, with the lookups they made. */
+const newLookups = (from?: Lookups): Lookups => ({ missing: new Set(from?.missing), found: new Map(from?.found), absent: new Map(from?.absent) });
+
+/** Runs per API view and scenario/era/type/placements, with the lookups they made. */
 const runMemo = new WeakMap<ApiView, Map<string, { lookups: Lookups; run: Omit<ScenarioRun, 'side' | 'trace'> & { trace: Omit<Trace, 'side'> } }[]>>();
 const MEMO_PER_KEY = 32;
+const MEMO_KEYS = 4096;
 
 function answersAlike(l: Lookups, input: ScenarioInput): boolean {
   for (const n of l.missing) if (input.bodies.get(n) !== undefined) return false;
+  for (const [n, sig] of l.found) {
+    const b = input.bodies.get(n);
+    if (b === undefined || signature(b) !== sig) return false;
+  }
   for (const [n, v] of l.absent) if ((input.absent?.has(n) ?? false) !== v) return false;
   return true;
 }
@@ -278,12 +299,12 @@ export function runScenario(scenario: ScenarioName, input: ScenarioInput): Scena
 
   let start = lifeStarts.get(input);
   if (!start) {
-    const lookups: Lookups = { missing: new Set(), absent: new Map(), found: false };
+    const lookups = newLookups();
     const env: SimEnv = { era: input.era, type: input.type, api: input.api, ...tracked(input, lookups), budget: newBudget(), phase: 'init' };
     const progress = runPhases(phasesOf(scenario, input.era, input.type, env.absent).slice(0, LIFE_START), input, env, { cur: startPath(INITIAL_STATE), ends: [], alternatives: [], steps: 0 });
     lifeStarts.set(input, (start = { progress, lookups }));
   }
-  const lookups: Lookups = { missing: new Set(start.lookups.missing), absent: new Map(start.lookups.absent), found: start.lookups.found };
+  const lookups = newLookups(start.lookups);
   const env: SimEnv = { era: input.era, type: input.type, api: input.api, ...tracked(input, lookups), budget: newBudget(), phase: 'init' };
   env.budget.steps = start.progress.steps;
   if (start.progress.truncated) env.budget.truncated = start.progress.truncated;
@@ -291,12 +312,11 @@ export function runScenario(scenario: ScenarioName, input: ScenarioInput): Scena
   const { cur, ends, alternatives, refused } = runPhases(phases.slice(LIFE_START), input, env, start.progress);
   const trace: Trace = { scenario, side: input.side, type: input.type, steps: stepsOf(cur), ...(env.budget.truncated ? { truncated: env.budget.truncated } : {}) };
   const run: ScenarioRun = { scenario, side: input.side, type: input.type, trace, ends, alternatives, ...(refused !== undefined ? { refused } : {}) };
-  if (!lookups.found) {
-    const list = memo.get(key) ?? [];
-    if (list.length >= MEMO_PER_KEY) list.shift();
-    list.push({ lookups, run });
-    memo.set(key, list);
-  }
+  if (memo.size >= MEMO_KEYS && !memo.has(key)) memo.clear();
+  const list = memo.get(key) ?? [];
+  if (list.length >= MEMO_PER_KEY) list.shift();
+  list.push({ lookups, run });
+  memo.set(key, list);
   return run;
 }
 
