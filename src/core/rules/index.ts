@@ -42,9 +42,12 @@ export function runRules(before: SideView, after: SideView, ctx: RuleContext, in
     if (rule.check) {
       const b = rule.check(before, ctx);
       const a = rule.check(after, ctx);
-      const has = (xs: Instance[], x: Instance) => xs.some((y) => y.key === x.key && y.type === x.type);
+      const has = (xs: readonly { key: string; type: PgmapType }[], x: Instance) => xs.some((y) => y.key === x.key && y.type === x.type);
+      // Gone after the patch because the path it needs no longer runs: masked, not fixed. (Newly on a
+      // path that did not run before is still introduced: the patch makes that path run.)
+      const masked = rule.unjudged?.(after, ctx) ?? [];
       for (const x of a) diffs.push({ ...x, status: has(b, x) ? 'present' : 'introduced' });
-      for (const x of b) if (!has(a, x)) diffs.push({ ...x, status: 'fixed' });
+      for (const x of b) if (!has(a, x) && !has(masked, x)) diffs.push({ ...x, status: 'fixed' });
     }
     if (rule.diff) diffs.push(...rule.diff(before, after, ctx));
     out.push(...group(id, rule, diffs.filter((d) => includePresent || d.status !== 'present'), fallbackLine));

@@ -48,6 +48,9 @@ export interface Rule {
   readonly meta: RuleMeta;
   /** Instances true on one side; status comes from comparing the sides. */
   check?(side: SideView, ctx: RuleContext): Instance[];
+  /** Instances the after side cannot judge (the path they need never runs on it): one the before
+   * side has is then masked by the patch, not fixed, and is not reported. */
+  unjudged?(side: SideView, ctx: RuleContext): readonly { readonly key: string; readonly type: PgmapType }[];
   /** For hazards that are a change in themselves (a guard removed): findings with their status. */
   diff?(before: SideView, after: SideView, ctx: RuleContext): DiffInstance[];
 }

@@ -31,6 +31,14 @@ export const rule: Rule = {
     }
     return dedupe(out);
   },
+  // A page whose life never reaches its free path says nothing about the balance at its free: a patch
+  // that stops the free path from running (pages resting at 0 that nothing puts) masks an imbalance.
+  unjudged(side) {
+    return runsOf(side.runs, 'page-life').flatMap((run) => {
+      const free = endOf(run, 'free');
+      return endOf(run, 'init') && free && free.freed === 0 ? [{ key: 'life-drop', type: run.type }, { key: 'life-leak', type: run.type }] : [];
+    });
+  },
 };
 
 function dedupe(xs: Instance[]): Instance[] {
