@@ -20,7 +20,8 @@ function refOpText(op: RefOp, e: EraEffect): string {
     case 'inc-unless-zero': return `+${amountText(op.amount)} unless it is ${op.unless === undefined ? 0 : op.unless === 'arg3' ? 'its third argument' : op.unless}`;
     case 'dec': return `−${amountText(op.amount)} (no free path)`;
     case 'put': return `−${amountText(op.amount)}, free path at ${e.freeAt ?? 0}${e.devmapHook ? ' (devmap-managed pages go to the devmap hook first)' : ''}`;
-    case 'pin': return '+1 or the pin bias';
+    case 'pin': return '+1 or the pin bias (fails with a WARN at 0)';
+    case 'handover': return 'passed to the new mapping: +1 then the caller\'s put, net 0 (from 0: freed while mapped)';
     case 'read': return 'read only';
   }
 }

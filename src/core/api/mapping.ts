@@ -130,7 +130,7 @@ export const MAPPING: readonly ApiEntry[] = [
   {
     name: 'p2pmem_alloc_mmap', roles: ['alloc', 'map', 'pgmap-get'], exists: span('E2'),
     effects: [
-      fx(['E2'], 'per page: vm_insert_page() 1->2, put_page() 2->1: the mapping owns the count; +1 pgmap ref', { types: ['P2PDMA'], mapcount: 'inc', pgmap: 'get', pageTable: { insert: 'normal', holdsRef: true } }),
+      fx(['E2'], 'per page: vm_insert_page() 1->2, put_page() 2->1: the mapping owns the count (a page at 0 goes 0->1->0 and is freed while mapped); +1 pgmap ref', { types: ['P2PDMA'], refcount: { op: 'handover' }, mapcount: 'inc', pgmap: 'get', pageTable: { insert: 'normal', holdsRef: true } }),
       fx(span('E3'), 'per page: set_page_count(1), vm_insert_page() 1->2, put_page() 2->1; +1 pgmap ref', { types: ['P2PDMA'], refcount: { op: 'set', value: 1 }, mapcount: 'inc', pgmap: 'get', pageTable: { insert: 'normal', holdsRef: true } }),
       fx(span('E2'), 'P2PDMA only', { types: others('P2PDMA') }),
     ],

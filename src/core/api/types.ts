@@ -17,6 +17,9 @@ export type RefOp =
   | { readonly op: 'dec'; readonly amount?: RefAmount; readonly zeroTest?: boolean }
   | { readonly op: 'put'; readonly amount?: RefAmount } // put_page / folio_put: dec, and at 0 run the free path (see `devmapHook`)
   | { readonly op: 'pin' } // GUP pin / grab: +1 or the pin bias
+  // The caller's reference passes to a new mapping: +1 for the mapping (vm_insert_page), then the
+  // caller's put. Net 0, except that a page at 0 goes 0 -> 1 -> 0 and through its free path.
+  | { readonly op: 'handover' }
   | { readonly op: 'read' }; // page_ref_count, folio_ref_count
 
 export type PgmapOp =

@@ -103,6 +103,8 @@ export interface Frame {
 type Out = [Path, Val][];
 /** The note of a step where a WARN/BUG condition holds (warn-contradicts-state reads it). */
 export const WARN_FIRES = 'WARN fires on this path';
+/** The note of a step where a page reaches its free path under a mapping that holds a reference. */
+export const FREED_UNDER_MAPPING = 'the page is freed while a mapping that holds its reference remains';
 const UNKNOWN: Val = { k: 'unknown' };
 
 export function startPath(state: SimState): Path {
@@ -602,6 +604,12 @@ function applyEffect(entry: ApiEntry, eff: EraEffect, text: string, args: readon
       case 'read':
         if (s.refcount !== null) val = { k: 'num', v: s.refcount };
         break;
+      case 'handover':
+        if (s.refcount === 0) {
+          next = { ...next, refcount: 1, warns: [...next.warns, `${entry.name}(): the mapping's get on a page at refcount 0`] };
+          tail = (q) => putPage(env, frame, q, `${text}: the caller's put_page()`, line, false, 1);
+        }
+        break;
       case 'put':
         if (entry.roles.includes('gup') && next.pinned > 0) next = { ...next, pinned: next.pinned - 1 };
         tail = (q) => putPage(env, frame, q, text, line, eff.devmapHook === true || (entry.roles.includes('unmap') && devmapHookOfPut(env)), amount);
@@ -690,7 +698,11 @@ function freeAction(entry: ApiEntry, eff: EraEffect, env: SimEnv, frame: Frame, 
 /** The free path for this era: the patch's body of a free-path function, else the table's. */
 function freePath(env: SimEnv, frame: Frame, p: Path): Out {
   const names = env.api.withRole('free-path', env.era);
-  const start: Path = { ...p, state: { ...p.state, freed: p.state.freed + 1, inUse: false, mapping: 'none', mappingHoldsRef: false } };
+  // A mapping that holds a reference cannot outlive its page's last reference: one still there is freed
+  // under (its reference is gone), and stays, so that its removal shows. Others end with the page.
+  const under = p.state.mappingHoldsRef && p.state.mapping !== 'none';
+  const freed: Path = { ...p, state: { ...p.state, freed: p.state.freed + 1, inUse: false, ...(under ? {} : { mapping: 'none' as const, mappingHoldsRef: false }) } };
+  const start = under ? record(env, frame, freed, `free path under a live ${p.state.mapping} mapping`, freed.state, undefined, FREED_UNDER_MAPPING) : freed;
   const patched = names.map((n) => env.bodies.get(n)).find((b) => b !== undefined);
   if (patched && frame.depth < env.budget.maxDepth && !frame.stack.includes(patched.fn.name)) {
     const entered = record(env, frame, start, `${patched.fn.name}(page)`, start.state, undefined, 'free path: the patched body runs');
