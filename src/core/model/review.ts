@@ -8,7 +8,7 @@ import type { Effect, FileReport, Finding, HunkCall, HunkReport, PatchReport, Tr
 import type { FileDiff, Hunk, HunkLine, Patch, Series } from '../patch/types';
 import type { CSyntax, ParsedC } from '../syntax/types';
 import { blankCutComments, blankLeadingComment } from '../syntax/fragment';
-import { blankCommentsAndLiterals } from '../syntax/lexer';
+import { blankCommentsAndLiterals, lexicalFaults } from '../syntax/lexer';
 import type { FunctionIR } from '../syntax/ir';
 import type { Role } from '../api/types';
 import { API_NAMES, apiEntry, reachesOnlyWhereNamed, typesForPath } from '../api';
@@ -156,7 +156,7 @@ export function createReviewer(syntax: CSyntax): Reviewer {
     // no function of the API table shown) is reached by no ZONE_DEVICE page: its calls are listed from
     // the text, without parsing, and nothing is simulated.
     if (!broken && gated && !applied && named(`${hunk.function}\n${sides.before.text}\n${sides.after.text}`).length === 0 && !showsApiFunction(hunk)) {
-      return { report: { header: hunk.header, function: hunk.function, range: hunk.range, source: 'fragment', calls: listCalls(hunk, sides), effects: [], findings: [] }, traces: [], problems: [], afterBodies: [] };
+      return { report: { header: hunk.header, function: hunk.function, range: hunk.range, source: 'fragment', calls: listCalls(hunk, sides), effects: [], findings: [] }, traces: [], problems: textFaults(hunk, sides), afterBodies: [] };
     }
     const problems: Problem[] = [];
     // In such files, complete generic definitions inside the hunk (a moved or new file shows hundreds)
@@ -400,6 +400,32 @@ function listCalls(hunk: Hunk, sides: Sides, only: (l: HunkLine) => boolean = ()
     });
   }
   return out.sort((a, b) => a.line - b.line || a.character - b.character);
+}
+
+/** What the lexer finds wrong in a hunk that is read as text, not parsed: problems at document lines,
+ * each once (a context line is on both sides). */
+function textFaults(hunk: Hunk, sides: Sides): Problem[] {
+  const out = new Map<string, Problem>();
+  for (const side of ['before', 'after'] as const) {
+    const { text: raw, lines } = sides[side];
+    // A comment opened above the hunk (its tail, or ` * ...` lines) is not code.
+    const text = blankLeadingComment(raw).split('\n').map((l) => (/^\s*\*(\s|$)/.test(l) && !l.includes('*/') ? '' : l)).join('\n');
+    // A definition in kernel style opens its body with `{` in column 0 right after its head (a macro
+    // invocation in column 0 does not).
+    const split = text.split('\n');
+    const bodies = definitionsIn(text).filter((d) => {
+      for (let i = d.start; i <= Math.min(d.end, d.start + 8); i++) {
+        if (split[i]!.startsWith('{')) return true;
+        if (/;\s*$|^#/.test(split[i]!)) return false;
+      }
+      return false;
+    });
+    for (const f of lexicalFaults(text, bodies)) {
+      const line = lines[f.line] ?? hunk.headerLine;
+      out.set(`${line}|${f.message}`, { severity: 'warning', message: f.message, line });
+    }
+  }
+  return [...out.values()];
 }
 
 /** Complete top-level definitions in a hunk's side text: line ranges (0-based in that text) from the

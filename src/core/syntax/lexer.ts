@@ -169,3 +169,59 @@ export function directiveDepth(conds: CondFrame[], name: string, depth: number):
   }
   return depth;
 }
+
+/** A fault the lexer can see without parsing, at a 0-based line of the text. */
+export interface LexicalFault {
+  readonly line: number;
+  readonly message: string;
+}
+
+/**
+ * Faults a hunk's cut cannot explain: a string or character literal left open at its line's end
+ * anywhere, and, inside each complete definition (`ranges`, 0-based first and last lines), braces
+ * that do not balance, a comment that runs past its closing line, and `#if` groups left open.
+ */
+export function lexicalFaults(text: string, ranges: readonly { readonly name: string; readonly start: number; readonly end: number }[]): LexicalFault[] {
+  const kind = classify(text);
+  const lineStarts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const lineAt = (i: number) => {
+    let lo = 0, hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid]! <= i) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  const out: LexicalFault[] = [];
+  for (let i = 0; i < text.length; i++) {
+    if (kind[i] !== STRING || (i > 0 && kind[i - 1] === STRING && lineAt(i - 1) === lineAt(i))) continue;
+    let e = i;
+    while (e < text.length && kind[e] === STRING) e++;
+    if (e - i < 2 || text[e - 1] !== text[i]) out.push({ line: lineAt(i), message: `C lexis: ${text[i] === "'" ? 'character' : 'string'} literal not closed on its line` });
+    i = e - 1;
+  }
+  for (const r of ranges) {
+    const from = lineStarts[r.start] ?? text.length;
+    const to = r.end + 1 < lineStarts.length ? lineStarts[r.end + 1]! - 1 : text.length;
+    let depth = 0;
+    let low = 0;
+    let open = 0;
+    for (let i = from; i < to; i++) {
+      const c = text.charCodeAt(i);
+      if (kind[i] === PREPROC && (i === 0 || kind[i - 1] !== PREPROC || text.charCodeAt(i - 1) === 10) && c === 35) {
+        const name = directiveName(text, i);
+        if (name.startsWith('if')) open++;
+        else if (name === 'endif') open--;
+      }
+      if (kind[i] !== CODE) continue;
+      if (c === 123) depth++;
+      else if (c === 125) low = Math.min(low, --depth);
+    }
+    if (kind[to - 1] === COMMENT) out.push({ line: r.start, message: `C lexis: a comment opened in ${r.name}() runs past its closing brace` });
+    else if (depth !== 0 || low < 0) out.push({ line: r.start, message: `C lexis: braces do not balance in ${r.name}() (${depth > 0 ? `${depth} left open` : `${-Math.min(depth, low)} closed too many`})` });
+    if (open !== 0) out.push({ line: r.start, message: `C lexis: ${open > 0 ? `${open} #if group(s) left open` : `${-open} #endif without #if`} in ${r.name}()` });
+  }
+  return out;
+}

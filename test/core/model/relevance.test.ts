@@ -52,6 +52,19 @@ test('calls listed from the text of generic code skip comments (also one cut by 
   assert.deepEqual(h!.calls.map((c) => `${c.callee} ${c.side} ${c.line}:${c.character}`), ['release_pages both 7:18', 'put_page before 8:2', 'folio_put after 9:2']);
 });
 
+test('generic code read as text still reports C it cannot be: unbalanced braces, a string left open', async () => {
+  const problems = async (text: string) => {
+    const series = (await parseDocument({ name: 'test.patch', content: text })).value;
+    return createReviewer(await getSyntax()).review([series], E2).problems.map((p) => `${p.line}: ${p.message}`);
+  };
+  const def = (body: string[]) =>
+    `diff --git a/mm/ksm.c b/mm/ksm.c\n--- a/mm/ksm.c\n+++ b/mm/ksm.c\n@@ -10,4 +10,${4 + body.length} @@\n static void ksm_drop(struct page *page)\n {\n${body.map((l) => `+${l}`).join('\n')}\n \tput_page(page);\n }\n`;
+  assert.deepEqual(await problems(def(['\tif (page) {'])), ['4: C lexis: braces do not balance in ksm_drop() (1 left open)']);
+  assert.deepEqual(await problems(def(['\tpr_info("oops %p, page);'])), ['6: C lexis: string literal not closed on its line']);
+  // The tail of a comment opened above the hunk, with an apostrophe, is not a literal.
+  assert.deepEqual(await problems(patch('mm/ksm.c', 'static void ksm_drop(struct ksm_item *item)', FOLIO_PUT.before, FOLIO_PUT.after, [" * it's the last user */", 'page = find(addr);'])), []);
+});
+
 test('the same conversion in FS DAX code is one finding per line (not one per scenario)', async () => {
   const hunks = await review(patch('fs/dax.c', 'static void dax_unpin(struct page *page)', FOLIO_PUT.before, FOLIO_PUT.after));
   const mine = hunks.flatMap((h) => h.findings).filter((f) => f.ruleId === 'folio-put-skips-devmap-hook');
