@@ -177,9 +177,10 @@ export interface LexicalFault {
 }
 
 /**
- * Faults a hunk's cut cannot explain: a string or character literal left open at its line's end
- * anywhere, and, inside each complete definition (`ranges`, 0-based first and last lines), braces
- * that do not balance, a comment that runs past its closing line, and `#if` groups left open.
+ * Faults a hunk's cut cannot explain: anywhere, a string or character literal left open at its
+ * line's end, or an #include without its closing `>` or `"`; inside each complete definition
+ * (`ranges`, 0-based first and last lines), braces that do not balance, a comment that runs past
+ * its closing line, and `#if` groups left open.
  */
 export function lexicalFaults(text: string, ranges: readonly { readonly name: string; readonly start: number; readonly end: number }[]): LexicalFault[] {
   const kind = classify(text);
@@ -201,6 +202,9 @@ export function lexicalFaults(text: string, ranges: readonly { readonly name: st
     while (e < text.length && kind[e] === STRING) e++;
     if (e - i < 2 || text[e - 1] !== text[i]) out.push({ line: lineAt(i), message: `C lexis: ${text[i] === "'" ? 'character' : 'string'} literal not closed on its line` });
     i = e - 1;
+  }
+  for (const m of text.matchAll(/^[ \t]*#[ \t]*include\b(.*)$/gm)) {
+    if (kind[m.index] === PREPROC && !/^\s*(<[^>\n]*>|"[^"\n]*")/.test(m[1]!)) out.push({ line: lineAt(m.index), message: 'C lexis: #include without a closed <file> or "file"' });
   }
   for (const r of ranges) {
     const from = lineStarts[r.start] ?? text.length;

@@ -30,4 +30,5 @@ test('braces, comments, literals and #if groups that a cut cannot explain are fa
 test('a string left open is a fault outside definitions too; a fragment\'s open braces are not', () => {
   const fragment = '\tif (page) {\n\t\tput_page(page);\n\t\tpr_info("oops);';
   assert.deepEqual(lexicalFaults(fragment, []).map((f) => `${f.line}: ${f.message}`), ['2: C lexis: string literal not closed on its line']);
+  assert.deepEqual(lexicalFaults('#include <linux/mm.h\n#include "ok.h"\n#include <linux/ok.h>', []).map((f) => `${f.line}: ${f.message}`), ['0: C lexis: #include without a closed <file> or "file"']);
 });
