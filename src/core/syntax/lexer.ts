@@ -196,8 +196,9 @@ export function lexicalFaults(text: string, ranges: readonly { readonly name: st
     return lo;
   };
   const out: LexicalFault[] = [];
+  // A literal is one run of STRING units (it never crosses a line), opened and closed by its quote.
   for (let i = 0; i < text.length; i++) {
-    if (kind[i] !== STRING || (i > 0 && kind[i - 1] === STRING && lineAt(i - 1) === lineAt(i))) continue;
+    if (kind[i] !== STRING) continue;
     let e = i;
     while (e < text.length && kind[e] === STRING) e++;
     if (e - i < 2 || text[e - 1] !== text[i]) out.push({ line: lineAt(i), message: `C lexis: ${text[i] === "'" ? 'character' : 'string'} literal not closed on its line` });
