@@ -84,6 +84,7 @@ function hasNul(s: string): boolean {
 
 /** Lines without their terminators. "a\n" gives ["a", ""], as an editor numbers them. */
 export function splitLines(text: string): string[] {
+  if (!text.includes('\r')) return text.split('\n');
   const lines: string[] = [];
   let start = 0;
   for (let i = 0; i < text.length; i++) {
