@@ -413,13 +413,19 @@ function textFaults(hunk: Hunk, sides: Sides): Problem[] {
     // A definition in kernel style opens its body with `{` in column 0 right after its head (a macro
     // invocation in column 0 does not).
     const split = text.split('\n');
-    const bodies = definitionsIn(text).filter((d) => {
-      for (let i = d.start; i <= Math.min(d.end, d.start + 8); i++) {
-        if (split[i]!.startsWith('{')) return true;
-        if (/;\s*$|^#/.test(split[i]!)) return false;
+    const bodies: { name: string; line: number; open: number }[] = [];
+    for (let i = 0; i < split.length; i++) {
+      const name = definedOn(split[i]!);
+      if (name === undefined) continue;
+      for (let j = i; j < Math.min(split.length, i + 9); j++) {
+        if (split[j]!.startsWith('{')) {
+          bodies.push({ name, line: i, open: j });
+          i = j;
+          break;
+        }
+        if (/;\s*$|^#/.test(split[j]!) || (j > i && definedOn(split[j]!) !== undefined)) break;
       }
-      return false;
-    });
+    }
     for (const f of lexicalFaults(text, bodies)) {
       const line = lines[f.line] ?? hunk.headerLine;
       out.set(`${line}|${f.message}`, { severity: 'warning', message: f.message, line });

@@ -177,12 +177,16 @@ export interface LexicalFault {
 }
 
 /**
- * Faults a hunk's cut cannot explain: anywhere, a string or character literal left open at its
- * line's end, or an #include without its closing `>` or `"`; inside each complete definition
- * (`ranges`, 0-based first and last lines), braces that do not balance, a comment that runs past
- * its closing line, and `#if` groups left open.
+ * Faults a hunk's cut cannot explain, kept conservative (a fragment of legal C must give none):
+ * - a string or character literal left open where an expression is (not prose in a comment or in an
+ *   `#if 0` block the hunk cuts), and an `#include <` or `#include "` left open;
+ * - for each function body (`bodies`: the 0-based line of its definition and of its `{` in column 0),
+ *   counted to the end of the text with `#if` branches as the pre-pass reads them: braces closed
+ *   beyond the body's start, a body whose last visible line is a `}` in column 0 but that is still
+ *   open there, a comment that swallows that `}`, and `#endif`s or `#if`s left over inside a body
+ *   that closes.
  */
-export function lexicalFaults(text: string, ranges: readonly { readonly name: string; readonly start: number; readonly end: number }[]): LexicalFault[] {
+export function lexicalFaults(text: string, bodies: readonly { readonly name: string; readonly line: number; readonly open: number }[]): LexicalFault[] {
   const kind = classify(text);
   const lineStarts = [0];
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
@@ -196,37 +200,90 @@ export function lexicalFaults(text: string, ranges: readonly { readonly name: st
     return lo;
   };
   const out: LexicalFault[] = [];
-  // A literal is one run of STRING units (it never crosses a line), opened and closed by its quote.
+  const inIfZero = ifZeroRanges(text, kind);
+  // A literal is one run of STRING units, opened and closed by its quote. One left open counts where
+  // an expression is: after an operator or bracket, or after a macro name in capitals (KERN_INFO "...").
   for (let i = 0; i < text.length; i++) {
     if (kind[i] !== STRING) continue;
     let e = i;
     while (e < text.length && kind[e] === STRING) e++;
-    if (e - i < 2 || text[e - 1] !== text[i]) out.push({ line: lineAt(i), message: `C lexis: ${text[i] === "'" ? 'character' : 'string'} literal not closed on its line` });
+    const closed = e - i >= 2 && text[e - 1] === text[i];
+    if (!closed && !inIfZero(i) && expressionBefore(text, kind, i, text[i] === '"')) {
+      out.push({ line: lineAt(i), message: `C lexis: ${text[i] === "'" ? 'character' : 'string'} literal not closed on its line` });
+    }
     i = e - 1;
   }
-  for (const m of text.matchAll(/^[ \t]*#[ \t]*include\b(.*)$/gm)) {
-    if (kind[m.index] === PREPROC && !/^\s*(<[^>\n]*>|"[^"\n]*")/.test(m[1]!)) out.push({ line: lineAt(m.index), message: 'C lexis: #include without a closed <file> or "file"' });
+  for (const m of text.matchAll(/^[ \t]*#[ \t]*include[ \t]*([<"])(.*)$/gm)) {
+    if (kind[m.index] === PREPROC && !inIfZero(m.index) && !m[2]!.includes(m[1] === '<' ? '>' : '"')) out.push({ line: lineAt(m.index), message: 'C lexis: #include without a closed <file> or "file"' });
   }
-  for (const r of ranges) {
-    const from = lineStarts[r.start] ?? text.length;
-    const to = r.end + 1 < lineStarts.length ? lineStarts[r.end + 1]! - 1 : text.length;
+  const starts = [...bodies].sort((a, b) => a.line - b.line);
+  starts.forEach((b, k) => {
+    const from = lineStarts[b.open] ?? text.length;
+    const to = k + 1 < starts.length ? (lineStarts[starts[k + 1]!.line] ?? text.length) : text.length;
+    const conds: CondFrame[] = [];
     let depth = 0;
-    let low = 0;
-    let open = 0;
+    let ifs = 0;
+    let closedAt = -1;
     for (let i = from; i < to; i++) {
       const c = text.charCodeAt(i);
-      if (kind[i] === PREPROC && (i === 0 || kind[i - 1] !== PREPROC || text.charCodeAt(i - 1) === 10) && c === 35) {
+      if (kind[i] === PREPROC && c === 35 && (i === 0 || kind[i - 1] !== PREPROC)) {
         const name = directiveName(text, i);
-        if (name.startsWith('if')) open++;
-        else if (name === 'endif') open--;
+        depth = directiveDepth(conds, name, depth);
+        if (closedAt < 0 && name.startsWith('if')) ifs++;
+        else if (closedAt < 0 && name === 'endif') ifs--;
+        continue;
       }
       if (kind[i] !== CODE) continue;
       if (c === 123) depth++;
-      else if (c === 125) low = Math.min(low, --depth);
+      else if (c === 125) {
+        depth--;
+        if (depth === 0 && closedAt < 0) closedAt = i;
+        if (depth < 0) {
+          out.push({ line: b.line, message: `C lexis: braces do not balance in ${b.name}() (closed beyond its body)` });
+          return;
+        }
+      }
     }
-    if (kind[to - 1] === COMMENT) out.push({ line: r.start, message: `C lexis: a comment opened in ${r.name}() runs past its closing brace` });
-    else if (depth !== 0 || low < 0) out.push({ line: r.start, message: `C lexis: braces do not balance in ${r.name}() (${depth > 0 ? `${depth} left open` : `${-Math.min(depth, low)} closed too many`})` });
-    if (open !== 0) out.push({ line: r.start, message: `C lexis: ${open > 0 ? `${open} #if group(s) left open` : `${-open} #endif without #if`} in ${r.name}()` });
-  }
+    // The body's last visible line: a `}` in column 0 there is where it is meant to end.
+    let end = to;
+    while (end > from && isSpace(text.charCodeAt(end - 1))) end--;
+    const lastStart = text.lastIndexOf('\n', end - 1) + 1;
+    if (closedAt < 0 && lastStart > from && text[lastStart] === '}') {
+      if (kind[lastStart] === COMMENT) out.push({ line: b.line, message: `C lexis: a comment opened in ${b.name}() swallows its closing brace` });
+      else out.push({ line: b.line, message: `C lexis: braces do not balance in ${b.name}() (${depth} left open at its last line)` });
+    }
+    if (closedAt >= 0 && ifs !== 0) out.push({ line: b.line, message: `C lexis: ${ifs > 0 ? `${ifs} #if group(s) left open` : `${-ifs} #endif without #if`} in ${b.name}()` });
+  });
   return out;
+}
+
+/** Whether the code before a literal at `i` (on its line) expects an expression there. */
+function expressionBefore(text: string, kind: Uint8Array, i: number, string: boolean): boolean {
+  let j = i - 1;
+  while (j >= 0 && (text[j] === ' ' || text[j] === '\t')) j--;
+  if (j < 0 || text[j] === '\n') return true;
+  if (kind[j] !== CODE && kind[j] !== STRING) return false;
+  if (!isWordChar(text.charCodeAt(j))) return !"'\"".includes(text[j]!);
+  if (!string) return /\b(return|case)$/.test(text.slice(Math.max(0, j - 6), j + 1));
+  let w = j;
+  while (w > 0 && isWordChar(text.charCodeAt(w - 1))) w--;
+  return /^[A-Z][A-Z0-9_]*$/.test(text.slice(w, j + 1)) || /^(return|case)$/.test(text.slice(w, j + 1));
+}
+
+/** The offsets inside `#if 0` groups (to their `#else`, `#elif` or `#endif`): prose, not code. */
+function ifZeroRanges(text: string, kind: Uint8Array): (i: number) => boolean {
+  const ranges: [number, number][] = [];
+  const stack: { zero: boolean; from: number }[] = [];
+  for (const m of text.matchAll(/^[ \t]*#[ \t]*(if|ifdef|ifndef|elif|else|endif)\b(.*)$/gm)) {
+    if (kind[m.index] !== PREPROC) continue;
+    const top = stack[stack.length - 1];
+    if (m[1]!.startsWith('if')) stack.push({ zero: m[1] === 'if' && /^\s*0\s*(\/[/*].*)?$/.test(m[2]!), from: m.index });
+    else if (top && (m[1] === 'else' || m[1] === 'elif' || m[1] === 'endif')) {
+      if (top.zero) ranges.push([top.from, m.index]);
+      if (m[1] === 'endif') stack.pop();
+      else top.zero = false;
+    }
+  }
+  for (const t of stack) if (t.zero) ranges.push([t.from, text.length]);
+  return (i) => ranges.some(([a, b]) => i >= a && i < b);
 }

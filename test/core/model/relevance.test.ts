@@ -59,7 +59,7 @@ test('generic code read as text still reports C it cannot be: unbalanced braces,
   };
   const def = (body: string[]) =>
     `diff --git a/mm/ksm.c b/mm/ksm.c\n--- a/mm/ksm.c\n+++ b/mm/ksm.c\n@@ -10,4 +10,${4 + body.length} @@\n static void ksm_drop(struct page *page)\n {\n${body.map((l) => `+${l}`).join('\n')}\n \tput_page(page);\n }\n`;
-  assert.deepEqual(await problems(def(['\tif (page) {'])), ['4: C lexis: braces do not balance in ksm_drop() (1 left open)']);
+  assert.deepEqual(await problems(def(['\tif (page) {'])), ['4: C lexis: braces do not balance in ksm_drop() (1 left open at its last line)']);
   assert.deepEqual(await problems(def(['\tpr_info("oops %p, page);'])), ['6: C lexis: string literal not closed on its line']);
   // The tail of a comment opened above the hunk, with an apostrophe, is not a literal.
   assert.deepEqual(await problems(patch('mm/ksm.c', 'static void ksm_drop(struct ksm_item *item)', FOLIO_PUT.before, FOLIO_PUT.after, [" * it's the last user */", 'page = find(addr);'])), []);
