@@ -387,7 +387,8 @@ function listCalls(hunk: Hunk, sides: Sides, only: (l: HunkLine) => boolean = ()
     const code = blankCommentsAndLiterals(blankLeadingComment(sides[side].text)).split('\n');
     let fn = hunk.function;
     lines.forEach((l, i) => {
-      // A ` * ...` line is the inside of a comment whose ends the hunk does not show.
+      // A ` * ...` line is the inside of a comment whose ends the hunk does not show (or a product
+      // continued on the next line: no call is lost there in kernel style).
       const text = /^\s*\*(\s|$)/.test(code[i]!) ? '' : code[i]!;
       const defined = definedOn(text);
       if (defined !== undefined) fn = defined;
@@ -402,14 +403,25 @@ function listCalls(hunk: Hunk, sides: Sides, only: (l: HunkLine) => boolean = ()
   return out.sort((a, b) => a.line - b.line || a.character - b.character);
 }
 
+/** A hunk side with the comment it starts inside made blank (positions kept): up to the comment's
+ * close (blankLeadingComment), or, when the hunk shows no close, its leading ` * ...` lines. Only
+ * leading ones: further down, such a line is a product continued from the line above. */
+function withoutCommentAbove(text: string): string {
+  const out = blankLeadingComment(text);
+  if (out !== text) return out;
+  const lines = text.split('\n');
+  let n = 0;
+  while (n < lines.length && /^\s*(\*(\s.*)?)?$/.test(lines[n]!)) n++;
+  return n === 0 ? text : [...lines.slice(0, n).map((l) => l.replace(/[^\n]/g, ' ')), ...lines.slice(n)].join('\n');
+}
+
 /** What the lexer finds wrong in a hunk that is read as text, not parsed: problems at document lines,
  * each once (a context line is on both sides). */
 function textFaults(hunk: Hunk, sides: Sides): Problem[] {
   const out = new Map<string, Problem>();
   for (const side of ['before', 'after'] as const) {
-    const { text: raw, lines } = sides[side];
-    // A comment opened above the hunk (its tail, or ` * ...` lines) is not code.
-    const text = blankLeadingComment(raw).split('\n').map((l) => (/^\s*\*(\s|$)/.test(l) && !l.includes('*/') ? '' : l)).join('\n');
+    const { lines } = sides[side];
+    const text = withoutCommentAbove(sides[side].text);
     // A definition in kernel style opens its body with `{` in column 0 right after its head (a macro
     // invocation in column 0 does not).
     const split = text.split('\n');
@@ -423,7 +435,7 @@ function textFaults(hunk: Hunk, sides: Sides): Problem[] {
           i = j;
           break;
         }
-        if (/;\s*$|^#/.test(split[j]!) || (j > i && definedOn(split[j]!) !== undefined)) break;
+        if (/;\s*$|^#|=/.test(split[j]!) || (j > i && definedOn(split[j]!) !== undefined)) break;
       }
     }
     for (const f of lexicalFaults(text, bodies)) {

@@ -219,6 +219,7 @@ export function lexicalFaults(text: string, bodies: readonly { readonly name: st
   const starts = [...bodies].sort((a, b) => a.line - b.line);
   starts.forEach((b, k) => {
     const from = lineStarts[b.open] ?? text.length;
+    if (kind[from] !== CODE) return; // a body inside a macro definition or a comment
     const to = k + 1 < starts.length ? (lineStarts[starts[k + 1]!.line] ?? text.length) : text.length;
     const conds: CondFrame[] = [];
     let depth = 0;
@@ -248,7 +249,7 @@ export function lexicalFaults(text: string, bodies: readonly { readonly name: st
     let end = to;
     while (end > from && isSpace(text.charCodeAt(end - 1))) end--;
     const lastStart = text.lastIndexOf('\n', end - 1) + 1;
-    if (closedAt < 0 && lastStart > from && text[lastStart] === '}') {
+    if (closedAt < 0 && depth > 0 && lastStart > from && text[lastStart] === '}') {
       if (kind[lastStart] === COMMENT) out.push({ line: b.line, message: `C lexis: a comment opened in ${b.name}() swallows its closing brace` });
       else out.push({ line: b.line, message: `C lexis: braces do not balance in ${b.name}() (${depth} left open at its last line)` });
     }
