@@ -1,6 +1,6 @@
 // Fragment repair: a hunk may start or end inside a function. We parse it inside a synthetic
 // opening line (`void f(void) {{`) and closing braces, and map positions back to the fragment.
-import { classify, CODE, COMMENT } from './lexer';
+import { classify, CODE, COMMENT, PREPROC } from './lexer';
 
 export interface Candidate {
   /** The text to parse (before the pre-pass). */
@@ -49,7 +49,12 @@ export function blankCutComments(fragment: string): string {
   const kind = classify(out);
   let i = out.length;
   while (i > 0 && kind[i - 1] === COMMENT) i--;
-  if (i < out.length && out.startsWith('/*', i) && !/\*\/\s*$/.test(out.slice(i + 2))) out = out.slice(0, i) + blank(out.slice(i));
+  if (i < out.length && out.startsWith('/*', i) && !/\*\/\s*$/.test(out.slice(i + 2))) return out.slice(0, i) + blank(out.slice(i));
+  // Left open on a directive's line, the comment is part of the directive to the lexer.
+  const open = out.lastIndexOf('/*');
+  if (open >= 0 && kind[open] === PREPROC && kind[out.length - 1] === PREPROC && out.indexOf('*/', open + 2) < 0 && !out.slice(out.lastIndexOf('\n', open) + 1, open).includes('//')) {
+    return out.slice(0, open) + blank(out.slice(open));
+  }
   return out;
 }
 

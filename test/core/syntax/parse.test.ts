@@ -212,6 +212,14 @@ test('a fragment that opens a function and stops inside it is closed', async () 
   assert.deepEqual(r.functions.map((f) => [f.name, f.startLine, f.endLine]), [['f', 0, 3]]);
 });
 
+test('a fragment that ends in a comment opened on a #define line parses clean', async () => {
+  const s = await getSyntax();
+  const r = s.parse('#define DEMO_CHUNK (2UL << 20) /* one chunk is\n', { fragment: true, enclosingFunction: '' });
+  assert.deepEqual(r.problems, []);
+  const t = s.parse('\tput_page(page);\n#define DEMO_CHUNK (2UL << 20) /* one chunk is', { fragment: true, enclosingFunction: 'demo' });
+  assert.deepEqual([t.problems, t.calls.map((c) => c.callee)], [[], ['put_page']]);
+});
+
 test('#ifdef inside a body is an if on the directive', async () => {
   const r = (await getSyntax()).parse('void f(void)\n{\n#ifdef CONFIG_ZONE_DEVICE\n\ta();\n#else\n\tb();\n#endif\n}\n');
   assert.equal(r.errorNodes, 0);
