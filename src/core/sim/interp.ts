@@ -597,7 +597,10 @@ function applyEffect(entry: ApiEntry, eff: EraEffect, text: string, args: readon
         // try_get_page() before v6.2) hits WARN_ON_ONCE(ref_count <= 0) and fails, so nothing is taken.
         if (s.refcount === 0) {
           const warn = `${oneLine(text)} -> try_grab_folio(): WARN_ON_ONCE(folio_ref_count(folio) <= 0)`;
-          return [[record(env, frame, p, warn, { ...s, warns: [...s.warns, warn] }, line, `${WARN_FIRES}: the grab fails (-ENOMEM), nothing is taken or pinned`), { k: 'bool', v: false }]];
+          const q = record(env, frame, p, warn, { ...s, warns: [...s.warns, warn] }, line, `${WARN_FIRES}: the grab fails (-ENOMEM), nothing is taken or pinned`);
+          // The grabs return a count, an int or a pointer: rather than a value each caller reads its
+          // own way, a patched body takes its error path here (returns -ENOMEM); the scenario goes on.
+          return [[frame.body ? { ...q, status: 'return', ret: '-ENOMEM', retVal: { k: 'num', v: -12 } } : q, UNKNOWN]];
         }
         next = { ...next, refcount: s.refcount === null ? null : s.refcount + 1, pinned: s.pinned + 1 };
         break;

@@ -270,3 +270,22 @@ test('paths that agree on state, variables and return are merged instead of mult
   assert.equal(budget.truncated, undefined);
   assert.ok(paths.every((p) => p.state.refcount === 1));
 });
+
+test('a GUP grab of a page at refcount 0 warns and fails: the caller takes its error path', async () => {
+  const src = `int grab(struct folio *folio, unsigned int flags)
+{
+	int ret = try_grab_folio(folio, 1, flags);
+	if (ret)
+		return ret;
+	folio_put(folio);
+	return 0;
+}`;
+  const at0 = await run(src, 'grab', 'GENERIC', 0, 'E3');
+  assert.equal(at0.paths.length, 1);
+  const p = at0.paths[0]!;
+  assert.deepEqual([p.state.refcount, p.state.pinned, p.state.underflow, p.state.freed], [0, 0, false, 0], 'nothing taken, nothing put');
+  assert.ok(stepsOf(p).some((s) => s.note?.startsWith('WARN fires on this path') && /WARN_ON_ONCE\(folio_ref_count\(folio\) <= 0\)/.test(s.statement)));
+  const at1 = await run(src, 'grab', 'GENERIC', 1, 'E3');
+  const primary = at1.paths.find((q) => q.primary)!;
+  assert.ok(!stepsOf(primary).some((s) => s.note?.startsWith('WARN')), 'a referenced page is grabbed without a warning');
+});
