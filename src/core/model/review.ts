@@ -14,7 +14,7 @@ import type { Role } from '../api/types';
 import { API_NAMES, apiEntry, reachesOnlyWhereNamed, typesForPath } from '../api';
 import { applyFileDiff, hunkSide, type HunkSide } from '../patch';
 import type { Body } from '../sim/interp';
-import { runScenario, scenarioCallees, scenariosFor, type ScenarioRun } from '../sim/scenarios';
+import { createRunMemo, runScenario, scenarioCallees, scenariosFor, type ScenarioRun } from '../sim/scenarios';
 import { effectsOf } from './aspects';
 import { runRules } from '../rules';
 import type { SideView } from '../rules/types';
@@ -97,6 +97,8 @@ export interface Reviewer {
 export function createReviewer(syntax: CSyntax): Reviewer {
   const hunkCache = new Map<string, HunkResult>();
   const parseCache = new Map<string, ParsedC>();
+  // Scenario runs shared across hunks and sides (most of a large diff's runs meet no patched body).
+  const runMemo = createRunMemo();
   let analysed = 0;
 
   function parse(text: string, fn: string, whole: boolean): ParsedC {
@@ -233,7 +235,7 @@ export function createReviewer(syntax: CSyntax): Reviewer {
         const reachable = (x: typeof before) => x.bodies.filter((b) => !gated || reachedByName.get(b.fn.name)?.has(type));
         const placed = placements(reachable(side), reachable(side === before ? after : before), opts.era, type, changedSet);
         // One input for all scenarios of this type and side: they share the run of their common start.
-        const input = { era: opts.era, type, side: side.side, api: TABLE_VIEW, bodies, absent: absent[side.side], placed };
+        const input = { era: opts.era, type, side: side.side, api: TABLE_VIEW, bodies, absent: absent[side.side], placed, memo: runMemo };
         for (const scenario of scenariosFor(type)) runs[side.side].push(runScenario(scenario, input));
       }
     }

@@ -181,6 +181,8 @@ export interface ScenarioInput {
   readonly absent?: Names;
   /** Patched functions to place by role (those no phase calls), with their role. */
   readonly placed: readonly { readonly name: string; readonly role: Role }[];
+  /** Where runs are remembered across inputs; none: every run is made afresh. */
+  readonly memo?: RunMemo;
 }
 
 const SCENARIO_FRAME: Frame = { name: 'scenario', depth: 0, stack: [] };
@@ -245,10 +247,19 @@ function tracked(input: ScenarioInput, log: Lookups): { bodies: Bodies; absent: 
 
 const newLookups = (from?: Lookups): Lookups => ({ missing: new Set(from?.missing), found: new Map(from?.found), absent: new Map(from?.absent) });
 
-/** Runs per API view and scenario/era/type/placements, with the lookups they made. */
-const runMemo = new WeakMap<ApiView, Map<string, { lookups: Lookups; run: Omit<ScenarioRun, 'side' | 'trace'> & { trace: Omit<Trace, 'side'> } }[]>>();
-const MEMO_PER_KEY = 32;
-const MEMO_KEYS = 4096;
+/** Runs already made, per API view and scenario/era/type/placements, with the lookups they made.
+ * Owned by whoever reviews (one per reviewer), so it goes when the reviewer goes. */
+export interface RunMemo {
+  readonly byApi: Map<ApiView, Map<string, { lookups: Lookups; run: Omit<ScenarioRun, 'side' | 'trace'> & { trace: Omit<Trace, 'side'> } }[]>>;
+  size: number;
+}
+
+/** At most this many runs are kept (about 18 KB each on the mm/ diff): then the memo starts over. */
+const MEMO_RUNS = 2000;
+
+export function createRunMemo(): RunMemo {
+  return { byApi: new Map(), size: 0 };
+}
 
 function answersAlike(l: Lookups, input: ScenarioInput): boolean {
   for (const n of l.missing) if (input.bodies.get(n) !== undefined) return false;
@@ -291,10 +302,8 @@ function runPhases(phases: readonly Phase[], input: ScenarioInput, env: SimEnv, 
 }
 
 export function runScenario(scenario: ScenarioName, input: ScenarioInput): ScenarioRun {
-  let memo = runMemo.get(input.api);
-  if (!memo) runMemo.set(input.api, (memo = new Map()));
   const key = `${scenario}|${input.era}|${input.type}|${input.placed.map((p) => `${p.role}:${p.name}`).join(',')}`;
-  const known = memo.get(key)?.find((m) => answersAlike(m.lookups, input));
+  const known = input.memo?.byApi.get(input.api)?.get(key)?.find((m) => answersAlike(m.lookups, input));
   if (known) return { ...known.run, side: input.side, trace: { ...known.run.trace, side: input.side } };
 
   let start = lifeStarts.get(input);
@@ -312,11 +321,19 @@ export function runScenario(scenario: ScenarioName, input: ScenarioInput): Scena
   const { cur, ends, alternatives, refused } = runPhases(phases.slice(LIFE_START), input, env, start.progress);
   const trace: Trace = { scenario, side: input.side, type: input.type, steps: stepsOf(cur), ...(env.budget.truncated ? { truncated: env.budget.truncated } : {}) };
   const run: ScenarioRun = { scenario, side: input.side, type: input.type, trace, ends, alternatives, ...(refused !== undefined ? { refused } : {}) };
-  if (memo.size >= MEMO_KEYS && !memo.has(key)) memo.clear();
-  const list = memo.get(key) ?? [];
-  if (list.length >= MEMO_PER_KEY) list.shift();
-  list.push({ lookups, run });
-  memo.set(key, list);
+  const m = input.memo;
+  if (m) {
+    if (m.size >= MEMO_RUNS) {
+      m.byApi.clear();
+      m.size = 0;
+    }
+    let runs = m.byApi.get(input.api);
+    if (!runs) m.byApi.set(input.api, (runs = new Map()));
+    const list = runs.get(key);
+    if (list) list.push({ lookups, run });
+    else runs.set(key, [{ lookups, run }]);
+    m.size++;
+  }
   return run;
 }
 
