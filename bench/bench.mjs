@@ -44,11 +44,13 @@ const inputs = { mm: input('mm.diff'), big: input('big.diff'), mm30k: input('mm-
 function runOnce(cmd, args, cwd = ROOT) {
   const rssFile = path.join(os.tmpdir(), `pageref-bench-rss-${process.pid}`);
   fs.rmSync(rssFile, { force: true });
-  // GNU time where there is one (it adds nothing to the child); else a node child reports its own
-  // peak (the hook costs node about 10 ms of start-up).
-  const [c, a] = fs.existsSync(GNU_TIME) ? [GNU_TIME, ['-f', '%M', '-o', rssFile, cmd, ...args]] : cmd === process.execPath ? [cmd, ['--import', RSS_HOOK, ...args]] : [cmd, args];
+  // GNU time where there is one (it adds nothing to the child), around coreutils' timeout so that a
+  // run over time is killed itself, not only the time process above it; else a node child reports its
+  // own peak (the hook costs node about 10 ms of start-up).
+  const limit = ['timeout', '-k', '5', String(Math.ceil(TIMEOUT / 1000))];
+  const [c, a] = fs.existsSync(GNU_TIME) ? [GNU_TIME, ['-f', '%M', '-o', rssFile, ...limit, cmd, ...args]] : cmd === process.execPath ? [cmd, ['--import', RSS_HOOK, ...args]] : [cmd, args];
   const t0 = performance.now();
-  const r = spawnSync(c, a, { cwd, encoding: 'utf8', maxBuffer: 2 ** 30, timeout: TIMEOUT, env: { ...process.env, BENCH_RSS_FILE: rssFile } });
+  const r = spawnSync(c, a, { cwd, encoding: 'utf8', maxBuffer: 2 ** 30, timeout: TIMEOUT + 15_000, env: { ...process.env, BENCH_RSS_FILE: rssFile } });
   const ms = performance.now() - t0;
   const rssText = fs.existsSync(rssFile) ? fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop() : '';
   fs.rmSync(rssFile, { force: true });
@@ -64,7 +66,7 @@ function timed(label, cmd, args, { runs = RUNS, cwd = ROOT, lines, bytes, ok = (
   let last;
   for (let i = 0; i < runs; i++) {
     last = runOnce(cmd, args, cwd);
-    if (last.signal === 'SIGTERM' && last.ms >= TIMEOUT) last.stderr = `timed out after ${TIMEOUT / 1000} s`;
+    if ((last.signal === 'SIGTERM' || last.status === 124 || last.status === 137) && last.ms >= TIMEOUT) last.stderr = `timed out after ${TIMEOUT / 1000} s`;
     if (!ok(last)) {
       const why = (last.stderr.trim().split('\n')[0] || `exit ${last.status ?? last.signal}`).slice(0, 160);
       console.log(`  ${label}: FAILED (${why})`);

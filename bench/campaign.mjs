@@ -119,12 +119,12 @@ async function main() {
     const { lines, died } = runChild(['--growth', category, String(seed)]);
     const points = lines.filter((l) => l.scale !== undefined);
     const ratios = points.slice(1).map((p, i) => p.ms / Math.max(points[i].ms, 0.1));
-    // Below NOISE_MS a doubling is lost in timer and GC noise: such steps do not judge growth.
-    const judged = ratios.filter((_, i) => points[i + 1].ms >= NOISE_MS);
+    // Below NOISE_MS a time is timer and GC noise: a step judges growth only when both ends are above.
+    const judged = ratios.filter((_, i) => points[i].ms >= NOISE_MS && points[i + 1].ms >= NOISE_MS);
     const worst = judged.length ? Math.max(...judged) : NaN;
     const bound = died
       ? `unbounded: died at scale ${SCALES[points.length]} (${died.why})`
-      : !judged.length ? `too fast to judge (under ${NOISE_MS} ms at full size)` : worst < 2.8 ? 'linear' : worst < 5 ? 'superlinear' : 'quadratic or worse';
+      : !judged.length ? `too fast to judge (under ${NOISE_MS} ms)` : worst < 2.8 ? 'linear' : worst < 5 ? 'superlinear' : 'quadratic or worse';
     growth.push({ category, seed, points, worstRatio: Number.isNaN(worst) ? null : Number(worst.toFixed(2)), bound });
     console.log(`    ${category.padEnd(16)} ${points.map((p) => `${p.ms} ms`).join(', ').padEnd(44)} ${ratios.length ? `x${ratios.map((x) => x.toFixed(1)).join(' x')}` : ''}  -> ${bound}`);
   }

@@ -397,7 +397,7 @@ function listCalls(hunk: Hunk, sides: Sides, only: (l: HunkLine) => boolean = ()
       if (!only(l) || (side === 'after' && l.kind === 'context')) return;
       for (const m of text.matchAll(CALL)) {
         const callee = m[1]!;
-        if (callee === defined || !API_NAMES.has(callee)) continue;
+        if (callee === defined || !API_NAMES.has(callee) || declares(text.slice(0, m.index))) continue;
         out.push({ callee, side: l.kind === 'context' ? 'both' : side, line: l.line, character: l.character + m.index!, function: fn, guards: [] });
       }
     });
@@ -446,6 +446,15 @@ function textFaults(hunk: Hunk, sides: Sides): Problem[] {
     }
   }
   return [...out.values()];
+}
+
+const STATEMENT_WORDS = new Set(['return', 'else', 'do', 'case', 'goto', 'sizeof', 'typeof']);
+
+/** The text before a name and its `(` makes it a declaration (`extern int f(`, `struct page *f(`):
+ * only words and stars, and not a statement keyword first. */
+function declares(before: string): boolean {
+  const m = /^\s*((?:[A-Za-z_]\w*\s*\**\s*)+)$/.exec(before);
+  return !!m && !STATEMENT_WORDS.has(/^[A-Za-z_]\w*/.exec(m[1]!)![0]);
 }
 
 /** Complete top-level definitions in a hunk's side text: line ranges (0-based in that text) from the

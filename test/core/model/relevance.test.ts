@@ -50,6 +50,9 @@ test('calls listed from the text of generic code skip comments (also one cut by 
   ];
   const [h] = await review(patch('mm/ksm.c', 'static void ksm_drop(struct ksm_item *item)', ['put_page(page); /* was: folio_put( */'], ['folio_put(page_folio(page));', '/* get_page(page) opened here'], context));
   assert.deepEqual(h!.calls.map((c) => `${c.callee} ${c.side} ${c.line}:${c.character}`), ['release_pages both 7:18', 'put_page before 8:2', 'folio_put after 9:2']);
+  // A prototype names a function without calling it.
+  const [p] = await review(patch('mm/ksm.c', 'static void ksm_drop(struct ksm_item *item)', ['extern void put_page(struct page *page);'], ['return put_page(page);'], ['struct page *folio_get(struct folio *folio);']));
+  assert.deepEqual(p!.calls.map((c) => `${c.callee} ${c.side}`), ['put_page after']);
 });
 
 test('generic code read as text still reports C it cannot be: unbalanced braces, a string left open', async () => {
