@@ -453,7 +453,8 @@ const STATEMENT_WORDS = new Set(['return', 'else', 'do', 'case', 'goto', 'sizeof
 /** The text before a name and its `(` makes it a declaration (`extern int f(`, `struct page *f(`):
  * only words and stars, and not a statement keyword first. */
 function declares(before: string): boolean {
-  const m = /^\s*((?:[A-Za-z_]\w*\s*\**\s*)+)$/.exec(before);
+  // Each word ends in white space or stars: one way to match, no backtracking blow-up.
+  const m = /^\s*((?:[A-Za-z_]\w*(?:\s+|\s*\*+\s*))+)$/.exec(before);
   return !!m && !STATEMENT_WORDS.has(/^[A-Za-z_]\w*/.exec(m[1]!)![0]);
 }
 

@@ -254,8 +254,10 @@ export interface RunMemo {
   size: number;
 }
 
-/** At most this many runs are kept (about 18 KB each on the mm/ diff): then the memo starts over. */
+/** At most this many runs are kept (about 18 KB each on the mm/ diff): then the memo starts over;
+ * and per key, the newest MEMO_PER_KEY. */
 const MEMO_RUNS = 2000;
+const MEMO_PER_KEY = 32;
 
 export function createRunMemo(): RunMemo {
   return { byApi: new Map(), size: 0 };
@@ -330,8 +332,15 @@ export function runScenario(scenario: ScenarioName, input: ScenarioInput): Scena
     let runs = m.byApi.get(input.api);
     if (!runs) m.byApi.set(input.api, (runs = new Map()));
     const list = runs.get(key);
-    if (list) list.push({ lookups, run });
-    else runs.set(key, [{ lookups, run }]);
+    if (!list) runs.set(key, [{ lookups, run }]);
+    else {
+      // A lookup scans its key's runs: a long list would cost more than it saves.
+      if (list.length >= MEMO_PER_KEY) {
+        list.shift();
+        m.size--;
+      }
+      list.push({ lookups, run });
+    }
     m.size++;
   }
   return run;
