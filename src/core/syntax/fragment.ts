@@ -45,7 +45,7 @@ export function blankLeadingComment(fragment: string): string {
  * Everything that parses a hunk's code starts from this.
  */
 export function blankCutComments(fragment: string): string {
-  let out = blankLeadingComment(fragment);
+  const out = blankLeadingComment(fragment);
   const kind = classify(out);
   let i = out.length;
   while (i > 0 && kind[i - 1] === COMMENT) i--;
