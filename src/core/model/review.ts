@@ -7,7 +7,7 @@ import { PGMAP_TYPES, PGMAP_TYPE_CONSTANTS } from '../types';
 import type { Effect, FileReport, Finding, HunkCall, HunkReport, PatchReport, Trace, TraceStep } from './types';
 import type { FileDiff, Hunk, HunkLine, Patch, Series } from '../patch/types';
 import type { CSyntax, ParsedC } from '../syntax/types';
-import { blankCutComments, blankLeadingComment } from '../syntax/fragment';
+import { blank, blankCommentAbove, blankCutComments } from '../syntax/fragment';
 import { blankCommentsAndLiterals, lexicalFaults } from '../syntax/lexer';
 import type { FunctionIR } from '../syntax/ir';
 import type { Role } from '../api/types';
@@ -386,12 +386,10 @@ function listCalls(hunk: Hunk, sides: Sides, only: (l: HunkLine) => boolean = ()
   for (const side of ['before', 'after'] as const) {
     const lines = hunk.lines.filter((l) => l.kind !== (side === 'before' ? 'add' : 'del'));
     // A comment left open at the end is a comment to the lexer already; one opened above is not.
-    const code = blankCommentsAndLiterals(blankLeadingComment(sides[side].text)).split('\n');
+    const code = blankCommentsAndLiterals(blankCommentAbove(sides[side].text)).split('\n');
     let fn = hunk.function;
     lines.forEach((l, i) => {
-      // A ` * ...` line is the inside of a comment whose ends the hunk does not show (or a product
-      // continued on the next line: no call is lost there in kernel style).
-      const text = /^\s*\*(\s|$)/.test(code[i]!) ? '' : code[i]!;
+      const text = code[i]!;
       const defined = definedOn(text);
       if (defined !== undefined) fn = defined;
       if (!only(l) || (side === 'after' && l.kind === 'context')) return;
@@ -405,25 +403,13 @@ function listCalls(hunk: Hunk, sides: Sides, only: (l: HunkLine) => boolean = ()
   return out.sort((a, b) => a.line - b.line || a.character - b.character);
 }
 
-/** A hunk side with the comment it starts inside made blank (positions kept): up to the comment's
- * close (blankLeadingComment), or, when the hunk shows no close, its leading ` * ...` lines. Only
- * leading ones: further down, such a line is a product continued from the line above. */
-function withoutCommentAbove(text: string): string {
-  const out = blankLeadingComment(text);
-  if (out !== text) return out;
-  const lines = text.split('\n');
-  let n = 0;
-  while (n < lines.length && /^\s*(\*(\s.*)?)?$/.test(lines[n]!)) n++;
-  return n === 0 ? text : [...lines.slice(0, n).map((l) => l.replace(/[^\n]/g, ' ')), ...lines.slice(n)].join('\n');
-}
-
 /** What the lexer finds wrong in a hunk that is read as text, not parsed: problems at document lines,
  * each once (a context line is on both sides). */
 function textFaults(hunk: Hunk, sides: Sides): Problem[] {
   const out = new Map<string, Problem>();
   for (const side of ['before', 'after'] as const) {
     const { lines } = sides[side];
-    const text = withoutCommentAbove(sides[side].text);
+    const text = blankCommentAbove(sides[side].text);
     // A definition in kernel style opens its body with `{` in column 0 right after its head (a macro
     // invocation in column 0 does not).
     const split = text.split('\n');
@@ -686,7 +672,7 @@ export function repairFragment(text: string): string {
   const code = lines.map((l, i) => ({ l, i })).filter(({ l }) => l.trim() !== '');
   const indent = (l: string) => /^\s*/.exec(l)![0].replace(/ {8}/g, '\t').length;
   if (code.length >= 2 && /^\s*(return\b[^;]*|goto \w+|break|continue);\s*$/.test(code[0]!.l) && indent(code[0]!.l) > indent(code[1]!.l) && !/^\s*}/.test(code[1]!.l)) {
-    lines[code[0]!.i] = code[0]!.l.replace(/[^\n]/g, ' ');
+    lines[code[0]!.i] = blank(code[0]!.l);
     return lines.join('\n');
   }
   return out;

@@ -29,7 +29,8 @@ interface Balance {
 
 const OPERATOR = /^(&&|\|\||[-+*/%&|^<>=?:.]|!=)/;
 
-const blank = (s: string) => s.replace(/[^\n]/g, ' ');
+/** `s` with every character but newlines made a space: positions stay where they were. */
+export const blank = (s: string) => s.replace(/[^\n]/g, ' ');
 
 /** The fragment with the comment it starts inside (it closes a comment before opening one: a comment
  * opened above the hunk) made blank, lengths and newlines kept. */
@@ -37,6 +38,18 @@ export function blankLeadingComment(fragment: string): string {
   const close = fragment.indexOf('*/');
   const open = fragment.indexOf('/*');
   return close >= 0 && (open < 0 || close < open) ? blank(fragment.slice(0, close + 2)) + fragment.slice(close + 2) : fragment;
+}
+
+/** For reading a hunk as text (not parsing it): blankLeadingComment, or, when the hunk shows no close
+ * of a comment it starts inside, its leading ` * ...` lines. Only leading ones: further down, such a
+ * line is a product continued from the line above. */
+export function blankCommentAbove(fragment: string): string {
+  const out = blankLeadingComment(fragment);
+  if (out !== fragment) return out;
+  const lines = fragment.split('\n');
+  let n = 0;
+  while (n < lines.length && /^\s*(\*(\s.*)?)?$/.test(lines[n]!)) n++;
+  return n === 0 ? fragment : [...lines.slice(0, n).map(blank), ...lines.slice(n)].join('\n');
 }
 
 /**
