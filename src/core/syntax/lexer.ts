@@ -115,6 +115,38 @@ export function directiveName(text: string, i: number): string {
   return m ? m[1] : '';
 }
 
+/** A preprocessor directive: its extent (with continuations) and its word ("if", "endif", ...). */
+export interface Directive {
+  readonly start: number;
+  readonly end: number;
+  readonly name: string;
+}
+
+/** The directives of a classified text, in order. */
+export function collectDirectives(text: string, kind: Uint8Array): Directive[] {
+  const ds: Directive[] = [];
+  for (let i = 0; i < text.length; i++) {
+    if (kind[i] !== PREPROC) continue;
+    const start = i;
+    while (i < text.length && kind[i] === PREPROC) i++;
+    ds.push({ start, end: i, name: directiveName(text, start) });
+  }
+  return ds;
+}
+
+/** For the `#if` at `ds[d]`: the index of the `#else`, `#elif` or `#endif` that ends its first branch,
+ * or -1 when the text does not show it. */
+export function firstBranchEnd(ds: readonly Directive[], d: number): number {
+  let nest = 0;
+  for (let j = d + 1; j < ds.length; j++) {
+    const name = ds[j]!.name;
+    if (name.startsWith('if')) nest++;
+    else if (name === 'endif' && nest > 0) nest--;
+    else if (nest === 0 && (name === 'endif' || name === 'else' || name === 'elif')) return j;
+  }
+  return -1;
+}
+
 /** Index of the `)` matching the `(` at `open`, counting only CODE units; -1 when unbalanced. */
 export function matchParen(text: string, kind: Uint8Array, open: number): number {
   let d = 0;
@@ -200,7 +232,9 @@ export function lexicalFaults(text: string, bodies: readonly { readonly name: st
     return lo;
   };
   const out: LexicalFault[] = [];
-  const inIfZero = ifZeroRanges(text, kind);
+  const ds = collectDirectives(text, kind);
+  const inIfZero = ifZeroRanges(text, ds);
+  const directiveAt = new Map(ds.map((d) => [d.start, d.name]));
   // A literal is one run of STRING units, opened and closed by its quote. One left open counts where
   // an expression is: after an operator or bracket, or after a macro name in capitals (KERN_INFO "...").
   for (let i = 0; i < text.length; i++) {
@@ -227,8 +261,8 @@ export function lexicalFaults(text: string, bodies: readonly { readonly name: st
     let closedAt = -1;
     for (let i = from; i < to; i++) {
       const c = text.charCodeAt(i);
-      if (kind[i] === PREPROC && c === 35 && (i === 0 || kind[i - 1] !== PREPROC)) {
-        const name = directiveName(text, i);
+      const name = directiveAt.get(i);
+      if (name !== undefined) {
         depth = directiveDepth(conds, name, depth);
         if (closedAt < 0 && name.startsWith('if')) ifs++;
         else if (closedAt < 0 && name === 'endif') ifs--;
@@ -271,20 +305,14 @@ function expressionBefore(text: string, kind: Uint8Array, i: number, string: boo
   return /^[A-Z][A-Z0-9_]*$/.test(text.slice(w, j + 1)) || /^(return|case)$/.test(text.slice(w, j + 1));
 }
 
-/** The offsets inside `#if 0` groups (to their `#else`, `#elif` or `#endif`): prose, not code. */
-function ifZeroRanges(text: string, kind: Uint8Array): (i: number) => boolean {
+/** The offsets inside `#if 0` groups (to their `#else`, `#elif` or `#endif`, or to the end of the
+ * text when it does not show one): prose, not code. */
+function ifZeroRanges(text: string, ds: readonly Directive[]): (i: number) => boolean {
   const ranges: [number, number][] = [];
-  const stack: { zero: boolean; from: number }[] = [];
-  for (const m of text.matchAll(/^[ \t]*#[ \t]*(if|ifdef|ifndef|elif|else|endif)\b(.*)$/gm)) {
-    if (kind[m.index] !== PREPROC) continue;
-    const top = stack[stack.length - 1];
-    if (m[1]!.startsWith('if')) stack.push({ zero: m[1] === 'if' && /^\s*0\s*(\/[/*].*)?$/.test(m[2]!), from: m.index });
-    else if (top && (m[1] === 'else' || m[1] === 'elif' || m[1] === 'endif')) {
-      if (top.zero) ranges.push([top.from, m.index]);
-      if (m[1] === 'endif') stack.pop();
-      else top.zero = false;
-    }
-  }
-  for (const t of stack) if (t.zero) ranges.push([t.from, text.length]);
+  ds.forEach((d, k) => {
+    if (d.name !== 'if' || !/^#\s*if\s+0\s*(\/[/*][\s\S]*)?$/.test(text.slice(d.start, d.end))) return;
+    const end = firstBranchEnd(ds, k);
+    ranges.push([d.start, end < 0 ? text.length : ds[end]!.start]);
+  });
   return (i) => ranges.some(([a, b]) => i >= a && i < b);
 }

@@ -1,6 +1,6 @@
 // The length-preserving pre-pass: it neutralises kernel idioms that derail tree-sitter-c without
 // moving anything (same length, same newlines), so every tree position is a position of the input.
-import { classify, CODE, COMMENT, directiveName, directiveDepth, type CondFrame, isSpace, isWordChar, isWordStart, matchParen, nextCode, PREPROC } from './lexer';
+import { classify, CODE, collectDirectives, COMMENT, directiveName, directiveDepth, firstBranchEnd, type CondFrame, type Directive, isSpace, isWordChar, isWordStart, matchParen, nextCode, PREPROC } from './lexer';
 
 /** Annotation macros without arguments: blanked. */
 const ATTRIBUTES = new Set(
@@ -40,12 +40,6 @@ const KEYWORDS = new Set(
 
 /** Characters that, after `macro(...)`, show the macro is an expression rather than a loop head. */
 const AFTER_EXPRESSION = new Set(';,)]}=?:|&<>.^!*/%+-'.split(''));
-
-interface Directive {
-  readonly start: number;
-  readonly end: number;
-  readonly name: string;
-}
 
 type Blank = (a: number, b: number) => void;
 
@@ -139,39 +133,22 @@ function replaceWord(out: string[], at: number, word: string, by: string): void 
   for (let i = 0; i < word.length; i++) out[at + i] = i < by.length ? by[i] : ' ';
 }
 
-function collectDirectives(text: string, kind: Uint8Array): Directive[] {
-  const ds: Directive[] = [];
-  for (let i = 0; i < text.length; i++) {
-    if (kind[i] !== PREPROC) continue;
-    const start = i;
-    while (i < text.length && kind[i] === PREPROC) i++;
-    ds.push({ start, end: i, name: directiveName(text, start) });
-  }
-  return ds;
-}
-
 /** `#if 0` ... `#else`/`#elif`/`#endif`: the dead branch is blanked; a live `#else` branch stays as plain code. */
 function neutraliseIfZero(text: string, ds: readonly Directive[], out: string[], hide: Blank): void {
   for (let d = 0; d < ds.length; d++) {
     if (ds[d].name !== 'if' || !/^#\s*if\s+0\s*$/.test(text.slice(ds[d].start, ds[d].end))) continue;
-    let nest = 0;
-    for (let j = d + 1; j < ds.length; j++) {
-      const name = ds[j].name;
-      if (name.startsWith('if')) nest++;
-      else if (name === 'endif' && nest > 0) nest--;
-      else if (nest === 0 && (name === 'endif' || name === 'else' || name === 'elif')) {
-        hide(ds[d].start, name === 'endif' ? ds[j].end : ds[j].start);
-        if (name === 'elif' && text.startsWith('#elif', ds[j].start)) {
-          for (let x = 1; x < 5; x++) out[ds[j].start + x] = 'if  '[x - 1];
-        } else if (name === 'else') {
-          hide(ds[j].start, ds[j].end);
-          const endif = matchingEndif(ds, j);
-          if (endif >= 0) hide(ds[endif].start, ds[endif].end);
-        }
-        d = j;
-        break;
-      }
+    const j = firstBranchEnd(ds, d);
+    if (j < 0) continue;
+    const name = ds[j].name;
+    hide(ds[d].start, name === 'endif' ? ds[j].end : ds[j].start);
+    if (name === 'elif' && text.startsWith('#elif', ds[j].start)) {
+      for (let x = 1; x < 5; x++) out[ds[j].start + x] = 'if  '[x - 1];
+    } else if (name === 'else') {
+      hide(ds[j].start, ds[j].end);
+      const endif = matchingEndif(ds, j);
+      if (endif >= 0) hide(ds[endif].start, ds[endif].end);
     }
+    d = j;
   }
 }
 
