@@ -124,16 +124,8 @@ function readFile(ctx: Ctx, i: number): { file: FileDiff; next: number } | undef
     if (!h) return undefined;
     // A hunk with no file header, as reviewers sometimes paste: read it, name no file.
     if (!ctx.quotedMode) ctx.problems.push({ severity: 'warning', message: 'hunk without a file header: its file is unknown', line: src.line(i) });
-    const hunks: Hunk[] = [];
-    let j = i;
-    while (j < end) {
-      const hh = HUNK_RE.exec(src.text(j));
-      if (!hh) break;
-      const r = readHunk(ctx, j, hh);
-      hunks.push(r.hunk);
-      j = skipBlanksBeforeHunk(ctx, r.next);
-    }
-    return { file: { oldPath: '', newPath: '', path: '', headerLine: src.line(i), binary: false, hunks }, next: j };
+    const { hunks, next } = readHunks(ctx, i);
+    return { file: { oldPath: '', newPath: '', path: '', headerLine: src.line(i), binary: false, hunks }, next };
   }
   let oldPath = '';
   let newPath = '';
@@ -173,14 +165,9 @@ function readFile(ctx: Ctx, i: number): { file: FileDiff; next: number } | undef
     j += 2;
     hasContentHeader = true;
   }
-  const hunks: Hunk[] = [];
-  while (j < end) {
-    const h = HUNK_RE.exec(src.text(j));
-    if (!h) break;
-    const r = readHunk(ctx, j, h);
-    hunks.push(r.hunk);
-    j = skipBlanksBeforeHunk(ctx, r.next);
-  }
+  const read = readHunks(ctx, j);
+  const hunks = read.hunks;
+  j = read.next;
   // A hunk header cut short ends the file's hunks: say so. And "--- a/x" / "+++ b/x" promise
   // content: with no hunk after them the diff was cut (a rename or a mode change has no such lines).
   const file = makeFile(oldPath, newPath, src.line(i), false, hunks);
@@ -199,6 +186,20 @@ function readFile(ctx: Ctx, i: number): { file: FileDiff; next: number } | undef
 /** Records document lines read as part of a diff, where they are wanted (quoted mode). */
 function use(ctx: Ctx, ...lines: number[]): void {
   if (ctx.quotedMode) for (const l of lines) ctx.used.push(l);
+}
+
+/** The hunks from line i on, as long as hunk headers follow (blank lines between them skipped). */
+function readHunks(ctx: Ctx, i: number): { hunks: Hunk[]; next: number } {
+  const hunks: Hunk[] = [];
+  let j = i;
+  while (j < ctx.end) {
+    const h = HUNK_RE.exec(ctx.src.text(j));
+    if (!h) break;
+    const r = readHunk(ctx, j, h);
+    hunks.push(r.hunk);
+    j = skipBlanksBeforeHunk(ctx, r.next);
+  }
+  return { hunks, next: j };
 }
 
 /** Blank lines between two hunks (mail damage) are skipped; elsewhere they end the diff. */

@@ -2,7 +2,7 @@
 // diff of both sides). The registry (index.ts) turns per-side instances into introduced / fixed /
 // present findings.
 import type { Era, PgmapType, Severity } from '../types';
-import type { FindingStatus, RuleId, TraceStep } from '../model/types';
+import type { Finding, FindingStatus, RuleId, TraceStep } from '../model/types';
 import type { ScenarioRun } from '../sim/scenarios';
 import type { Body } from '../sim/interp';
 
@@ -37,7 +37,7 @@ export interface Instance {
   readonly line?: number;
   readonly message: string;
   readonly trace: readonly TraceStep[];
-  readonly related?: readonly { readonly line: number; readonly message: string }[];
+  readonly related?: Finding['related'];
 }
 
 export interface DiffInstance extends Instance {
