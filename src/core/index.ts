@@ -3,19 +3,22 @@
 import type { Era, InputDocument, Problem } from './types';
 import type { ReviewReport, ScanReport } from './model/types';
 import { parseDocument } from './patch';
-import type { Series } from './patch/types';
+import type { Patch, Series } from './patch/types';
 import { createCSyntax, type CSyntax, type SyntaxAssets } from './syntax';
-import { API_NAMES, inferEra, parseEraOption } from './api';
-import { createReviewer, type SimulateResult } from './model/review';
+import { API_NAMES, inferEra, parseEraOption, type GitFacts } from './api';
+import { createReviewer, type PreImage, type SimulateResult } from './model/review';
 
 export type { SyntaxAssets as Assets } from './syntax';
 export * from './types';
 export * from './model/types';
 export type { Series, Patch, FileDiff, Hunk, HunkLine } from './patch/types';
 
-/** Read access to a kernel source tree, provided by the adapter (the core does no IO). */
-export interface KernelTree {
+/** Read access to a kernel source tree, provided by the adapter (the core does no IO). A git tree
+ * also gives the blobs that patches name (`preImage`) and the facts that date a base (`GitFacts`). */
+export interface KernelTree extends GitFacts {
   readFile(path: string): string | undefined;
+  /** The pre-image of `path` named by a patch's index line (`blob`, abbreviated as written); undefined when absent. */
+  preImage?(path: string, blob: string): PreImage | undefined;
 }
 
 export interface ReviewOptions {
@@ -26,7 +29,8 @@ export interface ReviewOptions {
   readonly includePresent?: boolean;
 }
 
-export type { SimulateResult } from './model/review';
+export type { SimulateResult, PreImage } from './model/review';
+export type { GitFacts } from './api';
 
 export interface Analyzer {
   parse(doc: InputDocument): Promise<Series>;
@@ -53,15 +57,20 @@ export async function createAnalyzer(assets: SyntaxAssets): Promise<Analyzer> {
     return { series, problems };
   }
 
-  function decideEra(series: readonly Series[], option: string | undefined): { era: Era; eraSource: string; problems: Problem[] } {
+  function decideEra(series: readonly Series[], option: string | undefined, tree: KernelTree | undefined): { era: Era; eraSource: string; patchEras?: ReadonlyMap<Patch, Era>; problems: Problem[] } {
     const parsed = parseEraOption(option ?? 'auto');
-    if ('error' in parsed) {
-      const inferred = inferEra(series);
-      return { era: inferred.era, eraSource: `inferred: ${inferred.why}`, problems: [{ severity: 'error', message: parsed.error }] };
+    if ('error' in parsed || parsed.era === 'auto') {
+      const inferred = inferEra(series, tree);
+      const problems: Problem[] = 'error' in parsed ? [{ severity: 'error', message: parsed.error }] : [];
+      if (inferred.noEvidence && series.some((s) => s.patches.some((p) => p.files.length > 0))) {
+        problems.push({ severity: 'warning', message: `era: ${inferred.why}; pass --era (an era or the kernel version the patch is based on)` });
+      }
+      // Every patch whose era is not the report's carries its own (another series' base, or a later era its series moved to).
+      const patchEras = new Map(inferred.patchEras);
+      for (const [s, e] of inferred.seriesEras) if (e !== inferred.era) for (const p of s.patches) if (!patchEras.has(p)) patchEras.set(p, e);
+      return { era: inferred.era, eraSource: `inferred: ${inferred.why}`, ...(patchEras.size > 0 && { patchEras }), problems };
     }
-    if (parsed.era !== 'auto') return { era: parsed.era, eraSource: parsed.from ? `flag: ${parsed.from}` : 'flag', problems: [] };
-    const inferred = inferEra(series);
-    return { era: inferred.era, eraSource: `inferred: ${inferred.why}`, problems: [] };
+    return { era: parsed.era, eraSource: parsed.from ? `flag: ${parsed.from}` : 'flag', problems: [] };
   }
 
   return {
@@ -70,14 +79,14 @@ export async function createAnalyzer(assets: SyntaxAssets): Promise<Analyzer> {
     },
     async review(docs, options = {}) {
       const { series, problems } = await parseAll(docs);
-      const era = decideEra(series, options.era);
-      const r = reviewer.review(series, { era: era.era, kernelTree: options.kernelTree, includePresent: options.includePresent ?? false });
+      const era = decideEra(series, options.era, options.kernelTree);
+      const r = reviewer.review(series, { era: era.era, kernelTree: options.kernelTree, includePresent: options.includePresent ?? false, ...(era.patchEras && { patchEras: era.patchEras }) });
       return { version: 1, era: era.era, eraSource: era.eraSource, patches: r.patches, problems: [...problems, ...era.problems, ...r.problems] };
     },
     async simulate(doc, hunk, options = {}) {
       const { series } = await parseAll([doc]);
-      const era = decideEra(series, options.era);
-      return reviewer.simulate(series, hunk, { era: era.era, kernelTree: options.kernelTree, includePresent: true });
+      const era = decideEra(series, options.era, options.kernelTree);
+      return reviewer.simulate(series, hunk, { era: era.era, kernelTree: options.kernelTree, includePresent: true, ...(era.patchEras && { patchEras: era.patchEras }) });
     },
     scan(files) {
       const calls = [];

@@ -2,7 +2,8 @@
 // block the extension host. Plain data crosses the boundary: documents in, reports out.
 import { parentPort, workerData } from 'node:worker_threads';
 import { createAnalyzer, type ReviewOptions } from '../core';
-import { diskKernelTree, loadAssets } from '../cli/assets';
+import { loadAssets } from '../cli/assets';
+import { diskKernelTree } from '../node/kernel-tree';
 import type { WorkerOptions, WorkerReply, WorkerRequest } from './worker-client';
 
 const port = parentPort!;

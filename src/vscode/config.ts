@@ -1,7 +1,7 @@
 // Typed access to the `pageref.*` settings, and which of them require a new analysis.
 import * as vscode from 'vscode';
 import type { Severity } from '../core';
-import { looksLikeKernelTree } from '../cli/assets';
+import { looksLikeKernelTree } from '../node/kernel-tree';
 
 const SECTION = 'pageref';
 

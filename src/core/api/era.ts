@@ -1,31 +1,24 @@
-// Era handling: the --era option and inference of a patch's base era from its pre-image.
+// Era handling: the --era option, and inference of a series' base era from everything the mail
+// says: its Date: through the release calendar, base-commit / prerequisite-patch-id trailers, subject
+// tags (-next, mm-unstable), a base named in the cover letter, the names its pre-image uses, and (from
+// the adapter's git tree) the dates of the pre-image blobs and of the base commit. Each clue names the
+// eras it allows and a weight; the era with the most weight wins, ties go to the era nearest the date.
 import { ERAS, type Era } from '../types';
-import type { Series } from '../patch/types';
+import type { Patch, Series } from '../patch/types';
 import { span } from './build';
+import { RELEASES, eraOfVersion, parseVersion, releaseAt, type Release } from './releases';
+
+export { eraOfVersion } from './releases';
 
 export type EraOption = { era: Era | 'auto'; from?: string } | { error: string };
-
-/** First kernel version (major, minor) of each release era; E5 has no version (by name only). */
-const ERA_STARTS: readonly (readonly [Era, number, number])[] = [
-  ['E4', 6, 17],
-  ['E3', 6, 15],
-  ['E2', 6, 1],
-  ['E1', 5, 18],
-];
-
-/** Era of a kernel version: E0 <= v5.17, E1 v5.18-v6.0, E2 v6.1-v6.14, E3 v6.15-v6.16, E4 v6.17+. */
-export function eraOfVersion(major: number, minor: number): Era {
-  for (const [era, ma, mi] of ERA_STARTS) if (major > ma || (major === ma && minor >= mi)) return era;
-  return 'E0';
-}
 
 /** Parses --era: 'auto', 'E0'..'E5' (any case) or a kernel version ('v6.12', '6.1', 'v6.15-rc3', '6.1.192'). */
 export function parseEraOption(s: string): EraOption {
   const t = s.trim();
   if (/^auto$/i.test(t)) return { era: 'auto' };
   if (/^e[0-5]$/i.test(t)) return { era: t.toUpperCase() as Era };
-  const m = /^v?(\d+)\.(\d+)(?:\.\d+)?(?:-rc\d+)?$/i.exec(t);
-  if (m) return { era: eraOfVersion(Number(m[1]), Number(m[2])), from: t };
+  const v = parseVersion(t);
+  if (v) return { era: eraOfVersion(v.major, v.minor), from: t };
   return { error: `unknown era '${s}': use auto, E0-E5 or a kernel version like v6.12` };
 }
 
@@ -94,7 +87,12 @@ export const ERA_EVIDENCE: readonly EraEvidence[] = [
   { label: 'page_pgmap()', pattern: /\bpage_pgmap\s*\(|\bfolio->pgmap\b/, eras: span('E3') },
   { label: 'folio_is_fsdax', pattern: /\bfolio_is_fsdax\b|\bis_fsdax_page\b|\bfolio_is_pci_p2pdma\b/, eras: span('E3') },
   { label: 'zone_device_folio_init', pattern: /\bzone_device_folio_init\b/, eras: ['E5'] },
+  { label: 'pgmap ops ->folio_free', pattern: /->folio_free\s*\(|\.folio_free\s*=/, eras: ['E5'] },
+  { label: 'pgmap ops ->page_free', pattern: /->ops->page_free\b|\.page_free\s*=/, eras: span('E0', 'E4') },
 ];
+
+/** One pass over a line decides whether any evidence can match it (most hunks name none). */
+const ANY_EVIDENCE = new RegExp(ERA_EVIDENCE.map((e) => `(?:${e.pattern.source})`).join('|'));
 
 /** "<= E2", ">= E3", "E1-E2", "E0" for a contiguous era list. */
 export function formatEras(eras: readonly Era[]): string {
@@ -102,47 +100,229 @@ export function formatEras(eras: readonly Era[]): string {
   const last = eras[eras.length - 1]!;
   if (eras.length === 1) return first;
   if (first === 'E0') return `<= ${last}`;
-  if (last === 'E5' || (last === 'E4' && !eras.includes('E5'))) return `>= ${first}`;
+  if (last === 'E5') return `>= ${first}`;
   return `${first}-${last}`;
 }
 
 const ERA_KERNELS: Readonly<Record<Era, string>> = {
-  E0: '<= v5.17', E1: 'v5.18-v6.0', E2: 'v6.1-v6.14', E3: 'v6.15-v6.16', E4: 'v6.17+', E5: 'large device-private folios',
+  E0: '<= v5.17', E1: 'v5.18-v6.0', E2: 'v6.1-v6.14', E3: 'v6.15-v6.16', E4: 'v6.17-v6.18', E5: 'v6.19+',
 };
 
-/** Infers the base era of a series from what the pre-image (context and deleted lines, and the
- * hunk headers' function context) uses; the newest era consistent with all evidence wins. */
-/** One pass over a line decides whether any evidence can match it (most hunks name none). */
-const ANY_EVIDENCE = new RegExp(ERA_EVIDENCE.map((e) => `(?:${e.pattern.source})`).join('|'));
+/** What the adapter's kernel tree (a git repository) knows about a commit and a blob; all optional. */
+export interface GitFacts {
+  /** A commit named by base-commit: the newest release tag it contains ("v6.15-rc3") and its commit date (ISO). */
+  commit?(sha: string): { describe?: string; date?: string } | undefined;
+  /** Committer date (ISO) of the oldest commit that introduced blob `blob` at `path`. */
+  blobSince?(path: string, blob: string): string | undefined;
+}
 
-export function inferEra(series: readonly Series[]): { era: Era; why: string } {
-  const found = new Map<string, EraEvidence>();
+/** One piece of evidence about the base: the eras it allows and how much it weighs. */
+export interface Clue {
+  readonly label: string;
+  readonly eras: readonly Era[];
+  readonly weight: number;
+}
+
+/** Weights: a tree version named outright > the git tree's facts > a name in the pre-image > the date. */
+const W = { named: 6, commit: 5, blob: 4, code: 3, next: 3, date: 2, rc: 1 } as const;
+
+export interface EraInference {
+  readonly era: Era;
+  /** One line: the clues used with their weights, and the verdict. */
+  readonly why: string;
+  /** No clue at all: the era is a default. */
+  readonly noEvidence: boolean;
+  /** Patches reviewed in a later era than their series' base (a series that introduces an era's feature). */
+  readonly patchEras: ReadonlyMap<Patch, Era>;
+  /** Base era of each series. */
+  readonly seriesEras: ReadonlyMap<Series, Era>;
+}
+
+const NEWEST: Era = RELEASES[RELEASES.length - 1]!.era;
+const index = (e: Era) => ERAS.indexOf(e);
+const eraAfter = (r: Release | undefined, k: number): Era => (r ? RELEASES[RELEASES.indexOf(r) + k]?.era ?? NEWEST : 'E0');
+
+/** The mail's Date: as an ISO day ("2025-01-10"), when it parses. */
+export function mailDay(date: string | undefined): string | undefined {
+  if (!date) return undefined;
+  // RFC 5322 dates, with a trailing "(UTC)" comment, and archive forms such as "Thu Sep 29 2022 - 20:56:24 EST".
+  const t = Date.parse(date.replace(/\s*\([^)]*\)\s*$/, '').replace(/\s+-\s+/, ' '));
+  return Number.isNaN(t) ? undefined : new Date(t).toISOString().slice(0, 10);
+}
+
+/** The tree a "-next" / mm-unstable patch is written against at `day`: during release N+1's merge
+ * window it holds N+1's material, during its -rc cycle already N+2's. */
+function nextTreeEra(day: string): { era: Era; what: string } {
+  const at = releaseAt(day);
+  if (!at.base) return { era: 'E0', what: 'before v4.19' };
+  if (at.mergeWindow) return { era: eraAfter(at.base, 1), what: `material for ${at.next ? 'v' + at.next.version : 'the release after v' + at.base.version}` };
+  const n2 = at.next ? RELEASES[RELEASES.indexOf(at.next) + 1] : undefined;
+  return { era: eraAfter(at.base, 2), what: `material for ${n2 ? 'v' + n2.version : 'the release after v' + (at.next?.version ?? at.base.version)}` };
+}
+
+/** Date clues. During release N+1's merge window the release in progress is N+1 and a patch is based
+ * on N (its -rc1 is not out; N+1 is the weaker reading); once -rc1 is out, development is on N+2 and
+ * the release before it, N+1 (its -rc), is the base (N the weaker reading). */
+function dateClues(day: string): Clue[] {
+  const at = releaseAt(day);
+  if (!at.base) return [{ label: `Date ${day} (before v4.19)`, eras: ['E0'], weight: W.date }];
+  if (!at.next) return [{ label: `Date ${day} (after v${at.base.version}, the calendar's newest)`, eras: [at.base.era], weight: W.date }];
+  const [strong, weak] = at.mergeWindow ? [at.base, at.next] : [at.next, at.base];
+  const stage = at.mergeWindow ? `v${at.next.version} merge window: based on v${at.base.version}` : `v${at.next.version}-rc cycle: based on v${at.next.version}-rc`;
+  const clues: Clue[] = [{ label: `Date ${day} (${stage})`, eras: [strong.era], weight: W.date }];
+  if (weak.era !== strong.era) clues.push({ label: `Date ${day} (or on v${weak.version})`, eras: [weak.era], weight: W.rc });
+  return clues;
+}
+
+const NEXT_TAG = /(?:^|[\s[,])(?:-?next|linux-next|mm-unstable|mm-new|mm-everything|mm-stable)(?=[\s\],]|$)/i;
+const HOTFIX_TAG = /(?:^|[\s[,])mm-hotfixes(?:-unstable|-stable)?(?=[\s\],]|$)/i;
+
+/** The bracketed prefix of a subject: "[PATCH -next v2 1/3]" -> "PATCH -next v2 1/3". */
+function subjectTags(raw: string): string {
+  const m = /^\s*(?:(?:re|fwd?)\s*:\s*)*((?:\[[^\]]*\]\s*)+)/i.exec(raw);
+  return m ? m[1]!.replace(/[[\]]/g, ' ').trim() : '';
+}
+
+/** Clues from a message's headers and text (the cover letter or a patch). */
+function mailClues(p: Patch, git: GitFacts | undefined): { clues: Clue[]; day?: string } {
+  const clues: Clue[] = [];
+  const day = mailDay(p.date);
+  const tags = subjectTags(p.rawSubject);
+  const next = NEXT_TAG.exec(tags)?.[0]?.replace(/^[\s[,]/, '');
+  if (day && next) {
+    const t = nextTreeEra(day);
+    clues.push({ label: `[${next}] at ${day} (${t.what})`, eras: [t.era], weight: W.next });
+  } else if (day && HOTFIX_TAG.test(tags)) {
+    const at = releaseAt(day);
+    clues.push({ label: `[mm-hotfixes] at ${day} (mainline -rc)`, eras: [at.mergeWindow || !at.next ? at.base?.era ?? 'E0' : at.next.era], weight: W.next });
+  } else if (day) clues.push(...dateClues(day));
+  const b = p.base;
+  if (b?.named) {
+    const v = parseVersion(b.named);
+    const nd = /next-(\d{4})(\d{2})(\d{2})/.exec(b.named);
+    if (v) clues.push({ label: `based on ${b.named}`, eras: [eraOfVersion(v.major, v.minor)], weight: W.named });
+    else if (nd) {
+      const t = nextTreeEra(`${nd[1]}-${nd[2]}-${nd[3]}`);
+      clues.push({ label: `based on ${b.named} (${t.what})`, eras: [t.era], weight: W.named });
+    } else if (day && !next && /next|mm-(?:unstable|new|everything|stable)|mm\.git/i.test(b.named)) {
+      const t = nextTreeEra(day);
+      clues.push({ label: `based on ${b.named} at ${day} (${t.what})`, eras: [t.era], weight: W.next });
+    }
+  }
+  if (b?.commit) {
+    const c = git?.commit?.(b.commit);
+    const v = c?.describe ? parseVersion(c.describe.replace(/-\d+-g[0-9a-f]+$/, '')) : undefined;
+    const cday = c?.date?.slice(0, 10);
+    if (v) clues.push({ label: `base-commit ${b.commit.slice(0, 12)} (${c!.describe})`, eras: [eraOfVersion(v.major, v.minor)], weight: W.commit });
+    else if (cday) {
+      const at = releaseAt(cday);
+      const era = at.mergeWindow || !at.next ? at.base?.era ?? 'E0' : at.next.era;
+      clues.push({ label: `base-commit ${b.commit.slice(0, 12)} (committed ${cday})`, eras: [era], weight: W.commit });
+    } else clues.push({ label: `base-commit ${b.commit.slice(0, 12)} (not in the kernel tree)`, eras: ERAS, weight: 0 });
+  }
+  if (b && b.prerequisites > 0) clues.push({ label: `${b.prerequisites} prerequisite-patch-id`, eras: ERAS, weight: 0 });
+  return { clues, ...(day && { day }) };
+}
+
+/** A '+' line that declares or defines a name (column 0: a definition, prototype or #define). */
+const DECLARES = /^[A-Za-z_#]/;
+
+/** Pre-image lines of a hunk: its section text, context and deleted lines. */
+function preLines(hunk: Series['patches'][number]['files'][number]['hunks'][number]): string[] {
+  return [hunk.section, ...hunk.lines.filter((l) => l.kind !== 'add').map((l) => l.text)];
+}
+
+/** Infers the base era of each series and the era each patch is reviewed in. */
+export function inferEra(series: readonly Series[], git?: GitFacts): EraInference {
+  const seriesEras = new Map<Series, Era>();
+  const patchEras = new Map<Patch, Era>();
+  const whys: string[] = [];
+  let first: Era | undefined;
+  let noEvidence = true;
   for (const s of series) {
-    for (const patch of s.patches) {
-      for (const file of patch.files) {
-        for (const hunk of file.hunks) {
-          const pre = [hunk.section, ...hunk.lines.filter((l) => l.kind !== 'add').map((l) => l.text)];
-          if (!pre.some((l) => ANY_EVIDENCE.test(l))) continue;
+    if (s.patches.length === 0 && series.length > 1) continue;
+    const r = inferSeries(s, git);
+    seriesEras.set(s, r.era);
+    for (const [p, e] of r.patchEras) patchEras.set(p, e);
+    first ??= r.era;
+    noEvidence &&= r.noEvidence;
+    whys.push(series.length > 1 ? `${s.source}: ${r.why}` : r.why);
+  }
+  return { era: first ?? 'E2', why: whys.join('; ') || `no evidence; assuming E2 (${ERA_KERNELS.E2})`, noEvidence, patchEras, seriesEras };
+}
+
+function inferSeries(s: Series, git: GitFacts | undefined): { era: Era; why: string; noEvidence: boolean; patchEras: Map<Patch, Era> } {
+  const clues: Clue[] = [];
+  const seen = new Set<string>();
+  const add = (c: Clue) => {
+    if (seen.has(c.label)) return;
+    seen.add(c.label);
+    clues.push(c);
+  };
+  // The mail: the cover letter speaks for the series; else the first patch with a date.
+  let day: string | undefined;
+  for (const p of [...(s.cover ? [s.cover] : []), ...s.patches]) {
+    const m = mailClues(p, git);
+    if (m.day && day === undefined) {
+      day = m.day;
+      m.clues.forEach(add);
+    } else m.clues.filter((c) => !c.label.startsWith('Date ') && !c.label.includes(' at ')).forEach(add);
+  }
+  // The code: names in pre-images (not those the series itself introduced earlier), and blob dates.
+  const introduced = new Map<string, EraEvidence>();
+  const introducedBy: { patch: Patch; evidence: EraEvidence[] }[] = [];
+  for (const patch of s.patches) {
+    const mine: EraEvidence[] = [];
+    for (const file of patch.files) {
+      if (file.oldBlob && git?.blobSince && !/^0+$/.test(file.oldBlob)) {
+        const since = git.blobSince(file.oldPath.replace(/^a\//, ''), file.oldBlob);
+        const at = since ? releaseAt(since.slice(0, 10)) : undefined;
+        if (since && at) {
+          const from = at.base ? eraAfter(at.base, 1) : 'E0';
+          add({ label: `blob ${file.oldBlob} of ${file.oldPath} (committed ${since.slice(0, 10)})`, eras: span(from), weight: W.blob });
+        }
+      }
+      for (const hunk of file.hunks) {
+        const pre = preLines(hunk);
+        if (pre.some((l) => ANY_EVIDENCE.test(l))) {
           for (const ev of ERA_EVIDENCE) {
-            if (found.has(ev.label) || (ev.path && !ev.path.test(file.path))) continue;
+            if (introduced.has(ev.label) || seen.has(ev.label) || (ev.path && !ev.path.test(file.path))) continue;
             const i = pre.findIndex((l) => ev.pattern.test(l));
-            if (i >= 0 && (!ev.test || ev.test(pre, i))) found.set(ev.label, ev);
+            if (i >= 0 && (!ev.test || ev.test(pre, i))) add({ label: ev.label, eras: ev.eras, weight: W.code });
           }
+        }
+        for (const l of hunk.lines) {
+          if (l.kind !== 'add' || !DECLARES.test(l.text) || !ANY_EVIDENCE.test(l.text)) continue;
+          for (const ev of ERA_EVIDENCE) if (!introduced.has(ev.label) && ev.pattern.test(l.text)) (introduced.set(ev.label, ev), mine.push(ev));
         }
       }
     }
+    introducedBy.push({ patch, evidence: mine });
   }
-  if (found.size === 0) return { era: 'E2', why: `no era-specific evidence; assuming E2 (${ERA_KERNELS.E2})` };
-  const evidence = [...found.values()];
-  // E5 is a side branch (large device-private folios): only when some evidence needs it.
-  const candidates = ERAS.filter((e) => e !== 'E5' || evidence.some((ev) => ev.eras.includes('E5') && !ev.eras.includes('E4')));
-  let best: Era = 'E2';
+  const weighed = clues.filter((c) => c.weight > 0);
+  if (weighed.length === 0) {
+    const listed = clues.length ? ` (${clues.map((c) => c.label).join(', ')}: no weight)` : '';
+    return { era: 'E2', why: `no evidence: no Date:, no base named, no era-specific name in the pre-image${listed}; assuming E2 (${ERA_KERNELS.E2})`, noEvidence: true, patchEras: new Map() };
+  }
+  const dateEra = clues.find((c) => c.label.startsWith('Date ') || c.label.includes(' at '))?.eras[0];
+  let best: Era = ERAS[0];
   let bestScore = -1;
-  for (const era of candidates) {
-    const score = evidence.filter((ev) => ev.eras.includes(era)).length;
-    if (score >= bestScore) [best, bestScore] = [era, score];
+  for (const era of ERAS) {
+    const score = weighed.reduce((n, c) => n + (c.eras.includes(era) ? c.weight : 0), 0);
+    const nearer = dateEra !== undefined && Math.abs(index(era) - index(dateEra)) < Math.abs(index(best) - index(dateEra));
+    const tieWins = dateEra === undefined ? true : nearer || Math.abs(index(era) - index(dateEra)) === Math.abs(index(best) - index(dateEra));
+    if (score > bestScore || (score === bestScore && tieWins)) [best, bestScore] = [era, score];
   }
-  const list = evidence.map((ev) => `${ev.label} (${formatEras(ev.eras)})`).join(', ');
-  const verdict = bestScore === evidence.length ? `${best}` : `${best} (conflicting evidence: ${best} fits ${bestScore} of ${evidence.length})`;
-  return { era: best, why: `pre-image uses ${list} -> ${verdict} (${ERA_KERNELS[best]})` };
+  const total = weighed.reduce((n, c) => n + c.weight, 0);
+  const list = clues.map((c) => `${c.label} (${c.weight > 0 ? formatEras(c.eras) : 'no era'}; weight ${c.weight})`).join(', ');
+  const verdict = bestScore === total ? best : `${best} (fits ${bestScore} of ${total})`;
+  // A series that declares a later era's name in patch k reviews patches k+1.. in that era.
+  const patchEras = new Map<Patch, Era>();
+  let current = best;
+  for (const { patch, evidence } of introducedBy) {
+    if (current !== best) patchEras.set(patch, current);
+    for (const ev of evidence) if (!ev.eras.includes(current) && index(ev.eras[0]!) > index(current)) current = ev.eras[0]!;
+  }
+  const advance = patchEras.size ? `; the series moves to ${[...new Set(patchEras.values())].join(', ')} from patch ${[...patchEras.keys()][0]!.index ?? '?'}` : '';
+  return { era: best, why: `${list} -> ${verdict} (${ERA_KERNELS[best]})${advance}`, noEvidence: false, patchEras };
 }

@@ -15,7 +15,8 @@ import { RMAP } from './rmap';
 import { UNMAP } from './unmap';
 
 export type { ApiEntry, EraEffect, Role, RefOp, RefAmount, PgmapOp, DriverFile } from './types';
-export { parseEraOption, inferEra, eraOfVersion, formatEras, ERA_EVIDENCE, type EraEvidence, type EraOption } from './era';
+export { parseEraOption, inferEra, eraOfVersion, formatEras, mailDay, ERA_EVIDENCE, type EraEvidence, type EraOption, type EraInference, type GitFacts, type Clue } from './era';
+export { RELEASES, releaseAt, type Release } from './releases';
 export { DRIVER_FILES, reachesOnlyWhereNamed, typesForPath } from './drivers';
 
 export const API_TABLE: readonly ApiEntry[] = [

@@ -20,10 +20,19 @@ import { runRules } from '../rules';
 import type { SideView } from '../rules/types';
 import { TABLE_VIEW } from './api-view';
 
+/** A file's pre-image as the kernel tree gives it: the blob the patch's index line names, or the working tree's file. */
+export interface PreImage {
+  readonly text: string;
+  readonly source: 'git-blob' | 'kernel-tree';
+}
+
 export interface ReviewOptions {
   readonly era: Era;
-  readonly kernelTree?: { readFile(path: string): string | undefined };
+  /** Pre-images: `preImage(path, blob)` for a file whose patch names its blob (git), else `readFile(path)`. */
+  readonly kernelTree?: { readFile(path: string): string | undefined; preImage?(path: string, blob: string): PreImage | undefined };
   readonly includePresent: boolean;
+  /** Patches reviewed in another era than `era` (a series that moves to a later era). */
+  readonly patchEras?: ReadonlyMap<Patch, Era>;
 }
 
 
@@ -122,13 +131,13 @@ export function createReviewer(syntax: CSyntax): Reviewer {
     // (most of a large diff; its body can then not stand in for its function in later patches).
     const broken = damaged(hunk);
     if (!broken && !callsApi(hunk)) {
-      return { report: { header: hunk.header, function: hunk.function, range: hunk.range, source: applied ? 'kernel-tree' : 'fragment', calls: [], effects: [], findings: [] }, traces: [], problems: appliedProblems, afterBodies: [] };
+      return { report: { header: hunk.header, function: hunk.function, range: hunk.range, source: applied ? applied.value.source : 'fragment', calls: [], effects: [], findings: [] }, traces: [], problems: appliedProblems, afterBodies: [] };
     }
     const sides = { before: hunkSide(hunk, 'before'), after: hunkSide(hunk, 'after') };
     const ctxNames = relevantOverlay(sides, overlay);
     // Everything the report is made of: the hunk as parsed (texts, document positions), options, context.
     const key = [file.path, hunk.header, JSON.stringify(hunk.range), hunkKey(hunk, sides), hunk.function, opts.era, opts.includePresent,
-      ctxNames.map((n) => `${n}@${overlay.get(n)!.id}`).join(';'), applied ? hashOf(applied.value.before) : '', defs.id].join('\u0001');
+      ctxNames.map((n) => `${n}@${overlay.get(n)!.id}`).join(';'), applied ? `${applied.value.source}:${hashOf(applied.value.before)}` : '', defs.id].join('\u0001');
     let r = hunkCache.get(key);
     if (!r) {
       if (hunkCache.size > MAX_CACHE) hunkCache.clear();
@@ -205,7 +214,7 @@ export function createReviewer(syntax: CSyntax): Reviewer {
     const calls = [...mergeCalls(before.calls, after.calls), ...listed].sort((a, b) => a.line - b.line || a.character - b.character);
     const changed = hunk.lines.filter((l) => l.kind !== 'context').map((l) => l.line);
     const fallbackLine = changed[0] ?? hunk.headerLine;
-    const base = { header: hunk.header, function: hunk.function, range: hunk.range, source: before.fromTree && after.fromTree ? ('kernel-tree' as const) : ('fragment' as const), calls };
+    const base = { header: hunk.header, function: hunk.function, range: hunk.range, source: before.fromTree && after.fromTree && applied ? applied.source : ('fragment' as const), calls };
     const reached = new Set<PgmapType>(before.bodies.length + after.bodies.length === 0 ? (gated ? named(`${hunk.function}\n${sides.before.text}\n${sides.after.text}`) : fileTypes) : [...before.reaches.values(), ...after.reaches.values()].flat());
     const types = typesOf(sides, reached);
     const reachedByName = new Map<string, Set<PgmapType>>();
@@ -264,15 +273,21 @@ export function createReviewer(syntax: CSyntax): Reviewer {
     const problems: Problem[] = [];
     for (const s of series) {
       const overlay = new Map<string, OverlayEntry>();
+      // Files as earlier patches of the series left them, by the blob id their index line gives.
+      const left: { blob: string; text: string; source: PreImage['source'] }[] = [];
       for (const patch of s.patches) {
         const updates: [string, OverlayEntry][] = [];
         const defs = definitionsOf(patch);
+        const era = opts.patchEras?.get(patch);
+        const popts = era ? { ...opts, era } : opts;
         for (const file of patch.files) {
           if (file.binary) continue;
-          const pre = opts.kernelTree?.readFile(file.oldPath.replace(/^a\//, ''));
-          const applied = pre !== undefined ? applyFileDiff(pre, file) : undefined;
+          const pre = opts.kernelTree ? preImageOf(opts.kernelTree, file, left, problems) : undefined;
+          const appliedFile = pre !== undefined ? applyFileDiff(pre.text, file) : undefined;
+          const applied = appliedFile && pre ? { ...appliedFile, value: { ...appliedFile.value, source: pre.source } } : undefined;
+          if (applied && file.newBlob && !/^0+$/.test(file.newBlob)) left.push({ blob: file.newBlob, text: applied.value.after, source: applied.value.source });
           for (const hunk of file.hunks) {
-            const r = hunkResult(file, hunk, applied, overlay, opts, defs);
+            const r = hunkResult(file, hunk, applied, overlay, popts, defs);
             for (const p of r.problems) problems.push({ ...p, source: p.source ?? s.source });
             if (r.afterBodies.length > 0) {
               const after = hunkSide(hunk, 'after');
@@ -310,7 +325,8 @@ export function createReviewer(syntax: CSyntax): Reviewer {
           const files: FileReport[] = patch.files.filter((f) => !f.binary).map((f) => ({ path: f.path, hunks: pr?.files.get(f) ?? [] }));
           patches.push({
             subject: patch.subject, ...(patch.index !== undefined ? { index: patch.index } : {}), ...(patch.total !== undefined ? { total: patch.total } : {}),
-            ...(patch.version !== undefined ? { version: patch.version } : {}), source: s.source, startLine: patch.startLine, files,
+            ...(patch.version !== undefined ? { version: patch.version } : {}), ...(opts.patchEras?.has(patch) ? { era: opts.patchEras.get(patch)! } : {}),
+            source: s.source, startLine: patch.startLine, files,
           });
         }
       }
@@ -330,7 +346,27 @@ export function createReviewer(syntax: CSyntax): Reviewer {
   };
 }
 
-type Applied = { before: string; after: string; beforeDocLines: (number | undefined)[]; afterDocLines: (number | undefined)[] };
+type Applied = { before: string; after: string; beforeDocLines: (number | undefined)[]; afterDocLines: (number | undefined)[]; source: PreImage['source'] };
+
+const ZERO = /^0+$/;
+/** Two abbreviations of one object id: one is a prefix of the other. */
+const sameObject = (a: string, b: string) => (a.length <= b.length ? b.startsWith(a) : a.startsWith(b));
+
+/** A file's pre-image: the blob its index line names (as an earlier patch of the series left it, else
+ * from the tree's git), else the tree's working file (then located with offset and fuzz). */
+function preImageOf(tree: NonNullable<ReviewOptions['kernelTree']>, file: FileDiff, left: readonly { blob: string; text: string; source: PreImage['source'] }[], problems: Problem[]): PreImage | undefined {
+  const rel = file.oldPath.replace(/^a\//, '');
+  if (file.oldBlob && !ZERO.test(file.oldBlob)) {
+    for (let i = left.length - 1; i >= 0; i--) if (sameObject(left[i]!.blob, file.oldBlob)) return { text: left[i]!.text, source: left[i]!.source };
+    if (tree.preImage) {
+      const blob = tree.preImage(rel, file.oldBlob);
+      if (blob) return blob;
+      problems.push({ severity: 'info', message: `blob ${file.oldBlob} of ${rel} (the patch's index line) is not in the kernel tree's git: its working file is used`, line: file.headerLine });
+    }
+  }
+  const text = tree.readFile(rel);
+  return text === undefined ? undefined : { text, source: 'kernel-tree' };
+}
 
 /** Whole functions of the patched file (from --kernel-tree) that overlap the hunk; undefined when none
  * does (the hunk did not apply), so the caller falls back to the fragment. */

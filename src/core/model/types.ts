@@ -100,8 +100,9 @@ export interface HunkReport {
   readonly header: string;
   readonly function: string;
   readonly range: Range;
-  /** How the C was obtained: the hunk fragment alone, or whole functions from --kernel-tree. */
-  readonly source: 'fragment' | 'kernel-tree';
+  /** How the C was obtained: the hunk fragment alone, or whole functions from --kernel-tree: from the
+   * git blob the patch's index line names, or from the tree's working file. */
+  readonly source: 'fragment' | 'kernel-tree' | 'git-blob';
   readonly calls: readonly HunkCall[];
   readonly effects: readonly Effect[];
   readonly findings: readonly Finding[];
@@ -117,6 +118,9 @@ export interface PatchReport {
   readonly index?: number;
   readonly total?: number;
   readonly version?: number;
+  /** The era this patch is reviewed in, when it differs from the report's (its series' base, or a
+   * later era that an earlier patch of the series introduced). */
+  readonly era?: Era;
   /** Document the patch came from (for multi-file reviews). */
   readonly source: string;
   readonly startLine: number;

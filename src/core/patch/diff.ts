@@ -129,6 +129,7 @@ function readFile(ctx: Ctx, i: number): { file: FileDiff; next: number } | undef
   }
   let oldPath = '';
   let newPath = '';
+  let blobs: { oldBlob: string; newBlob: string } | undefined;
   let j = i;
   use(ctx, src.line(i));
   if (kind === 'binary') {
@@ -143,6 +144,7 @@ function readFile(ctx: Ctx, i: number): { file: FileDiff; next: number } | undef
       else if (t.startsWith('rename to ') || t.startsWith('copy to ')) newPath = t.slice(t.indexOf(' to ') + 4);
       else if (t.startsWith('new file mode ')) oldPath = '/dev/null';
       else if (t.startsWith('deleted file mode ')) newPath = '/dev/null';
+      else if (t.startsWith('index ')) blobs = indexLine(t) ?? blobs;
       else if (!/^(old mode|new mode|similarity index|dissimilarity index|index) /.test(t)) break;
       use(ctx, src.line(j));
     }
@@ -170,7 +172,7 @@ function readFile(ctx: Ctx, i: number): { file: FileDiff; next: number } | undef
   j = read.next;
   // A hunk header cut short ends the file's hunks: say so. And "--- a/x" / "+++ b/x" promise
   // content: with no hunk after them the diff was cut (a rename or a mode change has no such lines).
-  const file = makeFile(oldPath, newPath, src.line(i), false, hunks);
+  const file = makeFile(oldPath, newPath, src.line(i), false, hunks, blobs);
   const next = j < end ? src.text(j) : undefined;
   const name = file.path;
   if (ctx.quotedMode) {
@@ -209,9 +211,15 @@ function skipBlanksBeforeHunk(ctx: Ctx, i: number): number {
   return j < ctx.end && ctx.src.text(j).startsWith('@@ -') ? j : i;
 }
 
-function makeFile(oldRaw: string, newRaw: string, headerLine: number, binary: boolean, hunks: Hunk[]): FileDiff {
+function makeFile(oldRaw: string, newRaw: string, headerLine: number, binary: boolean, hunks: Hunk[], blobs?: { oldBlob: string; newBlob: string }): FileDiff {
   const [oldPath, newPath] = stripPrefixes(oldRaw, newRaw);
-  return { oldPath, newPath, path: newPath === '/dev/null' ? oldPath : newPath, headerLine, binary, hunks };
+  return { oldPath, newPath, path: newPath === '/dev/null' ? oldPath : newPath, headerLine, binary, hunks, ...blobs };
+}
+
+/** git's "index <old>..<new>[ <mode>]": the abbreviated blob ids (all zeros for an absent side). */
+function indexLine(t: string): { oldBlob: string; newBlob: string } | undefined {
+  const m = /^index ([0-9a-f]{4,64})\.\.([0-9a-f]{4,64})(?: [0-7]{6})?$/.exec(t);
+  return m ? { oldBlob: m[1]!, newBlob: m[2]! } : undefined;
 }
 
 /** "a/x b/x" -> ["a/x", "b/x"], splitting at the middle when both names are equal. */

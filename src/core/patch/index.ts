@@ -4,7 +4,7 @@ import type { InputDocument, Problem, Result } from '../types';
 import { docLines, placedLines, scanDiffs, type Src } from './diff';
 import { cleanMessageId, decodeHeader, isFromLine, messageBody, parseSubject, readHeaders, startsWithHeaders, webMessageStarts, webMeta } from './mail';
 import { decodeInput } from './text';
-import type { InputFormat, Patch, Series } from './types';
+import type { BaseHints, InputFormat, Patch, Series } from './types';
 
 export { applyFileDiff, type AppliedFile } from './apply';
 export { hunkSide, type HunkSide } from './diff';
@@ -74,6 +74,7 @@ async function parse(doc: InputDocument): Promise<Result<Series>> {
     if (scan.files.length === 0 && !isCover) {
       problems.push({ severity: 'warning', message: `patch ${label(info.index, info.total)}"${info.subject}" has no diff`, line: m.startLine });
     }
+    const base = baseHints(m.body);
     patches.push({
       subject: info.subject,
       rawSubject: m.rawSubject,
@@ -85,6 +86,7 @@ async function parse(doc: InputDocument): Promise<Result<Series>> {
       ...(m.date !== undefined && { date: m.date }),
       ...(m.messageId !== undefined && { messageId: m.messageId }),
       ...(m.inReplyTo !== undefined && { inReplyTo: m.inReplyTo }),
+      ...(base && { base }),
       fromReply: info.reply || (format === 'web-archive' && hasQuote(m.body)),
       files: scan.files,
       startLine: m.startLine,
@@ -92,6 +94,28 @@ async function parse(doc: InputDocument): Promise<Result<Series>> {
     });
   }
   return done(format, patches, quoted);
+}
+
+/** A tree or version named as the base in the prose above the diff. */
+const NAMED_BASE = /\b(?:based on(?: top of)?|on top of|applies (?:cleanly )?(?:on|to)|against|rebased (?:on|onto|to))\s+(?:the |latest |current |today's |akpm's |Andrew's )*(v\d+\.\d+(?:-rc\d+)?|(?:linux-)?next-\d{8}|linux-next|mm-(?:unstable|new|stable|everything)|mm\.git|(?:tip|drm-tip|drm-misc-next|drm-xe-next)\b)/i;
+
+/** base-commit / prerequisite-patch-id trailers (anywhere in the message) and a base named in the
+ * prose before the diff. Undefined when the message says nothing about its base. */
+function baseHints(body: Src): BaseHints | undefined {
+  let commit: string | undefined;
+  let prerequisites = 0;
+  let named: string | undefined;
+  let prose = true;
+  for (let i = 0; i < body.length; i++) {
+    const t = body.text(i);
+    if (t.startsWith('diff --git ') || t === '---') prose = false;
+    const c = t.charCodeAt(0);
+    if (c === 98 /* b */ && t.startsWith('base-commit: ')) commit = /^base-commit: ([0-9a-f]{7,64})\s*$/.exec(t)?.[1] ?? commit;
+    else if (c === 112 /* p */ && /^prerequisite-patch-id: [0-9a-f]{7,64}\s*$/.test(t)) prerequisites++;
+    else if (prose && named === undefined && !t.startsWith('>')) named = NAMED_BASE.exec(t)?.[1];
+  }
+  if (commit === undefined && prerequisites === 0 && named === undefined) return undefined;
+  return { ...(commit !== undefined && { commit }), prerequisites, ...(named !== undefined && { named }) };
 }
 
 function hasQuote(body: Src): boolean {

@@ -44,6 +44,9 @@ export interface FileDiff {
   readonly headerLine: number;
   readonly binary: boolean;
   readonly hunks: readonly Hunk[];
+  /** The blob ids of git's "index <old>..<new>" line, as written (abbreviated; all zeros for a side that is absent). */
+  readonly oldBlob?: string;
+  readonly newBlob?: string;
 }
 
 export interface Patch {
@@ -61,12 +64,23 @@ export interface Patch {
   readonly date?: string;
   readonly messageId?: string;
   readonly inReplyTo?: string;
+  /** What the message says about its base: format-patch's trailers and the cover letter's words. */
+  readonly base?: BaseHints;
   /** True when the diff came from a reply (a diff after "---" in a web-archived reply). */
   readonly fromReply: boolean;
   readonly files: readonly FileDiff[];
   /** Document lines this patch (message) spans. */
   readonly startLine: number;
   readonly endLine: number;
+}
+
+export interface BaseHints {
+  /** "base-commit: <sha>" (git format-patch --base). */
+  readonly commit?: string;
+  /** "prerequisite-patch-id: <id>" lines: the series sits on patches not in the base commit. */
+  readonly prerequisites: number;
+  /** A tree or version named as the base in prose: "based on v6.15-rc3", "applies on mm-unstable", "next-20250110". */
+  readonly named?: string;
 }
 
 export type InputFormat = 'unified-diff' | 'format-patch' | 'mbox' | 'web-archive';
