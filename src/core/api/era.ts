@@ -293,7 +293,11 @@ function inferSeries(s: Series, git: GitFacts | undefined): { era: Era; why: str
         }
         for (const l of hunk.lines) {
           if (l.kind !== 'add' || !DECLARES.test(l.text) || !ANY_EVIDENCE.test(l.text)) continue;
-          for (const ev of ERA_EVIDENCE) if (!introduced.has(ev.label) && ev.pattern.test(l.text)) (introduced.set(ev.label, ev), mine.push(ev));
+          for (const ev of ERA_EVIDENCE) {
+            if (introduced.has(ev.label) || !ev.pattern.test(l.text)) continue;
+            introduced.set(ev.label, ev);
+            mine.push(ev);
+          }
         }
       }
     }
