@@ -13,7 +13,7 @@ export function reviewToText(report: ReviewReport): string {
   for (const p of report.patches) {
     const where = `${p.source}:${p.startLine + 1}`;
     const title = p.index !== undefined ? `[${p.index}/${p.total ?? '?'}] ${p.subject}` : p.subject || '(diff)';
-    out.push('', `${title}  (${where})`);
+    out.push('', `${title}  (${where})${p.era ? `  era ${p.era}` : ''}`);
     for (const f of p.files) {
       for (const h of f.hunks) {
         hunks++;
