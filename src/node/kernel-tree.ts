@@ -31,9 +31,14 @@ export function diskKernelTree(root: string): KernelTree {
   const blobText = memo((full: string) => git(top, ['cat-file', 'blob', full]));
   const since = memo((key: string) => {
     const [rel, full] = key.split('\u0000') as [string, string];
-    // Commits that add or remove the blob, oldest first: the first introduced it.
-    const out = git(top, ['log', '--format=%cI', '--reverse', `--find-object=${full}`, '--', rel]);
-    return out?.split('\n')[0]?.trim() || undefined;
+    // Commits that add or remove the blob, newest first; the walk stops at the second one (a blob that
+    // a later commit replaced shows its removal first). The introducing commit holds the blob at `rel`.
+    const out = git(top, ['log', '-n', '2', '--format=%H %cI', `--find-object=${full}`, '--', rel]);
+    for (const line of out?.split('\n') ?? []) {
+      const [commit, date] = line.split(' ');
+      if (commit && date && git(top, ['rev-parse', '--verify', '--quiet', `${commit}:${rel}`])?.trim() === full) return date;
+    }
+    return undefined;
   });
   const commit = memo((sha: string) => {
     if (!/^[0-9a-f]{7,64}$/.test(sha)) return undefined;

@@ -224,6 +224,9 @@ function mailClues(p: Patch, git: GitFacts | undefined): { clues: Clue[]; day?: 
   return { clues, ...(day && { day }) };
 }
 
+/** Files of a series whose pre-image blob is dated through the adapter's git. */
+const MAX_DATED_BLOBS = 2;
+
 /** A '+' line that declares or defines a name (column 0: a definition, prototype or #define). */
 const DECLARES = /^[A-Za-z_#]/;
 
@@ -271,10 +274,14 @@ function inferSeries(s: Series, git: GitFacts | undefined): { era: Era; why: str
   // The code: names in pre-images (not those the series itself introduced earlier), and blob dates.
   const introduced = new Map<string, EraEvidence>();
   const introducedBy: { patch: Patch; evidence: EraEvidence[] }[] = [];
+  let dated = 0;
   for (const patch of s.patches) {
     const mine: EraEvidence[] = [];
     for (const file of patch.files) {
-      if (file.oldBlob && git?.blobSince && !/^0+$/.test(file.oldBlob)) {
+      // A blob's date is a lower bound, dated with a walk of the file's history: a few files suffice,
+      // and none when the base commit already placed the series.
+      if (file.oldBlob && git?.blobSince && !/^0+$/.test(file.oldBlob) && dated < MAX_DATED_BLOBS && !clues.some((c) => c.label.startsWith('base-commit') && c.weight > 0)) {
+        dated++;
         const since = git.blobSince(file.oldPath.replace(/^a\//, ''), file.oldBlob);
         const at = since ? releaseAt(since.slice(0, 10)) : undefined;
         if (since && at) {
