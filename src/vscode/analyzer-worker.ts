@@ -1,7 +1,7 @@
 // The core analyzer in a worker thread, so that reviews of big series and first simulations never
 // block the extension host. Plain data crosses the boundary: documents in, reports out.
 import { parentPort, workerData } from 'node:worker_threads';
-import { createAnalyzer, type ReviewOptions } from '../core';
+import { createAnalyzer, type KernelTree, type ReviewOptions } from '../core';
 import { loadAssets } from '../cli/assets';
 import { diskKernelTree } from '../node/kernel-tree';
 import type { WorkerOptions, WorkerReply, WorkerRequest } from './worker-client';
@@ -13,7 +13,10 @@ ready.then(
   (e: unknown) => port.postMessage({ id: 0, error: e instanceof Error ? e.message : String(e) } satisfies WorkerReply),
 );
 
-const options = (o: WorkerOptions): ReviewOptions => ({ era: o.era, kernelTree: o.kernelTreeDir ? diskKernelTree(o.kernelTreeDir) : undefined });
+// One tree object per folder: it keeps what git told it (blobs by id) across reviews.
+let tree: { dir: string; tree: KernelTree } | undefined;
+const treeOf = (dir: string): KernelTree => (tree?.dir === dir ? tree.tree : (tree = { dir, tree: diskKernelTree(dir) }).tree);
+const options = (o: WorkerOptions): ReviewOptions => ({ era: o.era, kernelTree: o.kernelTreeDir ? treeOf(o.kernelTreeDir) : undefined });
 
 // One request at a time, in order: the analyzer's per-hunk cache makes repeats cheap.
 let queue: Promise<unknown> = Promise.resolve();
