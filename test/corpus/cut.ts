@@ -174,9 +174,10 @@ export interface FileChange {
 
 /**
  * Unified diff (git format, a/ and b/ prefixes naming the kernel path) between the cut
- * definitions of the old tree and the new tree, one file section per change.
+ * definitions of the old tree and the new tree, one file section per change, with `context`
+ * lines of context (git's default 3).
  */
-export function makeDiff(oldTree: string, newTree: string, changes: readonly FileChange[]): { diff: string; missing: string[] } {
+export function makeDiff(oldTree: string, newTree: string, changes: readonly FileChange[], context = 3): { diff: string; missing: string[] } {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pageref-corpus-'));
   const missing: string[] = [];
   let diff = '';
@@ -199,7 +200,7 @@ export function makeDiff(oldTree: string, newTree: string, changes: readonly Fil
       });
       // Run inside the change's folder with --no-prefix: the names git prints are then exactly
       // "a/<kernel path>" and "b/<kernel path>".
-      const r = spawnSync('git', ['-c', 'core.quotepath=false', 'diff', '--no-index', '--no-prefix', '--no-color', '--no-ext-diff', '--', ...sides],
+      const r = spawnSync('git', ['-c', 'core.quotepath=false', 'diff', '--no-index', '--no-prefix', '--no-color', '--no-ext-diff', `-U${context}`, '--', ...sides],
         { cwd: path.join(tmp, String(n)), encoding: 'utf8', maxBuffer: 1 << 28 });
       if (r.status !== 0 && r.status !== 1) throw new Error(`git diff --no-index failed: ${r.stderr}`);
       diff += r.stdout;
