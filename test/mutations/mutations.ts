@@ -5,6 +5,8 @@
 // Each expectation was written from the kernel source of that tree (cited in `reason`) before the
 // model was run on the mutation, and is never adjusted to its output: test/measure/status.json
 // records how the model does. Both trees are E2 (v6.1-v6.14).
+import type { RuleId } from '../../src/core/model/types';
+import type { PgmapType } from '../../src/core/types';
 import type { Expectation } from '../measure/expect';
 
 export interface Edit {
@@ -49,6 +51,8 @@ export interface Mutation {
 }
 
 const NEUTRAL = { kind: 'neutral', effects: [], findings: [] } as const;
+/** The expectation of a mutation that introduces one finding and changes no aspect. */
+const introduces = (ruleId: RuleId, types: readonly PgmapType[]): Expectation => ({ kind: 'semantic', effects: [], findings: [{ ruleId, status: 'introduced', types }] });
 const P2P = 'drivers/pci/p2pdma.c';
 const MEMREMAP = 'mm/memremap.c';
 const MMINIT = 'mm/mm_init.c';
@@ -74,55 +78,68 @@ const SPECIAL_HELPER = (special: boolean): string => `static int insert_page_pte
 
 static int insert_page(struct vm_area_struct *vma, unsigned long addr,`;
 
+/** check_vma_flags() is where slow GUP refuses FOLL_LONGTERM on fsdax VMAs in both trees. */
+const fsdaxRefusalRemoved = (tree: '6.1' | '6.12'): Mutation => ({
+  id: `check-vma-fsdax-refusal-removed${tree === '6.1' ? '-61' : ''}`, tree, shape: 'refusal-removed',
+  subject: 'mm/gup: let check_vma_flags() accept long-term pins of DAX files',
+  edits: [{ file: GUP, fn: 'check_vma_flags', find: '\tif ((gup_flags & FOLL_LONGTERM) && vma_is_fsdax(vma))\n\t\treturn -EOPNOTSUPP;\n\n', replace: '' }],
+  expect: {
+    kind: 'semantic',
+    effects: [{ aspect: 'longterm-pin', types: ['FS_DAX'], before: 'refused', after: 'allowed' }],
+    findings: [{ ruleId: 'longterm-pin-fsdax', status: 'introduced', types: ['FS_DAX'] }],
+  },
+  reason: `linux-${tree} check_vma_flags(): the FOLL_LONGTERM refusal of fsdax VMAs is where slow GUP keeps long-term pins off FS DAX in E2 (folio_is_longterm_pinnable does not exclude FS_DAX there).`,
+});
+
 export const MUTATIONS: readonly Mutation[] = [
   // ---- P2PDMA: drivers/pci/p2pdma.c (6.12) ----
   {
     id: 'p2pdma-mmap-insert-fail-no-put', tree: '6.12', shape: 'release-removed-error-return',
     subject: 'PCI/P2PDMA: simplify the vm_insert_page() error path',
     edits: [{ file: P2P, fn: 'p2pmem_alloc_mmap', find: '\t\t\tpercpu_ref_put(ref);\n\t\t\treturn ret;', replace: '\t\t\treturn ret;' }],
-    expect: { kind: 'semantic', effects: [], findings: [{ ruleId: 'pgmap-ref-imbalance', status: 'introduced', types: ['P2PDMA'] }] },
+    expect: introduces('pgmap-ref-imbalance', ['P2PDMA']),
     reason: 'p2pmem_alloc_mmap(): the percpu_ref_tryget_live_rcu() reference is dropped by the final percpu_ref_put() or, when vm_insert_page() fails, in its branch (6220694c52a5); removing it leaks one pgmap ref per failed mmap.',
   },
   {
     id: 'p2pdma-mmap-tryget-fail-put', tree: '6.12', shape: 'release-added-error-goto',
     subject: 'PCI/P2PDMA: drop the pgmap reference when the pgmap is dying',
     edits: [{ file: P2P, fn: 'p2pmem_alloc_mmap', find: '\t\tret = -ENODEV;\n\t\tgoto out_free_mem;', replace: '\t\tret = -ENODEV;\n\t\tpercpu_ref_put(ref);\n\t\tgoto out_free_mem;' }],
-    expect: { kind: 'semantic', effects: [], findings: [{ ruleId: 'pgmap-ref-imbalance', status: 'introduced', types: ['P2PDMA'] }] },
+    expect: introduces('pgmap-ref-imbalance', ['P2PDMA']),
     reason: 'p2pmem_alloc_mmap(): percpu_ref_tryget_live_rcu() failed, so no reference was taken; the added put drops one never taken before the goto to out_free_mem (beyond a -U3 context).',
   },
   {
     id: 'p2pdma-mmap-loop-get-removed', tree: '6.12', shape: 'acquire-removed',
     subject: 'PCI/P2PDMA: do not take a pgmap reference per inserted page',
     edits: [{ file: P2P, fn: 'p2pmem_alloc_mmap', find: '\t\tpercpu_ref_get(ref);\n', replace: '' }],
-    expect: { kind: 'semantic', effects: [], findings: [{ ruleId: 'pgmap-ref-imbalance', status: 'introduced', types: ['P2PDMA'] }] },
+    expect: introduces('pgmap-ref-imbalance', ['P2PDMA']),
     reason: 'p2pmem_alloc_mmap() takes one pgmap ref per mapped page, which p2pdma_page_free() drops when the page is freed after unmap; without the get each freed page drops a ref it never took.',
   },
   {
     id: 'p2pdma-mmap-final-put-removed', tree: '6.12', shape: 'release-removed',
     subject: 'PCI/P2PDMA: keep the mapping reference',
     edits: [{ file: P2P, fn: 'p2pmem_alloc_mmap', find: '\tpercpu_ref_put(ref);\n\n\treturn 0;', replace: '\treturn 0;' }],
-    expect: { kind: 'semantic', effects: [], findings: [{ ruleId: 'pgmap-ref-imbalance', status: 'introduced', types: ['P2PDMA'] }] },
+    expect: introduces('pgmap-ref-imbalance', ['P2PDMA']),
     reason: 'p2pmem_alloc_mmap(): the tryget reference taken before the loop is dropped at the end of the success path; removing that put leaks it on every successful mmap (memunmap_pages() would wait forever).',
   },
   {
     id: 'p2pdma-mmap-handover-put-removed', tree: '6.12', shape: 'release-removed',
     subject: 'PCI/P2PDMA: keep the allocation reference of mapped pages',
     edits: [{ file: P2P, fn: 'p2pmem_alloc_mmap', find: '\t\tput_page(virt_to_page(kaddr));\n', replace: '' }],
-    expect: { kind: 'semantic', effects: [], findings: [{ ruleId: 'pgmap-ref-imbalance', status: 'introduced', types: ['P2PDMA'] }] },
+    expect: introduces('pgmap-ref-imbalance', ['P2PDMA']),
     reason: 'p2pmem_alloc_mmap(): vm_insert_page() takes a page reference for the PTE (insert_page_into_pte_locked folio_get); the put_page() hands the allocation reference over so unmap frees the page to p2pdma_page_free(); without it the page never reaches its free path and its per-page pgmap ref is never dropped.',
   },
   {
     id: 'p2pmem-free-put-removed', tree: '6.12', shape: 'release-removed',
     subject: 'PCI/P2PDMA: pci_free_p2pmem() only returns the memory',
     edits: [{ file: P2P, fn: 'pci_free_p2pmem', find: '\tpercpu_ref_put(ref);\n', replace: '' }],
-    expect: { kind: 'semantic', effects: [], findings: [{ ruleId: 'pgmap-ref-imbalance', status: 'introduced', types: ['P2PDMA'] }] },
+    expect: introduces('pgmap-ref-imbalance', ['P2PDMA']),
     reason: 'pci_alloc_p2pmem() takes one pgmap ref per allocation (percpu_ref_tryget_live_rcu) that pci_free_p2pmem() drops; without the put every in-kernel allocation leaks one.',
   },
   {
     id: 'p2pdma-page-free-put-removed', tree: '6.12', shape: 'release-removed',
     subject: 'PCI/P2PDMA: page_free only returns the page to the pool',
     edits: [{ file: P2P, fn: 'p2pdma_page_free', find: '\tpercpu_ref_put(ref);\n', replace: '' }],
-    expect: { kind: 'semantic', effects: [], findings: [{ ruleId: 'pgmap-ref-imbalance', status: 'introduced', types: ['P2PDMA'] }] },
+    expect: introduces('pgmap-ref-imbalance', ['P2PDMA']),
     reason: 'p2pdma_page_free() drops the per-page ref p2pmem_alloc_mmap() took (percpu_ref_get in the loop); without it each unmapped page leaks one.',
   },
   // ---- pgmap static references: mm/memremap.c (6.12) ----
@@ -140,14 +157,14 @@ export const MUTATIONS: readonly Mutation[] = [
     id: 'generic-static-ref-get-only', tree: '6.12', shape: 'producer-consumer-uncompensated',
     subject: 'mm/memremap: device-dax (GENERIC) pages do not pin their pgmap',
     edits: [{ file: MEMREMAP, fn: 'pagemap_range', find: '\tif (pgmap->type != MEMORY_DEVICE_PRIVATE &&\n\t    pgmap->type != MEMORY_DEVICE_COHERENT)\n\t\tpercpu_ref_get_many', replace: '\tif (pgmap->type != MEMORY_DEVICE_PRIVATE &&\n\t    pgmap->type != MEMORY_DEVICE_COHERENT &&\n\t    pgmap->type != MEMORY_DEVICE_GENERIC)\n\t\tpercpu_ref_get_many' }],
-    expect: { kind: 'semantic', effects: [], findings: [{ ruleId: 'pgmap-ref-imbalance', status: 'introduced', types: ['GENERIC'] }] },
+    expect: introduces('pgmap-ref-imbalance', ['GENERIC']),
     reason: 'pagemap_range() no longer takes the static refs for GENERIC but memunmap_pages() still puts pfn_len() of them: the percpu ref underflows at teardown.',
   },
   {
     id: 'generic-static-ref-put-only', tree: '6.12', shape: 'producer-consumer-uncompensated',
     subject: 'mm/memremap: do not drop device-dax (GENERIC) references at teardown',
     edits: [{ file: MEMREMAP, fn: 'memunmap_pages', find: '\tif (pgmap->type != MEMORY_DEVICE_PRIVATE &&\n\t    pgmap->type != MEMORY_DEVICE_COHERENT)\n', replace: '\tif (pgmap->type != MEMORY_DEVICE_PRIVATE &&\n\t    pgmap->type != MEMORY_DEVICE_COHERENT &&\n\t    pgmap->type != MEMORY_DEVICE_GENERIC)\n' }],
-    expect: { kind: 'semantic', effects: [], findings: [{ ruleId: 'pgmap-ref-imbalance', status: 'introduced', types: ['GENERIC'] }] },
+    expect: introduces('pgmap-ref-imbalance', ['GENERIC']),
     reason: 'memunmap_pages() stops putting the pfn_len() refs pagemap_range() took for GENERIC: they leak and wait_for_completion(&pgmap->done) never returns.',
   },
   {
@@ -168,7 +185,7 @@ export const MUTATIONS: readonly Mutation[] = [
       { file: MEMREMAP, fn: 'memunmap_pages', find: '\twait_for_completion(&pgmap->done);\n\n', replace: '' },
       { file: MEMREMAP, fn: 'memunmap_pages', find: '\t\tpageunmap_range(pgmap, i);\n', replace: '\t\tpageunmap_range(pgmap, i);\n\twait_for_completion(&pgmap->done);\n' },
     ],
-    expect: { kind: 'semantic', effects: [], findings: [{ ruleId: 'pgmap-teardown-race', status: 'introduced', types: ['PRIVATE', 'COHERENT', 'P2PDMA'] }] },
+    expect: introduces('pgmap-teardown-race', ['PRIVATE', 'COHERENT', 'P2PDMA']),
     reason: 'memunmap_pages(): the wait now runs after pageunmap_range() removed the memmap, so in-use PRIVATE/COHERENT/P2PDMA pages (per-allocation refs) lose their struct pages before the last put.',
   },
   // ---- free path and init guards: mm/memremap.c, mm/mm_init.c (6.12), free_zone_device_page (6.1) ----
@@ -205,14 +222,14 @@ export const MUTATIONS: readonly Mutation[] = [
     id: 'free-folio-guard-capability', tree: '6.12', shape: 'guard-capability',
     subject: 'mm/memremap: test for migrate_to_ram instead of the pgmap type on free',
     edits: [{ file: MEMREMAP, fn: 'free_zone_device_folio', find: '\tif (folio->page.pgmap->type != MEMORY_DEVICE_PRIVATE &&\n\t    folio->page.pgmap->type != MEMORY_DEVICE_COHERENT)', replace: '\tif (!folio->page.pgmap->ops->migrate_to_ram)' }],
-    expect: { kind: 'semantic', effects: [], findings: [{ ruleId: 'pgmap-type-guard-changed', status: 'introduced', types: ['COHERENT'] }] },
+    expect: introduces('pgmap-type-guard-changed', ['COHERENT']),
     reason: 'free_zone_device_folio(): memremap_pages() requires ->migrate_to_ram only for PRIVATE; a COHERENT pgmap may have none (only page_free is required), so COHERENT pages of such drivers go the reset-to-1 arm and keep their pgmap ref.',
   },
   {
     id: 'init-guard-removed', tree: '6.12', shape: 'guard-removed',
     subject: 'mm/mm_init: start every ZONE_DEVICE page at refcount zero',
     edits: [{ file: MMINIT, fn: '__init_zone_device_page', find: '\tif (pgmap->type == MEMORY_DEVICE_PRIVATE ||\n\t    pgmap->type == MEMORY_DEVICE_COHERENT)\n\t\tset_page_count(page, 0);', replace: '\tset_page_count(page, 0);' }],
-    expect: { kind: 'semantic', effects: [], findings: [{ ruleId: 'pgmap-type-guard-changed', status: 'introduced', types: ['FS_DAX', 'GENERIC', 'P2PDMA'] }] },
+    expect: introduces('pgmap-type-guard-changed', ['FS_DAX', 'GENERIC', 'P2PDMA']),
     reason: '__init_zone_device_page(): FS_DAX/GENERIC/P2PDMA pages now start at 0 although E2 maps them (devmap, vm_insert_page validate_page_before_insert refuses 0) and frees them back to 1 (free_zone_device_folio folio_set_count): their start state changes with the guard gone.',
   },
   {
@@ -247,21 +264,21 @@ export const MUTATIONS: readonly Mutation[] = [
     id: 'xfs-wait-idle-count-zero', tree: '6.12', shape: 'wait-changed',
     subject: 'xfs: wait for DAX pages to become free',
     edits: [{ file: 'fs/xfs/xfs_inode.c', fn: 'xfs_break_dax_layouts', find: 'atomic_read(&page->_refcount) == 1', replace: 'atomic_read(&page->_refcount) == 0' }],
-    expect: { kind: 'semantic', effects: [], findings: [{ ruleId: 'wait-wake-mismatch', status: 'introduced', types: ['FS_DAX'] }] },
+    expect: introduces('wait-wake-mismatch', ['FS_DAX']),
     reason: 'xfs_break_dax_layouts() now waits for 0 but in E2 __put_devmap_managed_folio_refs() wakes &_refcount when an FS_DAX folio reaches 1 and the count never goes below 1: the wait never ends.',
   },
   {
     id: 'ext4-wait-key-changed', tree: '6.12', shape: 'wait-changed',
     subject: 'ext4: wait on the DAX page itself',
     edits: [{ file: 'fs/ext4/inode.c', fn: 'ext4_break_layouts', find: '___wait_var_event(&page->_refcount,', replace: '___wait_var_event(page,' }],
-    expect: { kind: 'semantic', effects: [], findings: [{ ruleId: 'wait-wake-mismatch', status: 'introduced', types: ['FS_DAX'] }] },
+    expect: introduces('wait-wake-mismatch', ['FS_DAX']),
     reason: 'ext4_break_layouts() waits on the key page while __put_devmap_managed_folio_refs() wakes &folio->_refcount: the waiter is never woken.',
   },
   {
     id: 'fsdax-wake-key-changed', tree: '6.12', shape: 'wake-changed',
     subject: 'mm/memremap: wake DAX layout waiters on the folio',
     edits: [{ file: MEMREMAP, fn: '__put_devmap_managed_folio_refs', find: '\t\twake_up_var(&folio->_refcount);', replace: '\t\twake_up_var(folio);' }],
-    expect: { kind: 'semantic', effects: [], findings: [{ ruleId: 'wait-wake-mismatch', status: 'introduced', types: ['FS_DAX'] }] },
+    expect: introduces('wait-wake-mismatch', ['FS_DAX']),
     reason: '__put_devmap_managed_folio_refs() wakes a different key than the one ext4/xfs/fuse wait on (&page->_refcount, same address as &folio->_refcount).',
   },
   {
@@ -279,14 +296,14 @@ export const MUTATIONS: readonly Mutation[] = [
     id: 'dax-busy-page-threshold', tree: '6.12', shape: 'wait-changed',
     subject: 'fs/dax: treat any referenced DAX page as busy',
     edits: [{ file: DAX, fn: 'dax_busy_page', find: 'page_ref_count(page) > 1', replace: 'page_ref_count(page) > 0' }],
-    expect: { kind: 'semantic', effects: [], findings: [{ ruleId: 'wait-wake-mismatch', status: 'introduced', types: ['FS_DAX'] }] },
+    expect: introduces('wait-wake-mismatch', ['FS_DAX']),
     reason: 'dax_busy_page() reports idle E2 FS_DAX pages (refcount 1) as busy while the waiters and the waker treat 1 as idle: the break-layouts loops never finish.',
   },
   {
     id: 'dax-disassociate-warn-tightened', tree: '6.12', shape: 'warn-changed',
     subject: 'fs/dax: warn on any reference left at truncate',
     edits: [{ file: DAX, fn: 'dax_disassociate_entry', find: 'WARN_ON_ONCE(trunc && page_ref_count(page) > 1);', replace: 'WARN_ON_ONCE(trunc && page_ref_count(page) > 0);' }],
-    expect: { kind: 'semantic', effects: [], findings: [{ ruleId: 'warn-contradicts-state', status: 'introduced', types: ['FS_DAX'] }] },
+    expect: introduces('warn-contradicts-state', ['FS_DAX']),
     reason: 'dax_disassociate_entry(): an idle E2 FS_DAX page rests at refcount 1 (free_zone_device_folio resets it), so the tightened WARN fires on every normal truncate.',
   },
   // ---- devmap-managed hook (FS DAX put) ----
@@ -294,39 +311,19 @@ export const MUTATIONS: readonly Mutation[] = [
     id: 'gup-put-folio-skips-hook', tree: '6.12', shape: 'release-removed',
     subject: 'mm/gup: release GUP references with folio_put_refs()',
     edits: [{ file: GUP, fn: 'gup_put_folio', find: '\tif (!put_devmap_managed_folio_refs(folio, refs))\n\t\tfolio_put_refs(folio, refs);', replace: '\tfolio_put_refs(folio, refs);' }],
-    expect: { kind: 'semantic', effects: [], findings: [{ ruleId: 'folio-put-skips-devmap-hook', status: 'introduced', types: ['FS_DAX'] }] },
+    expect: introduces('folio-put-skips-devmap-hook', ['FS_DAX']),
     reason: 'gup_put_folio(): an FS_DAX folio dropping to 1 must go through __put_devmap_managed_folio_refs() to wake the layout waiters (f4f451a16dd1); folio_put_refs() skips that (and would free the page at 0).',
   },
   {
     id: 'put-page-skips-hook-61', tree: '6.1', shape: 'release-removed',
     subject: 'mm: put_page() is folio_put()',
     edits: [{ file: 'include/linux/mm.h', fn: 'put_page', find: '\tif (put_devmap_managed_page(&folio->page))\n\t\treturn;\n', replace: '' }],
-    expect: { kind: 'semantic', effects: [], findings: [{ ruleId: 'folio-put-skips-devmap-hook', status: 'introduced', types: ['FS_DAX'] }] },
+    expect: introduces('folio-put-skips-devmap-hook', ['FS_DAX']),
     reason: 'linux-6.1 put_page(): FS_DAX pages are devmap-managed; put_devmap_managed_page() wakes waiters at 1 and keeps them from the free path; plain folio_put() skips it.',
   },
   // ---- long-term pins ----
-  {
-    id: 'check-vma-fsdax-refusal-removed', tree: '6.12', shape: 'refusal-removed',
-    subject: 'mm/gup: let check_vma_flags() accept long-term pins of DAX files',
-    edits: [{ file: GUP, fn: 'check_vma_flags', find: '\tif ((gup_flags & FOLL_LONGTERM) && vma_is_fsdax(vma))\n\t\treturn -EOPNOTSUPP;\n\n', replace: '' }],
-    expect: {
-      kind: 'semantic',
-      effects: [{ aspect: 'longterm-pin', types: ['FS_DAX'], before: 'refused', after: 'allowed' }],
-      findings: [{ ruleId: 'longterm-pin-fsdax', status: 'introduced', types: ['FS_DAX'] }],
-    },
-    reason: 'check_vma_flags() is where slow GUP refuses FOLL_LONGTERM on fsdax VMAs in E2 (folio_is_longterm_pinnable does not exclude FS_DAX there).',
-  },
-  {
-    id: 'check-vma-fsdax-refusal-removed-61', tree: '6.1', shape: 'refusal-removed',
-    subject: 'mm/gup: let check_vma_flags() accept long-term pins of DAX files',
-    edits: [{ file: GUP, fn: 'check_vma_flags', find: '\tif ((gup_flags & FOLL_LONGTERM) && vma_is_fsdax(vma))\n\t\treturn -EOPNOTSUPP;\n\n', replace: '' }],
-    expect: {
-      kind: 'semantic',
-      effects: [{ aspect: 'longterm-pin', types: ['FS_DAX'], before: 'refused', after: 'allowed' }],
-      findings: [{ ruleId: 'longterm-pin-fsdax', status: 'introduced', types: ['FS_DAX'] }],
-    },
-    reason: 'linux-6.1 check_vma_flags(): same refusal as 6.12.',
-  },
+  fsdaxRefusalRemoved('6.12'),
+  fsdaxRefusalRemoved('6.1'),
   // ---- page references of mappings ----
   {
     id: 'migrate-insert-folio-get-removed', tree: '6.12', shape: 'acquire-removed',
@@ -378,7 +375,7 @@ export const MUTATIONS: readonly Mutation[] = [
     id: 'insert-pfn-pmd-ref-devmap', tree: '6.12', shape: 'helper-ref-devmap',
     subject: 'mm/huge_memory: hold a page reference for inserted DAX PMDs',
     edits: [{ file: 'mm/huge_memory.c', fn: 'insert_pfn_pmd', find: '\tset_pmd_at(mm, addr, pmd, entry);\n\tupdate_mmu_cache_pmd(vma, addr, pmd);\n\nout_unlock:', replace: '\tif (pfn_t_devmap(pfn))\n\t\tfolio_get(page_folio(pfn_t_to_page(pfn)));\n\tset_pmd_at(mm, addr, pmd, entry);\n\tupdate_mmu_cache_pmd(vma, addr, pmd);\n\nout_unlock:' }],
-    expect: { kind: 'semantic', effects: [], findings: [{ ruleId: 'refcounted-mapping-special', status: 'introduced', types: ['FS_DAX', 'GENERIC'] }] },
+    expect: introduces('refcounted-mapping-special', ['FS_DAX', 'GENERIC']),
     reason: 'insert_pfn_pmd() still builds pmd_mkdevmap() entries for DAX pfns (FS_DAX, device-dax GENERIC); zap_huge_pmd() takes the vma_is_special_huge() path for them and drops no reference, so the one taken here leaks.',
   },
   // ---- page reference drops ----
@@ -386,14 +383,14 @@ export const MUTATIONS: readonly Mutation[] = [
     id: 'kfd-put-vram-page-twice', tree: '6.12', shape: 'extra-put',
     subject: 'drm/amdkfd: release the VRAM page reference',
     edits: [{ file: KFD, fn: 'svm_migrate_put_vram_page', find: '\tunlock_page(page);\n\tput_page(page);', replace: '\tunlock_page(page);\n\tput_page(page);\n\tput_page(page);' }],
-    expect: { kind: 'semantic', effects: [], findings: [{ ruleId: 'refcount-underflow', status: 'introduced', types: ['PRIVATE', 'COHERENT'] }] },
+    expect: introduces('refcount-underflow', ['PRIVATE', 'COHERENT']),
     reason: 'svm_migrate_get_vram_page() takes one reference (zone_device_page_init sets 1); svm_migrate_put_vram_page() now drops two. kfd registers PRIVATE or COHERENT pgmaps.',
   },
   {
     id: 'nouveau-alloc-drops-ref', tree: '6.12', shape: 'extra-put',
     subject: 'drm/nouveau/dmem: hand out pages without a reference',
     edits: [{ file: 'drivers/gpu/drm/nouveau/nouveau_dmem.c', fn: 'nouveau_dmem_page_alloc_locked', find: '\tzone_device_page_init(page);\n\treturn page;', replace: '\tzone_device_page_init(page);\n\tput_page(page);\n\treturn page;' }],
-    expect: { kind: 'semantic', effects: [], findings: [{ ruleId: 'refcount-underflow', status: 'introduced', types: ['PRIVATE'] }] },
+    expect: introduces('refcount-underflow', ['PRIVATE']),
     reason: 'nouveau_dmem_page_alloc_locked(): zone_device_page_init() gives the caller the only reference; the put frees the page (page_free puts it back on the free list) and the caller\'s later put underflows. nouveau uses PRIVATE.',
   },
   {
@@ -413,14 +410,14 @@ export const MUTATIONS: readonly Mutation[] = [
     id: 'kfd-put-vram-set-count', tree: '6.12', shape: 'set-count',
     subject: 'drm/amdkfd: reset VRAM pages instead of putting them',
     edits: [{ file: KFD, fn: 'svm_migrate_put_vram_page', find: '\tput_page(page);', replace: '\tset_page_count(page, 0);' }],
-    expect: { kind: 'semantic', effects: [], findings: [{ ruleId: 'unsafe-set-page-count', status: 'introduced', types: ['PRIVATE', 'COHERENT'] }] },
+    expect: introduces('unsafe-set-page-count', ['PRIVATE', 'COHERENT']),
     reason: 'svm_migrate_put_vram_page() forces the count to 0 on a page migrate_vma may still reference, and the page never reaches free_zone_device_folio() (no page_free, pgmap ref kept).',
   },
   {
     id: 'gup-put-folio-reserved-skip', tree: '6.12', shape: 'reserved-skip',
     subject: 'mm/gup: reserved pages are not refcounted',
     edits: [{ file: GUP, fn: 'gup_put_folio', find: '\tif (!put_devmap_managed_folio_refs(folio, refs))', replace: '\tif (PageReserved(&folio->page))\n\t\treturn;\n\tif (!put_devmap_managed_folio_refs(folio, refs))' }],
-    expect: { kind: 'semantic', effects: [], findings: [{ ruleId: 'reserved-treated-as-unrefcounted', status: 'introduced', types: ['FS_DAX', 'GENERIC', 'P2PDMA', 'COHERENT'] }] },
+    expect: introduces('reserved-treated-as-unrefcounted', ['FS_DAX', 'GENERIC', 'P2PDMA', 'COHERENT']),
     reason: 'Every ZONE_DEVICE page has PG_reserved (__init_zone_device_page) yet GUP took a real reference on it; skipping the put for reserved pages leaks it (the KVM bug a78986aae9b2).',
   },
   // ---- pgmap references in GUP and memory failure ----
@@ -428,35 +425,35 @@ export const MUTATIONS: readonly Mutation[] = [
     id: 'gup-fast-devmap-put-removed', tree: '6.12', shape: 'release-removed',
     subject: 'mm/gup: get_dev_pagemap() reference is dropped by the caller',
     edits: [{ file: GUP, fn: 'gup_fast_devmap_leaf', find: '\tput_dev_pagemap(pgmap);\n', replace: '' }],
-    expect: { kind: 'semantic', effects: [], findings: [{ ruleId: 'pgmap-ref-imbalance', status: 'introduced', types: ['FS_DAX', 'GENERIC'] }] },
+    expect: introduces('pgmap-ref-imbalance', ['FS_DAX', 'GENERIC']),
     reason: 'gup_fast_devmap_leaf(): get_dev_pagemap() takes a pgmap ref (percpu_ref_tryget_live_rcu) for devmap PTE/PMD/PUD leaves (FS_DAX, device-dax); nothing else puts it.',
   },
   {
     id: 'gup-fast-devmap-grab-fail-return', tree: '6.12', shape: 'release-removed-error-return',
     subject: 'mm/gup: return early when a devmap folio cannot be grabbed',
     edits: [{ file: GUP, fn: 'gup_fast_devmap_leaf', find: '\t\tif (!folio) {\n\t\t\tgup_fast_undo_dev_pagemap(nr, nr_start, flags, pages);\n\t\t\tbreak;', replace: '\t\tif (!folio) {\n\t\t\tgup_fast_undo_dev_pagemap(nr, nr_start, flags, pages);\n\t\t\treturn 0;' }],
-    expect: { kind: 'semantic', effects: [], findings: [{ ruleId: 'pgmap-ref-imbalance', status: 'introduced', types: ['FS_DAX', 'GENERIC'] }] },
+    expect: introduces('pgmap-ref-imbalance', ['FS_DAX', 'GENERIC']),
     reason: 'gup_fast_devmap_leaf(): the try_grab_folio_fast() failure path now returns before the put_dev_pagemap() after the loop (the leak 6401c4eb57f9 fixed in __gup_device_huge).',
   },
   {
     id: 'gup-device-huge-put-removed-61', tree: '6.1', shape: 'release-removed',
     subject: 'mm/gup: get_dev_pagemap() reference is dropped by the caller',
     edits: [{ file: GUP, fn: '__gup_device_huge', find: '\tput_dev_pagemap(pgmap);\n', replace: '' }],
-    expect: { kind: 'semantic', effects: [], findings: [{ ruleId: 'pgmap-ref-imbalance', status: 'introduced', types: ['FS_DAX', 'GENERIC'] }] },
+    expect: introduces('pgmap-ref-imbalance', ['FS_DAX', 'GENERIC']),
     reason: 'linux-6.1 __gup_device_huge(): the get_dev_pagemap() reference of devmap leaves is only put after the loop.',
   },
   {
     id: 'memory-failure-pgmap-early-return', tree: '6.12', shape: 'release-removed-error-goto',
     subject: 'mm/memory-failure: return the driver\'s verdict directly',
     edits: [{ file: 'mm/memory-failure.c', fn: 'memory_failure_dev_pagemap', find: '\t\tif (rc != -EOPNOTSUPP)\n\t\t\tgoto out;', replace: '\t\tif (rc != -EOPNOTSUPP)\n\t\t\treturn rc;' }],
-    expect: { kind: 'semantic', effects: [], findings: [{ ruleId: 'pgmap-ref-imbalance', status: 'introduced', types: ['FS_DAX'] }] },
+    expect: introduces('pgmap-ref-imbalance', ['FS_DAX']),
     reason: 'memory_failure_dev_pagemap() must put the get_dev_pagemap() ref its caller took ("drop pgmap ref acquired in caller" at out:); returning past out: leaks it for pgmaps with ->memory_failure (pmem, FS_DAX).',
   },
   {
     id: 'migrate-insert-zone-device-refusal-removed', tree: '6.12', shape: 'refusal-removed',
     subject: 'mm/migrate_device: drop the unsupported-type warning',
     edits: [{ file: 'mm/migrate_device.c', fn: 'migrate_vma_insert_page', find: '\t\tif (folio_is_zone_device(folio) &&\n\t\t    !folio_is_device_coherent(folio)) {\n\t\t\tpr_warn_once("Unsupported ZONE_DEVICE page type.\\n");\n\t\t\tgoto abort;\n\t\t}\n', replace: '' }],
-    expect: { kind: 'semantic', effects: [], findings: [{ ruleId: 'pgmap-type-guard-changed', status: 'introduced', types: ['FS_DAX', 'GENERIC', 'P2PDMA'] }] },
+    expect: introduces('pgmap-type-guard-changed', ['FS_DAX', 'GENERIC', 'P2PDMA']),
     reason: 'migrate_vma_insert_page() refused destination pages of other ZONE_DEVICE types; without the check FS_DAX/GENERIC/P2PDMA pages would be mapped as anonymous normal PTEs with an anon rmap.',
   },
   // ---- neutral: moves, renames, helpers, switches ----
