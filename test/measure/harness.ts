@@ -3,7 +3,9 @@
 // from the kernel source (expect.ts). Semantic recall: expected behaviour changes found.
 // Negative precision: neutral cases left without a finding. Used by bench/measure.ts (table, JSON)
 // and test/measure/measure.test.ts (per-case status against status.json).
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Analyzer, Era, InputDocument, KernelTree } from '../../src/core/index';
 import { diskKernelTree } from '../../src/cli/assets';
@@ -11,7 +13,7 @@ import { CASES } from '../corpus/cases';
 import { makeDiff } from '../corpus/cut';
 import { ROOT } from '../helpers/assets';
 import { kernelDir, SHARED } from '../helpers/inputs';
-import { generate } from '../mutations/generate';
+import { diffFiles, generate, mail } from '../mutations/generate';
 import { MUTATIONS } from '../mutations/mutations';
 import { score, type Expectation, type Outcome } from './expect';
 
@@ -50,11 +52,27 @@ export const REAL_MAIL: readonly RealMailItem[] = JSON.parse(fs.readFileSync(pat
 
 /** Context sizes of the mutation patches; the series is made at -U3. */
 export const MUTATION_CONTEXTS = [1, 3, 10] as const;
+/** Context sizes real mail with a tree is re-diffed at, besides the posted one. */
+export const REDIFF_CONTEXTS = [1, 10] as const;
 
-const tree = (v: '6.1' | '6.12'): KernelTree | undefined => {
-  const d = kernelDir(v);
-  return d ? diskKernelTree(d) : undefined;
-};
+
+/** The files a mail's patch touches, before and after `patch -p1` applies it to `treeDir`. */
+function applyMail(treeDir: string, text: string): { before: Map<string, string>; after: Map<string, string> } | undefined {
+  const paths = [...new Set([...text.matchAll(/^\+\+\+ b\/(\S+)/gm)].map((m) => m[1]!))];
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pageref-real-mail-'));
+  try {
+    const before = new Map(paths.map((p) => [p, fs.readFileSync(path.join(treeDir, p), 'utf8')]));
+    for (const [p, t] of before) {
+      fs.mkdirSync(path.dirname(path.join(tmp, p)), { recursive: true });
+      fs.writeFileSync(path.join(tmp, p), t);
+    }
+    const r = spawnSync('patch', ['-p1', '-s', '-f', '--no-backup-if-mismatch'], { cwd: tmp, input: text, encoding: 'utf8' });
+    if (r.status !== 0) return undefined;
+    return { before, after: new Map(paths.map((p) => [p, fs.readFileSync(path.join(tmp, p), 'utf8')])) };
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
 
 function realMailRuns(problems: string[]): Run[] {
   const runs: Run[] = [];
@@ -64,8 +82,17 @@ function realMailRuns(problems: string[]): Run[] {
     const docs = [{ name: path.basename(file), content: fs.readFileSync(file, 'utf8') }];
     const base = { corpus: 'real-mail', id: path.basename(item.file).replace(/\.(mbox|txt)$/, ''), context: 'posted', expect: item, era: item.era, docs } as const;
     runs.push({ ...base, mode: 'fragment' });
-    const t = item.tree && tree(item.tree);
-    if (t) runs.push({ ...base, mode: 'kernel-tree', tree: t });
+    const dir = item.tree && kernelDir(item.tree);
+    if (!dir) continue;
+    const t = diskKernelTree(dir);
+    runs.push({ ...base, mode: 'kernel-tree', tree: t });
+    const applied = applyMail(dir, docs[0]!.content);
+    if (!applied) { problems.push(`real-mail ${item.file}: does not apply to linux-${item.tree}`); continue; }
+    const subject = /^Subject: (?:\[[^\]]*\] *)?(.*(?:\n[ \t].*)*)/m.exec(docs[0]!.content)?.[1]?.replace(/\n[ \t]+/g, ' ') ?? base.id;
+    for (const c of REDIFF_CONTEXTS) {
+      const rediffed = [{ name: `${base.id}-U${c}.mbox`, content: mail(subject, diffFiles(applied.before, applied.after, c)) }];
+      for (const mode of ['fragment', 'kernel-tree'] as const) runs.push({ ...base, mode, context: `U${c}`, docs: rediffed, tree: mode === 'kernel-tree' ? t : undefined });
+    }
   }
   return runs;
 }
