@@ -4,7 +4,7 @@
 import { createAnalyzer } from '../src/core/index';
 import { loadAssets } from '../test/helpers/assets';
 import { needKernels } from '../test/helpers/inputs';
-import { buildRuns, measure, statusLines, summarize, table } from '../test/measure/harness';
+import { buildRuns, contextStability, measure, statusLines, summarize, table } from '../test/measure/harness';
 
 async function main(): Promise<void> {
   const json = process.argv.includes('--json');
@@ -15,10 +15,12 @@ async function main(): Promise<void> {
   try {
     const results = await measure(analyzer, runs);
     const rows = summarize(results);
-    if (json) process.stdout.write(JSON.stringify({ rows, results, problems }, null, 2) + '\n');
+    const stability = contextStability(results);
+    if (json) process.stdout.write(JSON.stringify({ rows, stability, results, problems }, null, 2) + '\n');
     else if (process.argv.includes('--status')) process.stdout.write(statusLines(results));
     else {
       process.stdout.write(`${table(rows)}\n\n${runs.length} reviews in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+      process.stdout.write(`\nsame outcome at every context size:\n${stability.map((s) => `  ${s.corpus} ${s.mode}: ${s.stable}/${s.cases}${s.unstable.length ? ` (differ: ${s.unstable.join(', ')})` : ''}`).join('\n')}\n`);
       const misses = results.filter((r) => (r.kind === 'semantic' ? r.matched < r.expected : r.unexpected.length > 0));
       if (misses.length) process.stdout.write(`\nnot as expected:\n${misses.map((r) => `  ${r.corpus} ${r.id} [${r.mode} ${r.context}] ${r.status}`).join('\n')}\n`);
     }

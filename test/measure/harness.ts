@@ -211,6 +211,31 @@ export function table(rows: readonly Row[]): string {
   return [line(head), line(width.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
 }
 
+/**
+ * Context-size independence (issue #9: -U1, -U3, -U10 must give the same effects and findings):
+ * per corpus and mode, the cases reviewed at several -U sizes and those whose outcome is the same
+ * at every size, with the ids of the others.
+ */
+export function contextStability(results: readonly Result[]): { corpus: string; mode: Mode; cases: number; stable: number; unstable: string[] }[] {
+  const groups = new Map<string, Result[]>();
+  for (const r of results) {
+    if (!/^U\d+$/.test(r.context)) continue;
+    const key = `${r.corpus}\0${r.mode}\0${r.id}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const rows = new Map<string, { corpus: string; mode: Mode; cases: number; stable: number; unstable: string[] }>();
+  for (const rs of groups.values()) {
+    if (rs.length < 2) continue;
+    const { corpus, mode, id } = rs[0]!;
+    const row = rows.get(`${corpus}\0${mode}`) ?? { corpus, mode, cases: 0, stable: 0, unstable: [] };
+    row.cases++;
+    if (rs.every((r) => r.status === rs[0]!.status)) row.stable++;
+    else row.unstable.push(id);
+    rows.set(`${corpus}\0${mode}`, row);
+  }
+  return [...rows.values()];
+}
+
 /** The status file: one line per run, sorted, so a change in any case shows as a diff. */
 export function statusLines(results: readonly Result[]): string {
   return results.map((r) => `${r.corpus} ${r.id} [${r.mode} ${r.context}] ${r.status}`).sort().join('\n') + '\n';

@@ -8,7 +8,7 @@ import { createAnalyzer } from '../../src/core/index';
 import { loadAssets, ROOT } from '../helpers/assets';
 import { checkGolden } from '../helpers/golden';
 import { needKernels } from '../helpers/inputs';
-import { buildRuns, measure, statusLines, summarize } from './harness';
+import { buildRuns, contextStability, measure, statusLines, summarize } from './harness';
 
 test('measure: every corpus, mode and context size against status.json', { skip: needKernels }, async () => {
   const { runs, problems } = buildRuns();
@@ -18,7 +18,7 @@ test('measure: every corpus, mode and context size against status.json', { skip:
     const results = await measure(analyzer, runs);
     const rows = summarize(results);
     for (const corpus of ['real-mail', 'mutations', 'corpus', 'rule-cases']) assert.ok(rows.some((r) => r.corpus === corpus), `${corpus} measured`);
-    checkGolden(path.join(ROOT, 'test', 'measure', 'status.json'), { rows, cases: statusLines(results).trimEnd().split('\n') });
+    checkGolden(path.join(ROOT, 'test', 'measure', 'status.json'), { rows, stability: contextStability(results), cases: statusLines(results).trimEnd().split('\n') });
   } finally {
     analyzer.dispose();
   }

@@ -34,7 +34,7 @@ export type Shape =
   | 'producer-consumer-compensated' | 'producer-consumer-uncompensated' | 'refusal-removed' | 'wait-removed' | 'wait-moved'
   | 'wait-changed' | 'wake-changed' | 'helper-ref-special' | 'helper-ref-devmap' | 'helper-clean-twin' | 'extra-put'
   | 'set-count' | 'warn-changed' | 'reserved-skip' | 'verbatim-move' | 'rename' | 'extract-helper' | 'inline-helper'
-  | 'if-to-switch' | 'reorder';
+  | 'if-to-switch' | 'reorder' | 'release-moved-to-label';
 
 export interface Mutation {
   readonly id: string;
@@ -141,6 +141,33 @@ export const MUTATIONS: readonly Mutation[] = [
     edits: [{ file: P2P, fn: 'p2pdma_page_free', find: '\tpercpu_ref_put(ref);\n', replace: '' }],
     expect: introduces('pgmap-ref-imbalance', ['P2PDMA']),
     reason: 'p2pdma_page_free() drops the per-page ref p2pmem_alloc_mmap() took (percpu_ref_get in the loop); without it each unmapped page leaks one.',
+  },
+  {
+    id: 'p2pdma-mmap-leak-then-rename', tree: '6.12', shape: 'release-removed-error-return',
+    subject: 'PCI/P2PDMA: simplify the vm_insert_page() error path, rename the mmap handler',
+    edits: [
+      { file: P2P, fn: 'p2pmem_alloc_mmap', find: '\t\t\tpercpu_ref_put(ref);\n\t\t\treturn ret;', replace: '\t\t\treturn ret;' },
+      { file: P2P, find: 'p2pmem_alloc_mmap', replace: 'p2pmem_mmap_alloc', all: true },
+    ],
+    expect: introduces('pgmap-ref-imbalance', ['P2PDMA']),
+    reason: 'The issue\'s named leak (p2pmem_alloc_mmap() failure branch without percpu_ref_put) followed by a rename of the function: the leak must survive the second patch of the series.',
+  },
+  {
+    id: 'p2pdma-mmap-common-exit', tree: '6.12', shape: 'release-moved-to-label',
+    subject: 'PCI/P2PDMA: one exit that drops the mapping reference',
+    edits: [
+      { file: P2P, fn: 'p2pmem_alloc_mmap', find: '\tpercpu_ref_put(ref);\n\n\treturn 0;', replace: '\tret = 0;\nout_put:\n\tpercpu_ref_put(ref);\n\treturn ret;' },
+      { file: P2P, fn: 'p2pmem_alloc_mmap', find: '\t\t\tpercpu_ref_put(ref);\n\t\t\treturn ret;', replace: '\t\t\tgoto out_put;' },
+    ],
+    expect: NEUTRAL,
+    reason: 'p2pmem_alloc_mmap(): the vm_insert_page() failure branch jumps to a new out_put label (beyond a -U3 context) that drops the tryget reference once, as the branch did; the success path drops it at the same label.',
+  },
+  {
+    id: 'free-folio-else-put-removed', tree: '6.12', shape: 'release-removed',
+    subject: 'mm/memremap: device-private pages keep their pgmap reference',
+    edits: [{ file: MEMREMAP, find: '\t\tfolio_set_count(folio, 1);\n\telse\n\t\tput_dev_pagemap(folio->page.pgmap);', replace: '\t\tfolio_set_count(folio, 1);' }],
+    expect: introduces('pgmap-ref-imbalance', ['PRIVATE', 'COHERENT']),
+    reason: 'free_zone_device_folio(): the else arm drops the pgmap ref zone_device_page_init() took for each PRIVATE/COHERENT allocation; without it every allocation leaks one and memunmap_pages() waits forever.',
   },
   // ---- pgmap static references: mm/memremap.c (6.12) ----
   {
@@ -513,6 +540,17 @@ export const MUTATIONS: readonly Mutation[] = [
     edits: [{ file: MEMREMAP, moveFn: 'zone_device_page_init', toFile: MMINIT, before: 'memmap_init_zone_device' }],
     expect: NEUTRAL,
     reason: 'zone_device_page_init() moves verbatim from mm/memremap.c to mm/mm_init.c (its EXPORT_SYMBOL stays behind, which does not change what it does).',
+  },
+  {
+    id: 'zone-device-page-init-wrapper', tree: '6.12', shape: 'rename',
+    subject: 'mm/memremap: rename zone_device_page_init() behind a wrapper',
+    edits: [
+      { file: MEMREMAP, fn: 'zone_device_page_init', find: 'void zone_device_page_init(struct page *page)\n{', replace: 'static void __zone_device_page_init(struct page *page)\n{' },
+      { file: MEMREMAP, find: 'EXPORT_SYMBOL_GPL(zone_device_page_init);', replace: '\nvoid zone_device_page_init(struct page *page)\n{\n\t__zone_device_page_init(page);\n}\nEXPORT_SYMBOL_GPL(zone_device_page_init);' },
+    ],
+    noSeries: true,
+    expect: NEUTRAL,
+    reason: 'zone_device_page_init() becomes a wrapper around the same body under a new static name: same tryget, same refcount 1, same lock.',
   },
   {
     id: 'dax-busy-page-move', tree: '6.12', shape: 'verbatim-move',
