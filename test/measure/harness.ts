@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Analyzer, Era, InputDocument, KernelTree } from '../../src/core/index';
-import { diskKernelTree } from '../../src/cli/assets';
+import { diskKernelTree } from '../../src/node/kernel-tree';
 import { CASES } from '../corpus/cases';
 import { makeDiff } from '../corpus/cut';
 import { ROOT } from '../helpers/assets';
@@ -52,6 +52,10 @@ export const REAL_MAIL: readonly RealMailItem[] = JSON.parse(fs.readFileSync(pat
 
 /** Context sizes of the mutation patches; the series is made at -U3. */
 export const MUTATION_CONTEXTS = [1, 3, 10] as const;
+const trees = new Map<string, KernelTree>();
+/** One reader per tree, so what it caches is shared by every review. */
+const treeAt = (dir: string): KernelTree => trees.get(dir) ?? trees.set(dir, diskKernelTree(dir)).get(dir)!;
+
 /** Context sizes real mail with a tree is re-diffed at, besides the posted one. */
 export const REDIFF_CONTEXTS = [1, 10] as const;
 
@@ -84,7 +88,7 @@ function realMailRuns(problems: string[]): Run[] {
     runs.push({ ...base, mode: 'fragment' });
     const dir = item.tree && kernelDir(item.tree);
     if (!dir) continue;
-    const t = diskKernelTree(dir);
+    const t = treeAt(dir);
     runs.push({ ...base, mode: 'kernel-tree', tree: t });
     const applied = applyMail(dir, docs[0]!.content);
     if (!applied) { problems.push(`real-mail ${item.file}: does not apply to linux-${item.tree}`); continue; }
@@ -104,7 +108,7 @@ function mutationRuns(problems: string[]): Run[] {
     if (!dir) { problems.push(`mutation ${m.id}: linux-${m.tree} missing`); continue; }
     const g = generate(m, dir, MUTATION_CONTEXTS);
     if (g.problems.length) { problems.push(...g.problems.map((p) => `mutation ${m.id}: ${p}`)); continue; }
-    const t = diskKernelTree(dir);
+    const t = treeAt(dir);
     const docs = (content: string, suffix: string) => [{ name: `${m.id}${suffix}.mbox`, content }];
     for (const mode of ['fragment', 'kernel-tree'] as const) {
       const base = { corpus: 'mutations', id: m.id, mode, expect: m.expect, era: 'E2', tree: mode === 'kernel-tree' ? t : undefined } as const;
@@ -128,7 +132,7 @@ function corpusRuns(problems: string[]): Run[] {
       if (missing.length) { problems.push(`corpus ${c.id}: ${missing.join(', ')}`); break; }
       const docs = [{ name: `${c.id}.diff`, content: diff }];
       for (const mode of ['fragment', 'kernel-tree'] as const) {
-        runs.push({ corpus: 'corpus', id: c.id, mode, context: `U${context}`, expect, era: c.era, docs, tree: mode === 'kernel-tree' ? diskKernelTree(a) : undefined });
+        runs.push({ corpus: 'corpus', id: c.id, mode, context: `U${context}`, expect, era: c.era, docs, tree: mode === 'kernel-tree' ? treeAt(a) : undefined });
       }
     }
   }
