@@ -24,8 +24,6 @@ function memo<T>(f: (key: string) => T): (key: string) => T {
 /** A kernel source tree on disk, read lazily, one file at a time; a git checkout also answers for blobs. */
 export function diskKernelTree(root: string): KernelTree {
   const top = path.resolve(root);
-  let isGit: boolean | undefined;
-  const inGit = () => (isGit ??= git(top, ['rev-parse', '--is-inside-work-tree'])?.trim() === 'true');
   /** The full id of an abbreviated blob id, resolved as git does (undefined when absent or ambiguous). */
   const resolve = memo((abbrev: string) => (/^[0-9a-f]{4,64}$/.test(abbrev) ? git(top, ['rev-parse', '--verify', '--quiet', `${abbrev}^{blob}`])?.trim() : undefined) || undefined);
   const blobText = memo((full: string) => git(top, ['cat-file', 'blob', full]));
@@ -47,30 +45,29 @@ export function diskKernelTree(root: string): KernelTree {
     const describe = git(top, ['describe', '--tags', '--abbrev=0', `${sha}^{commit}`])?.trim();
     return { date, ...(describe && { describe }) };
   });
+  const readFile = (rel: string) => {
+    const p = path.resolve(top, rel);
+    if (!p.startsWith(top + path.sep)) return undefined;
+    try {
+      return fs.readFileSync(p, 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  // A tree that is not a git checkout answers for working files only (and names no missing blob).
+  if (git(top, ['rev-parse', '--is-inside-work-tree'])?.trim() !== 'true') return { readFile };
   return {
-    readFile(rel: string) {
-      const p = path.resolve(top, rel);
-      if (!p.startsWith(top + path.sep)) return undefined;
-      try {
-        return fs.readFileSync(p, 'utf8');
-      } catch {
-        return undefined;
-      }
-    },
+    readFile,
     preImage(_rel: string, blob: string): PreImage | undefined {
-      if (!inGit()) return undefined;
       const full = resolve(blob);
       const text = full ? blobText(full) : undefined;
       return text === undefined ? undefined : { text, source: 'git-blob' };
     },
     blobSince(rel: string, blob: string) {
-      if (!inGit()) return undefined;
       const full = resolve(blob);
       return full ? since(`${rel}\u0000${full}`) : undefined;
     },
-    commit(sha: string) {
-      return inGit() ? commit(sha) : undefined;
-    },
+    commit,
   };
 }
 

@@ -124,6 +124,11 @@ test('git tree without the blob: the working file, located with fuzz', { skip },
     assert.ok(r.problems.some((p) => /is not in the kernel tree's git: its working file is used/.test(p.message)), JSON.stringify(r.problems));
     assert.ok(r.problems.some((p) => /applied at line \d+ \(.*fuzz 1/.test(p.message)), JSON.stringify(r.problems));
     assert.ok(h.effects.some((e) => e.aspect === 'free-refcount' && e.before === '1' && e.after === '0'), JSON.stringify(h.effects));
+    // A tree that is not a git checkout (an unpacked tarball) has no blobs to miss: no problem names one.
+    fs.rmSync(path.join(other, '.git'), { recursive: true, force: true });
+    const plain = review(patch, other);
+    assert.equal(plain.patches[0]!.files[0]!.hunks[0]!.source, 'kernel-tree');
+    assert.ok(!plain.problems.some((p) => /git/.test(p.message)), JSON.stringify(plain.problems));
   } finally {
     fs.rmSync(repo, { recursive: true, force: true });
     fs.rmSync(other, { recursive: true, force: true });
@@ -147,7 +152,7 @@ test('diskKernelTree: a plain directory answers for its files only; abbreviated 
     assert.equal(tree.commit!(git(repo, ['rev-parse', 'HEAD']).trim())?.describe, 'v6.12');
     fs.rmSync(path.join(repo, '.git'), { recursive: true, force: true });
     const plain = diskKernelTree(repo);
-    assert.equal(plain.preImage!('mm/memremap.c', full.slice(0, 7)), undefined);
+    assert.equal(plain.preImage, undefined, 'a tree that is not a git checkout answers for no blob');
     assert.match(plain.readFile('mm/memremap.c')!, /free_zone_device_folio/);
   } finally {
     fs.rmSync(repo, { recursive: true, force: true });
