@@ -56,14 +56,13 @@ export const FREE: readonly ApiEntry[] = [
     effects: [
       ...e2Free(),
       fx(span('E3', 'E4'), 'PRIVATE/COHERENT: ->page_free(), put_dev_pagemap()', { types: PRIV_COH, pageFreeCallback: true, pgmap: 'put' }),
-      fx(['E5'], 'PRIVATE: ->page_free(), one pgmap put per base page', { types: ['PRIVATE'], pageFreeCallback: true, pgmap: 'put', pgmapCount: 'nr-pages' }),
-      fx(['E5'], 'COHERENT: ->page_free(), one pgmap put', { types: ['COHERENT'], pageFreeCallback: true, pgmap: 'put' }),
+      fx(['E5'], 'PRIVATE/COHERENT: ->folio_free(folio), percpu_ref_put_many(folio_nr_pages()): one pgmap put per base page', { types: PRIV_COH, pageFreeCallback: true, pgmap: 'put', pgmapCount: 'nr-pages' }),
       fx(span('E3'), 'FS_DAX: wake_up_var(&folio->page); stays at 0; ->mapping kept', { types: ['FS_DAX'], idle: { key: 'page', count: 0 } }),
       fx(span('E3'), 'GENERIC: no ->page_free, folio_set_count(folio, 1)', { types: ['GENERIC'], refcount: { op: 'set', value: 1 } }),
       fx(span('E3'), 'P2PDMA: ->page_free() (p2pdma_page_free); stays at 0', { types: ['P2PDMA'], pageFreeCallback: true }),
     ],
-    doc: 'ZONE_DEVICE free path at refcount 0 from v6.10 (9f100e3b3759). In E2 it behaves as free_zone_device_page(). From E3 it switches on the type: PRIVATE/COHERENT call ->page_free() and drop the pgmap ref, FS_DAX wakes idle waiters keyed on &folio->page, GENERIC is reset to 1 without ->page_free (aed877c2b425), P2PDMA calls ->page_free() and stays at 0.',
-    source: 'mm/memremap.c (linux-6.12; 38607c62b34b, aed877c2b425)',
+    doc: 'ZONE_DEVICE free path at refcount 0 from v6.10 (9f100e3b3759). In E2 it behaves as free_zone_device_page(). From E3 it switches on the type: PRIVATE/COHERENT call ->page_free() and drop the pgmap ref, FS_DAX wakes idle waiters keyed on &folio->page, GENERIC is reset to 1 without ->page_free (aed877c2b425), P2PDMA calls ->page_free() and stays at 0. E5 (large device-private folios): the callback is ->folio_free(folio), PRIVATE and COHERENT drop folio_nr_pages() pgmap references (percpu_ref_put_many()), PG_anon_exclusive is cleared on every page of an anon folio, and a large non-anon folio WARNs unless it is FS_DAX (VM_WARN_ON_ONCE(pgmap->type != MEMORY_DEVICE_FS_DAX && folio_test_large(folio)); gone again in the newest tree).',
+    source: 'mm/memremap.c (linux-6.12; 38607c62b34b, aed877c2b425); mm/memremap.c (E3: moking/linux-next@01faf42bdfd6); mm/memremap.c (E5: ColinIanKing/linux-next@201037a59604; newest: gregkh/linux@85be0a262e39)',
   },
   {
     name: 'put_devmap_managed_page', roles: ['devmap-hook', 'put', 'fsdax-wake'], exists: span('E0', 'E2'),

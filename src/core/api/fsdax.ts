@@ -105,30 +105,30 @@ export const FSDAX: readonly ApiEntry[] = [
     name: 'dax_associate_entry', roles: ['alloc'], exists: ALL_ERAS,
     effects: [
       fx(span('E0', 'E2'), 'sets ->mapping/->index (or the shared marker); refcount untouched'),
-      fx(span('E3'), 'dax_folio_init(); WARNs unless the folio is at 0; sets ->mapping/->index or ->share'),
+      fx(span('E3'), 'first association: dax_folio_init() (compound set-up of the entry\'s order, WARN unless at 0), then ->mapping/->index; a further sharer: ->share++', { compound: 'prep' }),
     ],
     doc: 'Associates a DAX entry\'s pages with the file (->mapping and ->index, or the shared count for reflinked pages). Refcount-neutral; from E3 it initialises the folio first and warns if the folio is not free (count 0). The DAX zero page is never associated.',
     source: 'fs/dax.c (linux-6.1, linux-6.12; 38607c62b34b)',
   },
   {
     name: 'dax_folio_init', roles: ['alloc'], exists: span('E3'),
-    effects: [fx(span('E3'), 'builds the compound folio (prep_compound_page for order > 0); WARNs if the count is not 0')],
-    doc: 'E3 (38607c62b34b): makes the pages of a DAX entry one folio of the entry\'s order before association; refcount-neutral.',
-    source: 'fs/dax.c (38607c62b34b)',
+    effects: [fx(span('E3'), 'WARN_ON_ONCE(folio_order(folio)); for order > 0 prep_compound_page() and WARN_ON_ONCE(folio_ref_count(folio))', { compound: 'prep' })],
+    doc: 'E3 (38607c62b34b): makes the pages of a DAX entry one folio of the entry\'s order (dax_entry_order()) before association: it warns unless the folio was split back to order 0 by dax_folio_put(), then for order > 0 runs prep_compound_page() (and inits the deferred list for order > 1) and warns unless the folio is free (count 0). Refcount-neutral.',
+    source: 'fs/dax.c (38607c62b34b); fs/dax.c (newest: gregkh/linux@185cd2f5fe1e)',
   },
   {
     name: 'dax_disassociate_entry', roles: [], exists: ALL_ERAS,
     effects: [
       fx(span('E0', 'E2'), 'clears ->mapping/->index; WARNs if the page is still busy'),
-      fx(span('E3'), 'dax_folio_put(): drops one share; at 0 clears ->mapping and splits the folio'),
+      fx(span('E3'), 'dax_folio_put(): drops one share; at the last clears ->mapping and splits the folio to order 0', { compound: 'split' }),
     ],
     doc: 'Undoes dax_associate_entry() when the entry leaves the file. Refcount-neutral; in E3 it goes through dax_folio_put(), which splits the folio back to order 0 when the last sharer goes (and must reset order/_nr_pages, hazard 12).',
     source: 'fs/dax.c (linux-6.1, linux-6.12; 38607c62b34b)',
   },
   {
     name: 'dax_folio_put', roles: [], exists: span('E3'),
-    effects: [fx(span('E3'), 'drops one share; at 0 clears ->mapping and splits the folio to order 0')],
-    doc: 'E3 (38607c62b34b): drops the file\'s share of a DAX folio; when no sharer is left clears ->mapping and splits the compound folio back into order-0 pages. Refcount-neutral, but the split must reset folio metadata (hazard 12).',
-    source: 'fs/dax.c (38607c62b34b)',
+    effects: [fx(span('E3'), 'drops one share; at the last clears ->mapping and splits the folio to order 0', { compound: 'split' })],
+    doc: 'E3 (38607c62b34b): drops the file\'s share of a DAX folio; when no sharer is left clears ->mapping and splits the compound folio back into order-0 pages. Refcount-neutral, but the split must reset folio metadata (hazard 12): the newest tree does it in dax_folio_reset_order() (folio_reset_order(), then per page ClearPageHead(), clear_compound_head(), ->mapping, ->share and ->pgmap) and WARNs if any page of the former folio still has a count.',
+    source: 'fs/dax.c (38607c62b34b); fs/dax.c (newest: gregkh/linux@185cd2f5fe1e)',
   },
 ];

@@ -13,6 +13,7 @@ import { GUP } from './gup';
 import { RESERVED } from './reserved';
 import { RMAP } from './rmap';
 import { UNMAP } from './unmap';
+import { FOLIO } from './folio';
 
 export type { ApiEntry, EraEffect, Role, RefOp, RefAmount, PgmapOp, DriverFile } from './types';
 export { parseEraOption, inferEra, eraOfVersion, formatEras, mailDay, ERA_EVIDENCE, type EraEvidence, type EraOption, type EraInference, type GitFacts, type Clue } from './era';
@@ -20,12 +21,13 @@ export { RELEASES, releaseAt, type Release } from './releases';
 export { DRIVER_FILES, reachesOnlyWhereNamed, typesForPath } from './drivers';
 
 export const API_TABLE: readonly ApiEntry[] = [
-  ...PAGE_REF, ...FREE, ...MEMMAP, ...PGMAP, ...MAPPING, ...RMAP, ...UNMAP, ...GUP, ...FSDAX, ...PREDICATES, ...RESERVED,
+  ...PAGE_REF, ...FREE, ...MEMMAP, ...PGMAP, ...MAPPING, ...RMAP, ...UNMAP, ...GUP, ...FSDAX, ...PREDICATES, ...RESERVED, ...FOLIO,
 ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
 const BY_NAME: ReadonlyMap<string, ApiEntry> = new Map(API_TABLE.map((e) => [e.name, e]));
 
-export const API_NAMES: ReadonlySet<string> = new Set(BY_NAME.keys());
+/** Names whose calls make a hunk relevant and that `scan` lists: every entry but the helpers. */
+export const API_NAMES: ReadonlySet<string> = new Set(API_TABLE.filter((e) => !e.helper).map((e) => e.name));
 
 export function apiEntry(name: string): ApiEntry | undefined {
   return BY_NAME.get(name);

@@ -25,6 +25,12 @@ export const PGMAP: readonly ApiEntry[] = [
     source: 'mm/memremap.c (linux-6.1, linux-6.12)',
   },
   {
+    name: 'devm_memremap_pages', roles: ['memmap-init'], exists: ALL_ERAS,
+    effects: SETUP,
+    doc: 'Device-managed memremap_pages(): sets the pgmap up and registers memunmap_pages() as a devres action, so the teardown runs when the driver detaches. P2PDMA (pci_p2pdma_add_resource()) and device DAX use it. Same per-page effects as memremap_pages().',
+    source: 'mm/memremap.c (linux-6.1, linux-6.12); mm/memremap.c (E5: ColinIanKing/linux-next@201037a59604)',
+  },
+  {
     name: 'memunmap_pages', roles: ['teardown', 'pgmap-put'], exists: ALL_ERAS,
     effects: [
       fx(['E0'], 'kill; put_page() every pfn (idle pages go to 0 and drop their pgmap ref); wait for the ref to drain', { refcount: { op: 'put' }, pgmap: 'kill-wait' }),
@@ -38,8 +44,8 @@ export const PGMAP: readonly ApiEntry[] = [
   {
     name: 'get_dev_pagemap', roles: ['pgmap-get'], exists: ALL_ERAS,
     effects: [fx(ALL_ERAS, '+1 pgmap ref (percpu_ref_tryget_live) or NULL once killed; a cached pgmap covering the pfn is returned without a new ref', { pgmap: 'get' })],
-    doc: 'Looks up the dev_pagemap of a pfn and takes a live reference on it; NULL after memunmap_pages() killed it. Passed a cached pgmap that covers the pfn, it returns it without a new reference; otherwise it drops the cached one. Used by GUP for devmap entries (E0-E3).',
-    source: 'mm/memremap.c (linux-6.1, linux-6.12)',
+    doc: 'Looks up the dev_pagemap of a pfn and takes a live reference on it; NULL after memunmap_pages() killed it. Until E3 it also takes a cached pgmap: one that covers the pfn is returned without a new reference, otherwise the cached one is dropped. Used by GUP for devmap entries (E0-E3). With GUP\'s devmap paths gone (E4) it is get_dev_pagemap(pfn): xa_load() and percpu_ref_tryget_live_rcu() only.',
+    source: 'mm/memremap.c (linux-6.1, linux-6.12); mm/memremap.c (E3: moking/linux-next@01faf42bdfd6; E5: ColinIanKing/linux-next@201037a59604)',
   },
   {
     name: 'put_dev_pagemap', roles: ['pgmap-put'], exists: ALL_ERAS,

@@ -59,8 +59,27 @@ export interface EraEffect {
   readonly mapcount?: 'inc' | 'dec' | 'reset';
   readonly pgmap?: PgmapOp;
   /** How many pgmap references a 'get'/'put' takes or drops: 1 when absent; 'arg' = second argument
-   * (percpu_ref_get_many(ref, nr)); 'nr-pages' = one per base page of the folio (E5). */
-  readonly pgmapCount?: number | 'arg' | 'nr-pages';
+   * (percpu_ref_get_many(ref, nr)); 'nr-pages' = folio_nr_pages(): 1 << order once compound set-up ran,
+   * else 1 (E5 free path); 'order-pages' = 1 << order of the order the call sets up (E5 init's
+   * percpu_ref_tryget_many(ref, 1 << order)), whether or not compound set-up follows. */
+  readonly pgmapCount?: number | 'arg' | 'nr-pages' | 'order-pages';
+  /** The call's last argument is the folio order it sets up (zone_device_page_init(page, order),
+   * prep_compound_page(page, order)); a non-constant argument means the scenario's order. */
+  readonly orderArg?: 'last';
+  /** Folio shape: 'prep' = compound set-up for order > 0 (head and tails, folio_nr_pages() = 1 << order);
+   * 'split' = back to order-0 pages (dax_folio_put() at the last share). */
+  readonly compound?: 'prep' | 'split';
+  /** Folio queries: 'large' returns whether the folio is compound (folio_test_large); 'nr-pages' and
+   * 'order' return folio_nr_pages() and folio_order(); 'head' returns the folio through the page's
+   * compound head (page_folio), which points elsewhere on a stale former tail. */
+  readonly folioQuery?: 'large' | 'nr-pages' | 'order' | 'head';
+  /** The call clears what an earlier large folio left in the pages (order, compound head, _nr_pages). */
+  readonly clearsStaleHead?: boolean;
+  /** For predicates on page-table entries: true while the page is mapped by one of these kinds
+   * (is_swap_pmd, is_device_private_entry on a device-private swap entry). */
+  readonly trueForEntry?: readonly MappingKind[];
+  /** Entry builders: the kind of entry the returned value is (pte_mkspecial, folio_mk_pmd, pte_mkdevmap). */
+  readonly builds?: MappingKind;
   /** GUP on devmap entries: a pgmap reference is held for the walk (get_dev_pagemap ... put_dev_pagemap)
    * and released before the call returns, so there is no net pgmap effect. */
   readonly pgmapHeld?: boolean;
@@ -70,7 +89,10 @@ export interface EraEffect {
    * idle wakeup); 0 when absent. 1 for the E0-E2 devmap-managed hooks. */
   readonly freeAt?: 0 | 1;
   /** Page-table effect: the kind of entry inserted and whether it holds a page reference, or removal. */
-  readonly pageTable?: { readonly insert: MappingKind; readonly holdsRef: boolean } | { readonly remove: true };
+  readonly pageTable?:
+    | { readonly insert: MappingKind; readonly holdsRef: boolean }
+    // `callerPuts`: the entry is cleared and returned (pmdp_huge_get_and_clear_full); the caller drops its reference.
+    | { readonly remove: true; readonly callerPuts?: boolean };
   /** For 'put': devmap-managed pages are diverted to put_devmap_managed_page* first (E0-E2). */
   readonly devmapHook?: boolean;
   /** For type-test roles: the pgmap types for which the predicate is true. */
@@ -91,6 +113,9 @@ export interface ApiEntry {
   readonly doc: string;
   /** Kernel source it is taken from, e.g. "mm/memremap.c (ef233450898f, v6.1)". */
   readonly source: string;
+  /** A folio accessor or entry builder the simulator evaluates, used all over mm/: its calls alone do
+   * not make a hunk relevant, and `scan` does not list them (not in API_NAMES). */
+  readonly helper?: boolean;
 }
 
 /** A kernel source file and the pgmap types of the pages it allocates or maps. */

@@ -14,10 +14,10 @@ function zap(level: string): EraEffect[] {
     fx(span('E3'), `every refcounted ${level}, DAX included: put, mapcount -1`, DROP),
   ];
 }
-function copy(level: string, privateNote: string): EraEffect[] {
+function copy(level: string, privateNote: string, privateEffects: readonly EraEffect[] = [fx(ALL_ERAS, privateNote, { types: ['PRIVATE'] })]): EraEffect[] {
   return [
     fx(span('E0', 'E2'), `DAX devmap ${level} copied without a reference`, { types: DAX, pageTable: { insert: 'devmap', holdsRef: false } }),
-    fx(ALL_ERAS, privateNote, { types: ['PRIVATE'] }),
+    ...privateEffects,
     fx(span('E0', 'E2'), `normal ${level}: +1 ref, +1 mapcount for the child`, { types: ['COHERENT', 'P2PDMA'], ...COPY }),
     fx(span('E3'), `normal ${level} (DAX included): +1 ref, +1 mapcount for the child`, { types: others('PRIVATE'), ...COPY }),
   ];
@@ -41,8 +41,8 @@ export const UNMAP: readonly ApiEntry[] = [
   },
   {
     name: 'zap_huge_pmd', roles: ['unmap', 'put'], exists: ALL_ERAS, effects: zap('PMD'),
-    doc: 'Removes a huge PMD. Pre-E3 DAX PMDs were "special huge" entries without reference; 38607c62b34b treats DAX vmas as normal once their PMDs are inserted with a reference (folio_remove_rmap_pmd + put).',
-    source: 'mm/huge_memory.c (linux-6.1, linux-6.12; 38607c62b34b)',
+    doc: 'Removes a huge PMD. Pre-E3 DAX PMDs were "special huge" entries without reference; 38607c62b34b treats DAX vmas as normal once their PMDs are inserted with a reference (folio_remove_rmap_pmd + put). From E5 a device-private PMD entry is zapped like a present one: folio_remove_rmap_pmd() (WARN if the mapcount goes negative) and folio_put() of the reference the entry owned.',
+    source: 'mm/huge_memory.c (linux-6.1, linux-6.12; 38607c62b34b); mm/huge_memory.c (linux-next: ColinIanKing/linux-next@0153b4ea4047, E5)',
   },
   {
     name: 'zap_huge_pud', roles: ['unmap', 'put'], exists: ALL_ERAS, effects: zap('PUD'),
@@ -63,9 +63,12 @@ export const UNMAP: readonly ApiEntry[] = [
   },
   {
     name: 'copy_huge_pmd', roles: ['map', 'get'], exists: ALL_ERAS,
-    effects: copy('PMD', 'no huge device-private entries before E5'),
-    doc: 'fork(): copies a huge PMD. DAX devmap PMDs (E0-E2) are copied without a reference; refcounted PMDs get +1 reference and entire mapcount.',
-    source: 'mm/huge_memory.c (linux-6.1, linux-6.12)',
+    effects: copy('PMD', '', [
+      fx(span('E0', 'E4'), 'no huge device-private entries before E5', { types: ['PRIVATE'] }),
+      fx(['E5'], 'device-private PMD entry: folio_get() and folio_try_dup_anon_rmap_pmd() for the child; a writable entry turns readable in both', { types: ['PRIVATE'], refcount: { op: 'inc' }, mapcount: 'inc', pageTable: { insert: 'swap-entry', holdsRef: true } }),
+    ]),
+    doc: 'fork(): copies a huge PMD. DAX devmap PMDs (E0-E2) are copied without a reference; refcounted PMDs get +1 reference and entire mapcount (folio_get() + folio_try_dup_anon_rmap_pmd()). From E5 a device-private PMD entry is copied the same way: +1 folio reference and +1 entire mapcount for the child, and a writable entry is made readable in the parent too; special PMDs (E4+: pfnmaps) are copied without touching a page.',
+    source: `mm/huge_memory.c (linux-6.1, linux-6.12); mm/huge_memory.c (linux-next: ColinIanKing/linux-next@0153b4ea4047, E5)`,
   },
   {
     name: 'copy_huge_pud', roles: ['map', 'get'], exists: ALL_ERAS,

@@ -245,7 +245,7 @@ export function createReviewer(syntax: CSyntax): Reviewer {
         const placed = placements(reachable(side), reachable(side === before ? after : before), opts.era, type, changedSet);
         // One input for all scenarios of this type and side: they share the run of their common start.
         const input = { era: opts.era, type, side: side.side, api: TABLE_VIEW, bodies, absent: absent[side.side], placed, memo: runMemo };
-        for (const scenario of scenariosFor(type)) runs[side.side].push(runScenario(scenario, input));
+        for (const scenario of scenariosFor(type, opts.era)) runs[side.side].push(runScenario(scenario, input));
       }
     }
     const lineOf = (a: readonly TraceStep[], b: readonly TraceStep[]): number =>

@@ -6,8 +6,9 @@ import type { RuleMeta } from './types';
 import type { RuleId } from '../model/types';
 import type { Severity } from '../types';
 
+/** Runs of a scenario, with its variants ('page-life' includes the large-folio lives 'page-life:pmd', ...). */
 export function runsOf(runs: readonly ScenarioRun[], scenario: string): ScenarioRun[] {
-  return runs.filter((r) => r.scenario === scenario);
+  return runs.filter((r) => r.scenario === scenario || r.scenario.startsWith(`${scenario}:`));
 }
 
 export function endOf(run: ScenarioRun, phase: string): SimState | undefined {

@@ -8,7 +8,7 @@ import { PGMAP_TYPE_CONSTANTS } from '../types';
 import type { Expr, FunctionIR, Stmt } from '../syntax/ir';
 import type { ApiEntry, EraEffect, Role } from '../api/types';
 import type { TraceStep } from '../model/types';
-import { pageState, stateChanged, type SimState } from './state';
+import { nrPages, pageState, stateChanged, type SimState } from './state';
 
 /** A function body the patch provides, with the map from parsed-text lines to document lines. */
 export interface Body {
@@ -61,7 +61,8 @@ export type Val =
   | { readonly k: 'bool'; readonly v: boolean; readonly typeDep?: boolean }
   | { readonly k: 'num'; readonly v: number }
   | { readonly k: 'type'; readonly t: PgmapType | string }
-  | { readonly k: 'unknown'; readonly attempt?: Attempt };
+  // `staleHead`: a folio reached through the compound head of a stale former tail (another folio).
+  | { readonly k: 'unknown'; readonly attempt?: Attempt; readonly staleHead?: boolean };
 
 /** A call whose success is tested later: on the failure branch its effect is undone. */
 interface Attempt {
@@ -103,6 +104,8 @@ export interface Frame {
 type Out = [Path, Val][];
 /** The note of a step where a WARN/BUG condition holds (warn-contradicts-state reads it). */
 export const WARN_FIRES = 'WARN fires on this path';
+/** The note of a raw count store that lands on another folio (unsafe-set-page-count reads it). */
+export const STALE_HEAD_STORE = 'the store goes through a stale compound head: it lands on the head of an earlier folio, not on this page';
 /** The note of a step where a page reaches its free path under a mapping that holds a reference. */
 export const FREED_UNDER_MAPPING = 'the page is freed while a mapping that holds its reference remains';
 const UNKNOWN: Val = { k: 'unknown' };
@@ -141,9 +144,15 @@ function oneLine(s: string): string {
 
 // ---- statements -----------------------------------------------------------------------------
 
-export function execFunction(body: Body, env: SimEnv, caller: Path, depth: number, stack: readonly string[] = []): Path[] {
+export function execFunction(body: Body, env: SimEnv, caller: Path, depth: number, stack: readonly string[] = [], args: readonly Val[] = []): Path[] {
   const frame: Frame = { name: body.fn.name, body, depth, stack: [...stack, body.fn.name] };
-  const entry: Path = { ...caller, vars: {}, status: 'normal' };
+  // Known argument values (a number, a decided truth) are bound to their parameters.
+  const vars: Record<string, Val> = {};
+  body.fn.params.forEach((name, i) => {
+    const v = args[i];
+    if (name && v && v.k !== 'unknown') vars[name] = v;
+  });
+  const entry: Path = { ...caller, vars, status: 'normal' };
   const out = execStmts([body.fn.body], env, [entry], frame);
   return out.map((p) => ({ ...p, status: 'normal', vars: caller.vars }));
 }
@@ -356,7 +365,8 @@ function expectTrue(e: Expr): boolean {
 
 const WARN_RE = /^(WARN|WARN_ON|WARN_ON_ONCE|WARN_ONCE|BUG_ON|VM_BUG_ON|VM_WARN_ON|VM_WARN_ON_ONCE|VM_BUG_ON_PAGE|VM_BUG_ON_FOLIO|VM_WARN_ON_PAGE|VM_WARN_ON_FOLIO|VM_WARN_ON_ONCE_PAGE|VM_WARN_ON_ONCE_FOLIO|VM_WARN_ONCE)$/;
 
-const REFCOUNT_TEXT = /ref_count|refcount|page_count|_refcount|folio_ref|mapcount/;
+/** WARN conditions the model judges: on the refcount and mapcount, and on the folio's shape (large folios). */
+const REFCOUNT_TEXT = /ref_count|refcount|page_count|_refcount|folio_ref|mapcount|folio_test_large|PageCompound|folio_order/;
 
 function isTypeField(e: Expr): boolean {
   return e.k === 'field' && /(^|[^a-z_])type$/.test(e.path) && /pgmap/.test(e.path);
@@ -485,7 +495,7 @@ function evalCall(e: Extract<Expr, { k: 'call' }>, env: SimEnv, p: Path, frame: 
 /** Calls `name` (a call expression in a body, or a scenario action). */
 function callFunction(name: string, e: Extract<Expr, { k: 'call' }>, args: readonly Val[], env: SimEnv, p: Path, frame: Frame): Out {
   const line = e.loc.line;
-  if (/(->|\.)page_free$/.test(name)) return pageFreeCallback(env, frame, p, e.text, line);
+  if (/(->|\.)(page|folio)_free$/.test(name)) return pageFreeCallback(env, frame, p, e.text, line);
   if (WARN_RE.test(name)) {
     // Only conditions on the page's refcount are the model's business (WARN_ON(1) is an unreachable marker).
     const v = args[0] ?? UNKNOWN;
@@ -500,7 +510,7 @@ function callFunction(name: string, e: Extract<Expr, { k: 'call' }>, args: reado
   if (env.absent?.has(name)) return [[record(env, frame, p, e.text, p.state, line, `${name}() does not exist on this side of the patch`), UNKNOWN]];
   const body = env.bodies.get(name);
   if (body && frame.depth < env.budget.maxDepth && !frame.stack.includes(name)) {
-    return execFunction(body, env, p, frame.depth + 1, frame.stack).map((q) => [{ ...q, retVal: undefined }, q.retVal ?? UNKNOWN]);
+    return execFunction(body, env, p, frame.depth + 1, frame.stack, args).map((q) => [{ ...q, retVal: undefined }, q.retVal ?? UNKNOWN]);
   }
   const entry = env.api.entry(name);
   if (!entry) return [[p, UNKNOWN]];
@@ -559,6 +569,17 @@ function applyEffect(entry: ApiEntry, eff: EraEffect, text: string, args: readon
   let val: Val = UNKNOWN;
   const note = `[table ${env.era}] ${eff.note}`;
   if (eff.trueFor) val = { k: 'bool', v: eff.trueFor.includes(env.type), typeDep: true };
+  if (eff.trueForEntry) val = { k: 'bool', v: eff.trueForEntry.includes(s.mapping) && (!eff.trueFor || eff.trueFor.includes(env.type)) };
+  if (eff.folioQuery === 'large') val = { k: 'bool', v: !!s.compound };
+  if (eff.folioQuery === 'nr-pages') val = { k: 'num', v: nrPages(s) };
+  if (eff.folioQuery === 'order') val = { k: 'num', v: s.compound ? (s.order ?? 0) : 0 };
+  if (eff.folioQuery === 'head' && s.staleHead) val = { k: 'unknown', staleHead: true };
+  if (eff.clearsStaleHead && s.staleHead) next = { ...next, staleHead: false };
+  if (eff.orderArg) {
+    const order = argNum(args[args.length - 1]) ?? s.order ?? 0;
+    next = { ...next, order, ...(eff.compound === 'prep' ? { compound: order > 0 } : {}) };
+  } else if (eff.compound === 'prep') next = { ...next, compound: (s.order ?? 0) > 0 };
+  if (eff.compound === 'split') next = { ...next, compound: false };
   // put_devmap_managed_*(): true when it handled the page (the caller then skips its own put).
   if (entry.roles.includes('devmap-hook')) val = { k: 'bool', v: !!eff.refcount, typeDep: true };
   let tail: ((q: Path) => Out) | undefined;
@@ -567,6 +588,10 @@ function applyEffect(entry: ApiEntry, eff: EraEffect, text: string, args: readon
     const amount = 'amount' in rc && rc.amount !== undefined ? (rc.amount === 'arg' ? (argNum(args[1]) ?? 1) : rc.amount) : 1;
     switch (rc.op) {
       case 'set': {
+        // Through page_folio() of a stale former tail the store lands on the earlier folio's head.
+        if (args[0]?.k === 'unknown' && args[0].staleHead) {
+          return [[record(env, frame, p, text, { ...s, warns: [...s.warns, `${oneLine(text)}: stale compound head`] }, line, STALE_HEAD_STORE), UNKNOWN]];
+        }
         const v = rc.value === 'arg' ? argNum(args[1]) : rc.value;
         next = { ...next, refcount: v ?? null };
         break;
@@ -621,7 +646,10 @@ function applyEffect(entry: ApiEntry, eff: EraEffect, text: string, args: readon
   }
   if (eff.pgmapHeld) next = { ...next, pgmapHeld: true };
   if (eff.mapcount) next = { ...next, mapcount: eff.mapcount === 'inc' ? next.mapcount + 1 : eff.mapcount === 'dec' ? next.mapcount - 1 : 0 };
-  const pgCount = eff.pgmapCount === undefined || eff.pgmapCount === 'nr-pages' ? 1 : eff.pgmapCount === 'arg' ? (argNum(args[1]) ?? 1) : eff.pgmapCount;
+  const pgCount = eff.pgmapCount === undefined ? 1
+    : eff.pgmapCount === 'nr-pages' ? nrPages(s)
+    : eff.pgmapCount === 'order-pages' ? 1 << (next.order ?? 0)
+    : eff.pgmapCount === 'arg' ? (argNum(args[1]) ?? 1) : eff.pgmapCount;
   if (eff.pgmap === 'get') {
     if (s.tornDown && /tryget|get_dev_pagemap|page_init/.test(entry.name)) val = { k: 'bool', v: false };
     else {
@@ -642,8 +670,9 @@ function applyEffect(entry: ApiEntry, eff: EraEffect, text: string, args: readon
     if (/insert/.test(entry.name) && !entry.name.startsWith('vmf_')) val = { k: 'unknown', attempt: { callee: entry.name, before: s, after: next, truthySuccess: false } };
   } else if (pt && 'remove' in pt) {
     const held = s.mappingHoldsRef;
-    next = { ...next, mapping: 'none', mappingHoldsRef: false };
-    if ((!rc || rc.op === 'read') && held) tail = (q) => putPage(env, frame, q, `${text}: drop the mapping's reference`, line, devmapHookOfPut(env), 1);
+    // Other mappings of the page (a fork's child) stay: the kind goes only with the last mapcount.
+    if (!(eff.mapcount === 'dec' && next.mapcount > 0)) next = { ...next, mapping: 'none', mappingHoldsRef: false };
+    if ((!rc || rc.op === 'read') && held && !pt.callerPuts) tail = (q) => putPage(env, frame, q, `${text}: drop the mapping's reference`, line, devmapHookOfPut(env), 1);
   }
   if (eff.pgmap === 'kill-wait') next = teardown(next, rc?.op === 'put');
   const q = record(env, frame, p, text, next, line, note);

@@ -9,7 +9,19 @@ import { INITIAL_STATE, type SimState } from './state';
 import { execStmts, freePathAtZero, newBudget, record, startPath, stepsOf, type ApiView, type Bodies, type Body, type Frame, type Names, type Path, type SimEnv } from './interp';
 
 export const SCENARIOS = ['page-life', 'teardown', 'gup', 'longterm-pin', 'break-layouts'] as const;
-export type ScenarioName = (typeof SCENARIOS)[number];
+/** The page life of a large folio: order 1, and PMD order (a device-private PMD entry that is forked,
+ * write-protected and zapped; an FS DAX PMD entry, split when its last share goes). Rules reading
+ * 'page-life' read these too (their names extend it). */
+export const LARGE_SCENARIOS = ['page-life:order-1', 'page-life:pmd'] as const;
+export type ScenarioName = (typeof SCENARIOS)[number] | (typeof LARGE_SCENARIOS)[number];
+
+/** PMD order on 4 KiB pages (HPAGE_PMD_ORDER on x86-64). */
+export const PMD_ORDER = 9;
+
+/** Folio order of a scenario's page. */
+export function orderOf(scenario: ScenarioName): number {
+  return scenario === 'page-life:order-1' ? 1 : scenario === 'page-life:pmd' ? PMD_ORDER : 0;
+}
 
 interface Phase {
   readonly name: string;
@@ -56,13 +68,14 @@ function p2pdmaInKernel(era: Era, absent: Names): boolean {
   return !E2_PLUS.includes(era) || absent.has('p2pmem_alloc_mmap');
 }
 
-function allocation(era: Era, type: PgmapType, absent: Names): Stmt[] {
+function allocation(era: Era, type: PgmapType, absent: Names, order = 0): Stmt[] {
   switch (type) {
     case 'PRIVATE':
     case 'COHERENT':
       if (era === 'E0') return [call('get_page', 'page'), call('lock_page', 'page')];
       if (era === 'E1') return [call('lock_page', 'page')];
-      if (era === 'E5') return [call('zone_device_folio_init', 'folio', '0')];
+      // E5: zone_device_page_init(page, order) (linux-next; the mail of corpus item 19 calls it so).
+      if (era === 'E5') return [call('zone_device_page_init', 'page', String(order))];
       return [call('zone_device_page_init', 'page')];
     case 'FS_DAX':
       return [call('dax_associate_entry', 'entry', 'mapping', 'vma', 'address', 'shared')];
@@ -103,23 +116,65 @@ const INIT: Phase = {
 const UNPIN: Phase = { name: 'unpin', stmts: [call('gup_put_folio', 'folio', '1', 'FOLL_PIN')], roles: ['put'], ifPinned: true };
 
 /** The first LIFE_START phases of every scenario. */
-function lifeStart(era: Era, type: PgmapType, absent: Names): Phase[] {
+function lifeStart(era: Era, type: PgmapType, absent: Names, order = 0): Phase[] {
   return [
     INIT,
-    { name: 'alloc', stmts: allocation(era, type, absent), roles: ['alloc'] },
-    { name: 'map', stmts: mapping(era, type), roles: ['map'] },
+    { name: 'alloc', stmts: allocation(era, type, absent, order), roles: ['alloc'] },
+    { name: 'map', stmts: order === PMD_ORDER ? pmdMapping(type) : mapping(era, type), roles: ['map'] },
+  ];
+}
+
+/** A PMD-order folio mapped by one PMD entry: device-private (migrate_vma_pages() installs the
+ * device-private PMD swap entry, E5) or FS DAX (vmf_insert_folio_pmd() under a temporary reference, E3+). */
+function pmdMapping(type: PgmapType): Stmt[] {
+  return type === 'FS_DAX'
+    ? [call('folio_ref_inc', 'folio'), call('vmf_insert_folio_pmd', 'vmf', 'folio', 'write'), call('folio_put', 'folio')]
+    : [call('migrate_vma_pages', 'migrate')];
+}
+
+function largeLife(scenario: ScenarioName, era: Era, type: PgmapType, absent: Names): Phase[] {
+  const order = orderOf(scenario);
+  const start = lifeStart(era, type, absent, order);
+  if (order !== PMD_ORDER) return [...start, ...pageLifeEnd(era, type, absent)];
+  const zap = call('zap_huge_pmd', 'tlb', 'vma', 'pmd', 'addr');
+  if (type === 'FS_DAX') {
+    return [
+      ...start,
+      { name: 'put', stmts: [], roles: ['put'], userRef: true },
+      { name: 'unmap', stmts: [zap], roles: ['unmap'] },
+      { name: 'free', stmts: [], roles: ['free-path'] },
+      // Truncate: the entry leaves the file; the last share splits the folio back to order 0.
+      { name: 'disassociate', stmts: [call('dax_disassociate_entry', 'entry', 'mapping', 'trunc')], roles: [] },
+    ];
+  }
+  return [
+    ...start,
+    // fork(): the child gets the device-private PMD entry (a reference and a mapcount), the parent's
+    // writable entry turns read-only; mprotect() on it changes no count.
+    { name: 'fork', stmts: [call('copy_huge_pmd', 'dst_mm', 'src_mm', 'dst_pmd', 'src_pmd', 'addr', 'dst_vma', 'src_vma')], roles: [] },
+    { name: 'change-prot', stmts: [call('change_huge_pmd', 'tlb', 'vma', 'pmd', 'addr', 'newprot', 'cp_flags')], roles: [] },
+    { name: 'put', stmts: [], roles: ['put'], userRef: true },
+    // The child exits, then the parent unmaps.
+    { name: 'unmap', stmts: [zap, zap], roles: ['unmap'] },
+    { name: 'free', stmts: [], roles: ['free-path'] },
+  ];
+}
+
+function pageLifeEnd(era: Era, type: PgmapType, absent: Names): Phase[] {
+  return [
+    { name: 'put', stmts: release(era, type, absent), roles: ['put'], userRef: true },
+    { name: 'unmap', stmts: [call('zap_pte_range', 'tlb', 'vma', 'pmd', 'addr', 'end', 'details')], roles: ['unmap'] },
+    { name: 'free', stmts: [], roles: ['free-path'] },
   ];
 }
 
 function phasesOf(scenario: ScenarioName, era: Era, type: PgmapType, absent: Names = NONE): Phase[] {
   switch (scenario) {
+    case 'page-life:order-1':
+    case 'page-life:pmd':
+      return largeLife(scenario, era, type, absent);
     case 'page-life':
-      return [
-        ...lifeStart(era, type, absent),
-        { name: 'put', stmts: release(era, type, absent), roles: ['put'], userRef: true },
-        { name: 'unmap', stmts: [call('zap_pte_range', 'tlb', 'vma', 'pmd', 'addr', 'end', 'details')], roles: ['unmap'] },
-        { name: 'free', stmts: [], roles: ['free-path'] },
-      ];
+      return [...lifeStart(era, type, absent), ...pageLifeEnd(era, type, absent)];
     case 'teardown':
       return [...lifeStart(era, type, absent), { name: 'teardown', stmts: [call('memunmap_pages', 'pgmap')], roles: ['teardown'] }];
     case 'gup':
@@ -147,9 +202,18 @@ function phasesOf(scenario: ScenarioName, era: Era, type: PgmapType, absent: Nam
   }
 }
 
-/** Scenarios that apply to a type (break-layouts is FS DAX only). */
-export function scenariosFor(type: PgmapType): readonly ScenarioName[] {
-  return type === 'FS_DAX' ? SCENARIOS : SCENARIOS.filter((s) => s !== 'break-layouts');
+/** Scenarios that apply to a type (break-layouts is FS DAX only), and in `era` its large folios:
+ * device-private folios of order 1 and PMD order in E5 (zone_device_page_init(page, order)), FS DAX
+ * PMD folios from E3 (dax_folio_init()). Without an era, the order-0 scenarios only. */
+export function scenariosFor(type: PgmapType, era?: Era): readonly ScenarioName[] {
+  const base = type === 'FS_DAX' ? SCENARIOS : SCENARIOS.filter((s) => s !== 'break-layouts');
+  return [...base, ...largeScenarios(type, era)];
+}
+
+function largeScenarios(type: PgmapType, era: Era | undefined): ScenarioName[] {
+  if (type === 'PRIVATE' && era === 'E5') return [...LARGE_SCENARIOS];
+  if (type === 'FS_DAX' && era && E3_PLUS.includes(era)) return ['page-life:pmd'];
+  return [];
 }
 
 export interface PhaseEnd {
@@ -273,8 +337,8 @@ function answersAlike(l: Lookups, input: ScenarioInput): boolean {
   return true;
 }
 
-/** Where the shared life start stands for one input, and what it asked of the patch. */
-const lifeStarts = new WeakMap<ScenarioInput, { progress: Progress; lookups: Lookups }>();
+/** Where the shared life start stands for one input and folio order, and what it asked of the patch. */
+const lifeStarts = new WeakMap<ScenarioInput, Map<number, { progress: Progress; lookups: Lookups }>>();
 
 /** Runs `phases` from `from` in `env`. */
 function runPhases(phases: readonly Phase[], input: ScenarioInput, env: SimEnv, from: Progress): Progress & { refused?: boolean } {
@@ -308,12 +372,16 @@ export function runScenario(scenario: ScenarioName, input: ScenarioInput): Scena
   const known = input.memo?.byApi.get(input.api)?.get(key)?.find((m) => answersAlike(m.lookups, input));
   if (known) return { ...known.run, side: input.side, trace: { ...known.run.trace, side: input.side } };
 
-  let start = lifeStarts.get(input);
+  const order = orderOf(scenario);
+  let starts = lifeStarts.get(input);
+  if (!starts) lifeStarts.set(input, (starts = new Map()));
+  let start = starts.get(order);
   if (!start) {
     const lookups = newLookups();
     const env: SimEnv = { era: input.era, type: input.type, api: input.api, ...tracked(input, lookups), budget: newBudget(), phase: 'init' };
-    const progress = runPhases(phasesOf(scenario, input.era, input.type, env.absent).slice(0, LIFE_START), input, env, { cur: startPath(INITIAL_STATE), ends: [], alternatives: [], steps: 0 });
-    lifeStarts.set(input, (start = { progress, lookups }));
+    const initial = order === 0 ? INITIAL_STATE : { ...INITIAL_STATE, order };
+    const progress = runPhases(phasesOf(scenario, input.era, input.type, env.absent).slice(0, LIFE_START), input, env, { cur: startPath(initial), ends: [], alternatives: [], steps: 0 });
+    starts.set(order, (start = { progress, lookups }));
   }
   const lookups = newLookups(start.lookups);
   const env: SimEnv = { era: input.era, type: input.type, api: input.api, ...tracked(input, lookups), budget: newBudget(), phase: 'init' };
@@ -374,7 +442,7 @@ export function scenarioCallees(era?: Era, type?: PgmapType): ReadonlySet<string
       Object.values(o).forEach(visit);
     }
   };
-  for (const e of eras) for (const t of types) for (const s of SCENARIOS) for (const absent of [NONE, WITHOUT_MMAP]) visit(phasesOf(s, e, t, absent));
+  for (const e of eras) for (const t of types) for (const s of scenariosFor(t, e)) for (const absent of [NONE, WITHOUT_MMAP]) visit(phasesOf(s, e, t, absent));
   calleeCache.set(k, (set = names));
   return set;
 }

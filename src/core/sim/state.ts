@@ -24,6 +24,17 @@ export interface SimState extends Omit<PageState, 'phase'> {
   readonly pgmapHeld?: boolean;
   /** E0: the page owns its per-page pgmap ref from memremap_pages() until its count reaches 0. */
   readonly ownsStaticRef?: boolean;
+  /** Folio order the scenario's page is handed out at (0 when absent). */
+  readonly order?: number;
+  /** Compound set-up ran for that order: folio_nr_pages() is 1 << order. */
+  readonly compound?: boolean;
+  /** The page was a tail of an earlier large folio and its compound head still points at that head. */
+  readonly staleHead?: boolean;
+}
+
+/** folio_nr_pages() of the scenario's folio. */
+export function nrPages(s: SimState): number {
+  return s.compound ? 1 << (s.order ?? 0) : 1;
 }
 
 /** pgmap refs the page holds that nothing will drop: 0 for a balanced life. An E0 page resting at a
