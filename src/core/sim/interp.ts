@@ -590,7 +590,7 @@ function applyEffect(entry: ApiEntry, eff: EraEffect, text: string, args: readon
       case 'set': {
         // Through page_folio() of a stale former tail the store lands on the earlier folio's head.
         if (args[0]?.k === 'unknown' && args[0].staleHead) {
-          return [[record(env, frame, p, text, { ...s, warns: [...s.warns, `${oneLine(text)}: stale compound head`] }, line, STALE_HEAD_STORE), UNKNOWN]];
+          return [[record(env, frame, p, text, s, line, STALE_HEAD_STORE), UNKNOWN]];
         }
         const v = rc.value === 'arg' ? argNum(args[1]) : rc.value;
         next = { ...next, refcount: v ?? null };
@@ -671,7 +671,8 @@ function applyEffect(entry: ApiEntry, eff: EraEffect, text: string, args: readon
   } else if (pt && 'remove' in pt) {
     const held = s.mappingHoldsRef;
     // Other mappings of the page (a fork's child) stay: the kind goes only with the last mapcount.
-    if (!(eff.mapcount === 'dec' && next.mapcount > 0)) next = { ...next, mapping: 'none', mappingHoldsRef: false };
+    const othersRemain = (eff.mapcount === 'dec' && next.mapcount > 0) || (pt.callerPuts === true && s.mapcount > 1);
+    if (!othersRemain) next = { ...next, mapping: 'none', mappingHoldsRef: false };
     if ((!rc || rc.op === 'read') && held && !pt.callerPuts) tail = (q) => putPage(env, frame, q, `${text}: drop the mapping's reference`, line, devmapHookOfPut(env), 1);
   }
   if (eff.pgmap === 'kill-wait') next = teardown(next, rc?.op === 'put');

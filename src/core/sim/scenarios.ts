@@ -12,7 +12,7 @@ export const SCENARIOS = ['page-life', 'teardown', 'gup', 'longterm-pin', 'break
 /** The page life of a large folio: order 1, and PMD order (a device-private PMD entry that is forked,
  * write-protected and zapped; an FS DAX PMD entry, split when its last share goes). Rules reading
  * 'page-life' read these too (their names extend it). */
-export const LARGE_SCENARIOS = ['page-life:order-1', 'page-life:pmd'] as const;
+export const LARGE_SCENARIOS = ['page-life:order-1', 'page-life:pmd', 'page-life:former-tail'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number] | (typeof LARGE_SCENARIOS)[number];
 
 /** PMD order on 4 KiB pages (HPAGE_PMD_ORDER on x86-64). */
@@ -21,6 +21,15 @@ export const PMD_ORDER = 9;
 /** Folio order of a scenario's page. */
 export function orderOf(scenario: ScenarioName): number {
   return scenario === 'page-life:order-1' ? 1 : scenario === 'page-life:pmd' ? PMD_ORDER : 0;
+}
+
+/** Where a scenario's page starts. 'page-life:former-tail' (E5): an order-0 page the driver hands out
+ * again after it was a tail of a large folio that was freed whole: free (refcount 0), memmap long
+ * initialised, its compound head still pointing at the earlier folio's head. */
+function startOf(scenario: ScenarioName): SimState {
+  if (scenario === 'page-life:former-tail') return { ...INITIAL_STATE, refcount: 0, staleHead: true };
+  const order = orderOf(scenario);
+  return order === 0 ? INITIAL_STATE : { ...INITIAL_STATE, order };
 }
 
 interface Phase {
@@ -135,6 +144,7 @@ function pmdMapping(type: PgmapType): Stmt[] {
 function largeLife(scenario: ScenarioName, era: Era, type: PgmapType, absent: Names): Phase[] {
   const order = orderOf(scenario);
   const start = lifeStart(era, type, absent, order);
+  if (scenario === 'page-life:former-tail') return [{ ...INIT, stmts: [] }, ...start.slice(1), ...pageLifeEnd(era, type, absent)];
   if (order !== PMD_ORDER) return [...start, ...pageLifeEnd(era, type, absent)];
   const zap = call('zap_huge_pmd', 'tlb', 'vma', 'pmd', 'addr');
   if (type === 'FS_DAX') {
@@ -172,6 +182,7 @@ function phasesOf(scenario: ScenarioName, era: Era, type: PgmapType, absent: Nam
   switch (scenario) {
     case 'page-life:order-1':
     case 'page-life:pmd':
+    case 'page-life:former-tail':
       return largeLife(scenario, era, type, absent);
     case 'page-life':
       return [...lifeStart(era, type, absent), ...pageLifeEnd(era, type, absent)];
@@ -337,8 +348,9 @@ function answersAlike(l: Lookups, input: ScenarioInput): boolean {
   return true;
 }
 
-/** Where the shared life start stands for one input and folio order, and what it asked of the patch. */
-const lifeStarts = new WeakMap<ScenarioInput, Map<number, { progress: Progress; lookups: Lookups }>>();
+/** Where the shared life start stands for one input and start ('' for the order-0 scenarios, else the
+ * large-folio scenario's name), and what it asked of the patch. */
+const lifeStarts = new WeakMap<ScenarioInput, Map<string, { progress: Progress; lookups: Lookups }>>();
 
 /** Runs `phases` from `from` in `env`. */
 function runPhases(phases: readonly Phase[], input: ScenarioInput, env: SimEnv, from: Progress): Progress & { refused?: boolean } {
@@ -372,16 +384,15 @@ export function runScenario(scenario: ScenarioName, input: ScenarioInput): Scena
   const known = input.memo?.byApi.get(input.api)?.get(key)?.find((m) => answersAlike(m.lookups, input));
   if (known) return { ...known.run, side: input.side, trace: { ...known.run.trace, side: input.side } };
 
-  const order = orderOf(scenario);
   let starts = lifeStarts.get(input);
   if (!starts) lifeStarts.set(input, (starts = new Map()));
-  let start = starts.get(order);
+  const startKey = scenario.startsWith('page-life:') ? scenario : '';
+  let start = starts.get(startKey);
   if (!start) {
     const lookups = newLookups();
     const env: SimEnv = { era: input.era, type: input.type, api: input.api, ...tracked(input, lookups), budget: newBudget(), phase: 'init' };
-    const initial = order === 0 ? INITIAL_STATE : { ...INITIAL_STATE, order };
-    const progress = runPhases(phasesOf(scenario, input.era, input.type, env.absent).slice(0, LIFE_START), input, env, { cur: startPath(initial), ends: [], alternatives: [], steps: 0 });
-    starts.set(order, (start = { progress, lookups }));
+    const progress = runPhases(phasesOf(scenario, input.era, input.type, env.absent).slice(0, LIFE_START), input, env, { cur: startPath(startOf(scenario)), ends: [], alternatives: [], steps: 0 });
+    starts.set(startKey, (start = { progress, lookups }));
   }
   const lookups = newLookups(start.lookups);
   const env: SimEnv = { era: input.era, type: input.type, api: input.api, ...tracked(input, lookups), budget: newBudget(), phase: 'init' };

@@ -2,6 +2,7 @@
 // already handed back to its driver by ->page_free().
 import type { Rule } from '../types';
 import { meta } from '../util';
+import { STALE_HEAD_STORE } from '../../sim/interp';
 
 const SET = /^(set_page_count|folio_set_count|init_page_count)\b/;
 
@@ -12,6 +13,10 @@ export const rule: Rule = {
       const steps = run.trace.steps;
       return steps.flatMap((s, i) => {
         if (!SET.test(s.statement) || s.line === undefined) return [];
+        if (s.note === STALE_HEAD_STORE) {
+          return [{ key: `stale-head:${s.phase}`, type: run.type, line: s.line, trace: steps.slice(0, i + 1),
+            message: `${s.statement} reaches the ${run.type} page through page_folio() while its compound head is stale (a tail of an earlier large folio): the count is stored on that folio's head, this page keeps its own` }];
+        }
         const shared = s.before.mapping !== 'none' || s.before.pinned > 0;
         const afterPageFree = s.phase === 'free' && steps.slice(0, i).some((t) => t.phase === 'free' && /page_free/.test(t.statement));
         if (!shared && !afterPageFree) return [];
