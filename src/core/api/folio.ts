@@ -65,7 +65,7 @@ export const FOLIO: readonly ApiEntry[] = [
     'Clears a huge PMD and returns the old value; zap_huge_pmd() then removes the rmap and drops the reference the entry held (E5 device-private: folio_remove_rmap_pmd() + folio_put()).',
     'include/linux/pgtable.h (linux-6.1, linux-6.12)'),
   {
-    name: 'folio_try_dup_anon_rmap_pmd', roles: ['map'], exists: span('E2'),
+    name: 'folio_try_dup_anon_rmap_pmd', roles: [], exists: span('E2'), helper: true,
     effects: [fx(span('E2'), '+1 entire mapcount for the child\'s PMD (never fails for device-private entries)', { mapcount: 'inc' })],
     doc: 'fork(): duplicates the anon rmap of a PMD-mapped folio for the child (v6.8+). copy_huge_pmd() pairs it with folio_get(); for E5 device-private PMD entries it cannot fail.',
     source: `mm/rmap.h (linux-6.12); ${NEXT_HUGE}`,

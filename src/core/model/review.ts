@@ -405,12 +405,13 @@ function placeOnce(hunks: readonly { hunk: Hunk; report: HunkReport }[]): Map<Hu
   }));
 }
 
-/** The hunk is inside, or defines, a function of the API table. */
+/** The hunk is inside, or defines, a function of the API table (its helpers, page_folio() and the
+ * like, do not count: they are defined in headers all over the tree). */
 function showsApiFunction(hunk: Hunk): boolean {
-  if (apiEntry(hunk.function)) return true;
+  if (API_NAMES.has(hunk.function)) return true;
   return hunk.lines.some((l) => {
     const name = definedOn(l.text);
-    return name !== undefined && !!apiEntry(name);
+    return name !== undefined && API_NAMES.has(name);
   });
 }
 

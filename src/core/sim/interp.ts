@@ -676,6 +676,8 @@ function applyEffect(entry: ApiEntry, eff: EraEffect, text: string, args: readon
     if ((!rc || rc.op === 'read') && held && !pt.callerPuts) tail = (q) => putPage(env, frame, q, `${text}: drop the mapping's reference`, line, devmapHookOfPut(env), 1);
   }
   if (eff.pgmap === 'kill-wait') next = teardown(next, rc?.op === 'put');
+  // A helper that changes nothing (page_folio(), folio_test_large()) leaves no step: it only gives a value.
+  if (entry.helper && !tail && !stateChanged(s, next)) return [[p, val]];
   const q = record(env, frame, p, text, next, line, note);
   const outs: Out = tail ? tail(q).map(([r]) => [r, val]) : [[q, val]];
   if (!eff.pageFreeCallback || (rc?.op === 'dec' && eff.freeAt !== undefined)) return outs;
