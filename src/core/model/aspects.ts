@@ -54,6 +54,18 @@ export function observe(runs: readonly ScenarioRun[]): Observation[] {
   if (lt?.refused !== undefined) add('longterm-pin', 'for FOLL_LONGTERM', lt.refused ? 'refused' : 'allowed', 'longterm-pin', ['longterm-pin']);
   const bl = end(by('break-layouts'), 'break-layouts');
   if (bl && bl.waits.length > 0) add('idle-refcount', 'in the break-layouts wait', String(bl.waits[0]!.count), 'break-layouts', ['break-layouts', 'unpin']);
+  for (const run of runs) {
+    const label = run.scenario === 'page-life:order-1' ? 'an order-1 folio' : run.scenario === 'page-life:pmd' ? 'a PMD folio' : undefined;
+    if (!label) continue;
+    const [i, m, f] = [end(run, 'init'), end(run, 'map'), end(run, 'free')];
+    if (!i || !m) continue;
+    const phases = ['alloc', 'map'];
+    add('compound-folio', `after allocation of ${label}`, m.compound ? 'yes' : 'no', run.scenario, phases);
+    const pages = 1 << (m.order ?? 0);
+    const perFolio = (n: number) => (n === 0 ? 'none' : n === pages ? 'per-base-page' : n === 1 ? 'one' : String(n));
+    add('pgmap-refs-per-folio', `at allocation of ${label}`, perFolio(m.pgmapRefs - i.pgmapRefs), run.scenario, phases);
+    if (f && f.freed > 0) add('pgmap-refs-per-folio', `on the free path of ${label}`, perFolio(m.pgmapRefs - f.pgmapRefs), run.scenario, ['put', 'unmap', 'free']);
+  }
   return out;
 }
 
@@ -72,6 +84,8 @@ const MEANING: Record<Aspect, string> = {
   'teardown-waits': 'whether memunmap_pages() waits for a page still in use',
   'gup-pgmap-ref': 'whether get_user_pages() takes a pgmap reference',
   'longterm-pin': 'whether FOLL_LONGTERM pins are allowed',
+  'pgmap-refs-per-folio': 'how many pgmap references a large folio takes or drops',
+  'compound-folio': 'whether a large folio is set up as a compound folio',
 };
 
 export interface SideRuns {

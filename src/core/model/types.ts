@@ -5,7 +5,7 @@ import type { Era, PgmapType, Problem, Range, Severity } from '../types';
 
 export const ASPECTS = [
   'free-refcount', 'alloc-refcount', 'idle-refcount', 'mapping-ref', 'mapping-kind', 'page-free-callback',
-  'pgmap-ref', 'teardown-waits', 'gup-pgmap-ref', 'longterm-pin',
+  'pgmap-ref', 'teardown-waits', 'gup-pgmap-ref', 'longterm-pin', 'pgmap-refs-per-folio', 'compound-folio',
 ] as const;
 export type Aspect = (typeof ASPECTS)[number];
 
