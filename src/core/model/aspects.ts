@@ -1,4 +1,4 @@
-// Aspect values (model-contract.md) read off the scenario runs of one side and one pgmap type, and
+// Aspect values (docs/contract.md) read off the scenario runs of one side and one pgmap type, and
 // the effects of a hunk: aspects whose value differs between the tree before and after it.
 import type { PgmapType } from '../types';
 import type { Aspect, Effect, TraceStep } from './types';

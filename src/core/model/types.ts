@@ -1,4 +1,4 @@
-// The report vocabulary of model-contract.md: aspects, effects, findings, traces, and the
+// The report vocabulary of docs/contract.md: aspects, effects, findings, traces, and the
 // JSON (version 1) shapes. Plain data; JSON, SARIF, diagnostics and webview messages are each
 // made from these by one converter at the edge.
 import type { Era, PgmapType, Problem, Range, Severity } from '../types';

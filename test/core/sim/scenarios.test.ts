@@ -107,3 +107,57 @@ test('scenarios run with one input share the run of their common start and match
   const separate = scenariosFor('FS_DAX').map((s) => runScenario(s, { ...input }));
   assert.deepEqual(shared, separate);
 });
+
+test('large folios (table eras): init takes one pgmap ref per base page, the free path drops folio_nr_pages() of them', () => {
+  const input = { era: 'E5' as const, type: 'PRIVATE' as const, side: 'after' as const, api: TABLE_VIEW, bodies: new Map(), placed: [] };
+  assert.deepEqual(scenariosFor('PRIVATE', 'E5').filter((s) => s.startsWith('page-life:')), ['page-life:order-1', 'page-life:pmd', 'page-life:former-tail']);
+  assert.deepEqual(scenariosFor('PRIVATE', 'E4').filter((s) => s.startsWith('page-life:')), [], 'no large device-private folios before E5');
+  assert.deepEqual(scenariosFor('FS_DAX', 'E3').filter((s) => s.startsWith('page-life:')), ['page-life:pmd']);
+  assert.deepEqual(scenariosFor('FS_DAX', 'E2').filter((s) => s.startsWith('page-life:')), []);
+  for (const [scenario, pages] of [['page-life', 1], ['page-life:order-1', 2], ['page-life:pmd', 512]] as const) {
+    const run = runScenario(scenario, input);
+    const state = (phase: string) => run.ends.find((e) => e.phase === phase)!.state;
+    assert.equal(state('alloc').pgmapRefs, pages, `${scenario}: tryget_many(1 << order)`);
+    assert.equal(state('alloc').refcount, 1, `${scenario}: the head at 1`);
+    assert.equal(state('alloc').compound ?? false, pages > 1, `${scenario}: compound set-up for order > 0`);
+    assert.equal(state('free').freed, 1, `${scenario}: freed once`);
+    assert.equal(state('free').pgmapRefs, 0, `${scenario}: balanced`);
+  }
+});
+
+test('device-private PMD (E5): fork gives the child a reference and a mapcount, both zaps drop theirs, change_huge_pmd none', () => {
+  const run = runScenario('page-life:pmd', { era: 'E5', type: 'PRIVATE', side: 'after', api: TABLE_VIEW, bodies: new Map(), placed: [] });
+  const state = (phase: string) => run.ends.find((e) => e.phase === phase)!.state;
+  assert.deepEqual([state('map').refcount, state('map').mapcount, state('map').mapping], [1, 1, 'swap-entry']);
+  assert.deepEqual([state('fork').refcount, state('fork').mapcount, state('fork').mapping], [2, 2, 'swap-entry']);
+  assert.deepEqual([state('change-prot').refcount, state('change-prot').mapcount], [2, 2]);
+  assert.deepEqual([state('free').refcount, state('free').mapcount, state('free').mapping, state('free').freed], [0, 0, 'none', 1]);
+  assert.ok(!state('free').underflow);
+});
+
+test('FS DAX PMD folios (E3+): compound on association, still compound at the free path, split when the last share goes', () => {
+  const run = runScenario('page-life:pmd', { era: 'E3', type: 'FS_DAX', side: 'after', api: TABLE_VIEW, bodies: new Map(), placed: [] });
+  const state = (phase: string) => run.ends.find((e) => e.phase === phase)!.state;
+  assert.equal(state('alloc').compound, true);
+  assert.deepEqual([state('map').refcount, state('map').mapping, state('map').mappingHoldsRef], [1, 'normal', true], 'vmf_insert_folio_pmd() under a temporary reference');
+  assert.deepEqual([state('free').refcount, state('free').freed, state('free').compound], [0, 1, true]);
+  assert.equal(state('disassociate').compound, false);
+});
+
+test('a former tail (E5): the table init clears the stale compound head; a patched body binds its order parameter', async () => {
+  const input = { era: 'E5' as const, type: 'PRIVATE' as const, side: 'after' as const, api: TABLE_VIEW, placed: [] };
+  const tail = runScenario('page-life:former-tail', { ...input, bodies: new Map() });
+  assert.equal(tail.ends.find((e) => e.phase === 'init')!.state.staleHead, true);
+  assert.equal(tail.ends.find((e) => e.phase === 'alloc')!.state.staleHead, false);
+  const bodies = await bodiesOf(`void zone_device_page_init(struct page *page, unsigned int order)
+{
+	percpu_ref_tryget_many(&page_pgmap(page)->ref, 1 << order);
+	set_page_count(page, 1);
+	if (order > 1)
+		prep_compound_page(page, order);
+}`);
+  const order1 = runScenario('page-life:order-1', { ...input, bodies });
+  const alloc = order1.ends.find((e) => e.phase === 'alloc')!.state;
+  assert.deepEqual([alloc.pgmapRefs, alloc.compound ?? false], [2, false], 'order = 1 bound: two refs taken, no compound set-up');
+  assert.equal(order1.ends.find((e) => e.phase === 'free')!.state.pgmapRefs, 1, 'folio_nr_pages() is 1: one ref leaks');
+});
