@@ -89,6 +89,11 @@ export const ERA_EVIDENCE: readonly EraEvidence[] = [
   { label: 'zone_device_folio_init', pattern: /\bzone_device_folio_init\b/, eras: ['E5'] },
   { label: 'pgmap ops ->folio_free', pattern: /->folio_free\s*\(|\.folio_free\s*=/, eras: ['E5'] },
   { label: 'pgmap ops ->page_free', pattern: /->ops->page_free\b|\.page_free\s*=/, eras: span('E0', 'E4') },
+  // E5 allocates with an order (v6.19: (page, order); newest: (page, pgmap, order)); before, (page).
+  { label: 'zone_device_page_init(page, order)', pattern: /\bzone_device_page_init\s*\([^(),]+(?:\([^()]*\))?[^(),]*,/, eras: ['E5'] },
+  { label: 'zone_device_page_init(page)', pattern: /\bzone_device_page_init\s*\([^(),]+(?:\([^()]*\))?[^(),]*\)/, eras: span('E2', 'E4') },
+  { label: 'large device-private folio migration (migrate_vma_collect_huge_pmd, MIGRATE_PFN_COMPOUND)', pattern: /\bmigrate_vma_collect_huge_pmd\b|\bMIGRATE_PFN_COMPOUND\b/, eras: ['E5'] },
+  { label: 'softleaf_t helpers', pattern: /\bsoftleaf_\w+\s*\(|\bsoftleaf_t\b/, eras: ['E5'] },
 ];
 
 /** One pass over a line decides whether any evidence can match it (most hunks name none). */

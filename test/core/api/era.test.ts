@@ -83,6 +83,10 @@ test('inferEra: evidence table cases', () => {
     { name: 'dax_page_is_idle with pfn_t is E3', body: ' \tif (dax_page_is_idle(page))\n \tpfn_t pfn;', era: 'E3' },
     { name: 'E5 by name', body: ' \tzone_device_folio_init(folio, order);', era: 'E5' },
     { name: 'conflicting evidence picks the best fit, newest on ties', body: ' \tfree_devmap_managed_page(page);\n \tvmf_insert_folio_pmd(vmf, folio, write);', era: 'E5', why: /-> E5 \(fits 3 of 6\)/ },
+    { name: 'E5 init with an order (corpus item 19)', body: ' \tpage->zone_device_data = prange->svm_bo;\n \tzone_device_page_init(page, 0);', era: 'E5' },
+    { name: 'E5 init with pgmap and order', body: ' \tzone_device_page_init(page_folio(page)->page, pgmap, order);', era: 'E5' },
+    { name: 'one-argument init is before E5', body: ' \tzone_device_page_init(pfn_to_page(pfn));', era: 'E4' },
+    { name: 'E5 softleaf helpers (corpus item 20)', body: ' \t\tif (softleaf_is_migration(entry)) {', era: 'E5' },
     { name: 'coherent + devmap hook', body: ' \tif (is_device_coherent_page(page))\n \tput_devmap_managed_page(page);', era: 'E2' },
     { name: 'section text counts', body: ' \tx = 1;', section: 'bool __put_devmap_managed_page_refs(struct page *page, int refs)', era: 'E2' },
   ];
@@ -101,7 +105,7 @@ test('inferEra: seed 001 (Sep 2022 mm tree) is E2', { skip: needSeeds }, async (
   assert.match(r.why, /^Date 2022-09-30 \(v6\.0-rc cycle: based on v6\.0-rc\) \(E1; weight 2\)/);
   assert.match(r.why, /zone_device_page_init \(>= E2; weight 3\)/);
   assert.match(r.why, /free_zone_device_page \(E1-E2; weight 3\)/);
-  assert.match(r.why, /-> E2 \(fits 12 of 14\)/);
+  assert.match(r.why, /-> E2 \(fits 15 of 17\)/);
 });
 
 /** A format-patch mail of `patches` (subject, Date:, hunk body), with an optional cover letter text. */
