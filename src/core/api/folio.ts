@@ -81,6 +81,12 @@ export const FOLIO: readonly ApiEntry[] = [
     source: `mm/huge_memory.c (linux-6.1, linux-6.12); ${NEXT_HUGE}`,
   },
   {
+    name: 'zone_device_private_split_cb', roles: [], exists: ['E5'],
+    effects: [fx(['E5'], 'split of a device-private folio: the driver\'s ->folio_split(original, new), or pgmap and mapping copied to the new folio; no count changes')],
+    doc: 'E5 split callback (include/linux/memremap.h of the large device-private folio series): when a device-private folio is split, calls pgmap->ops->folio_split(original_folio, new_folio) so the driver can update its per-folio state; without the callback it copies ->pgmap and ->mapping to the new folio. Refcount-neutral; the split itself distributes the references.',
+    source: 'include/linux/memremap.h (large device-private folio series, <20250908000448.180088-*-balbirs@nvidia.com>, as posted)',
+  },
+  {
     name: 'migrate_vma_collect_huge_pmd', roles: [], exists: ['E5'],
     effects: [fx(['E5'], 'per collected folio: folio_get() and trylock, then a PMD migration entry; the reference is released by migrate_vma_finalize() (not simulated)')],
     doc: 'E5: collects a THP or device-private PMD folio for migration without splitting it (MIGRATE_PFN_COMPOUND): folio_get() and folio_trylock(), then set_pmd_migration_entry(). On a PMD migration entry it waits with migration_entry_wait_on_locked() / softleaf_entry_wait_on_locked(), which drop the PTL themselves (corpus item 20 removes a second spin_unlock()). Refcount-neutral over the whole migration.',

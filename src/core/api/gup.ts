@@ -36,7 +36,7 @@ const GUP_PUT: readonly EraEffect[] = [
 ];
 
 export const GUP: readonly ApiEntry[] = [
-  walker('follow_page_pte', ALL_ERAS, 'GUP slow path for one PTE: vm_normal_page(); for a devmap PTE with FOLL_GET/FOLL_PIN it first takes a pgmap reference (get_dev_pagemap(), kept in the walk context and dropped when GUP returns), then grabs the page (+1 or the pin bias). The devmap part goes with fd2825b0760a (E4).'),
+  walker('follow_page_pte', ALL_ERAS, 'GUP slow path for one PTE: vm_normal_page() (E3: gup_normal_page(), which returns the page of a valid pfn in VM_MIXEDMAP/VM_PFNMAP vmas); for a devmap PTE with FOLL_GET/FOLL_PIN it first takes a pgmap reference (get_dev_pagemap(), kept in the walk context and dropped when GUP returns), then grabs the page with try_grab_folio() (+1 or the pin bias). The devmap part goes with fd2825b0760a (E4).', `${GUP_C}; mm/gup.c (E3: ColinIanKing/linux-next@02c39c227190)`),
   devmapHelper('follow_devmap_pmd', span('E0', 'E3'), 'GUP slow path for a devmap PMD: get_dev_pagemap() for the walk, then +1 / pin bias on the page. Removed by fd2825b0760a (E4).', 'mm/huge_memory.c (linux-6.1, linux-6.12; fd2825b0760a)'),
   devmapHelper('follow_devmap_pud', span('E0', 'E2'), 'GUP slow path for a devmap PUD (gone by linux-6.12, folded into follow_huge_pud()): get_dev_pagemap() for the walk, then +1 / pin bias.', 'mm/huge_memory.c (linux-6.1)'),
   walker('follow_huge_pud', ALL_ERAS, 'GUP slow path for a huge PUD (late E2 handles devmap PUDs here: pgmap ref for the walk, then +1 / pin bias; linux-6.1 had a hugetlb-only version).', 'mm/gup.c (linux-6.12), mm/hugetlb.c (linux-6.1)'),

@@ -4,6 +4,8 @@ import type { ApiEntry } from './types';
 import { ALL_ERAS, fx, others, span } from './build';
 
 const MEMORY_C = 'mm/memory.c (linux-6.1, linux-6.12)';
+/** The newest read: insert_pfn() always pte_mkspecial(); __vm_insert_mixed(vma, addr, unsigned long pfn, mkwrite) without pfn_t. */
+const MEMORY_NEXT = 'mm/memory.c (E5: ColinIanKing/linux-next@042acf45157e)';
 const HUGE_C = 'mm/huge_memory.c (linux-6.1, linux-6.12)';
 
 /** The page-refcounting insert: +1 page ref, +1 mapcount, a normal entry. */
@@ -19,8 +21,8 @@ function pfnInsert(what: string): ApiEntry['effects'] {
 export const MAPPING: readonly ApiEntry[] = [
   {
     name: 'insert_pfn', roles: ['map'], exists: ALL_ERAS, effects: pfnInsert('PTE'),
-    doc: 'Installs a PTE for a raw pfn without touching the struct page: no reference, no mapcount. The entry is devmap when the pfn_t carries PFN_DEV|PFN_MAP (FS DAX, device DAX; E0-E3), otherwise special; special only in E4. Behind vmf_insert_pfn*() and vmf_insert_mixed().',
-    source: MEMORY_C,
+    doc: 'Installs a PTE for a raw pfn without touching the struct page: no reference, no mapcount. The entry is devmap when the pfn_t carries PFN_DEV|PFN_MAP (FS DAX, device DAX; E0-E3), otherwise special; from E4 it takes a plain pfn and always builds pte_mkspecial(pfn_pte(pfn, prot)). Behind vmf_insert_pfn*() and vmf_insert_mixed().',
+    source: `${MEMORY_C}; ${MEMORY_NEXT}`,
   },
   {
     name: 'vmf_insert_pfn', roles: ['map'], exists: ALL_ERAS,
@@ -31,7 +33,7 @@ export const MAPPING: readonly ApiEntry[] = [
   {
     name: 'vmf_insert_mixed', roles: ['map'], exists: ALL_ERAS, effects: pfnInsert('PTE (pte_special architectures)'),
     doc: 'Fault-handler insert for VM_MIXEDMAP vmas, used for FS DAX and device DAX PTEs until E3. On architectures with pte_special it goes through insert_pfn(): devmap (E0-E3) or special (E4, 4b1d3145c104), no page reference. Only without pte_special, for a valid non-devmap pfn, it uses insert_page() (+1 ref and mapcount).',
-    source: `${MEMORY_C}; 4b1d3145c104`,
+    source: `${MEMORY_C}; 4b1d3145c104; ${MEMORY_NEXT}`,
   },
   {
     name: 'vmf_insert_mixed_mkwrite', roles: ['map'], exists: ALL_ERAS, effects: pfnInsert('writable PTE'),
