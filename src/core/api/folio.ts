@@ -81,6 +81,22 @@ export const FOLIO: readonly ApiEntry[] = [
     source: `mm/huge_memory.c (linux-6.1, linux-6.12); ${NEXT_HUGE}`,
   },
   {
+    name: 'set_pmd_migration_entry', roles: [], exists: ALL_ERAS,
+    effects: [fx(ALL_ERAS, 'replaces the PMD by a migration entry: folio_remove_rmap_pmd() and folio_put() of the reference the entry held', { refcount: { op: 'put' }, mapcount: 'dec', pageTable: { remove: true } })],
+    doc: 'Migration of a PMD-mapped folio (THP; from E5 also a device-private PMD entry, via migrate_vma_collect_huge_pmd()): the entry becomes a PMD migration entry, which holds no reference: folio_remove_rmap_pmd() and folio_put(). The migration caller holds its own reference meanwhile. Fails with -EBUSY (entry restored) when an exclusive anon folio cannot be shared.',
+    source: `mm/huge_memory.c (linux-6.1, linux-6.12); ${NEXT_HUGE}`,
+  },
+  {
+    name: 'remove_migration_pmd', roles: [], exists: ALL_ERAS,
+    effects: [
+      fx(['E5'], 'device-private destination: folio_get(), anon rmap, a device-private PMD entry (writable or readable as the migration entry was)', { types: ['PRIVATE'], refcount: { op: 'inc' }, mapcount: 'inc', pageTable: { insert: 'swap-entry', holdsRef: true } }),
+      fx(span('E0', 'E4'), 'folio_get(), rmap, a present huge PMD for the new folio', { types: ['PRIVATE'], refcount: { op: 'inc' }, mapcount: 'inc', pageTable: { insert: 'normal', holdsRef: true } }),
+      fx(ALL_ERAS, 'folio_get(), rmap, a present huge PMD for the new folio', { types: others('PRIVATE'), refcount: { op: 'inc' }, mapcount: 'inc', pageTable: { insert: 'normal', holdsRef: true } }),
+    ],
+    doc: 'End of a PMD migration: replaces the migration entry by an entry for the new folio, which takes a reference (folio_get()) and an rmap (anon or file). From E5 a device-private destination gets a device-private PMD entry (make_writable/readable_device_private_entry()) instead of a present one (folio_mk_pmd()).',
+    source: `mm/huge_memory.c (linux-6.1, linux-6.12); ${NEXT_HUGE}`,
+  },
+  {
     name: 'zone_device_private_split_cb', roles: [], exists: ['E5'],
     effects: [fx(['E5'], 'split of a device-private folio: the driver\'s ->folio_split(original, new), or pgmap and mapping copied to the new folio; no count changes')],
     doc: 'E5 split callback (include/linux/memremap.h of the large device-private folio series): when a device-private folio is split, calls pgmap->ops->folio_split(original_folio, new_folio) so the driver can update its per-folio state; without the callback it copies ->pgmap and ->mapping to the new folio. Refcount-neutral; the split itself distributes the references.',
