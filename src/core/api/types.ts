@@ -70,9 +70,10 @@ export interface EraEffect {
    * 'split' = back to order-0 pages (dax_folio_put() at the last share). */
   readonly compound?: 'prep' | 'split';
   /** Folio queries: 'large' returns whether the folio is compound (folio_test_large); 'nr-pages' and
-   * 'order' return folio_nr_pages() and folio_order(); 'head' returns the folio through the page's
-   * compound head (page_folio), which points elsewhere on a stale former tail. */
-  readonly folioQuery?: 'large' | 'nr-pages' | 'order' | 'head';
+   * 'order' return folio_nr_pages() and folio_order(); 'entry-order' the order of the entry the page
+   * is handed out for (dax_entry_order()), compound or not yet; 'head' returns the folio through the
+   * page's compound head (page_folio), which points elsewhere on a stale former tail. */
+  readonly folioQuery?: 'large' | 'nr-pages' | 'order' | 'entry-order' | 'head';
   /** The call clears what an earlier large folio left in the pages (order, compound head, _nr_pages). */
   readonly clearsStaleHead?: boolean;
   /** For predicates on page-table entries: true while the page is mapped by one of these kinds

@@ -573,6 +573,7 @@ function applyEffect(entry: ApiEntry, eff: EraEffect, text: string, args: readon
   if (eff.folioQuery === 'large') val = { k: 'bool', v: !!s.compound };
   if (eff.folioQuery === 'nr-pages') val = { k: 'num', v: nrPages(s) };
   if (eff.folioQuery === 'order') val = { k: 'num', v: s.compound ? (s.order ?? 0) : 0 };
+  if (eff.folioQuery === 'entry-order') val = { k: 'num', v: s.order ?? 0 };
   if (eff.folioQuery === 'head' && s.staleHead) val = { k: 'unknown', staleHead: true };
   if (eff.clearsStaleHead && s.staleHead) next = { ...next, staleHead: false };
   if (eff.orderArg) {

@@ -161,3 +161,24 @@ test('a former tail (E5): the table init clears the stale compound head; a patch
   assert.deepEqual([alloc.pgmapRefs, alloc.compound ?? false], [2, false], 'order = 1 bound: two refs taken, no compound set-up');
   assert.equal(order1.ends.find((e) => e.phase === 'free')!.state.pgmapRefs, 1, 'folio_nr_pages() is 1: one ref leaks');
 });
+
+test('a patched dax_folio_init() sets up the PMD entry\'s folio through dax_entry_order()', async () => {
+  const bodies = await bodiesOf(`void dax_associate_entry(void *entry, struct address_space *mapping, struct vm_area_struct *vma, unsigned long address, bool shared)
+{
+	dax_folio_init(entry);
+}
+void dax_folio_init(void *entry)
+{
+	struct folio *folio = dax_to_folio(entry);
+	int order = dax_entry_order(entry);
+
+	WARN_ON_ONCE(folio_order(folio));
+	if (order > 0) {
+		prep_compound_page(&folio->page, order);
+		WARN_ON_ONCE(folio_ref_count(folio));
+	}
+}`);
+  const run = runScenario('page-life:pmd', { era: 'E3', type: 'FS_DAX', side: 'after', api: TABLE_VIEW, bodies, placed: [] });
+  const alloc = run.ends.find((e) => e.phase === 'alloc')!.state;
+  assert.deepEqual([alloc.order, alloc.compound, alloc.warns], [9, true, []]);
+});
