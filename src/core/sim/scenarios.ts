@@ -41,6 +41,9 @@ interface Phase {
   readonly ifPinned?: boolean;
   /** A function placed here releases a user's reference: the user takes it first. */
   readonly userRef?: boolean;
+  /** Free phase of a life whose pages rest at 0 (the large-folio lives, E3+): a page still at 1 here
+   * leaked a reference; there is no resting one to drop. */
+  readonly noRestingRef?: boolean;
 }
 
 
@@ -144,15 +147,15 @@ function pmdMapping(type: PgmapType): Stmt[] {
 function largeLife(scenario: ScenarioName, era: Era, type: PgmapType, absent: Names): Phase[] {
   const order = orderOf(scenario);
   const start = lifeStart(era, type, absent, order);
-  if (scenario === 'page-life:former-tail') return [{ ...INIT, stmts: [] }, ...start.slice(1), ...pageLifeEnd(era, type, absent)];
-  if (order !== PMD_ORDER) return [...start, ...pageLifeEnd(era, type, absent)];
+  if (scenario === 'page-life:former-tail') return [{ ...INIT, stmts: [] }, ...start.slice(1), ...pageLifeEnd(era, type, absent, true)];
+  if (order !== PMD_ORDER) return [...start, ...pageLifeEnd(era, type, absent, true)];
   const zap = call('zap_huge_pmd', 'tlb', 'vma', 'pmd', 'addr');
   if (type === 'FS_DAX') {
     return [
       ...start,
       { name: 'put', stmts: [], roles: ['put'], userRef: true },
       { name: 'unmap', stmts: [zap], roles: ['unmap'] },
-      { name: 'free', stmts: [], roles: ['free-path'] },
+      { name: 'free', stmts: [], roles: ['free-path'], noRestingRef: true },
       // Truncate: the entry leaves the file; the last share splits the folio back to order 0.
       { name: 'disassociate', stmts: [call('dax_disassociate_entry', 'entry', 'mapping', 'trunc')], roles: [] },
     ];
@@ -160,21 +163,29 @@ function largeLife(scenario: ScenarioName, era: Era, type: PgmapType, absent: Na
   return [
     ...start,
     // fork(): the child gets the device-private PMD entry (a reference and a mapcount), the parent's
-    // writable entry turns read-only; mprotect() on it changes no count.
+    // writable entry turns read-only; mprotect() on it changes no count; a migration of it that is
+    // given up restores it.
     { name: 'fork', stmts: [call('copy_huge_pmd', 'dst_mm', 'src_mm', 'dst_pmd', 'src_pmd', 'addr', 'dst_vma', 'src_vma')], roles: [] },
     { name: 'change-prot', stmts: [call('change_huge_pmd', 'tlb', 'vma', 'pmd', 'addr', 'newprot', 'cp_flags')], roles: [] },
+    // migrate_vma on the PMD, given up (the destination was not copied): the collect reference, a PMD
+    // migration entry in place of the device-private one, the entry restored, the reference dropped.
+    {
+      name: 'migrate',
+      stmts: [call('folio_get', 'folio'), call('set_pmd_migration_entry', 'pvmw', 'page'), call('remove_migration_pmd', 'pvmw', 'page'), call('folio_put', 'folio')],
+      roles: [],
+    },
     { name: 'put', stmts: [], roles: ['put'], userRef: true },
     // The child exits, then the parent unmaps.
     { name: 'unmap', stmts: [zap, zap], roles: ['unmap'] },
-    { name: 'free', stmts: [], roles: ['free-path'] },
+    { name: 'free', stmts: [], roles: ['free-path'], noRestingRef: true },
   ];
 }
 
-function pageLifeEnd(era: Era, type: PgmapType, absent: Names): Phase[] {
+function pageLifeEnd(era: Era, type: PgmapType, absent: Names, noRestingRef = false): Phase[] {
   return [
     { name: 'put', stmts: release(era, type, absent), roles: ['put'], userRef: true },
     { name: 'unmap', stmts: [call('zap_pte_range', 'tlb', 'vma', 'pmd', 'addr', 'end', 'details')], roles: ['unmap'] },
-    { name: 'free', stmts: [], roles: ['free-path'] },
+    { name: 'free', stmts: [], roles: ['free-path'], ...(noRestingRef ? { noRestingRef } : {}) },
   ];
 }
 
@@ -366,7 +377,7 @@ function runPhases(phases: readonly Phase[], input: ScenarioInput, env: SimEnv, 
     const placed = input.placed.filter((p) => phase.roles.includes(p.role) && env.bodies.get(p.name) !== undefined).map((p) => call(p.name, 'page'));
     const stmts = placed.length === 0 ? phase.stmts : phase.name === 'init' ? [...phase.stmts.slice(0, 2), ...placed] : phase.userRef ? [call('get_page', 'page'), ...placed] : placed;
     let paths = execStmts(stmts, env, [{ ...cur, status: 'normal' }], SCENARIO_FRAME);
-    if (phase.name === 'free') paths = paths.flatMap((p) => releaseLast(env, p));
+    if (phase.name === 'free' && !phase.noRestingRef) paths = paths.flatMap((p) => releaseLast(env, p));
     if (phase.name === 'longterm-pin') refused = paths.some((p) => p.primary && p.status === 'return');
     const primary = paths.find((p) => p.primary) ?? paths[0] ?? cur;
     for (const p of paths) {

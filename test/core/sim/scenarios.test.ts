@@ -182,3 +182,12 @@ void dax_folio_init(void *entry)
   const alloc = run.ends.find((e) => e.phase === 'alloc')!.state;
   assert.deepEqual([alloc.order, alloc.compound, alloc.warns], [9, true, []]);
 });
+
+test('device-private PMD migration given up (E5): the collect reference and the migration entry net to nothing', () => {
+  const run = runScenario('page-life:pmd', { era: 'E5', type: 'PRIVATE', side: 'after', api: TABLE_VIEW, bodies: new Map(), placed: [] });
+  const state = (phase: string) => run.ends.find((e) => e.phase === phase)!.state;
+  assert.deepEqual([state('migrate').refcount, state('migrate').mapcount, state('migrate').mapping], [2, 2, 'swap-entry']);
+  // A put is two steps (the call, then the count going down): the last step of each call is its result.
+  const after = new Map(run.trace.steps.filter((s) => s.phase === 'migrate').map((s) => [s.statement.replace(/\(.*/, ''), [s.after.refcount, s.after.mapcount, s.after.mapping]]));
+  assert.deepEqual([...after], [['folio_get', [3, 2, 'swap-entry']], ['set_pmd_migration_entry', [2, 1, 'swap-entry']], ['remove_migration_pmd', [3, 2, 'swap-entry']], ['folio_put', [2, 2, 'swap-entry']]]);
+});
