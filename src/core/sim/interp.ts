@@ -671,8 +671,10 @@ function applyEffect(entry: ApiEntry, eff: EraEffect, text: string, args: readon
     if (/insert/.test(entry.name) && !entry.name.startsWith('vmf_')) val = { k: 'unknown', attempt: { callee: entry.name, before: s, after: next, truthySuccess: false } };
   } else if (pt && 'remove' in pt) {
     const held = s.mappingHoldsRef;
-    // Other mappings of the page (a fork's child) stay: the kind goes only with the last mapcount.
-    const othersRemain = (eff.mapcount === 'dec' && next.mapcount > 0) || (pt.callerPuts === true && s.mapcount > 1);
+    // Other device-private entries of the page (a fork's child's, E5 PMDs) stay: the kind goes only
+    // with the last mapcount. (Present entries keep the one-mapping reading: placed bodies of insert
+    // helpers would otherwise count a P2PDMA or DAX mapping twice.)
+    const othersRemain = s.mapping === 'swap-entry' && ((eff.mapcount === 'dec' && next.mapcount > 0) || (pt.callerPuts === true && s.mapcount > 1));
     if (!othersRemain) next = { ...next, mapping: 'none', mappingHoldsRef: false };
     if ((!rc || rc.op === 'read') && held && !pt.callerPuts) tail = (q) => putPage(env, frame, q, `${text}: drop the mapping's reference`, line, devmapHookOfPut(env), 1);
   }
