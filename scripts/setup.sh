@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Everything the tests need on a fresh machine: Debian packages (kernel sources for real inputs,
-# chromium and native-build tools for the end-to-end test in a real VS Code), then npm ci.
+# chromium and native-build tools for the end-to-end test in a real VS Code, git-email and
+# libmailtools-perl, which git send-email loads, for the hook tests), then npm ci.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
-for p in chromium ripgrep libkrb5-dev build-essential pkg-config python3 git; do
+for p in chromium ripgrep libkrb5-dev build-essential pkg-config python3 git git-email libmailtools-perl; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then

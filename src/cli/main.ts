@@ -4,18 +4,22 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
-import { createAnalyzer, PGMAP_TYPES, SEVERITIES, type InputDocument, type ReviewReport, type Severity, type RuleId } from '../core';
-import { loadAssets } from './assets';
+import {
+  composeReply, createAnalyzer, PGMAP_TYPES, SEVERITIES, toB4, toCheckpatch, toPatchwork, toSarif,
+  type Analyzer, type InputDocument, type ReviewReport, type Severity,
+} from '../core';
+import { loadAssets, readRuleDocs } from './assets';
 import { diskKernelTree } from '../node/kernel-tree';
 import { reviewToText, scanToText, simulateToText } from './format/text';
-import { toSarif } from './format/sarif';
 import { jsonPieces } from './format/json';
-import { RULES } from '../core/rules';
 
 const VERSION = '0.1.0';
+const FORMATS = ['text', 'json', 'sarif', 'checkpatch', 'b4', 'patchwork'] as const;
 const USAGE = `usage:
-  pageref review   [--era E0..E5|vX.Y|auto] [--format text|json|sarif] [--kernel-tree DIR]
-                   [--fail-on info|warning|error] [--include-present] FILE... | -
+  pageref review   [--era E0..E5|vX.Y|auto] [--format ${FORMATS.join('|')}] [--kernel-tree DIR]
+                   [--fail-on info|warning|error] [--include-present] [--series DIR|MBOX]
+                   [--target-url URL] FILE... | -
+  pageref reply    FILE [--patch N] [--series DIR|MBOX] [--era ...] [--kernel-tree DIR]
   pageref simulate FILE --hunk N [--type ${PGMAP_TYPES.join('|')}] [--era ...] [--kernel-tree DIR] [--format text|json]
   pageref scan     [--format text|json] PATH...`;
 
@@ -47,6 +51,47 @@ async function writeJson(value: unknown): Promise<void> {
     }
   }
   process.stdout.write(pending + '\n');
+}
+
+/** Larger files are not read as series context. */
+const CONTEXT_MAX_BYTES = 16 << 20;
+const CONTEXT_MAX_FILES = 2000;
+
+/** The documents --series names: an mbox (or one patch file), or every file of a folder (git am's
+ * rebase-apply, a format-patch output folder). */
+function seriesDocs(p: string): InputDocument[] {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(p);
+  } catch {
+    throw new UsageError(`--series ${p}: no such file or directory`);
+  }
+  if (!st.isDirectory()) return [readInput(p)];
+  return contextFiles(p, () => true);
+}
+
+function contextFiles(dir: string, want: (name: string) => boolean): InputDocument[] {
+  const docs: InputDocument[] = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (!e.isFile() || !want(e.name) || docs.length >= CONTEXT_MAX_FILES) continue;
+    const f = path.join(dir, e.name);
+    if (fs.statSync(f).size <= CONTEXT_MAX_BYTES) docs.push({ name: f, content: fs.readFileSync(f) });
+  }
+  return docs;
+}
+
+/** A patch k > 1 of a series given alone (a git hook passes one file): the patches before it are
+ * looked for beside it, in the format-patch and mail files of its folder. */
+function siblingDocs(docs: readonly InputDocument[]): InputDocument[] {
+  const dirs = new Set<string>();
+  for (const d of docs) {
+    if (d.name === '-') continue;
+    const head = Buffer.from(d.content.slice(0, 64 << 10)).toString('latin1');
+    const m = /^Subject:[^\n]*\[[^\]]*?\b0*(\d+)\/\d+\]/im.exec(head);
+    if (m && Number(m[1]) > 1) dirs.add(path.dirname(d.name));
+  }
+  const own = new Set(docs.map((d) => path.resolve(d.name)));
+  return [...dirs].flatMap((dir) => contextFiles(dir, (n) => /\.(patch|eml|mbox|diff|txt)$/.test(n))).filter((d) => !own.has(path.resolve(d.name)));
 }
 
 function cFiles(p: string, out: string[]): void {
@@ -88,8 +133,83 @@ function countAtOrAbove(report: ReviewReport, failOn: Severity): number {
   return n;
 }
 
-const ruleSummaries = Object.fromEntries([...RULES.values()].map((r) => [r.meta.id, r.meta.summary])) as Partial<Record<RuleId, string>>;
-const ruleDocs = (id: RuleId) => RULES.get(id)?.meta.docs ?? `src/core/rules/${id}/README.md`;
+/** Nothing was reviewed: a mail without a diff (a cover letter, a discussion) is nothing to review
+ * (exit 0); an empty, binary or diffless non-mail input is an input error (exit 2). */
+async function nothingReviewed(analyzer: Analyzer, docs: readonly InputDocument[], report: ReviewReport): Promise<string | undefined> {
+  if (report.patches.some((p) => p.files.some((f) => f.hunks.length > 0))) return undefined;
+  const worst = [...report.problems].sort((a, b) => SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity))[0];
+  if (worst?.severity === 'error') return worst.message;
+  for (const d of docs) if ((await analyzer.parse(d)).format === 'unified-diff') return worst && worst.severity !== 'info' ? worst.message : undefined;
+  return undefined;
+}
+
+async function review(analyzer: Analyzer, positionals: string[], values: Record<string, string | boolean | undefined>): Promise<number> {
+  if (!positionals.length) throw new UsageError('review needs at least one FILE (or - for stdin)');
+  const format = option(values.format as string | undefined, FORMATS, 'format', 'text');
+  const failOn = option(values['fail-on'] as string | undefined, SEVERITIES, 'fail-on', 'warning');
+  const targetUrl = values['target-url'] as string | undefined;
+  if (targetUrl !== undefined && (format !== 'patchwork' || !/^https?:\/\/\S+$/.test(targetUrl))) {
+    throw new UsageError(format !== 'patchwork' ? '--target-url goes with --format patchwork' : `--target-url must be an http(s) URL (got '${targetUrl}')`);
+  }
+  const docs = positionals.map(readInput);
+  const seriesOption = values.series as string | undefined;
+  const report = await analyzer.review(docs, {
+    era: values.era as string | undefined,
+    kernelTree: kernelTreeOption(values['kernel-tree'] as string | undefined),
+    includePresent: (values['include-present'] as boolean | undefined) ?? false,
+    series: seriesOption !== undefined ? seriesDocs(seriesOption) : siblingDocs(docs),
+  });
+  const eraError = report.problems.find((p) => p.message.startsWith('unknown era'));
+  if (eraError) throw new UsageError(eraError.message);
+  const unreadable = await nothingReviewed(analyzer, docs, report);
+  if (unreadable !== undefined) {
+    process.stderr.write(`pageref: nothing reviewable: ${unreadable}\n`);
+    return 2;
+  }
+  switch (format) {
+    case 'json':
+      await writeJson(report);
+      break;
+    case 'sarif':
+      await writeJson(toSarif(report, docs, { toolVersion: VERSION, ruleDocs: readRuleDocs(__dirname), sourceRoot: process.cwd() }));
+      break;
+    case 'checkpatch':
+      // Only finding lines on stdout (b4 counts each as a warning); what could not be read goes to stderr.
+      process.stdout.write(toCheckpatch(report));
+      for (const pr of report.problems) if (pr.severity !== 'info') process.stderr.write(`pageref: ${pr.source ?? '-'}:${(pr.line ?? 0) + 1}: ${pr.message}\n`);
+      break;
+    case 'b4':
+      await writeJson(toB4(report));
+      break;
+    case 'patchwork':
+      await writeJson(toPatchwork(report, await Promise.all(docs.map((d) => analyzer.parse(d))), targetUrl));
+      break;
+    default:
+      process.stdout.write(reviewToText(report));
+  }
+  return countAtOrAbove(report, failOn) > 0 ? 1 : 0;
+}
+
+async function reply(analyzer: Analyzer, positionals: string[], values: Record<string, string | boolean | undefined>): Promise<number> {
+  if (positionals.length !== 1) throw new UsageError('reply takes exactly one FILE');
+  const n = values.patch === undefined ? undefined : Number(values.patch);
+  if (n !== undefined && (!Number.isInteger(n) || n < 1)) throw new UsageError('--patch N takes a patch number (k of [PATCH k/n], 1-based)');
+  const doc = readInput(positionals[0]);
+  const seriesOption = values.series as string | undefined;
+  const report = await analyzer.review([doc], {
+    era: values.era as string | undefined,
+    kernelTree: kernelTreeOption(values['kernel-tree'] as string | undefined),
+    series: seriesOption !== undefined ? seriesDocs(seriesOption) : siblingDocs([doc]),
+  });
+  const eraError = report.problems.find((p) => p.message.startsWith('unknown era'));
+  if (eraError) throw new UsageError(eraError.message);
+  const r = composeReply(doc, await analyzer.parse(doc), report, { patch: n });
+  const error = r.problems.find((p) => p.severity === 'error');
+  if (error || r.text === undefined) throw new UsageError(error?.message ?? 'no reply');
+  for (const pr of r.problems) process.stderr.write(`pageref: ${pr.message}\n`);
+  process.stdout.write(r.text);
+  return 0;
+}
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -97,7 +217,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
-  if (!command) throw new UsageError('missing command: review, simulate or scan (see pageref --help for usage)');
+  if (!command) throw new UsageError('missing command: review, reply, simulate or scan (see pageref --help for usage)');
   if (command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(`${USAGE}\n`);
     return 0;
@@ -113,36 +233,18 @@ async function main(argv: string[]): Promise<number> {
       'include-present': { type: 'boolean' },
       hunk: { type: 'string' },
       type: { type: 'string' },
+      series: { type: 'string' },
+      'target-url': { type: 'string' },
+      patch: { type: 'string' },
     },
   });
   const analyzer = await createAnalyzer(loadAssets(__dirname));
   try {
     switch (command) {
-      case 'review': {
-        if (!positionals.length) throw new UsageError('review needs at least one FILE (or - for stdin)');
-        const format = option(values.format, ['text', 'json', 'sarif'] as const, 'format', 'text');
-        const failOn = option(values['fail-on'], SEVERITIES, 'fail-on', 'warning');
-        const docs = positionals.map(readInput);
-        const report = await analyzer.review(docs, {
-          era: values.era,
-          kernelTree: kernelTreeOption(values['kernel-tree']),
-          includePresent: values['include-present'] ?? false,
-        });
-        const eraError = report.problems.find((p) => p.message.startsWith('unknown era'));
-        if (eraError) throw new UsageError(eraError.message);
-        if (format === 'json') await writeJson(report);
-        else if (format === 'sarif') {
-          const log = toSarif(report, { toolVersion: VERSION, ruleSummaries, ruleHelpUri: ruleDocs });
-          await writeJson(log);
-        } else process.stdout.write(reviewToText(report));
-        const reviewed = report.patches.some((p) => p.files.some((f) => f.hunks.length > 0));
-        const worst = [...report.problems].sort((a, b) => SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity))[0];
-        if (!reviewed && worst && worst.severity !== 'info') {
-          process.stderr.write(`pageref: nothing reviewable: ${worst.message}\n`);
-          return 2;
-        }
-        return countAtOrAbove(report, failOn) > 0 ? 1 : 0;
-      }
+      case 'review':
+        return await review(analyzer, positionals, values);
+      case 'reply':
+        return await reply(analyzer, positionals, values);
       case 'simulate': {
         if (positionals.length !== 1) throw new UsageError('simulate takes exactly one FILE');
         const n = Number(values.hunk);

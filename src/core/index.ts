@@ -1,8 +1,8 @@
 // The façade of the pure core: the CLI and the VS Code extension talk to this file only.
 // Strings and bytes in, plain data out; problems are returned, never thrown.
 import type { Era, InputDocument, Problem } from './types';
-import type { ReviewReport, ScanReport } from './model/types';
-import { parseDocument } from './patch';
+import type { HunkReport, PatchReport, ReviewReport, ScanReport, TraceStep } from './model/types';
+import { CONTEXT_LINE, parseDocument, withSeriesContext } from './patch';
 import type { Patch, Series } from './patch/types';
 import { createCSyntax, type CSyntax, type SyntaxAssets } from './syntax';
 import { API_NAMES, inferEra, parseEraOption, type GitFacts } from './api';
@@ -27,10 +27,17 @@ export interface ReviewOptions {
   readonly kernelTree?: KernelTree;
   /** Also report findings present both before and after the patch. */
   readonly includePresent?: boolean;
+  /** Other documents of the series (mails, format-patch files): a patch k of n is reviewed after
+   * the patches 1..k-1 found among them, as it would be in the whole series. Only those are read. */
+  readonly series?: readonly InputDocument[];
 }
 
 export type { SimulateResult, PreImage } from './model/review';
 export type { GitFacts } from './api';
+export { toSarif, type SarifOptions } from './report/sarif';
+export { toCheckpatch, toB4, toPatchwork, verdict, PATCHWORK_DESCRIPTION_MAX, type B4Check, type PatchworkCheck, type PatchworkEntry, type CheckVerdict } from './report/checks';
+export { composeReply, type Reply, type ReplyOptions } from './report/reply';
+export { pageStateText, statusPrefix } from './report/common';
 
 export interface Analyzer {
   parse(doc: InputDocument): Promise<Series>;
@@ -57,6 +64,33 @@ export async function createAnalyzer(assets: SyntaxAssets): Promise<Analyzer> {
     return { series, problems };
   }
 
+  async function withContext(own: readonly Series[], docs: readonly InputDocument[]): Promise<{ series: Series[]; added: number[]; problems: Problem[] }> {
+    const names = new Set(own.map((s) => s.source));
+    const context = (await Promise.all(docs.filter((d) => !names.has(d.name)).map(parseDocument))).map((r) => r.value);
+    const merged = own.map((s) => withSeriesContext(s, context));
+    return {
+      series: merged.map((m) => m.series),
+      added: merged.map((m) => m.added),
+      problems: merged.flatMap((m) => m.series.problems.map((p) => ({ ...p, source: p.source ?? m.series.source }))),
+    };
+  }
+
+  /** A patch reviewed after patches of other documents: lines of those documents are not lines of its
+   * own (a trace step there keeps its statement, loses its line; a related place there is dropped). */
+  function ownLines(p: PatchReport): PatchReport {
+    const step = (t: TraceStep): TraceStep => (t.line !== undefined && t.line >= CONTEXT_LINE ? { ...t, line: undefined, note: `in an earlier patch of the series${t.note ? `; ${t.note}` : ''}` } : t);
+    const steps = (ts: readonly TraceStep[]) => (ts.some((t) => t.line !== undefined && t.line >= CONTEXT_LINE) ? ts.map(step) : ts);
+    const hunk = (h: HunkReport): HunkReport => {
+      const at = (line: number) => (line >= CONTEXT_LINE ? h.range.start.line : line);
+      return {
+        ...h,
+        effects: h.effects.map((e) => ({ ...e, line: at(e.line), ...(e.trace && { trace: steps(e.trace) }) })),
+        findings: h.findings.map((f) => ({ ...f, line: at(f.line), trace: steps(f.trace), ...(f.related && { related: f.related.filter((x) => x.line < CONTEXT_LINE) }) })),
+      };
+    };
+    return { ...p, files: p.files.map((f) => ({ ...f, hunks: f.hunks.map(hunk) })) };
+  }
+
   function decideEra(series: readonly Series[], option: string | undefined, tree: KernelTree | undefined): { era: Era; eraSource: string; patchEras?: ReadonlyMap<Patch, Era>; problems: Problem[] } {
     const parsed = parseEraOption(option ?? 'auto');
     if ('error' in parsed || parsed.era === 'auto') {
@@ -78,10 +112,13 @@ export async function createAnalyzer(assets: SyntaxAssets): Promise<Analyzer> {
       return (await parseDocument(doc)).value;
     },
     async review(docs, options = {}) {
-      const { series, problems } = await parseAll(docs);
+      const parsed = await parseAll(docs);
+      const { series, added, problems } = options.series?.length ? await withContext(parsed.series, options.series) : { ...parsed, added: [] };
       const era = decideEra(series, options.era, options.kernelTree);
       const r = reviewer.review(series, { era: era.era, kernelTree: options.kernelTree, includePresent: options.includePresent ?? false, ...(era.patchEras && { patchEras: era.patchEras }) });
-      return { version: 1, era: era.era, eraSource: era.eraSource, patches: r.patches, problems: [...problems, ...era.problems, ...r.problems] };
+      // The patches taken from the context come first in each series: they are not reported.
+      const patches = added.length ? series.flatMap((s, i) => r.patches.filter((p) => p.source === s.source).slice(added[i]).map(ownLines)) : r.patches;
+      return { version: 1, era: era.era, eraSource: era.eraSource, patches, problems: [...problems, ...era.problems, ...r.problems] };
     },
     async simulate(doc, hunk, options = {}) {
       const { series } = await parseAll([doc]);

@@ -1,8 +1,7 @@
 // The command table: everything the palette, code lenses and the series tree can run.
 import * as vscode from 'vscode';
-import type { RuleId } from '../core';
-import { RULES } from '../core/rules';
-import { toSarif } from '../cli/format/sarif';
+import { toSarif } from '../core';
+import { readRuleDocs } from '../cli/assets';
 import type { Analysis } from './analysis';
 import { config } from './config';
 import type { SimulationPanel } from './simulation-panel';
@@ -29,7 +28,6 @@ export function activate(ctx: vscode.ExtensionContext, analysis: Analysis, panel
     return doc;
   };
   const toolVersion = String(ctx.extension.packageJSON.version);
-  const ruleSummaries = Object.fromEntries([...RULES.values()].map((r) => [r.meta.id, r.meta.summary])) as Partial<Record<RuleId, string>>;
 
   const commands: Record<string, (...args: never[]) => unknown> = {
     'pageref.simulateHunk': async (uri?: vscode.Uri, number?: number) => {
@@ -77,7 +75,10 @@ export function activate(ctx: vscode.ExtensionContext, analysis: Analysis, panel
       const doc = needPatch();
       const a = doc && (await analysis.get(doc));
       if (!doc || !a) return;
-      const log = toSarif(a.report, { toolVersion, ruleSummaries, ruleHelpUri: (id) => `src/core/rules/${id}/README.md` });
+      // As `pageref review --format sarif` run in the workspace folder: the same bytes.
+      const input = { name: vscode.workspace.asRelativePath(doc.uri, false), content: doc.getText() };
+      const sourceRoot = vscode.workspace.getWorkspaceFolder(doc.uri)?.uri.fsPath;
+      const log = toSarif(a.report, [input], { toolVersion, ruleDocs: readRuleDocs(__dirname), sourceRoot });
       const target = await vscode.window.showSaveDialog({
         defaultUri: doc.uri.with({ path: `${doc.uri.path}.sarif` }),
         filters: { SARIF: ['sarif', 'json'] },

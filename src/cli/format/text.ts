@@ -1,9 +1,7 @@
 // Text output in the form kernel developers already read (gcc, sparse, coccicheck):
 //   path:line:col: severity: [ruleId] message
 // Lines and columns are 1-based here (the JSON is 0-based, for editors).
-import type { Finding, ReviewReport, ScanReport, SimulateResult, Trace, TraceStep, PageState } from '../../core';
-
-const status = (f: Finding) => (f.status === 'fixed' ? 'fixed: ' : f.status === 'present' ? 'still present: ' : '');
+import { pageStateText as state, statusPrefix as status, type ReviewReport, type ScanReport, type SimulateResult, type Trace, type TraceStep } from '../../core';
 
 export function reviewToText(report: ReviewReport): string {
   const out: string[] = [`era ${report.era} (${report.eraSource})`];
@@ -44,9 +42,6 @@ export function scanToText(report: ScanReport): string {
   out.push(`${report.calls.length} call site(s) in ${report.files} file(s)`);
   return out.join('\n') + '\n';
 }
-
-const state = (s: PageState) =>
-  `rc=${s.refcount ?? '?'} map=${s.mapcount} pgmap=${s.pgmapRefs} pte=${s.mapping}${s.mappingHoldsRef ? '+ref' : ''}${s.pinned ? ` pin=${s.pinned}` : ''} ${s.phase}`;
 
 function stepToText(s: TraceStep, i: number): string {
   const where = s.line !== undefined ? `line ${s.line + 1}` : 'table';

@@ -1,6 +1,6 @@
 // Reads a document (diff, format-patch, mbox, web-archived mail) into a Series of patches
 // with exact document positions. Bad input gives a partial Series and problems, never a throw.
-import type { InputDocument, Problem, Result } from '../types';
+import type { InputDocument, Position, Problem, Result } from '../types';
 import { docLines, placedLines, scanDiffs, type Src } from './diff';
 import { cleanMessageId, decodeHeader, isFromLine, messageBody, parseSubject, readHeaders, startsWithHeaders, webMessageStarts, webMeta } from './mail';
 import { decodeInput } from './text';
@@ -193,10 +193,13 @@ function series(source: string, format: InputFormat, found: Patch[], quoted: num
     });
   checkSeries(patches, problems);
   if (patches.every((p) => p.files.length === 0) && !problems.some((p) => p.message.startsWith('empty document') || p.message.startsWith('binary input'))) {
-    const discussion = format === 'web-archive' || format === 'mbox';
+    // A mail without a diff (a cover letter, a discussion) is nothing to review, not an error.
+    const mail = format !== 'unified-diff';
     problems.push({
-      severity: discussion ? 'info' : 'warning',
-      message: discussion ? 'no diff found: the mail holds discussion only' + (quoted.length > 0 ? ' (diffs quoted in replies are not reviewed)' : '') : 'no diff found',
+      severity: mail ? 'info' : 'warning',
+      message: !mail ? 'no diff found'
+        : cover && found.length === 1 ? 'no diff found: a cover letter, nothing to review'
+        : 'no diff found: the mail holds discussion only' + (quoted.length > 0 ? ' (diffs quoted in replies are not reviewed)' : ''),
     });
   }
   const quotedDiffLines = [...new Set(quoted)].sort((a, b) => a - b);
@@ -215,14 +218,58 @@ function checkSeries(patches: readonly Patch[], problems: Problem[]): void {
     if (prev) problems.push({ severity: 'warning', message: `series: patch ${p.index}/${p.total} appears twice (lines ${prev.startLine + 1} and ${p.startLine + 1})`, line: p.startLine });
     else seen.set(p.index!, p);
   }
-  const missing: number[] = [];
-  for (let k = 1; k <= total && missing.length <= 100; k++) if (!seen.has(k)) missing.push(k);
-  if (missing.length > 0) {
-    problems.push({
-      severity: own.length > 1 ? 'warning' : 'info',
-      message: missing.length === 1 ? `series: patch ${missing[0]}/${total} is missing` : `series: patches ${missing.join(', ')} of ${total} are missing`,
-    });
+  // Never a list of numbers: a stable-review series has hundreds of patches, mailed one by one.
+  const missing = [...Array(total).keys()].filter((k) => !seen.has(k + 1)).length;
+  if (own.length === 1) {
+    const k = own[0].index!;
+    if (k > 1) problems.push({ severity: 'info', message: `series: patch ${k}/${total} read without the ${k - 1} patch(es) before it`, line: own[0].startLine });
+  } else if (missing > 0) {
+    const first = [...Array(total).keys()].find((k) => !seen.has(k + 1))! + 1;
+    problems.push({ severity: 'warning', message: missing === 1 ? `series: patch ${first}/${total} is missing` : `series: ${missing} of ${total} patches are missing (the first is ${first}/${total})` });
   }
   const versions = [...new Set(own.map((p) => p.version ?? 1))];
   if (versions.length > 1) problems.push({ severity: 'warning', message: `series: mixes versions ${versions.map((v) => `v${v}`).join(', ')}` });
+}
+
+/** Lines at or past this one in a review with series context are lines of another document. */
+export const CONTEXT_LINE = 2 ** 40;
+
+function shiftPatch(p: Patch, by: number): Patch {
+  const at = (pos: Position): Position => ({ line: pos.line + by, character: pos.character });
+  return {
+    ...p,
+    startLine: p.startLine + by,
+    endLine: p.endLine + by,
+    files: p.files.map((f) => ({
+      ...f,
+      headerLine: f.headerLine + by,
+      hunks: f.hunks.map((h) => ({ ...h, headerLine: h.headerLine + by, range: { start: at(h.range.start), end: at(h.range.end) }, lines: h.lines.map((l) => ({ ...l, line: l.line + by })) })),
+    })),
+  };
+}
+
+/** `own` with the patches before its own ones, taken from `context` (other documents of the same
+ * series: same total and version, and the same thread when both say which). Patches k of n read
+ * one by one (a git hook, b4) are then reviewed against patches 1..k-1, as in the whole series. */
+export function withSeriesContext(own: Series, context: readonly Series[]): { series: Series; added: number; missing: number } {
+  const mine = own.patches.filter((p) => !p.fromReply && p.index !== undefined && p.total !== undefined);
+  if (mine.length === 0) return { series: own, added: 0, missing: 0 };
+  const first = Math.min(...mine.map((p) => p.index!));
+  const { total, version = 1 } = mine[0];
+  const thread = new Set(mine.flatMap((p) => [p.inReplyTo, p.messageId]).filter((x): x is string => x !== undefined));
+  const sameThread = (p: Patch) => thread.size === 0 || (p.inReplyTo === undefined && p.messageId === undefined) || thread.has(p.inReplyTo ?? '') || thread.has(p.messageId ?? '') || mine.some((m) => m.inReplyTo === p.inReplyTo);
+  const byIndex = new Map<number, Patch>();
+  for (const s of context) {
+    for (const p of s.patches) {
+      if (p.fromReply || p.index === undefined || p.index >= first || p.total !== total || (p.version ?? 1) !== version || byIndex.has(p.index) || !sameThread(p)) continue;
+      byIndex.set(p.index, p);
+    }
+  }
+  // Their lines are moved past CONTEXT_LINE: they are lines of other documents, never of this one.
+  const before = [...byIndex.entries()].sort((a, b) => a[0] - b[0]).map((e) => shiftPatch(e[1], CONTEXT_LINE));
+  const missing = first - 1 - before.length;
+  if (before.length === 0) return { series: own, added: 0, missing };
+  const problems = own.problems.filter((p) => !p.message.startsWith(`series: patch ${first}/${total} read without`));
+  if (missing > 0) problems.push({ severity: 'info', message: `series: patch ${first}/${total} read without ${missing} of the patches before it` });
+  return { series: { ...own, patches: [...before, ...own.patches], problems }, added: before.length, missing };
 }
