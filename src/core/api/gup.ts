@@ -7,6 +7,8 @@ const GUP_C = 'mm/gup.c (linux-6.1, linux-6.12)';
 const GUP_61 = 'mm/gup.c (linux-6.1)';
 const GUP_612 = 'mm/gup.c (linux-6.12)';
 const PIN = { refcount: { op: 'pin' } } as const;
+/** The GUP entry points return the number of pages grabbed, or a negative errno with none grabbed. */
+const GUP_FAILS: ApiEntry['fails'] = [{ returns: ['-EFAULT', '-ENOMEM', '-EINVAL'], success: 'count' }];
 
 /** A GUP walk over entries of any kind. E0-E2: DAX entries are devmap, so a pgmap ref is held for the
  * walk; from E3 DAX entries are normal refcounted mappings and the devmap path no longer sees them. */
@@ -68,7 +70,7 @@ export const GUP: readonly ApiEntry[] = [
     source: GUP_C,
   },
   {
-    name: 'try_grab_folio_fast', roles: ['gup', 'get'], exists: span('E2'),
+    name: 'try_grab_folio_fast', roles: ['gup', 'get'], fails: [{ returns: 'null' }], exists: span('E2'),
     effects: [fx(span('E2'), '+refs / pin bias unless the count is 0 (speculative)', PIN)],
     doc: 'GUP-fast speculative grab (v6.10+): try_get_folio() then the pin bias for FOLL_PIN; fails on a folio at 0, so free 0-based device pages cannot be grabbed. Its E2 failure path released through the devmap hook.',
     source: GUP_612,
@@ -80,28 +82,28 @@ export const GUP: readonly ApiEntry[] = [
     source: GUP_C,
   },
   {
-    name: 'try_grab_page', roles: ['gup', 'get'], exists: span('E0', 'E2'),
+    name: 'try_grab_page', roles: ['gup', 'get'], fails: [{ returns: 'false' }], exists: span('E0', 'E2'),
     effects: [fx(span('E0', 'E2'), '+1, or GUP_PIN_COUNTING_BIAS for FOLL_PIN', PIN)],
     doc: 'GUP slow-path grab of one page before the folio conversion (gone in linux-6.12).',
     source: GUP_61,
   },
   {
-    name: 'pin_user_pages', roles: ['gup', 'get'], exists: ALL_ERAS, effects: within(ALL_ERAS, WALK),
+    name: 'pin_user_pages', roles: ['gup', 'get'], fails: GUP_FAILS, exists: ALL_ERAS, effects: within(ALL_ERAS, WALK),
     doc: 'FOLL_PIN GUP: each page gets the pin bias. With FOLL_LONGTERM, FS DAX must be refused (E0-E2 by the vma_is_fsdax()/devmap checks, E3+ by folio_is_longterm_pinnable()) and COHERENT pages are migrated out first (hazard 10).',
     source: GUP_C,
   },
   {
-    name: 'pin_user_pages_fast', roles: ['gup', 'get'], exists: ALL_ERAS, effects: within(ALL_ERAS, WALK),
+    name: 'pin_user_pages_fast', roles: ['gup', 'get'], fails: GUP_FAILS, exists: ALL_ERAS, effects: within(ALL_ERAS, WALK),
     doc: 'GUP-fast FOLL_PIN: pin bias per page; devmap entries are refused for FOLL_LONGTERM and fall back to the slow path.',
     source: GUP_C,
   },
   {
-    name: 'get_user_pages', roles: ['gup', 'get'], exists: ALL_ERAS, effects: within(ALL_ERAS, WALK),
+    name: 'get_user_pages', roles: ['gup', 'get'], fails: GUP_FAILS, exists: ALL_ERAS, effects: within(ALL_ERAS, WALK),
     doc: 'FOLL_GET GUP: +1 per page; the caller must put_page() each one. Callers that skip the put for "reserved" pages leak ZONE_DEVICE references (a78986aae9b2, hazard 11).',
     source: GUP_C,
   },
   {
-    name: 'get_user_pages_fast', roles: ['gup', 'get'], exists: ALL_ERAS, effects: within(ALL_ERAS, WALK),
+    name: 'get_user_pages_fast', roles: ['gup', 'get'], fails: GUP_FAILS, exists: ALL_ERAS, effects: within(ALL_ERAS, WALK),
     doc: 'GUP-fast FOLL_GET: +1 per page without mmap_lock, falling back to the slow path.',
     source: GUP_C,
   },

@@ -56,13 +56,13 @@ export const MAPPING: readonly ApiEntry[] = [
     source: HUGE_C,
   },
   {
-    name: 'insert_page', roles: ['map', 'get'], exists: ALL_ERAS,
+    name: 'insert_page', roles: ['map', 'get'], fails: [{ returns: ['-EINVAL', '-ENOMEM', '-EBUSY'], success: 'zero' }], exists: ALL_ERAS,
     effects: [fx(ALL_ERAS, '+1 page ref, +1 file mapcount, normal PTE (the shared zero page: special, no ref)', REFCOUNTED)],
     doc: 'Maps a struct page with a normal PTE, taking a page reference (get_page/folio_get) and a file mapcount (page_add_file_rmap / folio_add_file_rmap_pte) plus the mm counter; the shared zero page is mapped special without a reference. Behind vm_insert_page() and vmf_insert_page_mkwrite(). Needs a count >= 1 first.',
     source: MEMORY_C,
   },
   {
-    name: 'insert_page_into_pte_locked', roles: ['map', 'get'], exists: ALL_ERAS,
+    name: 'insert_page_into_pte_locked', roles: ['map', 'get'], fails: [{ returns: ['-EBUSY'], success: 'zero' }], exists: ALL_ERAS,
     effects: [
       fx(span('E0', 'E2'), '+1 page ref, +1 mapcount, normal PTE', REFCOUNTED),
       fx(span('E3'), '+1 page ref and mapcount for a new PTE; mkwrite on the same pfn only upgrades (no new ref)', REFCOUNTED),
@@ -71,7 +71,7 @@ export const MAPPING: readonly ApiEntry[] = [
     source: `${MEMORY_C}; 15a64311e0ae`,
   },
   {
-    name: 'vm_insert_page', roles: ['map', 'get'], exists: ALL_ERAS,
+    name: 'vm_insert_page', roles: ['map', 'get'], fails: [{ returns: ['-EFAULT', '-EINVAL', '-ENOMEM', '-EBUSY'], success: 'zero' }], exists: ALL_ERAS,
     effects: [fx(ALL_ERAS, '+1 page ref, +1 mapcount, normal PTE', REFCOUNTED)],
     doc: 'Driver API to map one kernel page into a user vma (insert_page()): +1 reference, +1 mapcount, normal PTE. p2pmem_alloc_mmap() uses it for P2PDMA pages (v6.2+), so the page needs count >= 1 before the call (E3: set_page_count(page, 1)).',
     source: MEMORY_C,

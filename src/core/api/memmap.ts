@@ -36,7 +36,7 @@ export const MEMMAP: readonly ApiEntry[] = [
     source: 'mm/mm_init.c (linux-6.1, linux-6.12)',
   },
   {
-    name: 'zone_device_page_init', roles: ['alloc', 'pgmap-get'], exists: span('E2'),
+    name: 'zone_device_page_init', roles: ['alloc', 'pgmap-get'], fails: [{ returns: 'void', whenKilled: 'only' }], exists: span('E2'),
     effects: [
       fx(span('E2', 'E4'), 'tryget_live pgmap ref (WARN if dead), set_page_count(page, 1), lock_page()', { refcount: { op: 'set', value: 1 }, pgmap: 'get' }),
       fx(['E5'], 'clears stale large-folio state of the 1 << order pages, tryget_many(1 << order) pgmap refs (WARN if dead), head 0->1 and locked, prep_compound_page() for order > 0', E5_INIT),

@@ -42,7 +42,7 @@ export const PGMAP: readonly ApiEntry[] = [
     source: 'mm/memremap.c (dc90f0846df4; 27674ef6c73f; 0dc45ca1ce18; linux-6.1, linux-6.12)',
   },
   {
-    name: 'get_dev_pagemap', roles: ['pgmap-get'], exists: ALL_ERAS,
+    name: 'get_dev_pagemap', roles: ['pgmap-get'], fails: [{ returns: 'null', whenKilled: 'also' }], exists: ALL_ERAS,
     effects: [fx(ALL_ERAS, '+1 pgmap ref (percpu_ref_tryget_live) or NULL once killed; a cached pgmap covering the pfn is returned without a new ref', { pgmap: 'get' })],
     doc: 'Looks up the dev_pagemap of a pfn and takes a live reference on it; NULL after memunmap_pages() killed it. Until E3 it also takes a cached pgmap: one that covers the pfn is returned without a new reference, otherwise the cached one is dropped. Used by GUP for devmap entries (E0-E3). With GUP\'s devmap paths gone (E4) it is get_dev_pagemap(pfn): xa_load() and percpu_ref_tryget_live_rcu() only.',
     source: 'mm/memremap.c (linux-6.1, linux-6.12); mm/memremap.c (E3: moking/linux-next@01faf42bdfd6; E5: ColinIanKing/linux-next@201037a59604)',
@@ -72,7 +72,7 @@ export const PGMAP: readonly ApiEntry[] = [
     source: 'include/linux/percpu-refcount.h (linux-6.1, linux-6.12)',
   },
   {
-    name: 'pci_alloc_p2pmem', roles: ['alloc', 'pgmap-get'], exists: ALL_ERAS,
+    name: 'pci_alloc_p2pmem', roles: ['alloc', 'pgmap-get'], fails: [{ returns: 'null', whenKilled: 'also' }], exists: ALL_ERAS,
     effects: [fx(ALL_ERAS, 'in-kernel allocation: +1 pgmap ref (percpu_ref_tryget_live_rcu) per allocation; the page count stays at 1', { types: ['P2PDMA'], pgmap: 'get' })],
     doc: 'In-kernel P2PDMA allocation (NVMe target, RDMA): takes memory from the provider\'s gen_pool and one pgmap reference per allocation, so memunmap_pages() waits for memory still allocated. The page refcount is not touched (the page stays at its resting 1 until E3). Released by pci_free_p2pmem().',
     source: 'drivers/pci/p2pdma.c (linux-6.1, linux-6.12)',
@@ -84,13 +84,13 @@ export const PGMAP: readonly ApiEntry[] = [
     source: 'drivers/pci/p2pdma.c (linux-6.1, linux-6.12)',
   },
   {
-    name: 'percpu_ref_tryget_live', roles: ['pgmap-get'], exists: ALL_ERAS,
+    name: 'percpu_ref_tryget_live', roles: ['pgmap-get'], fails: [{ returns: 'false', whenKilled: 'only' }], exists: ALL_ERAS,
     effects: [fx(ALL_ERAS, '+1 unless the ref was killed', { pgmap: 'get' })],
     doc: 'Takes a reference unless percpu_ref_kill() already ran; zone_device_page_init() and get_dev_pagemap() use it so nothing new pins a pgmap being torn down.',
     source: 'include/linux/percpu-refcount.h (linux-6.1, linux-6.12)',
   },
   {
-    name: 'percpu_ref_tryget_live_rcu', roles: ['pgmap-get'], exists: ALL_ERAS,
+    name: 'percpu_ref_tryget_live_rcu', roles: ['pgmap-get'], fails: [{ returns: 'false', whenKilled: 'only' }], exists: ALL_ERAS,
     effects: [fx(ALL_ERAS, '+1 unless killed (caller holds rcu_read_lock)', { pgmap: 'get' })],
     doc: 'RCU-locked form of percpu_ref_tryget_live(); used by get_dev_pagemap() and p2pmem_alloc_mmap().',
     source: 'include/linux/percpu-refcount.h (linux-6.1, linux-6.12)',

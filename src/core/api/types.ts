@@ -104,9 +104,25 @@ export interface EraEffect {
   readonly note: string;
 }
 
+/** How a call can fail. It then takes, drops and installs nothing, and returns `returns`. A call with
+ * a failure mode forks inside a function body: one path where it succeeds, one where it fails. */
+export interface Failure {
+  /** Eras this applies to; every era the function exists in when absent. */
+  readonly eras?: readonly Era[];
+  /** The failure value: false, NULL, or one of these negative errnos; 'void': it cannot report it. */
+  readonly returns: 'false' | 'null' | 'void' | readonly `-E${string}`[];
+  /** With errno failures, what success returns: 0 (vm_insert_page) or a positive count (get_user_pages). */
+  readonly success?: 'zero' | 'count';
+  /** It fails only once the pgmap's reference is killed (percpu_ref_tryget_live, get_dev_pagemap): a page
+   * of a torn-down pgmap always takes this path. */
+  readonly whenKilled?: 'only' | 'also';
+}
+
 export interface ApiEntry {
   readonly name: string;
   readonly roles: readonly Role[];
+  /** Failure modes (see Failure); none: the call cannot fail, as far as references go. */
+  readonly fails?: readonly Failure[];
   /** Eras the function exists in (it is "unknown" outside them). */
   readonly exists: readonly Era[];
   readonly effects: readonly EraEffect[];

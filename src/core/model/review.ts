@@ -15,6 +15,7 @@ import { API_NAMES, apiEntry, reachesOnlyWhereNamed, typesForPath } from '../api
 import { applyFileDiff, hunkSide, type HunkSide } from '../patch';
 import type { Body } from '../sim/interp';
 import { createRunMemo, runScenario, scenarioCallees, scenariosFor, type ScenarioRun } from '../sim/scenarios';
+import { movesPgmapRefs, runFunctionPaths, type FunctionPath } from '../sim/paths';
 import { effectsOf } from './aspects';
 import { runRules } from '../rules';
 import type { SideView } from '../rules/types';
@@ -191,10 +192,11 @@ export function createReviewer(syntax: CSyntax): Reviewer {
       };
       const { parsed, text, docLine, charOf } = fromTree || fragment();
       const functions = fromTree ? fromTree.functions : parsed.functions;
-      // Whole-file parse problems outside the hunk are about the tree, not the patch.
+      // Whole-file parse problems outside the hunk are about the tree, not the patch; a fragment's parse
+      // trouble is reported only for a damaged hunk (else: the calls it keeps out of the simulation, below).
       for (const p of parsed.problems) {
         const line = p.line !== undefined ? docLine(p.line) : undefined;
-        if (line !== undefined || !fromTree) problems.push({ ...p, line: line ?? hunk.headerLine });
+        if (line !== undefined ? fromTree || broken : !fromTree && broken) problems.push({ ...p, line: line ?? hunk.headerLine });
       }
       const bodies: Body[] = functions.map((fn) => ({ fn, docLine }));
       const hunkDocs = new Set(hls.map((l) => l.line));
@@ -210,6 +212,13 @@ export function createReviewer(syntax: CSyntax): Reviewer {
       return { side, bodies, reaches, calls, fromTree: !!fromTree };
     });
     const [before, after] = parsedSides as [typeof parsedSides[0], typeof parsedSides[0]];
+    // Nothing read is dropped: a table call on an added or deleted line that no simulated body holds is a problem.
+    const held = { before: simulatedCalls(before.bodies), after: simulatedCalls(after.bodies) };
+    // A cheap look at the changed lines first; the lexer confirms (comments and strings hold no calls).
+    const maybe = hunk.lines.some((l) => l.kind !== 'context' && [...l.text.matchAll(CALL)].some((m) => API_NAMES.has(m[1]!) && !held[l.kind === 'del' ? 'before' : 'after'].has(`${l.line}|${m[1]}`)));
+    if (maybe) for (const c of listCalls(hunk, sides, (l) => l.kind !== 'context' && !generic?.docLines.has(l.line))) {
+      if (c.side !== 'both' && !held[c.side].has(`${c.line}|${c.callee}`)) problems.push({ severity: 'warning', line: c.line, message: `${c.callee}() on this ${c.side === 'before' ? 'deleted' : 'added'} line is not simulated: the C around it does not read as a statement of a function body` });
+    }
     const listed = generic ? listCalls(hunk, sides, (l) => generic.docLines.has(l.line)) : [];
     const calls = [...mergeCalls(before.calls, after.calls), ...listed].sort((a, b) => a.line - b.line || a.character - b.character);
     const changed = hunk.lines.filter((l) => l.kind !== 'context').map((l) => l.line);
@@ -235,9 +244,17 @@ export function createReviewer(syntax: CSyntax): Reviewer {
       after: { has: (n: string) => defs.goneOnly.has(n) || (local.after.has(n) && !defs.after.has(n)) },
     };
     const runs = { before: [] as ScenarioRun[], after: [] as ScenarioRun[] };
+    const paths = { before: [] as FunctionPath[], after: [] as FunctionPath[] };
+    const anyBody = { get: (n: string) => overlay.get(n) ?? before.bodies.find((b) => b.fn.name === n) ?? after.bodies.find((b) => b.fn.name === n) };
+    const sides2 = [...before.bodies, ...after.bodies];
+    // Functions the hunk changes whose paths (on either side) can move a pgmap reference.
+    const touched = new Set(sides2.filter((b) => { for (let l = b.fn.startLine; l <= b.fn.endLine; l++) if (changedSet.has(b.docLine(l) ?? -1)) return true; return false; })
+      .map((b) => b.fn.name).filter((n) => sides2.some((b) => b.fn.name === n && movesPgmapRefs(b, opts.era, TABLE_VIEW, anyBody))));
     for (const side of [before, after]) {
       const bodies = new Map(overlay);
       for (const b of side.bodies) bodies.set(b.fn.name, b);
+      // Every path of each function the hunk changes (on either side), for the rules.
+      for (const b of side.bodies.filter((x) => touched.has(x.fn.name))) for (const type of types) paths[side.side].push(...runFunctionPaths(b, { era: opts.era, type, api: TABLE_VIEW, bodies, absent: absent[side.side] }).paths);
       for (const type of types) {
         // A function is reached on both sides when either side's version is (a patch removing the
         // last ZONE_DEVICE word from a function changes what those pages do there).
@@ -253,7 +270,7 @@ export function createReviewer(syntax: CSyntax): Reviewer {
       b.find((s) => s.line !== undefined && changedSet.has(s.line))?.line ??
       a.find((s) => s.line !== undefined)?.line ?? fallbackLine;
     const effects: Effect[] = effectsOf(types.map((type) => ({ type, before: runs.before.filter((r) => r.type === type), after: runs.after.filter((r) => r.type === type) })), lineOf);
-    const view = (side: 'before' | 'after', bodies: readonly Body[]): SideView => ({ side, runs: runs[side], functions: bodies });
+    const view = (side: 'before' | 'after', bodies: readonly Body[]): SideView => ({ side, runs: runs[side], functions: bodies, paths: paths[side] });
     // A finding whose cause lies in an earlier patch's body (the overlay) is shown on this hunk,
     // with the earlier line as related information.
     const inHunk = (line: number) => line >= hunk.range.start.line && line <= hunk.range.end.line;
@@ -525,6 +542,23 @@ function genericDefinitions(hunk: Hunk, sides: Sides, named: (text: string) => r
   const beforeAt = at(sides.before.lines), afterAt = at(sides.after.lines);
   for (const l of hunk.lines) if (l.kind === 'context' && docLines.has(l.line) && !(lines.before.has(beforeAt.get(l.line)!) && lines.after.has(afterAt.get(l.line)!))) docLines.delete(l.line);
   return { ...lines, docLines };
+}
+
+/** `docLine|callee` of every call the bodies' statements hold (those the simulation can run). */
+function simulatedCalls(bodies: readonly Body[]): Set<string> {
+  const out = new Set<string>();
+  for (const b of bodies) {
+    const visit = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(visit);
+      else if (v && typeof v === 'object') {
+        const o = v as { k?: string; callee?: string; loc?: { line: number } };
+        if (o.k === 'call' && typeof o.callee === 'string' && o.loc) out.add(`${b.docLine(o.loc.line)}|${o.callee.replace(/\s+/g, '')}`);
+        Object.values(o).forEach(visit);
+      }
+    };
+    visit(b.fn.body);
+  }
+  return out;
 }
 
 /** `text` with the given lines emptied (line count and the other lines' positions kept). */

@@ -34,6 +34,35 @@ export interface PageState {
   readonly phase: 'free' | 'allocated' | 'mapped' | 'pinned' | 'torn-down';
 }
 
+/** What a step did, typed: rules read these, never `statement` or `note`. */
+export type TraceEvent =
+  /** A call ran: resolved to the API table, to a body the patch shows, or to an implicit callback. */
+  | { readonly kind: 'call'; readonly callee: string; readonly roles: readonly string[]; readonly via: 'table' | 'callback'; readonly text: string }
+  /** A fallible call took its failure path: it took nothing and returned `returns`. */
+  | { readonly kind: 'call-fails'; readonly callee: string; readonly returns: string; readonly pgmapGet: boolean }
+  /** A call to a function this side of the patch or this era does not have. */
+  | { readonly kind: 'missing'; readonly callee: string; readonly why: 'side' | 'era' }
+  /** A WARN/BUG condition on the page's counts holds. */
+  | { readonly kind: 'warn-fires'; readonly condition: string }
+  /** A put found the refcount already at 0. */
+  | { readonly kind: 'underflow' }
+  /** pgmap references taken (`count` > 0) or dropped (< 0). */
+  | { readonly kind: 'pgmap-get' | 'pgmap-drop'; readonly count: number }
+  /** The references this step took are stored where the caller finds them (`*pgmap = ...`, `ctx->pgmap = ...`). */
+  | { readonly kind: 'handed-off'; readonly to: string }
+  /** A condition or switch on the pgmap type was decided for the step's type. */
+  | { readonly kind: 'type-decided'; readonly taken: boolean }
+  /** The refcount was stored raw (set_page_count and friends). */
+  | { readonly kind: 'refcount-set' }
+  /** A raw store reached the page through a stale compound head: it landed on an earlier folio's head. */
+  | { readonly kind: 'stale-head-store' }
+  /** pgmap->ops->page_free() gave the page back to its driver. */
+  | { readonly kind: 'page-free' }
+  /** The page reached its free path while a mapping that holds its reference remains. */
+  | { readonly kind: 'freed-under-mapping' }
+  /** An idle wait or wake on a key. */
+  | { readonly kind: 'idle-wait' | 'idle-wake'; readonly key: string };
+
 /** One step of a trace: a statement or table effect, with the state per pgmap type around it. */
 export interface TraceStep {
   /** What ran: the C statement (trimmed) or the API-table entry used, e.g. "put_page(page) [table E2]". */
@@ -49,6 +78,8 @@ export interface TraceStep {
   readonly after: PageState;
   /** Free text: the branch taken, why, the table entry's note. */
   readonly note?: string;
+  /** What happened, typed (see TraceEvent). */
+  readonly events?: readonly TraceEvent[];
 }
 
 export interface Trace {

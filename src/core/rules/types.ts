@@ -5,6 +5,7 @@ import type { Era, PgmapType, Severity } from '../types';
 import type { Finding, FindingStatus, RuleId, TraceStep } from '../model/types';
 import type { ScenarioRun } from '../sim/scenarios';
 import type { Body } from '../sim/interp';
+import type { FunctionPath } from '../sim/paths';
 
 export interface RuleMeta {
   readonly id: RuleId;
@@ -21,6 +22,8 @@ export interface SideView {
   readonly runs: readonly ScenarioRun[];
   /** The hunk's functions on this side. */
   readonly functions: readonly Body[];
+  /** Every path of each function the hunk changes, per type (runFunctionPaths). */
+  readonly paths?: readonly FunctionPath[];
 }
 
 export interface RuleContext {

@@ -1,8 +1,9 @@
 // Small readers over scenario runs shared by the rules.
 import type { TraceStep } from '../model/types';
 import type { ScenarioRun } from '../sim/scenarios';
+import type { FunctionPath } from '../sim/paths';
 import type { SimState } from '../sim/state';
-import type { RuleMeta } from './types';
+import type { DiffInstance, RuleMeta, SideView } from './types';
 import type { RuleId } from '../model/types';
 import type { Severity } from '../types';
 
@@ -28,4 +29,68 @@ export function lineOf(steps: readonly TraceStep[], pred: (s: TraceStep) => bool
 
 export function meta(id: RuleId, summary: string, severity: Severity, confidence: RuleMeta['confidence']): RuleMeta {
   return { id, summary, severity, confidence, docs: `src/core/rules/${id}/README.md` };
+}
+
+/** A failure exit that does not give back what its function took of some count. */
+export interface ExitImbalance {
+  /** How the exit reads: "the error path returning ret", "the goto out error exit". */
+  readonly exit: string;
+  /** References kept (> 0) or dropped beyond those taken (< 0). */
+  readonly surplus: number;
+  /** The fallible call whose failure led there, if one did. */
+  readonly failing?: string;
+}
+
+/** Failure exits of the changed functions that keep or over-drop what `change` counts per step, as
+ * introduced / fixed findings. A function shown from its start holds nothing there; where a fragment
+ * starts (after its gets), it holds the most any path of either side drops before taking: a put implies
+ * a held reference, and the code above the hunk is the same on both sides. A failure exit must end at 0. */
+export function errorPathImbalances(before: SideView, after: SideView, change: (s: TraceStep) => number, message: (x: ExitImbalance) => string): DiffInstance[] {
+  const all = [...(before.paths ?? []), ...(after.paths ?? [])];
+  const held = new Map<string, number>();
+  const fnKey = (p: FunctionPath) => `${p.function}|${p.type}`;
+  // `low`: the most the path drops before it first tries to take a reference (a drop after a tryget,
+  // even a failed one, is the path's own business).
+  const net = (p: FunctionPath) => {
+    let v = 0, low = 0, tried = false;
+    for (const s of p.steps) {
+      v += change(s);
+      tried ||= !!s.events?.some((e) => (e.kind === 'call-fails' && e.pgmapGet) || e.kind === 'pgmap-get');
+      if (!tried) low = Math.min(low, v);
+    }
+    return { v, low };
+  };
+  // A function shown from its start holds nothing there (what it puts without taking it got from a callee).
+  for (const p of all) held.set(fnKey(p), Math.max(held.get(fnKey(p)) ?? 0, p.fromStart ? 0 : -net(p).low));
+  // A goto to a label neither side shows continues with code the input does not show: judged only
+  // against paths of the other side that leave the same way (so that code is common to both).
+  const sameExit = (p: FunctionPath, other: SideView) => {
+    const twins = (other.paths ?? []).filter((q) => q.function === p.function && q.type === p.type && q.forkLine === p.forkLine);
+    return twins.length > 0 && twins.every((q) => q.exit.kind === p.exit.kind && q.exit.text === p.exit.text);
+  };
+  const instances = (side: SideView, other: SideView) => {
+    const out = new Map<string, { p: FunctionPath; surplus: number }>();
+    for (const p of side.paths ?? []) {
+      if (!p.exit.failure || (p.exit.kind === 'goto' && !sameExit(p, other))) continue;
+      const surplus = (held.get(fnKey(p)) ?? 0) + net(p).v;
+      if (surplus === 0) continue;
+      // One instance per exit and direction: paths that differ only in the branches (some on lines one
+      // side lacks) that led to the same exit are one hazard there.
+      const key = `${fnKey(p)}|${p.exit.kind}|${p.exit.text ?? ''}|${p.exit.line ?? ''}|${Math.sign(surplus)}`;
+      if (!out.has(key)) out.set(key, { p, surplus });
+    }
+    return out;
+  };
+  const b = instances(before, after), a = instances(after, before);
+  const make = (status: 'introduced' | 'fixed', { p, surplus }: { p: FunctionPath; surplus: number }): DiffInstance => {
+    const fails = p.steps.flatMap((s) => s.events ?? []).find((e) => e.kind === 'call-fails');
+    const exit = p.exit.kind === 'goto' ? `the error exit by goto ${p.exit.text}` : `the error path of ${p.function}() returning ${p.exit.text ?? 'a failure'}`;
+    const failing = fails?.kind === 'call-fails' ? fails.callee : undefined;
+    return {
+      key: `path:${p.function}:${p.exit.text ?? ''}:${p.exit.line ?? ''}`, type: p.type, status, line: p.exit.line ?? p.forkLine, trace: p.steps,
+      message: message({ exit, surplus, ...(failing ? { failing } : {}) }),
+      ...(p.forkLine !== undefined && p.forkLine !== p.exit.line ? { related: [{ line: p.forkLine, message: failing ? `${failing}() fails here` : 'the error branch' }] } : {}),
+    };
+  };
+  return [...[...a].filter(([k]) => !b.has(k)).map(([, x]) => make('introduced', x)), ...[...b].filter(([k]) => !a.has(k)).map(([, x]) => make('fixed', x))];
 }

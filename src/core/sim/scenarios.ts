@@ -6,7 +6,8 @@ import type { Expr, Stmt } from '../syntax/ir';
 import type { Role } from '../api/types';
 import type { Trace, TraceStep } from '../model/types';
 import { INITIAL_STATE, type SimState } from './state';
-import { execStmts, freePathAtZero, newBudget, record, startPath, stepsOf, type ApiView, type Bodies, type Body, type Frame, type Names, type Path, type SimEnv } from './interp';
+import { execStmts, newBudget, record, startPath, stepsOf, type ApiView, type Bodies, type Body, type Frame, type Names, type Path, type SimEnv } from './interp';
+import { freePathAtZero } from './kernel';
 
 export const SCENARIOS = ['page-life', 'teardown', 'gup', 'longterm-pin', 'break-layouts'] as const;
 /** The page life of a large folio: order 1, and PMD order (a device-private PMD entry that is forked,
@@ -252,7 +253,7 @@ export interface ScenarioRun {
   /** State at the end of each phase of the primary path. */
   readonly ends: readonly PhaseEnd[];
   /** Paths that left the primary one (error branches), with the phase they ended in and its start state. */
-  readonly alternatives: readonly { readonly phase: string; readonly start: SimState; readonly end: SimState; readonly steps: readonly TraceStep[]; readonly ret?: string; readonly forkLine?: number }[];
+  readonly alternatives: readonly { readonly phase: string; readonly start: SimState; readonly end: SimState; readonly steps: readonly TraceStep[]; readonly ret?: string; readonly failed?: boolean; readonly forkLine?: number }[];
   /** The longterm pin was refused (a refusing check returned). */
   readonly refused?: boolean;
 }
@@ -382,7 +383,7 @@ function runPhases(phases: readonly Phase[], input: ScenarioInput, env: SimEnv, 
     const primary = paths.find((p) => p.primary) ?? paths[0] ?? cur;
     for (const p of paths) {
       if (p === primary) continue;
-      alternatives.push({ phase: phase.name, start, end: p.state, steps: stepsOf(p), ret: p.ret, forkLine: p.forkLine });
+      alternatives.push({ phase: phase.name, start, end: p.state, steps: stepsOf(p), ret: p.ret, failed: p.failed, forkLine: p.forkLine });
     }
     cur = { ...primary, status: 'normal', primary: true };
     ends.push({ phase: phase.name, state: cur.state });

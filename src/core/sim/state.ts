@@ -64,5 +64,13 @@ export function pageState(s: SimState): PageState {
 
 /** True when the visible (PageState) part or any rule-relevant flag changed. */
 export function stateChanged(a: SimState, b: SimState): boolean {
-  return a !== b && JSON.stringify(a) !== JSON.stringify(b);
+  if (a === b) return false;
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof SimState>;
+  for (const k of keys) {
+    const x = a[k], y = b[k];
+    if (x === y) continue;
+    if (Array.isArray(x) && Array.isArray(y) && x.length === y.length && JSON.stringify(x) === JSON.stringify(y)) continue;
+    return true;
+  }
+  return false;
 }

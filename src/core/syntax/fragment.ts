@@ -14,6 +14,8 @@ export interface Candidate {
 interface Balance {
   /** Lowest and final brace depth. */
   readonly minBrace: number;
+  /** The `}` that reaches the lowest depth is in column 0 (kernel style: a function's end). */
+  readonly minAtColumn0: boolean;
   readonly finalBrace: number;
   /** Parentheses closed but never opened, and still open at the end. */
   readonly unopenedParens: number;
@@ -72,10 +74,10 @@ export function blankCutComments(fragment: string): string {
 }
 
 /** Brace and parenthesis balance of `text` (cut comments already blank) outside comments, strings and directives. */
-export function balance(text: string): Balance {
-  const kind = classify(text);
+export function balance(text: string, kind: Uint8Array = classify(text)): Balance {
   let brace = 0;
   let minBrace = 0;
+  let minAtColumn0 = false;
   let paren = 0;
   let minParen = 0;
   let minParenAt = -1;
@@ -88,7 +90,10 @@ export function balance(text: string): Balance {
     if (first < 0) first = i;
     last = i;
     if (c === 123) brace++;
-    else if (c === 125) minBrace = Math.min(minBrace, --brace);
+    else if (c === 125 && --brace < minBrace) {
+      minBrace = brace;
+      minAtColumn0 = i === 0 || text[i - 1] === '\n';
+    }
     else if (c === 40) paren++;
     else if (c === 41 && --paren < minParen) {
       minParen = paren;
@@ -100,6 +105,7 @@ export function balance(text: string): Balance {
   const next = minParenAt >= 0 ? (text[after] ?? '') : '';
   return {
     minBrace,
+    minAtColumn0,
     finalBrace: brace,
     unopenedParens: -minParen,
     unclosedParens: paren - minParen,
@@ -110,6 +116,76 @@ export function balance(text: string): Balance {
   };
 }
 
+/** What a brace the fragment closes without opening (or an arm it starts inside) belongs to, from the
+ * innermost (0) out: the `if` of an `else` that follows its `}`, the switch whose `case` labels the
+ * fragment shows without the `switch`, the loop or switch a `break` / `continue` leaves. */
+export type Opener = 'if' | 'switch' | 'loop';
+
+/** The enclosing constructs the fragment needs but does not show, by wrapper brace (0 = innermost).
+ * `elseFirst`: its first code is an `else` (the `if` and its statement are above the hunk). */
+export function openersOf(text: string, kind?: Uint8Array): { marks: Map<number, Opener>; elseFirst: boolean } {
+  const marks = new Map<number, Opener>();
+  // Most fragments name no construct that needs one: a cheap look first.
+  if (!/\b(else|case|default|break|continue)\b/.test(text) && !/^\s*}/m.test(text)) return { marks, elseFirst: false };
+  kind ??= classify(text);
+  let depth = 0;
+  let elseFirst: boolean | undefined;
+  // Braces the fragment opens itself, and what they belong to (a switch or loop it shows).
+  const shown: ('switch' | 'loop' | 'other')[] = [];
+  let pending: 'switch' | 'loop' | 'other' = 'other';
+  const word = /[A-Za-z_]\w*/y;
+  const isWord = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || (c >= 48 && c <= 57);
+  const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13;
+  for (let i = 0; i < text.length; i++) {
+    if (kind[i] !== CODE) continue;
+    const c = text.charCodeAt(i);
+    if (isSpace(c)) continue;
+    if (c === 123 || c === 125) elseFirst ??= false;
+    if (c === 123) {
+      shown.push(pending);
+      pending = 'other';
+      depth++;
+    } else if (c === 125) {
+      if (shown.length > 0) shown.pop();
+      depth--;
+      if (depth < 0) {
+        // A brace opened above the hunk: an `else` after it makes it an if's.
+        let j = i + 1;
+        while (j < text.length && (kind[j] !== CODE || isSpace(text.charCodeAt(j)))) j++;
+        if (text.startsWith('else', j) && !isWord(text.charCodeAt(j + 4))) marks.set(-depth - 1, 'if');
+        // A block that ends by leaving (`goto out; }`) is a branch's: otherwise nothing after it would run.
+        // (A `}` in column 0 ends the function.)
+        else if (i > 0 && text[i - 1] !== '\n' && !marks.has(-depth - 1) && EXIT_LINE.test(text.slice(text.lastIndexOf('\n', text.lastIndexOf('\n', i) - 1) + 1, i))) marks.set(-depth - 1, 'if');
+      }
+    } else if (isWord(c) && !(c >= 48 && c <= 57) && !isWord(text.charCodeAt(i - 1))) {
+      word.lastIndex = i;
+      const w = word.exec(text)![0];
+      elseFirst ??= w === 'else';
+      if (w === 'switch') pending = 'switch';
+      else if (w === 'for' || w === 'while' || w === 'do') pending = 'loop';
+      else if (depth <= 0 && shown.length === 0 && (w === 'case' || w === 'default') && /^\s*[^;{}]*?:(?!:)/.test(text.slice(i + w.length, i + w.length + 200))) {
+        // A `break` seen first in the arm leaves this switch, not a loop.
+        if (marks.get(-depth) !== 'if') marks.set(-depth, 'switch');
+      } else if ((w === 'break' || w === 'continue') && depth <= 0 && !shown.some((x) => x !== 'other') && !marks.has(-depth)) marks.set(-depth, 'loop');
+      i += w.length - 1;
+    } else elseFirst ??= false;
+  }
+  return { marks, elseFirst: elseFirst === true };
+}
+
+/** The last statement before a `}`: one that leaves. */
+const EXIT_LINE = /(^|[;{}]|\n)\s*(return\b[^;]*|goto\s+\w+|break|continue)\s*;\s*$/;
+
+/** The wrapper's brace for a construct above the hunk (`__above`: a value the hunk does not show). */
+function openerText(o: Opener | undefined): string {
+  switch (o) {
+    case undefined: return '{';
+    case 'if': return 'if (__above) {';
+    case 'switch': return 'switch (__above) { case __above:';
+    case 'loop': return 'for (;;) {';
+  }
+}
+
 /**
  * The ways to read a fragment: wrapped in a synthetic function (always, when it closes braces it
  * never opened) and, when it is balanced at its start, as it is (top-level statements allowed).
@@ -117,18 +193,25 @@ export function balance(text: string): Balance {
  */
 export function fragmentCandidates(fragment: string, enclosingFunction: string | undefined): Candidate[] {
   const text = blankCutComments(fragment);
-  const b = balance(text);
-  const opens = Math.max(1, -b.minBrace);
+  const kind = classify(text);
+  const b = balance(text, kind);
+  const { marks, elseFirst } = openersOf(text, kind);
+  // The function's own brace is the outermost; every marked brace is inside it.
+  // A `}` indented is a block's, not the function's: the function's brace is one further out.
+  const opens = Math.max(1, -b.minBrace + (b.minBrace < 0 && !b.minAtColumn0 ? 1 : 0), ...[...marks.keys()].map((k) => k + 2));
   const name = enclosingFunction && /^\w+$/.test(enclosingFunction) ? enclosingFunction : '__fragment';
   const closeBraces = (n: number) => (n > 0 ? '\n' + '}'.repeat(n) : '');
   let head = '';
   if (b.unopenedParens > 0) head = (b.headerTail ? 'if (' : '(') + '('.repeat(b.unopenedParens - 1);
   if (b.startsWithOperator) head += '0';
+  if (elseFirst) head += 'if (__above) ;';
   let tail = (b.endsWithOperator ? ' 0' : '') + ')'.repeat(b.unclosedParens);
   if (tail || (b.last !== '' && !';{}'.includes(b.last))) tail += ';';
   const end = (tail ? '\n' + tail : '') + closeBraces(opens + b.finalBrace);
-  const candidates: Candidate[] = [{ source: `void ${name}(void) ${'{'.repeat(opens)} ${head}\n${text}${end}`, prefixLines: 1, wrapperStart: 0 }];
-  if (b.minBrace >= 0) candidates.unshift({ source: text + closeBraces(b.finalBrace), prefixLines: 0 });
+  const braces = Array.from({ length: opens }, (_, k) => (k === 0 ? '{' : openerText(marks.get(opens - 1 - k)))).join(' ');
+  const candidates: Candidate[] = [{ source: `void ${name}(void) ${braces} ${head}\n${text}${end}`, prefixLines: 1, wrapperStart: 0 }];
+  // As it is, unless it needs a construct above it (its `case` labels or `break` would read as top level).
+  if (b.minBrace >= 0 && marks.size === 0 && !elseFirst) candidates.unshift({ source: text + closeBraces(b.finalBrace), prefixLines: 0 });
   if (b.unopenedParens > 0 && b.headerTail && b.minBrace >= 0) {
     // The fragment starts in the parameter list of a definition.
     const params = `void ${name}(${'('.repeat(b.unopenedParens - 1)}`;

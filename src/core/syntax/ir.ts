@@ -54,4 +54,6 @@ export interface FunctionIR {
   readonly endLine: number;
   /** Number of ERROR/MISSING nodes inside the definition after the pre-pass. */
   readonly errorNodes: number;
+  /** Statements of a fragment: the definition's head (its start) is not in the input. */
+  readonly partial?: boolean;
 }

@@ -97,6 +97,7 @@ export function lowerFunction(ctx: LowerContext, def: Node): FunctionIR {
     startLine: start.line,
     endLine: end.line,
     errorNodes: countErrors(def),
+    ...(def.startIndex === ctx.wrapperStart ? { partial: true } : {}),
   };
 }
 
@@ -113,6 +114,7 @@ export function lowerTopLevel(ctx: LowerContext, nodes: readonly Node[], errors:
     startLine: start.line,
     endLine: ctx.at(last.endPosition.row, last.endPosition.column).line,
     errorNodes: errors,
+    partial: true,
   };
 }
 
@@ -209,7 +211,8 @@ export function lowerStmt(ctx: LowerContext, n: Node): Stmt {
     case 'preproc_else':
       return asBlock(ctx, n.namedChildren, loc);
     case 'ERROR':
-      return { k: 'unknown', text: textOf(ctx, n), loc };
+      // What did not parse still runs its calls, in order, after a marker that it did not parse.
+      return { k: 'block', body: [{ k: 'unknown', text: textOf(ctx, n), loc }, ...lowerList(ctx, n.namedChildren)], loc };
     default: {
       // Nested definitions, asm, type definitions...: keep their calls.
       return { k: 'expr', expr: other(ctx, n), loc };

@@ -158,3 +158,23 @@ test('functionsWithRole: existence per era, and idle roles only where the entry 
   assert.ok(names('fsdax-idle-wait', 'E3').includes('dax_wait_page_idle'));
   assert.ok(!names('fsdax-idle-wait', 'E2').includes('dax_wait_page_idle'));
 });
+
+test('failure modes: the fallible calls say what they return when they fail, as the kernel does', () => {
+  for (const e of API_TABLE) {
+    for (const f of e.fails ?? []) {
+      if (typeof f.returns !== 'string') {
+        assert.ok(f.returns.length > 0 && f.returns.every((r) => /^-E[A-Z0-9]+$/.test(r)), `${e.name}: negative errnos`);
+        assert.ok(f.success === 'zero' || f.success === 'count', `${e.name}: what success returns`);
+      } else assert.equal(f.success, undefined, `${e.name}: success values go with errno failures`);
+      for (const era of f.eras ?? []) assert.ok(e.exists.includes(era), `${e.name}: failure in ${era} outside exists`);
+      // Refusing on a killed pgmap is about pgmap references.
+      if (f.whenKilled) assert.ok(e.effects.some((x) => x.pgmap === 'get'), `${e.name}: whenKilled without a pgmap get`);
+    }
+  }
+  // Read from mm/memory.c, mm/memremap.c, include/linux/percpu-refcount.h, mm/gup.c (linux-6.1, linux-6.12).
+  assert.deepEqual(entry('vm_insert_page').fails, [{ returns: ['-EFAULT', '-EINVAL', '-ENOMEM', '-EBUSY'], success: 'zero' }]);
+  assert.deepEqual(entry('get_dev_pagemap').fails, [{ returns: 'null', whenKilled: 'also' }]);
+  assert.deepEqual(entry('percpu_ref_tryget_live_rcu').fails, [{ returns: 'false', whenKilled: 'only' }]);
+  assert.equal(entry('get_user_pages').fails?.[0]?.success, 'count');
+  for (const n of ['put_page', 'percpu_ref_put', 'percpu_ref_get', 'set_page_count']) assert.equal(entry(n).fails, undefined, `${n} cannot fail`);
+});

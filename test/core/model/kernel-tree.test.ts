@@ -46,3 +46,30 @@ test('kernel-tree mode simulates the whole free_zone_device_folio() of linux-6.1
   const fragment = reviewer.review([series], { era: 'E2', includePresent: false });
   assert.equal(fragment.patches[0]!.files[0]!.hunks[0]!.source, 'fragment');
 });
+
+/** The pgmap-ref-imbalance cases on linux-6.12's p2pmem_alloc_mmap(), reviewed with --kernel-tree: the
+ * dropped put against the tree as it is, the restored put against the tree without it. */
+test('kernel-tree mode: p2pmem_alloc_mmap() error-path put dropped and restored', { skip: needKernels }, async () => {
+  const kdir = kernelDir('6.12')!;
+  const rel = 'drivers/pci/p2pdma.c';
+  const text = fs.readFileSync(path.join(kdir, rel), 'utf8');
+  const put = '\t\t\tgen_pool_free(p2pdma->pool, (uintptr_t)kaddr, len);\n\t\t\tpercpu_ref_put(ref);\n';
+  assert.ok(text.includes(put), 'linux-6.12 has the fixed error path');
+  const without = text.replace(put, '\t\t\tgen_pool_free(p2pdma->pool, (uintptr_t)kaddr, len);\n');
+  const cases = path.join(path.dirname(new URL(import.meta.url).pathname), '../../../src/core/rules/pgmap-ref-imbalance/cases');
+  const reviewer = createReviewer(await getSyntax());
+  for (const [file, tree, status] of [
+    ['p2pmem-mmap-error-put-dropped.patch', text, 'introduced'],
+    ['p2pmem-mmap-error-put-dropped-u1.patch', text, 'introduced'],
+    ['p2pmem-mmap-error-put-restored.patch', without, 'fixed'],
+    ['p2pmem-mmap-error-put-restored-u1.patch', without, 'fixed'],
+  ] as const) {
+    const series = (await parseDocument({ name: file, content: fs.readFileSync(path.join(cases, file), 'utf8') })).value;
+    const r = reviewer.review([series], { era: 'E2', includePresent: false, kernelTree: { readFile: (p) => (p === rel ? tree : undefined) } });
+    const hunks = r.patches.flatMap((p) => p.files.flatMap((f) => f.hunks));
+    assert.equal(hunks.length, 1, file);
+    assert.equal(hunks[0]!.source, 'kernel-tree', file);
+    const mine = hunks[0]!.findings.filter((f) => f.ruleId === 'pgmap-ref-imbalance');
+    assert.deepEqual(mine.map((f) => [f.status, f.types]), [[status, ['P2PDMA']]], `${file}: ${JSON.stringify(hunks[0]!.findings.map((f) => [f.ruleId, f.status, f.types, f.message]))}`);
+  }
+});

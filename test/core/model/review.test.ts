@@ -147,3 +147,31 @@ test('a function that only handles the shared zero page is not placed into a pag
   assert.equal(h.calls.length, 2);
   assert.deepEqual(h.findings.map((f) => f.ruleId), []);
 });
+
+test('nothing read is dropped: a table call the simulation cannot hold is a problem naming it; fragment parse trouble is not', async () => {
+  const define = `diff --git a/mm/memremap.c b/mm/memremap.c
+--- a/mm/memremap.c
++++ b/mm/memremap.c
+@@ -10,3 +10,4 @@ void free_zone_device_folio(struct folio *folio)
+ 	put_dev_pagemap(folio->pgmap);
++#define DROP(p) put_page(p)
+ 	folio_put(folio);
+ 	return;
+`;
+  const r = createReviewer(await getSyntax()).review([await series(define)], E2);
+  assert.deepEqual(r.problems.map((p) => [p.line, p.message]), [[5, 'put_page() on this added line is not simulated: the C around it does not read as a statement of a function body']]);
+  // A hunk that starts with a dangling else parses once the if above it is supplied: no problem at all.
+  const dangling = `diff --git a/drivers/pci/p2pdma.c b/drivers/pci/p2pdma.c
+--- a/drivers/pci/p2pdma.c
++++ b/drivers/pci/p2pdma.c
+@@ -10,5 +10,4 @@ static int p2pmem_alloc_mmap(struct file *filp, struct kobject *kobj,
+ 	} else {
+ 		ret = vm_insert_page(vma, vaddr, page);
+-		percpu_ref_put(ref);
+ 	}
+ 	return ret;
+`;
+  const d = createReviewer(await getSyntax()).review([await series(dangling)], E2);
+  assert.deepEqual(d.problems, []);
+  assert.ok(d.patches[0]!.files[0]!.hunks[0]!.calls.some((c) => c.callee === 'percpu_ref_put' && c.side === 'before'));
+});

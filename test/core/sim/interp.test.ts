@@ -70,7 +70,7 @@ test('type-test functions use the table (is_device_private_page)', async () => {
   assert.equal((await run(src, 'f', 'GENERIC', 2)).paths[0]!.state.refcount, 2);
 });
 
-test('undecidable conditions fork; failed calls are undone; goto error paths are real paths', async () => {
+test('undecidable conditions fork; fallible calls fork into success and failure; goto error paths are real paths', async () => {
   const src = `int f(struct page *page)
 {
 	int ret;
@@ -91,8 +91,13 @@ out:
   const noRef = paths.find((p) => p.ret === '-ENODEV')!;
   assert.deepEqual([noRef.state.refcount, noRef.state.pgmapRefs], [1, 0], 'a failed tryget takes nothing');
   const leak = paths.find((p) => p.ret === 'ret')!;
-  assert.deepEqual([leak.state.refcount, leak.state.pgmapRefs], [1, 1], 'failed insert undone, the pgmap ref stays: a leak');
-  assert.equal(leak.forkLine, 7, 'the branch that left the primary path');
+  assert.deepEqual([leak.state.refcount, leak.state.pgmapRefs], [1, 1], 'the failed insert took nothing, the pgmap ref stays: a leak');
+  assert.equal(leak.forkLine, 6, 'the call whose failure left the primary path');
+  assert.ok(leak.failed, 'it returns the errno vm_insert_page() failed with');
+  assert.deepEqual(leak.retVal, { k: 'err', names: ['-EFAULT', '-EINVAL', '-ENOMEM', '-EBUSY'] });
+  assert.equal(leak.exitLine, 11, 'it leaves by the return after the label');
+  assert.ok(stepsOf(leak).some((s) => s.events?.some((e) => e.kind === 'call-fails' && e.callee === 'vm_insert_page')), 'the failure is a typed event');
+  assert.ok(!primary.failed && noRef.failed);
 });
 
 test('loops run once; break leaves the loop', async () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Language, Parser, Query } from 'web-tree-sitter';
 import type { Expr, Stmt } from '../../../src/core/syntax/ir';
 import { loadAssets } from '../../helpers/assets';
-import { getSyntax } from './shared';
+import { getSyntax, NAMES } from './shared';
 
 /** Statement kinds of a tree, depth first, for compact assertions. */
 function kinds(s: Stmt): string[] {
@@ -245,4 +245,52 @@ test('a fragment that starts or ends in the middle of a statement or comment is 
     assert.equal(r.errorNodes, 0, frag);
     assert.deepEqual(r.calls.map((c) => `${c.callee}@${c.loc.line}`), calls, frag);
   }
+});
+
+/** Calls in a function's statements, in order, with their 0-based lines. */
+function stmtCalls(s: Stmt): string[] {
+  const out: string[] = [];
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(visit);
+    else if (v && typeof v === 'object') {
+      const o = v as { k?: string; callee?: string; loc?: { line: number } };
+      if (o.k === 'call') out.push(`${o.callee}@${o.loc!.line}`);
+      Object.values(o).forEach(visit);
+    }
+  };
+  visit(s);
+  return out;
+}
+
+test('a fragment gets what it needs above it: the if of a dangling else, of a closed block, the switch of its case labels, the loop of a bare break', async () => {
+  const syntax = await getSyntax();
+  const read = (frag: string) => {
+    const r = syntax.parse(frag, { fragment: true, enclosingFunction: 'f', names: NAMES });
+    assert.equal(r.errorNodes, 0, frag);
+    assert.equal(r.functions.length, 1, frag);
+    return r.functions[0]!.body;
+  };
+  // `} else {` at the start: the block above is an if's, the else branch its alternative.
+  const elseBlock = read('\t} else {\n\t\tret = vm_insert_page(vma, addr, page);\n\t\tput_page(page);\n\t}\n\treturn ret;\n}\n');
+  assert.deepEqual(kinds(elseBlock).slice(0, 4), ['block', 'if', 'block', 'else']);
+  assert.deepEqual(stmtCalls(elseBlock), ['vm_insert_page@1', 'put_page@2']);
+  // `else` first: the if and its statement are above.
+  const bare = read('\telse\n\t\tget_page(page);\n\tput_page(page);\n');
+  assert.deepEqual(kinds(bare), ['block', 'if', 'block', 'else', 'expr', 'expr']);
+  // A hunk after `goto out; }`: the block closed is an if's body, the statements after it run.
+  const afterGoto = read('\t\tgoto out;\n\t}\n\n\tret = vm_insert_page(vma, addr, page);\n\tput_page(page);\n\treturn ret;\n');
+  assert.deepEqual(kinds(afterGoto), ['block', 'if', 'block', 'goto', 'expr', 'expr', 'return']);
+  // A switch arm without its case: the switch is above, every arm is kept.
+  const arm = read('\t\tput_dev_pagemap(folio->pgmap);\n\t\tbreak;\n\t\tfolio_set_count(folio, 0);\n\tcase MEMORY_DEVICE_GENERIC:\n\t\tfolio_set_count(folio, 1);\n\t\tbreak;\n');
+  assert.deepEqual(kinds(arm), ['block', 'switch', 'case(__above)', 'expr', 'break', 'expr', 'case(MEMORY_DEVICE_GENERIC)', 'expr', 'break']);
+  assert.deepEqual(stmtCalls(arm), ['put_dev_pagemap@0', 'folio_set_count@2', 'folio_set_count@4']);
+  // A bare break leaves a loop above; what follows the loop still runs.
+  const loop = read('\t\tput_page(page);\n\t\tbreak;\n\t}\n\tput_dev_pagemap(pgmap);\n');
+  assert.deepEqual(kinds(loop), ['block', 'loop', 'block', 'expr', 'break', 'expr']);
+});
+
+test('what does not parse keeps its calls after an unknown marker', async () => {
+  const r = (await getSyntax()).parse('void f(void)\n{\n\tx = ) put_page(page) (;\n}\n');
+  assert.ok(r.errorNodes > 0);
+  assert.ok(stmtCalls(r.functions[0]!.body).includes('put_page@2'));
 });

@@ -10,7 +10,7 @@ export const rule: Rule = {
     const devmapManaged = (t: string) => t === 'FS_DAX' || (ctx.era === 'E0' && t === 'PRIVATE');
     return side.runs.flatMap((run) => {
       if (!devmapManaged(run.type)) return [];
-      return run.trace.steps.flatMap((s, i) => (/^folio_put\s*\(/.test(s.statement) && s.line !== undefined
+      return run.trace.steps.flatMap((s, i) => (s.events?.some((e) => e.kind === 'call' && e.callee === 'folio_put') && s.line !== undefined
         ? [{ key: s.phase, type: run.type, line: s.line, trace: run.trace.steps.slice(0, i + 1),
             message: `folio_put() skips the devmap-managed hook that put_page() runs for ${run.type} pages in ${ctx.era}: the idle wakeup at 1 is missed and a page reaching 0 takes the generic free path` }]
         : []));

@@ -2,7 +2,6 @@
 import type { ScenarioRun } from '../../sim/scenarios';
 import type { Instance, Rule } from '../types';
 import { endOf, lineOf, meta, phaseSteps, runsOf } from '../util';
-import { FREED_UNDER_MAPPING } from '../../sim/interp';
 
 export const rule: Rule = {
   meta: meta('mapping-without-reference', 'A page-table entry maps a struct page without holding a reference', 'warning', 'high'),
@@ -25,7 +24,7 @@ function unreferencedEntry(run: ScenarioRun): Instance[] {
 /** The page reaches its free path while an entry that should hold a reference still maps it: that
  * reference is gone (the mapping's get found the page at 0, and the caller's put took it back to 0). */
 function freedUnderMapping(run: ScenarioRun): Instance[] {
-  const i = run.trace.steps.findIndex((t) => t.note === FREED_UNDER_MAPPING);
+  const i = run.trace.steps.findIndex((t) => t.events?.some((e) => e.kind === 'freed-under-mapping'));
   if (i < 0) return [];
   const s = run.trace.steps[i]!;
   const steps = run.trace.steps.slice(0, i + 1);

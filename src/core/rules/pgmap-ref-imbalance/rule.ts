@@ -1,6 +1,7 @@
 // Hazard 4: a pgmap reference is leaked or dropped twice on some path.
+import type { TraceStep } from '../../model/types';
 import type { Instance, Rule } from '../types';
-import { endOf, lineOf, meta, phaseSteps, runsOf } from '../util';
+import { endOf, errorPathImbalances, lineOf, meta, phaseSteps, runsOf } from '../util';
 import { strayPgmapRefs, type SimState } from '../../sim/state';
 import type { ScenarioRun } from '../../sim/scenarios';
 
@@ -25,16 +26,13 @@ export const rule: Rule = {
           message: `a ${run.type} page's life ends unmapped with ${free.refcount} page reference(s) nobody drops: it never reaches its free path, and the pgmap reference it holds keeps memunmap_pages() waiting forever` });
       }
     }
-    for (const run of side.runs) {
-      for (const alt of run.alternatives) {
-        const n = alt.end.pgmapRefs - alt.start.pgmapRefs;
-        if (n <= 0 || !alt.ret || !/-E[A-Z]+|\b(ret|rc|err|error)\b|NULL|ERR_PTR|VM_FAULT/.test(alt.ret)) continue;
-        out.push({ key: `error-path:${alt.phase}:${alt.ret}`, type: run.type, line: lineOf(alt.steps, (s) => s.after.pgmapRefs > s.before.pgmapRefs) ?? alt.forkLine, trace: alt.steps,
-          message: `the error path returning ${alt.ret} keeps ${n} pgmap reference(s) it took: memunmap_pages() will wait forever`,
-          related: alt.forkLine !== undefined ? [{ line: alt.forkLine, message: 'the error branch' }] : undefined });
-      }
-    }
     return dedupe(out);
+  },
+  // Every failure exit of every changed function gives back what it took (judged across the sides).
+  diff(before, after) {
+    return errorPathImbalances(before, after, pgmapChange, (x) => x.surplus > 0
+      ? `${x.exit} keeps ${x.surplus} pgmap reference(s) it took${x.failing ? ` (${x.failing}() failed)` : ''}: memunmap_pages() waits forever`
+      : `${x.exit} drops ${-x.surplus} pgmap reference(s) more than it took${x.failing ? ` (${x.failing}() failed)` : ''}: memunmap_pages() can finish under a user, or the percpu ref underflows`);
   },
   // A page whose life never reaches its free path says nothing about the balance at its free: a patch
   // that stops the free path from running (pages resting at 0 that nothing puts) masks an imbalance.
@@ -51,6 +49,13 @@ export const rule: Rule = {
  * its free. Order-0 lives are left to the masking above: their placed bodies are less complete. */
 function stuck(run: ScenarioRun, s: SimState): boolean {
   return run.scenario !== 'page-life' && s.freed === 0 && s.refcount !== null && s.refcount > 0 && s.mapping === 'none' && s.pinned === 0 && strayPgmapRefs(s) > 0;
+}
+
+/** pgmap references a step takes (+) or drops (-), except those it hands to the caller. */
+function pgmapChange(s: TraceStep): number {
+  const ev = s.events ?? [];
+  if (ev.some((e) => e.kind === 'handed-off')) return 0;
+  return ev.reduce((n, e) => n + (e.kind === 'pgmap-get' || e.kind === 'pgmap-drop' ? e.count : 0), 0);
 }
 
 function dedupe(xs: Instance[]): Instance[] {

@@ -6,10 +6,16 @@ import type { TraceStep } from '../../model/types';
 import type { DiffInstance, Rule, SideView } from '../types';
 import { meta } from '../util';
 
+/** Whether a step decided a condition on the pgmap type, and which way. */
+function decided(s: TraceStep): boolean | undefined {
+  const e = s.events?.find((x) => x.kind === 'type-decided');
+  return e?.kind === 'type-decided' ? e.taken : undefined;
+}
+
 /** Type-guard decisions (`if`/`switch` on the pgmap type) on lines the hunk adds or deletes. */
 function changedGuards(side: SideView, changed: ReadonlySet<number>): Set<string> {
   const out = new Set<string>();
-  for (const run of side.runs) for (const s of run.trace.steps) if (s.note?.startsWith('type guard') && s.line !== undefined && changed.has(s.line)) out.add(s.statement);
+  for (const run of side.runs) for (const s of run.trace.steps) if (decided(s) !== undefined && s.line !== undefined && changed.has(s.line)) out.add(s.statement);
   return out;
 }
 
@@ -17,7 +23,7 @@ function changedGuards(side: SideView, changed: ReadonlySet<number>): Set<string
  * only respells or moves a guard (is_zone_device_page(page) -> folio_is_zone_device(folio)). */
 function outcomes(side: SideView, type: PgmapType, changed: ReadonlySet<number>): string {
   const run = side.runs.find((r) => r.type === type && r.scenario === 'page-life');
-  return (run?.trace.steps ?? []).filter((s) => s.note?.startsWith('type guard') && s.line !== undefined && changed.has(s.line)).map((s) => s.note).join('\n');
+  return (run?.trace.steps ?? []).filter((s) => decided(s) !== undefined && s.line !== undefined && changed.has(s.line)).map((s) => String(decided(s))).join('\n');
 }
 
 /** What a type does inside the hunk's functions, per phase: the net state change and whether the page
@@ -27,7 +33,7 @@ function behaviour(side: SideView, type: PgmapType): { sig: string; steps: Trace
   const names = new Set(side.functions.map((b) => b.fn.name));
   const steps = side.runs.filter((r) => r.type === type && r.scenario === 'page-life')
     .flatMap((r) => r.trace.steps)
-    .filter((s) => names.has(s.function) && !s.note?.startsWith('type guard') && JSON.stringify(s.before) !== JSON.stringify(s.after));
+    .filter((s) => names.has(s.function) && decided(s) === undefined && JSON.stringify(s.before) !== JSON.stringify(s.after));
   const sig = [...new Set(steps.map((s) => s.phase))].map((phase) => {
     const mine = steps.filter((s) => s.phase === phase);
     const net = JSON.stringify(mine[0]!.before) === JSON.stringify(mine[mine.length - 1]!.after) ? 'no net change' : `${JSON.stringify(mine[0]!.before)}>${JSON.stringify(mine[mine.length - 1]!.after)}`;
@@ -59,5 +65,9 @@ export const rule: Rule = {
 };
 
 function summary(steps: readonly TraceStep[]): string {
-  return steps.length ? steps.map((s) => s.statement.replace(/ \[table .*$/, '')).join(', ') : 'nothing';
+  const shown = (s: TraceStep) => {
+    const call = s.events?.find((e) => e.kind === 'call');
+    return call?.kind === 'call' ? call.text : s.statement;
+  };
+  return steps.length ? steps.map(shown).join(', ') : 'nothing';
 }

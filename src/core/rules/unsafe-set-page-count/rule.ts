@@ -1,10 +1,10 @@
 // Hazard 6: set_page_count / folio_set_count on a page others may reference: mapped, pinned, or
 // already handed back to its driver by ->page_free().
 import type { Rule } from '../types';
+import type { TraceEvent, TraceStep } from '../../model/types';
 import { meta } from '../util';
-import { STALE_HEAD_STORE } from '../../sim/interp';
 
-const SET = /^(set_page_count|folio_set_count|init_page_count)\b/;
+const has = (s: TraceStep, kind: TraceEvent['kind']) => !!s.events?.some((e) => e.kind === kind);
 
 export const rule: Rule = {
   meta: meta('unsafe-set-page-count', 'set_page_count / folio_set_count on a page others may reference', 'warning', 'medium'),
@@ -12,13 +12,13 @@ export const rule: Rule = {
     return side.runs.flatMap((run) => {
       const steps = run.trace.steps;
       return steps.flatMap((s, i) => {
-        if (!SET.test(s.statement) || s.line === undefined) return [];
-        if (s.note === STALE_HEAD_STORE) {
+        if (has(s, 'stale-head-store') && s.line !== undefined) {
           return [{ key: `stale-head:${s.phase}`, type: run.type, line: s.line, trace: steps.slice(0, i + 1),
             message: `${s.statement} reaches the ${run.type} page through page_folio() while its compound head is stale (a tail of an earlier large folio): the count is stored on that folio's head, this page keeps its own` }];
         }
+        if (!has(s, 'refcount-set') || s.line === undefined) return [];
         const shared = s.before.mapping !== 'none' || s.before.pinned > 0;
-        const afterPageFree = s.phase === 'free' && steps.slice(0, i).some((t) => t.phase === 'free' && /page_free/.test(t.statement));
+        const afterPageFree = s.phase === 'free' && steps.slice(0, i).some((t) => t.phase === 'free' && has(t, 'page-free'));
         if (!shared && !afterPageFree) return [];
         return [{ key: `${afterPageFree ? 'after-page-free' : 'shared'}:${s.phase}`, type: run.type, line: s.line, trace: steps.slice(0, i + 1),
           message: afterPageFree

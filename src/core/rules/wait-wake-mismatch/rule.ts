@@ -3,8 +3,10 @@ import type { TraceStep } from '../../model/types';
 import type { Rule } from '../types';
 import { endOf, meta, phaseSteps, runsOf } from '../util';
 
-/** A step that waits, wakes, or tests the idle count. */
-const WAIT_OR_WAKE = /wait|wake|idle|break_layout/;
+/** A step that waits or wakes, or calls a function that does. */
+function waitOrWake(s: TraceStep): boolean {
+  return !!s.events?.some((e) => e.kind === 'idle-wait' || e.kind === 'idle-wake' || (e.kind === 'call' && e.roles.some((r) => r === 'fsdax-idle-wait' || r === 'fsdax-wake')));
+}
 
 export const rule: Rule = {
   meta: meta('wait-wake-mismatch', 'An idle wait and its wake use different keys or different idle counts', 'error', 'medium'),
@@ -19,7 +21,7 @@ export const rule: Rule = {
       // Only the hunk's own change can make the pair mismatch: a wait, a wake, their key or count, or
       // the put on the release path (which runs the wake). Elsewhere the pairing is the tree's, not the patch's.
       const changed = (x: TraceStep) => x.line !== undefined && ctx.changedLines.has(x.line);
-      const cause = steps.find((x) => changed(x) && WAIT_OR_WAKE.test(x.statement)) ?? steps.find((x) => changed(x) && x.phase === 'unpin');
+      const cause = steps.find((x) => changed(x) && waitOrWake(x)) ?? steps.find((x) => changed(x) && x.phase === 'unpin');
       if (!cause) return [];
       const wake = s.wakes[0];
       return [{ key: 'idle', type: run.type, line: cause.line, trace: steps,

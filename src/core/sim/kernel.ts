@@ -1,0 +1,320 @@
+// What kernel calls do to the page: the API table's effects for (era, type), the put / free path /
+// ->page_free machinery, assertions on the page's counts, and the failure forks of fallible calls
+// (their failure modes are data in the table). Generic C evaluation is interp.ts.
+import type { Expr } from '../syntax/ir';
+import type { ApiEntry, EraEffect, Failure } from '../api/types';
+import type { TraceEvent } from '../model/types';
+import { ASSERTION_MACROS, BRANCH_HINTS, COUNT_CONDITION, IDLE_TEST, IDLE_VAR_CALL, PAGE_FREE_CALLBACK, REFCOUNT_KEY } from '../api/concepts';
+import { nrPages, stateChanged, type SimState } from './state';
+import { UNKNOWN, callBody, docLine, oneLine, record, truthOf, type Frame, type Out, type Path, type SimEnv, type Val } from './interp';
+
+/** The note of a step where a WARN/BUG condition holds. */
+const WARN_FIRES = 'WARN fires on this path';
+/** The note of a raw count store that lands on another folio. */
+const STALE_HEAD_STORE = 'the store goes through a stale compound head: it lands on the head of an earlier folio, not on this page';
+/** The note of a step where a page reaches its free path under a mapping that holds a reference. */
+const FREED_UNDER_MAPPING = 'the page is freed while a mapping that holds its reference remains';
+
+/** Calls `name` (a call expression in a body, or a scenario action). */
+export function callFunction(name: string, e: Extract<Expr, { k: 'call' }>, args: readonly Val[], env: SimEnv, p: Path, frame: Frame): Out {
+  const line = e.loc.line;
+  if (PAGE_FREE_CALLBACK.test(name)) return pageFreeCallback(env, frame, p, e.text, line);
+  if (ASSERTION_MACROS.has(name)) {
+    // Only conditions on the page's refcount are the model's business (WARN_ON(1) is an unreachable marker).
+    const v = args[0] ?? UNKNOWN;
+    if (truthOf(v) === true && COUNT_CONDITION.test(e.args[0]?.text ?? '')) {
+      const next = { ...p.state, warns: [...p.state.warns, e.text] };
+      return [[record(env, frame, p, e.text, next, line, WARN_FIRES, [{ kind: 'warn-fires', condition: oneLine(e.args[0]!.text) }]), v]];
+    }
+    return [[p, v]];
+  }
+  // Branch hints are their argument.
+  if (BRANCH_HINTS.has(name)) return [[p, args[0] ?? UNKNOWN]];
+  if (env.absent?.has(name)) return [[record(env, frame, p, e.text, p.state, line, `${name}() does not exist on this side of the patch`, [{ kind: 'missing', callee: name, why: 'side' }]), UNKNOWN]];
+  const body = env.bodies.get(name);
+  if (body && frame.depth < env.budget.maxDepth && !frame.stack.includes(name)) {
+    return callBody(body, env, p, frame.depth + 1, frame.stack, args).map((q) => [{ ...q, retVal: undefined }, q.retVal ?? UNKNOWN]);
+  }
+  const entry = env.api.entry(name);
+  if (!entry) return [[p, UNKNOWN]];
+  if (!entry.exists.includes(env.era)) {
+    return [[record(env, frame, p, e.text, p.state, line, `${name} does not exist in ${env.era}`, [{ kind: 'missing', callee: name, why: 'era' }]), UNKNOWN]];
+  }
+  const eff = env.api.effect(entry, env.era, env.type);
+  const fails = failureOf(entry, env);
+  // A pgmap already killed refuses what needs a live reference: only the failure path remains.
+  if (fails?.whenKilled && p.state.tornDown) return [failPath(entry, fails, e, env, p, frame, false)];
+  const done: Out = eff ? applyEffect(entry, withCallKey(eff, e), e.text, args, env, p, frame, line) : [[p, UNKNOWN]];
+  if (!fails) return done;
+  const success = successValue(fails);
+  const ok: Out = done.map(([q, v]) => [q, v.k === 'unknown' ? success : v]);
+  // The scenarios' own calls are the page's normal life; a body's fallible call also fails.
+  return frame.body ? [...ok, failPath(entry, fails, e, env, p, frame, true)] : ok;
+}
+
+/** The entry's failure mode in this era, if it has one. */
+function failureOf(entry: ApiEntry, env: SimEnv): Failure | undefined {
+  return entry.fails?.find((f) => !f.eras || f.eras.includes(env.era));
+}
+
+function successValue(f: Failure): Val {
+  if (f.returns === 'void') return UNKNOWN;
+  if (f.returns === 'false') return { k: 'bool', v: true };
+  if (f.returns === 'null') return { k: 'nz' };
+  return f.success === 'count' ? { k: 'nz' } : { k: 'num', v: 0 };
+}
+
+function failureValue(f: Failure): Val {
+  if (f.returns === 'void') return UNKNOWN;
+  if (f.returns === 'false') return { k: 'bool', v: false };
+  if (f.returns === 'null') return { k: 'num', v: 0 };
+  return { k: 'err', names: f.returns };
+}
+
+/** The path on which the call fails: nothing taken, the failure value returned. `fork`: it leaves the
+ * primary path here (a pgmap already killed makes failure the only outcome). */
+function failPath(entry: ApiEntry, f: Failure, e: Extract<Expr, { k: 'call' }>, env: SimEnv, p: Path, frame: Frame, fork: boolean): [Path, Val] {
+  const returns = f.returns === 'void' ? 'nothing' : typeof f.returns === 'string' ? f.returns : f.returns.join(' / ');
+  const pgmapGet = env.api.effect(entry, env.era, env.type)?.pgmap === 'get';
+  const events: TraceEvent[] = [{ kind: 'call-fails', callee: entry.name, returns, pgmapGet }];
+  const why = fork ? `${entry.name}() fails` : `${entry.name}() fails: the pgmap is killed`;
+  const q = record(env, frame, p, e.text, p.state, e.loc.line, `${why}, returning ${returns}: nothing is taken`, events);
+  return [fork ? { ...q, primary: false, forkLine: q.forkLine ?? docLine(frame, e.loc.line) } : q, failureValue(f)];
+}
+
+/** pgmap->ops->page_free(): the driver takes the page back (P2PDMA's callback also drops the mmap's pgmap ref). */
+function pageFreeCallback(env: SimEnv, frame: Frame, p: Path, text: string, line: number | undefined): Out {
+  const own = env.api.withRole('page-free-callback', env.era).filter((name) => {
+    const entry = env.api.entry(name);
+    return !!(entry && env.api.effect(entry, env.era, env.type));
+  });
+  // The type's own callback is one this side of the patch does not define: its pgmap has no ->page_free.
+  if (own.some((name) => env.absent?.has(name))) return [[record(env, frame, p, text, p.state, line, `no ->page_free for ${env.type} pages on this side of the patch`), UNKNOWN]];
+  const next = { ...p.state, pageFreeCalls: p.state.pageFreeCalls + 1 };
+  let q = record(env, frame, p, text, next, line, 'pgmap->ops->page_free(): the page goes back to its driver', [{ kind: 'page-free' }]);
+  for (const name of own) {
+    const entry = env.api.entry(name);
+    const eff = entry && env.api.effect(entry, env.era, env.type);
+    if (entry && eff?.pgmap === 'put') {
+      q = record(env, { ...frame, body: undefined }, q, `${name}(page) [table ${env.era}]`, { ...q.state, pgmapRefs: q.state.pgmapRefs - 1 }, undefined, eff.note, [{ kind: 'call', callee: name, roles: entry.roles, via: 'callback', text: `${name}(page)` }]);
+    }
+  }
+  return [[q, UNKNOWN]];
+}
+
+/** wake_up_var(key) / wait_var_event(key, cond): the key and idle count as written in the call. */
+function withCallKey(eff: EraEffect, e: Extract<Expr, { k: 'call' }>): EraEffect {
+  if (!eff.idle || !IDLE_VAR_CALL.test(e.callee) || e.args.length === 0) return eff;
+  const key = REFCOUNT_KEY.test(e.args[0]!.text) ? 'refcount' : 'page';
+  const m = e.args[1] ? /==\s*([01])\b/.exec(e.args[1].text) : null;
+  const count = m ? (Number(m[1]) as 0 | 1) : IDLE_TEST.test(e.args[1]?.text ?? '') ? 0 : eff.idle.count;
+  return { ...eff, idle: { key, count } };
+}
+
+export function freePathAtZero(env: SimEnv, frame: Frame, p: Path): Path[] {
+  return freePath(env, frame, p).map(([q]) => q);
+}
+
+function argNum(v: Val | undefined): number | undefined {
+  return v && v.k === 'num' ? v.v : undefined;
+}
+
+function hasContent(eff: EraEffect): boolean {
+  return !!(eff.refcount || eff.pgmap || eff.pageFreeCallback || eff.idle || eff.mapcount || eff.pageTable);
+}
+
+function applyEffect(entry: ApiEntry, eff: EraEffect, text: string, args: readonly Val[], env: SimEnv, p: Path, frame: Frame, line: number | undefined): Out {
+  const s = p.state;
+  let next: SimState = s;
+  let val: Val = UNKNOWN;
+  const note = `[table ${env.era}] ${eff.note}`;
+  if (eff.trueFor) val = { k: 'bool', v: eff.trueFor.includes(env.type), typeDep: true };
+  if (eff.trueForEntry) val = { k: 'bool', v: eff.trueForEntry.includes(s.mapping) && (!eff.trueFor || eff.trueFor.includes(env.type)) };
+  if (eff.folioQuery === 'large') val = { k: 'bool', v: !!s.compound };
+  if (eff.folioQuery === 'nr-pages') val = { k: 'num', v: nrPages(s) };
+  if (eff.folioQuery === 'order') val = { k: 'num', v: s.compound ? (s.order ?? 0) : 0 };
+  if (eff.folioQuery === 'entry-order') val = { k: 'num', v: s.order ?? 0 };
+  if (eff.folioQuery === 'head' && s.staleHead) val = { k: 'unknown', staleHead: true };
+  if (eff.clearsStaleHead && s.staleHead) next = { ...next, staleHead: false };
+  if (eff.orderArg) {
+    const order = argNum(args[args.length - 1]) ?? s.order ?? 0;
+    next = { ...next, order, ...(eff.compound === 'prep' ? { compound: order > 0 } : {}) };
+  } else if (eff.compound === 'prep') next = { ...next, compound: (s.order ?? 0) > 0 };
+  if (eff.compound === 'split') next = { ...next, compound: false };
+  // put_devmap_managed_*(): true when it handled the page (the caller then skips its own put).
+  if (entry.roles.includes('devmap-hook')) val = { k: 'bool', v: !!eff.refcount, typeDep: true };
+  let tail: ((q: Path) => Out) | undefined;
+  const rc = eff.refcount;
+  if (rc) {
+    const amount = 'amount' in rc && rc.amount !== undefined ? (rc.amount === 'arg' ? (argNum(args[1]) ?? 1) : rc.amount) : 1;
+    switch (rc.op) {
+      case 'set': {
+        // Through page_folio() of a stale former tail the store lands on the earlier folio's head.
+        if (args[0]?.k === 'unknown' && args[0].staleHead) {
+          return [[record(env, frame, p, text, s, line, STALE_HEAD_STORE, [callEvent(entry, text, env), { kind: 'stale-head-store' }]), UNKNOWN]];
+        }
+        const v = rc.value === 'arg' ? argNum(args[1]) : rc.value;
+        next = { ...next, refcount: v ?? null };
+        break;
+      }
+      case 'inc':
+        if (s.refcount === 0 && !entry.roles.includes('raw-count')) next = { ...next, warns: [...next.warns, `${entry.name}() on a page at refcount 0`] };
+        next = { ...next, refcount: s.refcount === null ? null : s.refcount + amount };
+        break;
+      case 'inc-unless-zero': {
+        const unless = rc.unless === 'arg3' ? argNum(args[2]) : (rc.unless ?? 0);
+        if (s.refcount === null || unless === undefined) val = UNKNOWN;
+        else if (s.refcount === unless) val = { k: 'bool', v: false };
+        else {
+          next = { ...next, refcount: s.refcount + amount };
+          val = { k: 'bool', v: true };
+        }
+        break;
+      }
+      case 'dec': {
+        const r = s.refcount === null ? null : s.refcount - amount;
+        next = { ...next, refcount: r === null ? null : Math.max(r, 0), underflow: next.underflow || (r !== null && r < 0) };
+        if (r !== null) val = rc.zeroTest ? { k: 'bool', v: r === 0 } : { k: 'num', v: r };
+        if (r !== null && eff.freeAt !== undefined && r === eff.freeAt) tail = (q) => freeAction(entry, eff, env, frame, q, line);
+        break;
+      }
+      case 'pin':
+        // GUP grabs only a referenced page: at 0 the grab (try_grab_folio(); try_grab_page() and
+        // try_get_page() before v6.2) hits WARN_ON_ONCE(ref_count <= 0) and fails, so nothing is taken.
+        if (s.refcount === 0) {
+          const warn = `${oneLine(text)} -> try_grab_folio(): WARN_ON_ONCE(folio_ref_count(folio) <= 0)`;
+          const q = record(env, frame, p, warn, { ...s, warns: [...s.warns, warn] }, line, `${WARN_FIRES}: the grab fails (-ENOMEM), nothing is taken or pinned`, [{ kind: 'warn-fires', condition: 'folio_ref_count(folio) <= 0' }]);
+          // The grabs return a count, an int or a pointer: rather than a value each caller reads its
+          // own way, a patched body takes its error path here (returns -ENOMEM); the scenario goes on.
+          return [[frame.body ? { ...q, status: 'return', ret: '-ENOMEM', retVal: { k: 'num', v: -12 } } : q, UNKNOWN]];
+        }
+        next = { ...next, refcount: s.refcount === null ? null : s.refcount + 1, pinned: s.pinned + 1 };
+        break;
+      case 'read':
+        if (s.refcount !== null) val = { k: 'num', v: s.refcount };
+        break;
+      case 'handover':
+        if (s.refcount === 0) {
+          next = { ...next, refcount: 1, warns: [...next.warns, `${entry.name}(): the mapping's get on a page at refcount 0`] };
+          tail = (q) => putPage(env, frame, q, `${text}: the caller's put_page()`, line, false, 1);
+        }
+        break;
+      case 'put':
+        if (entry.roles.includes('gup') && next.pinned > 0) next = { ...next, pinned: next.pinned - 1 };
+        tail = (q) => putPage(env, frame, q, text, line, eff.devmapHook === true || (entry.roles.includes('unmap') && devmapHookOfPut(env)), amount);
+        break;
+    }
+  }
+  if (eff.pgmapHeld) next = { ...next, pgmapHeld: true };
+  if (eff.mapcount) next = { ...next, mapcount: eff.mapcount === 'inc' ? next.mapcount + 1 : eff.mapcount === 'dec' ? next.mapcount - 1 : 0 };
+  const pgCount = eff.pgmapCount === undefined ? 1
+    : eff.pgmapCount === 'nr-pages' ? nrPages(s)
+    : eff.pgmapCount === 'order-pages' ? 1 << (next.order ?? 0)
+    : eff.pgmapCount === 'arg' ? (argNum(args[1]) ?? 1) : eff.pgmapCount;
+  if (eff.pgmap === 'get') next = { ...next, pgmapRefs: next.pgmapRefs + pgCount };
+  else if (eff.pgmap === 'put') next = { ...next, pgmapRefs: next.pgmapRefs - pgCount };
+  // E0: the per-page pgmap ref of memremap_pages() belongs to the page (its final put drops it);
+  // from E1 memunmap_pages() drops those refs itself, so they are not the page's.
+  else if (eff.pgmap === 'static-per-page' && env.era === 'E0') next = { ...next, pgmapRefs: next.pgmapRefs + 1, ownsStaticRef: true };
+  if (eff.idle && entry.roles.includes('fsdax-idle-wait')) next = { ...next, waits: [...next.waits, { key: eff.idle.key, count: eff.idle.count }] };
+  else if (eff.idle && entry.roles.includes('fsdax-wake') && rc?.op !== 'dec') next = { ...next, wakes: [...next.wakes, { key: eff.idle.key, count: next.refcount }] };
+  const pt = eff.pageTable;
+  // Removing the user mappings of a page that has none does nothing.
+  if (pt && 'remove' in pt && s.mapping === 'none') return [[record(env, frame, p, text, s, line, `${note} (the page is not mapped)`, [callEvent(entry, text, env)]), val]];
+  if (pt && 'insert' in pt) {
+    next = { ...next, mapping: pt.insert, mappingHoldsRef: pt.holdsRef, inUse: true };
+  } else if (pt && 'remove' in pt) {
+    const held = s.mappingHoldsRef;
+    // Other device-private entries of the page (a fork's child's, E5 PMDs) stay: the kind goes only
+    // with the last mapcount. (Present entries keep the one-mapping reading: placed bodies of insert
+    // helpers would otherwise count a P2PDMA or DAX mapping twice.)
+    const othersRemain = s.mapping === 'swap-entry' && ((eff.mapcount === 'dec' && next.mapcount > 0) || (pt.callerPuts === true && s.mapcount > 1));
+    if (!othersRemain) next = { ...next, mapping: 'none', mappingHoldsRef: false };
+    if ((!rc || rc.op === 'read') && held && !pt.callerPuts) tail = (q) => putPage(env, frame, q, `${text}: drop the mapping's reference`, line, devmapHookOfPut(env), 1);
+  }
+  if (eff.pgmap === 'kill-wait') next = teardown(next, rc?.op === 'put');
+  // A helper that changes nothing (page_folio(), folio_test_large()) leaves no step: it only gives a value.
+  if (entry.helper && !tail && !stateChanged(s, next)) return [[p, val]];
+  const events: TraceEvent[] = [callEvent(entry, text, env)];
+  if (rc?.op === 'set' && entry.roles.includes('raw-count')) events.push({ kind: 'refcount-set' });
+  if (eff.idle && next.waits.length > s.waits.length) events.push({ kind: 'idle-wait', key: eff.idle.key });
+  if (eff.idle && next.wakes.length > s.wakes.length) events.push({ kind: 'idle-wake', key: eff.idle.key });
+  const q = record(env, frame, p, text, next, line, note, events);
+  const outs: Out = tail ? tail(q).map(([r]) => [r, val]) : [[q, val]];
+  if (!eff.pageFreeCallback || (rc?.op === 'dec' && eff.freeAt !== undefined)) return outs;
+  return outs.flatMap(([r]) => pageFreeCallback(env, frame, r, `pgmap->ops->page_free(page) [table ${env.era}]`, line).map(([t]): [Path, Val] => [t, val]));
+}
+
+/** The call event of a table step; `text` as the step shows it, without the ` [table Ex]` the
+ * implicit calls (free path, hooks) carry. */
+function callEvent(entry: ApiEntry, text: string, env: SimEnv): TraceEvent {
+  const suffix = ` [table ${env.era}]`;
+  return { kind: 'call', callee: entry.name, roles: entry.roles, via: 'table', text: oneLine(text.endsWith(suffix) ? text.slice(0, -suffix.length) : text) };
+}
+
+/** memunmap_pages(): kill the pgmap ref, drop the static per-page refs, wait for the rest. */
+function teardown(s: SimState, putsPages: boolean): SimState {
+  // E0 drops the per-page refs by put_page() on every pfn (the put itself follows): a page still
+  // referenced after that put keeps its pgmap ref, and teardown waits for it.
+  const waited = putsPages ? s.refcount !== null && s.refcount > 1 : s.pgmapRefs > 0;
+  return { ...s, tornDown: true, teardownWaited: waited };
+}
+
+function devmapHookOfPut(env: SimEnv): boolean {
+  const put = env.api.entry('put_page');
+  return !!(put && env.api.effect(put, env.era, env.type)?.devmapHook);
+}
+
+/** put_page / folio_put semantics: the devmap hook first when asked, else -n and the free path at 0. */
+function putPage(env: SimEnv, frame: Frame, p: Path, text: string, line: number | undefined, viaHook: boolean, amount = 1): Out {
+  if (viaHook) {
+    const hooks = env.api.withRole('devmap-hook', env.era);
+    const patched = hooks.map((h) => env.bodies.get(h)).find((b) => b !== undefined);
+    if (patched && frame.depth < env.budget.maxDepth && !frame.stack.includes(patched.fn.name)) {
+      return callBody(patched, env, p, frame.depth + 1, frame.stack).map((q) => [q, UNKNOWN]);
+    }
+    for (const h of hooks) {
+      const entry = env.api.entry(h);
+      const eff = entry && env.api.effect(entry, env.era, env.type);
+      if (entry && eff?.refcount) return applyEffect(entry, eff, `${h}(page) [table ${env.era}]`, [], env, p, frame, line);
+    }
+  }
+  const s = p.state;
+  if (s.refcount === null) return [[p, UNKNOWN]];
+  const r = s.refcount - amount;
+  const next = { ...s, refcount: Math.max(r, 0), underflow: s.underflow || r < 0 };
+  const q = record(env, frame, p, text, next, line, r < 0 ? 'put on a page already at refcount 0: underflow' : undefined);
+  return r === 0 ? freePath(env, frame, q) : [[q, UNKNOWN]];
+}
+
+/** The devmap hook's action at its free count: ->page_free (E0 PRIVATE) or the idle wakeup (FS_DAX). */
+function freeAction(entry: ApiEntry, eff: EraEffect, env: SimEnv, frame: Frame, p: Path, line: number | undefined): Out {
+  let q = p;
+  if (eff.idle) q = record(env, frame, q, `${entry.name}: wake_up_var() [table ${env.era}]`, { ...q.state, wakes: [...q.state.wakes, { key: eff.idle.key, count: q.state.refcount }] }, line, `idle at ${eff.idle.count}: waiters are woken`, [{ kind: 'idle-wake', key: eff.idle.key }]);
+  if (eff.pageFreeCallback) {
+    q = { ...q, state: { ...q.state, freed: q.state.freed + 1, inUse: false } };
+    return pageFreeCallback(env, frame, q, `pgmap->ops->page_free(page) [table ${env.era}]`, line);
+  }
+  return [[q, UNKNOWN]];
+}
+
+/** The free path for this era: the patch's body of a free-path function, else the table's. */
+function freePath(env: SimEnv, frame: Frame, p: Path): Out {
+  const names = env.api.withRole('free-path', env.era);
+  // A mapping that holds a reference cannot outlive its page's last reference: one still there is freed
+  // under (its reference is gone), and stays, so that its removal shows. Others end with the page.
+  const under = p.state.mappingHoldsRef && p.state.mapping !== 'none';
+  const freed: Path = { ...p, state: { ...p.state, freed: p.state.freed + 1, inUse: false, ...(under ? {} : { mapping: 'none' as const, mappingHoldsRef: false }) } };
+  const start = under ? record(env, frame, freed, `free path under a live ${p.state.mapping} mapping`, freed.state, undefined, FREED_UNDER_MAPPING, [{ kind: 'freed-under-mapping' }]) : freed;
+  const patched = names.map((n) => env.bodies.get(n)).find((b) => b !== undefined);
+  if (patched && frame.depth < env.budget.maxDepth && !frame.stack.includes(patched.fn.name)) {
+    const entered = record(env, frame, start, `${patched.fn.name}(page)`, start.state, undefined, 'free path: the patched body runs');
+    return callBody(patched, env, entered, frame.depth + 1, frame.stack).map((q) => [q, UNKNOWN]);
+  }
+  for (const n of names) {
+    const entry = env.api.entry(n);
+    const eff = entry && env.api.effect(entry, env.era, env.type);
+    if (entry && eff && hasContent(eff)) return applyEffect(entry, eff, `${n}(page) [table ${env.era}]`, [], env, start, frame, undefined);
+  }
+  return [[record(env, frame, start, 'free path', start.state, undefined, `no free path known for ${env.type} in ${env.era}`), UNKNOWN]];
+}
