@@ -4,25 +4,13 @@
 import type { Era, PgmapType } from '../types';
 import type { Expr, Stmt } from '../syntax/ir';
 import type { Role } from '../api/types';
+import { INIT_KEEPS, LIFE_START, lifePhases, orderOf, P2PDMA_MMAP, scenariosFor, USER_REF, type CallSpec, type PhaseSpec, type ScenarioName, type StepSpec } from '../api/lives';
 import type { Trace, TraceStep } from '../model/types';
 import { INITIAL_STATE, type SimState } from './state';
 import { execStmts, newBudget, record, startPath, stepsOf, type ApiView, type Bodies, type Body, type Frame, type Names, type Path, type SimEnv } from './interp';
 import { freePathAtZero } from './kernel';
 
-export const SCENARIOS = ['page-life', 'teardown', 'gup', 'longterm-pin', 'break-layouts'] as const;
-/** The page life of a large folio: order 1, and PMD order (a device-private PMD entry that is forked,
- * write-protected and zapped; an FS DAX PMD entry, split when its last share goes). Rules reading
- * 'page-life' read these too (their names extend it). */
-export const LARGE_SCENARIOS = ['page-life:order-1', 'page-life:pmd', 'page-life:former-tail'] as const;
-export type ScenarioName = (typeof SCENARIOS)[number] | (typeof LARGE_SCENARIOS)[number];
-
-/** PMD order on 4 KiB pages (HPAGE_PMD_ORDER on x86-64). */
-export const PMD_ORDER = 9;
-
-/** Folio order of a scenario's page. */
-export function orderOf(scenario: ScenarioName): number {
-  return scenario === 'page-life:order-1' ? 1 : scenario === 'page-life:pmd' ? PMD_ORDER : 0;
-}
+export { SCENARIOS, LARGE_SCENARIOS, PMD_ORDER, orderOf, scenariosFor, type ScenarioName } from '../api/lives';
 
 /** Where a scenario's page starts. 'page-life:former-tail' (E5): an order-0 page the driver hands out
  * again after it was a tail of a large folio that was freed whole: free (refcount 0), memmap long
@@ -33,20 +21,10 @@ function startOf(scenario: ScenarioName): SimState {
   return order === 0 ? INITIAL_STATE : { ...INITIAL_STATE, order };
 }
 
-interface Phase {
-  readonly name: string;
+/** A phase of the table's page life (src/core/api/lives.ts) with its statements built. */
+interface Phase extends Omit<PhaseSpec, 'steps'> {
   readonly stmts: readonly Stmt[];
-  /** Roles whose patched functions take this phase's place. */
-  readonly roles: readonly Role[];
-  /** Run only when the page is pinned (the release of a GUP reference). */
-  readonly ifPinned?: boolean;
-  /** A function placed here releases a user's reference: the user takes it first. */
-  readonly userRef?: boolean;
-  /** Free phase of a life whose pages rest at 0 (the large-folio lives, E3+): a page still at 1 here
-   * leaked a reference; there is no resting one to drop. */
-  readonly noRestingRef?: boolean;
 }
-
 
 const NOWHERE = { line: -1, character: 0 };
 const NONE: Names = new Set<string>();
@@ -55,188 +33,24 @@ function arg(text: string): Expr {
   return /^\d+$/.test(text) ? { k: 'number', value: Number(text), text, loc: NOWHERE } : { k: 'ident', name: text, text, loc: NOWHERE };
 }
 
-export function callExpr(name: string, ...args: string[]): Extract<Expr, { k: 'call' }> {
+function callExpr([name, ...args]: CallSpec): Extract<Expr, { k: 'call' }> {
   return { k: 'call', callee: name, args: args.map(arg), text: `${name}(${args.join(', ')})`, loc: NOWHERE };
 }
 
-function call(name: string, ...args: string[]): Stmt {
-  return { k: 'expr', expr: callExpr(name, ...args), loc: NOWHERE };
+function call(spec: CallSpec): Stmt {
+  return { k: 'expr', expr: callExpr(spec), loc: NOWHERE };
 }
 
-/** `if (cond) return -EINVAL;` */
-function refuseIf(cond: Expr): Stmt {
+/** A call, or `if ([!]call) return -EINVAL;`. */
+function stmtOf(step: StepSpec): Stmt {
+  if (!('refuseIf' in step)) return call(step);
+  const test = callExpr(step.refuseIf);
+  const cond: Expr = step.negate ? { k: 'unary', op: '!', arg: test, text: `!${test.text}`, loc: NOWHERE } : test;
   return { k: 'if', cond, then: { k: 'return', value: arg('EINVAL'), loc: NOWHERE }, loc: NOWHERE };
 }
 
-function not(e: Expr): Expr {
-  return { k: 'unary', op: '!', arg: e, text: `!${e.text}`, loc: NOWHERE };
-}
-
-const E2_PLUS: readonly Era[] = ['E2', 'E3', 'E4', 'E5'];
-const E3_PLUS: readonly Era[] = ['E3', 'E4', 'E5'];
-
-/** P2PDMA pages are mapped to user space by p2pmem_alloc_mmap() (v6.2+); a tree without it (before
- * v6.2, or a side of the patch that lacks it) only hands them out in the kernel: pci_alloc_p2pmem(). */
-function p2pdmaInKernel(era: Era, absent: Names): boolean {
-  return !E2_PLUS.includes(era) || absent.has('p2pmem_alloc_mmap');
-}
-
-function allocation(era: Era, type: PgmapType, absent: Names, order = 0): Stmt[] {
-  switch (type) {
-    case 'PRIVATE':
-    case 'COHERENT':
-      if (era === 'E0') return [call('get_page', 'page'), call('lock_page', 'page')];
-      if (era === 'E1') return [call('lock_page', 'page')];
-      // E5: zone_device_page_init(page, order) (linux-next; the mail of corpus item 19 calls it so).
-      if (era === 'E5') return [call('zone_device_page_init', 'page', String(order))];
-      return [call('zone_device_page_init', 'page')];
-    case 'FS_DAX':
-      return [call('dax_associate_entry', 'entry', 'mapping', 'vma', 'address', 'shared')];
-    case 'GENERIC':
-      return [];
-    case 'P2PDMA':
-      return p2pdmaInKernel(era, absent) ? [call('pci_alloc_p2pmem', 'pdev', 'size')] : [call('p2pmem_alloc_mmap', 'pdev', 'vma')];
-  }
-}
-
-/** The user's release of its page (page-life's put phase), when it is not a put placed by the patch. */
-function release(era: Era, type: PgmapType, absent: Names): Stmt[] {
-  return type === 'P2PDMA' && p2pdmaInKernel(era, absent) ? [call('pci_free_p2pmem', 'pdev', 'addr', 'size')] : [];
-}
-
-function mapping(era: Era, type: PgmapType): Stmt[] {
-  switch (type) {
-    case 'PRIVATE':
-    case 'COHERENT':
-      return [call('migrate_vma_pages', 'migrate')];
-    case 'FS_DAX':
-      return E3_PLUS.includes(era)
-        ? [call('folio_ref_inc', 'folio'), call('vmf_insert_page_mkwrite', 'vmf', 'page', 'write'), call('folio_put', 'folio')]
-        : [call('vmf_insert_mixed', 'vma', 'addr', 'pfn')];
-    case 'GENERIC':
-      return E3_PLUS.includes(era) ? [call('vmf_insert_page_mkwrite', 'vmf', 'page', 'write')] : [call('vmf_insert_mixed', 'vma', 'addr', 'pfn')];
-    case 'P2PDMA':
-      return [];
-  }
-}
-
-const INIT: Phase = {
-  name: 'init',
-  stmts: [call('memremap_pages', 'pgmap', 'nid'), call('__init_single_page', 'page'), call('__init_zone_device_page', 'page', 'pfn', 'zone_idx', 'nid', 'pgmap')],
-  roles: ['memmap-init'],
-};
-
-const UNPIN: Phase = { name: 'unpin', stmts: [call('gup_put_folio', 'folio', '1', 'FOLL_PIN')], roles: ['put'], ifPinned: true };
-
-/** The first LIFE_START phases of every scenario. */
-function lifeStart(era: Era, type: PgmapType, absent: Names, order = 0): Phase[] {
-  return [
-    INIT,
-    { name: 'alloc', stmts: allocation(era, type, absent, order), roles: ['alloc'] },
-    { name: 'map', stmts: order === PMD_ORDER ? pmdMapping(type) : mapping(era, type), roles: ['map'] },
-  ];
-}
-
-/** A PMD-order folio mapped by one PMD entry: device-private (migrate_vma_pages() installs the
- * device-private PMD swap entry, E5) or FS DAX (vmf_insert_folio_pmd() under a temporary reference, E3+). */
-function pmdMapping(type: PgmapType): Stmt[] {
-  return type === 'FS_DAX'
-    ? [call('folio_ref_inc', 'folio'), call('vmf_insert_folio_pmd', 'vmf', 'folio', 'write'), call('folio_put', 'folio')]
-    : [call('migrate_vma_pages', 'migrate')];
-}
-
-function largeLife(scenario: ScenarioName, era: Era, type: PgmapType, absent: Names): Phase[] {
-  const order = orderOf(scenario);
-  const start = lifeStart(era, type, absent, order);
-  if (scenario === 'page-life:former-tail') return [{ ...INIT, stmts: [] }, ...start.slice(1), ...pageLifeEnd(era, type, absent, true)];
-  if (order !== PMD_ORDER) return [...start, ...pageLifeEnd(era, type, absent, true)];
-  const zap = call('zap_huge_pmd', 'tlb', 'vma', 'pmd', 'addr');
-  if (type === 'FS_DAX') {
-    return [
-      ...start,
-      { name: 'put', stmts: [], roles: ['put'], userRef: true },
-      { name: 'unmap', stmts: [zap], roles: ['unmap'] },
-      { name: 'free', stmts: [], roles: ['free-path'], noRestingRef: true },
-      // Truncate: the entry leaves the file; the last share splits the folio back to order 0.
-      { name: 'disassociate', stmts: [call('dax_disassociate_entry', 'entry', 'mapping', 'trunc')], roles: [] },
-    ];
-  }
-  return [
-    ...start,
-    // fork(): the child gets the device-private PMD entry (a reference and a mapcount), the parent's
-    // writable entry turns read-only; mprotect() on it changes no count; a migration of it that is
-    // given up restores it.
-    { name: 'fork', stmts: [call('copy_huge_pmd', 'dst_mm', 'src_mm', 'dst_pmd', 'src_pmd', 'addr', 'dst_vma', 'src_vma')], roles: [] },
-    { name: 'change-prot', stmts: [call('change_huge_pmd', 'tlb', 'vma', 'pmd', 'addr', 'newprot', 'cp_flags')], roles: [] },
-    // migrate_vma on the PMD, given up (the destination was not copied): the collect reference, a PMD
-    // migration entry in place of the device-private one, the entry restored, the reference dropped.
-    {
-      name: 'migrate',
-      stmts: [call('folio_get', 'folio'), call('set_pmd_migration_entry', 'pvmw', 'page'), call('remove_migration_pmd', 'pvmw', 'page'), call('folio_put', 'folio')],
-      roles: [],
-    },
-    { name: 'put', stmts: [], roles: ['put'], userRef: true },
-    // The child exits, then the parent unmaps.
-    { name: 'unmap', stmts: [zap, zap], roles: ['unmap'] },
-    { name: 'free', stmts: [], roles: ['free-path'], noRestingRef: true },
-  ];
-}
-
-function pageLifeEnd(era: Era, type: PgmapType, absent: Names, noRestingRef = false): Phase[] {
-  return [
-    { name: 'put', stmts: release(era, type, absent), roles: ['put'], userRef: true },
-    { name: 'unmap', stmts: [call('zap_pte_range', 'tlb', 'vma', 'pmd', 'addr', 'end', 'details')], roles: ['unmap'] },
-    { name: 'free', stmts: [], roles: ['free-path'], ...(noRestingRef ? { noRestingRef } : {}) },
-  ];
-}
-
 function phasesOf(scenario: ScenarioName, era: Era, type: PgmapType, absent: Names = NONE): Phase[] {
-  switch (scenario) {
-    case 'page-life:order-1':
-    case 'page-life:pmd':
-    case 'page-life:former-tail':
-      return largeLife(scenario, era, type, absent);
-    case 'page-life':
-      return [...lifeStart(era, type, absent), ...pageLifeEnd(era, type, absent)];
-    case 'teardown':
-      return [...lifeStart(era, type, absent), { name: 'teardown', stmts: [call('memunmap_pages', 'pgmap')], roles: ['teardown'] }];
-    case 'gup':
-      return [...lifeStart(era, type, absent), { name: 'gup', stmts: [call('get_user_pages', 'addr', '1', 'FOLL_WRITE', 'pages')], roles: ['gup'] }, UNPIN];
-    case 'longterm-pin':
-      return [
-        ...lifeStart(era, type, absent),
-        {
-          name: 'longterm-pin',
-          stmts: [
-            ...(E3_PLUS.includes(era) ? [] : [refuseIf(callExpr('vma_is_fsdax', 'vma'))]),
-            refuseIf(not(callExpr('folio_is_longterm_pinnable', 'folio'))),
-            call('pin_user_pages', 'addr', '1', 'FOLL_LONGTERM', 'pages'),
-          ],
-          roles: [],
-        },
-      ];
-    case 'break-layouts':
-      return [
-        ...lifeStart(era, type, absent),
-        { name: 'gup', stmts: [call('get_user_pages', 'addr', '1', 'FOLL_WRITE', 'pages')], roles: ['gup'] },
-        { name: 'break-layouts', stmts: [call('dax_layout_busy_page', 'mapping'), call('ext4_break_layouts', 'inode')], roles: ['fsdax-idle-wait', 'unmap'] },
-        UNPIN,
-      ];
-  }
-}
-
-/** Scenarios that apply to a type (break-layouts is FS DAX only), and in `era` its large folios:
- * device-private folios of order 1 and PMD order in E5 (zone_device_page_init(page, order)), FS DAX
- * PMD folios from E3 (dax_folio_init()). Without an era, the order-0 scenarios only. */
-export function scenariosFor(type: PgmapType, era?: Era): readonly ScenarioName[] {
-  const base = type === 'FS_DAX' ? SCENARIOS : SCENARIOS.filter((s) => s !== 'break-layouts');
-  return [...base, ...largeScenarios(type, era)];
-}
-
-function largeScenarios(type: PgmapType, era: Era | undefined): ScenarioName[] {
-  if (type === 'PRIVATE' && era === 'E5') return [...LARGE_SCENARIOS];
-  if (type === 'FS_DAX' && era && E3_PLUS.includes(era)) return ['page-life:pmd'];
-  return [];
+  return lifePhases(scenario, era, type, absent).map(({ steps, ...rest }) => ({ ...rest, stmts: steps.map(stmtOf) }));
 }
 
 export interface PhaseEnd {
@@ -285,8 +99,6 @@ interface Progress {
   readonly steps: number;
   readonly truncated?: string;
 }
-
-const LIFE_START = 3;
 
 /** What a run asked of the patch: the bodies it looked for (found, by their signature, or not), and
  * which names it asked whether this side lacks. A run depends on the patch through these answers only,
@@ -375,8 +187,8 @@ function runPhases(phases: readonly Phase[], input: ScenarioInput, env: SimEnv, 
     env.phase = phase.name;
     const start = cur.state;
     // A placed function missing on this side (new or deleted by the patch): the phase keeps its default.
-    const placed = input.placed.filter((p) => phase.roles.includes(p.role) && env.bodies.get(p.name) !== undefined).map((p) => call(p.name, 'page'));
-    const stmts = placed.length === 0 ? phase.stmts : phase.name === 'init' ? [...phase.stmts.slice(0, 2), ...placed] : phase.userRef ? [call('get_page', 'page'), ...placed] : placed;
+    const placed = input.placed.filter((p) => phase.roles.includes(p.role) && env.bodies.get(p.name) !== undefined).map((p) => call([p.name, 'page']));
+    const stmts = placed.length === 0 ? phase.stmts : phase.name === 'init' ? [...phase.stmts.slice(0, INIT_KEEPS), ...placed] : phase.userRef ? [call(USER_REF), ...placed] : placed;
     let paths = execStmts(stmts, env, [{ ...cur, status: 'normal' }], SCENARIO_FRAME);
     if (phase.name === 'free' && !phase.noRestingRef) paths = paths.flatMap((p) => releaseLast(env, p));
     if (phase.name === 'longterm-pin') refused = paths.some((p) => p.primary && p.status === 'return');
@@ -446,7 +258,7 @@ function releaseLast(env: SimEnv, p: Path): Path[] {
   return freePathAtZero(env, SCENARIO_FRAME, q);
 }
 
-const WITHOUT_MMAP: Names = new Set(['p2pmem_alloc_mmap']);
+const WITHOUT_MMAP: Names = new Set([P2PDMA_MMAP]);
 const calleeCache = new Map<string, ReadonlySet<string>>();
 
 /** Functions the scenarios call by name (for one era and type, or for all). */
@@ -457,15 +269,9 @@ export function scenarioCallees(era?: Era, type?: PgmapType): ReadonlySet<string
   const names = new Set<string>();
   const eras: readonly Era[] = era ? [era] : ['E0', 'E1', 'E2', 'E3', 'E4', 'E5'];
   const types: readonly PgmapType[] = type ? [type] : ['PRIVATE', 'COHERENT', 'FS_DAX', 'GENERIC', 'P2PDMA'];
-  const visit = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach(visit);
-    else if (v && typeof v === 'object') {
-      const o = v as Record<string, unknown>;
-      if (o.k === 'call' && typeof o.callee === 'string') names.add(o.callee);
-      Object.values(o).forEach(visit);
-    }
-  };
-  for (const e of eras) for (const t of types) for (const s of scenariosFor(t, e)) for (const absent of [NONE, WITHOUT_MMAP]) visit(phasesOf(s, e, t, absent));
+  for (const e of eras) for (const t of types) for (const s of scenariosFor(t, e)) for (const absent of [NONE, WITHOUT_MMAP]) {
+    for (const phase of lifePhases(s, e, t, absent)) for (const step of phase.steps) names.add('refuseIf' in step ? step.refuseIf[0] : step[0]);
+  }
   calleeCache.set(k, (set = names));
   return set;
 }
