@@ -41,3 +41,31 @@ export const FAULT_FAILURES: ReadonlySet<string> = new Set(['VM_FAULT_OOM', 'VM_
 export const IDLE_VAR_CALL = /wake_up_var|wait_var_event/;
 export const REFCOUNT_KEY = /_refcount/;
 export const IDLE_TEST = /is_idle/;
+
+/** Kernel functions the rules and the simulator name in their messages and notes, and the calls some
+ * rules look for: one place, so a rename in a later era is one edit. */
+export const NAMED = {
+  /** Waits for the pgmap's references at teardown. */
+  teardown: 'memunmap_pages',
+  /** The put with the devmap-managed hook (E0-E2), and the folio put without it. */
+  put: 'put_page',
+  folioPut: 'folio_put',
+  /** Speculative gets that succeed on any page above 0. */
+  speculativeGets: 'get_page_unless_zero()/folio_try_get()',
+  /** Raw refcount stores, and the lookup of the folio they store through. */
+  countStores: 'set_page_count / folio_set_count',
+  headLookup: 'page_folio',
+  /** The GUP grab, and the WARN it hits on a page at refcount 0. */
+  grab: 'try_grab_folio',
+  grabWarn: 'WARN_ON_ONCE(folio_ref_count(folio) <= 0)',
+  grabWarnCondition: 'folio_ref_count(folio) <= 0',
+  /** The idle wakeup of a devmap-managed page's waiters. */
+  idleWake: 'wake_up_var',
+} as const;
+
+/** A test of PG_reserved (or KVM's reserved-pfn test) in a condition. */
+export const RESERVED_TEST = /\b(PageReserved|folio_test_reserved|kvm_is_reserved_pfn)\s*\(/;
+/** A ZONE_DEVICE exception in the same condition. */
+export const ZONE_DEVICE_TEST = /zone_device|is_device_|folio_is_fsdax|is_fsdax_page/;
+/** Calls that take, drop or act on a page reference (what a PG_reserved test may guard). */
+export const REFCOUNTING_CALL = /^(put_page|get_page|folio_put|folio_get|kvm_release_pfn\w*|kvm_set_pfn_\w+|unpin_user_page\w*|put_user_page\w*|mark_page_accessed|set_page_dirty\w*)$/;

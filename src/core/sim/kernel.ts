@@ -4,7 +4,7 @@
 import type { Expr } from '../syntax/ir';
 import type { ApiEntry, EraEffect, Failure } from '../api/types';
 import type { TraceEvent } from '../model/types';
-import { ASSERTION_MACROS, BRANCH_HINTS, COUNT_CONDITION, IDLE_TEST, IDLE_VAR_CALL, PAGE_FREE_CALLBACK, REFCOUNT_KEY } from '../api/concepts';
+import { ASSERTION_MACROS, BRANCH_HINTS, COUNT_CONDITION, IDLE_TEST, IDLE_VAR_CALL, NAMED, PAGE_FREE_CALLBACK, REFCOUNT_KEY } from '../api/concepts';
 import { nrPages, stateChanged, type SimState } from './state';
 import { UNKNOWN, callBody, docLine, oneLine, record, truthOf, type Frame, type Out, type Path, type SimEnv, type Val } from './interp';
 
@@ -182,8 +182,8 @@ function applyEffect(entry: ApiEntry, eff: EraEffect, text: string, args: readon
         // GUP grabs only a referenced page: at 0 the grab (try_grab_folio(); try_grab_page() and
         // try_get_page() before v6.2) hits WARN_ON_ONCE(ref_count <= 0) and fails, so nothing is taken.
         if (s.refcount === 0) {
-          const warn = `${oneLine(text)} -> try_grab_folio(): WARN_ON_ONCE(folio_ref_count(folio) <= 0)`;
-          const q = record(env, frame, p, warn, { ...s, warns: [...s.warns, warn] }, line, `${WARN_FIRES}: the grab fails (-ENOMEM), nothing is taken or pinned`, [{ kind: 'warn-fires', condition: 'folio_ref_count(folio) <= 0' }]);
+          const warn = `${oneLine(text)} -> ${NAMED.grab}(): ${NAMED.grabWarn}`;
+          const q = record(env, frame, p, warn, { ...s, warns: [...s.warns, warn] }, line, `${WARN_FIRES}: the grab fails (-ENOMEM), nothing is taken or pinned`, [{ kind: 'warn-fires', condition: NAMED.grabWarnCondition }]);
           // The grabs return a count, an int or a pointer: rather than a value each caller reads its
           // own way, a patched body takes its error path here (returns -ENOMEM); the scenario goes on.
           return [[frame.body ? { ...q, status: 'return', ret: '-ENOMEM', retVal: { k: 'num', v: -12 } } : q, UNKNOWN]];
@@ -196,7 +196,7 @@ function applyEffect(entry: ApiEntry, eff: EraEffect, text: string, args: readon
       case 'handover':
         if (s.refcount === 0) {
           next = { ...next, refcount: 1, warns: [...next.warns, `${entry.name}(): the mapping's get on a page at refcount 0`] };
-          tail = (q) => putPage(env, frame, q, `${text}: the caller's put_page()`, line, false, 1);
+          tail = (q) => putPage(env, frame, q, `${text}: the caller's ${NAMED.put}()`, line, false, 1);
         }
         break;
       case 'put':
@@ -261,7 +261,7 @@ function teardown(s: SimState, putsPages: boolean): SimState {
 }
 
 function devmapHookOfPut(env: SimEnv): boolean {
-  const put = env.api.entry('put_page');
+  const put = env.api.entry(NAMED.put);
   return !!(put && env.api.effect(put, env.era, env.type)?.devmapHook);
 }
 
@@ -290,7 +290,7 @@ function putPage(env: SimEnv, frame: Frame, p: Path, text: string, line: number 
 /** The devmap hook's action at its free count: ->page_free (E0 PRIVATE) or the idle wakeup (FS_DAX). */
 function freeAction(entry: ApiEntry, eff: EraEffect, env: SimEnv, frame: Frame, p: Path, line: number | undefined): Out {
   let q = p;
-  if (eff.idle) q = record(env, frame, q, `${entry.name}: wake_up_var() [table ${env.era}]`, { ...q.state, wakes: [...q.state.wakes, { key: eff.idle.key, count: q.state.refcount }] }, line, `idle at ${eff.idle.count}: waiters are woken`, [{ kind: 'idle-wake', key: eff.idle.key }]);
+  if (eff.idle) q = record(env, frame, q, `${entry.name}: ${NAMED.idleWake}() [table ${env.era}]`, { ...q.state, wakes: [...q.state.wakes, { key: eff.idle.key, count: q.state.refcount }] }, line, `idle at ${eff.idle.count}: waiters are woken`, [{ kind: 'idle-wake', key: eff.idle.key }]);
   if (eff.pageFreeCallback) {
     q = { ...q, state: { ...q.state, freed: q.state.freed + 1, inUse: false } };
     return pageFreeCallback(env, frame, q, `pgmap->ops->page_free(page) [table ${env.era}]`, line);

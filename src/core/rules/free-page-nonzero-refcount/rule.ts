@@ -3,6 +3,7 @@ import type { PgmapType } from '../../types';
 import type { TraceStep } from '../../model/types';
 import type { DiffInstance, Instance, Rule, RuleContext, SideView } from '../types';
 import { endOf, lineOf, meta, phaseSteps, runsOf } from '../util';
+import { NAMED } from '../../api/concepts';
 
 interface Rest {
   readonly type: PgmapType;
@@ -25,7 +26,7 @@ function rests(side: SideView, ctx: RuleContext): Rest[] {
     return [
       { type: run.type, key: 'at-init', changed: touches(initSteps),
         ...(init?.refcount ? { instance: { key: 'at-init', type: run.type, line: line(initSteps), trace: initSteps,
-          message: `a fresh ${run.type} page rests at refcount ${init.refcount}: get_page_unless_zero()/folio_try_get() succeed on it while it is free` } } : {}) },
+          message: `a fresh ${run.type} page rests at refcount ${init.refcount}: ${NAMED.speculativeGets} succeed on it while it is free` } } : {}) },
       { type: run.type, key: 'after-free', changed: touches(zero < 0 ? [] : steps.slice(zero + 1)),
         ...(free && free.freed > 0 && free.refcount ? { instance: { key: 'after-free', type: run.type, line: line(steps), trace: steps,
           message: `the free path leaves a ${run.type} page at refcount ${free.refcount}: a free page looks in use` } } : {}) },

@@ -4,6 +4,7 @@ import type { Instance, Rule } from '../types';
 import { endOf, errorPathImbalances, lineOf, meta, phaseSteps, runsOf } from '../util';
 import { strayPgmapRefs, type SimState } from '../../sim/state';
 import type { ScenarioRun } from '../../sim/scenarios';
+import { NAMED } from '../../api/concepts';
 
 export const rule: Rule = {
   meta: meta('pgmap-ref-imbalance', 'A pgmap reference is leaked or dropped twice on some path', 'error', 'high'),
@@ -18,12 +19,12 @@ export const rule: Rule = {
         const steps = phaseSteps(run.trace.steps, 'alloc', 'map', 'unmap', 'put', 'free');
         out.push({ key: n < 0 ? 'life-drop' : 'life-leak', type: run.type, line: lineOf(steps, (s) => s.after.pgmapRefs !== s.before.pgmapRefs), trace: steps,
           message: n < 0
-            ? `over a ${run.type} page's life the pgmap reference is dropped ${-n} more time(s) than taken: memunmap_pages() can finish early, or the percpu ref underflows`
-            : `over a ${run.type} page's life ${n} pgmap reference(s) are never dropped: memunmap_pages() waits forever` });
+            ? `over a ${run.type} page's life the pgmap reference is dropped ${-n} more time(s) than taken: ${NAMED.teardown}() can finish early, or the percpu ref underflows`
+            : `over a ${run.type} page's life ${n} pgmap reference(s) are never dropped: ${NAMED.teardown}() waits forever` });
       } else if (free && stuck(run, free)) {
         const steps = phaseSteps(run.trace.steps, 'alloc', 'map', 'fork', 'unmap', 'put', 'free');
         out.push({ key: 'life-leak', type: run.type, line: lineOf(steps, (s) => s.after.refcount !== s.before.refcount), trace: steps,
-          message: `a ${run.type} page's life ends unmapped with ${free.refcount} page reference(s) nobody drops: it never reaches its free path, and the pgmap reference it holds keeps memunmap_pages() waiting forever` });
+          message: `a ${run.type} page's life ends unmapped with ${free.refcount} page reference(s) nobody drops: it never reaches its free path, and the pgmap reference it holds keeps ${NAMED.teardown}() waiting forever` });
       }
     }
     return dedupe(out);
@@ -31,8 +32,8 @@ export const rule: Rule = {
   // Every failure exit of every changed function gives back what it took (judged across the sides).
   diff(before, after) {
     return errorPathImbalances(before, after, pgmapChange, (x) => x.surplus > 0
-      ? `${x.exit} keeps ${x.surplus} pgmap reference(s) it took${x.failing ? ` (${x.failing}() failed)` : ''}: memunmap_pages() waits forever`
-      : `${x.exit} drops ${-x.surplus} pgmap reference(s) more than it took${x.failing ? ` (${x.failing}() failed)` : ''}: memunmap_pages() can finish under a user, or the percpu ref underflows`);
+      ? `${x.exit} keeps ${x.surplus} pgmap reference(s) it took${x.failing ? ` (${x.failing}() failed)` : ''}: ${NAMED.teardown}() waits forever`
+      : `${x.exit} drops ${-x.surplus} pgmap reference(s) more than it took${x.failing ? ` (${x.failing}() failed)` : ''}: ${NAMED.teardown}() can finish under a user, or the percpu ref underflows`);
   },
   // A page whose life never reaches its free path says nothing about the balance at its free: a patch
   // that stops the free path from running (pages resting at 0 that nothing puts) masks an imbalance.

@@ -5,10 +5,8 @@ import type { Expr, Stmt } from '../../syntax/ir';
 import { PGMAP_TYPES } from '../../types';
 import type { Instance, Rule } from '../types';
 import { meta } from '../util';
+import { REFCOUNTING_CALL as REF_CALL, RESERVED_TEST as RESERVED, ZONE_DEVICE_TEST as EXCEPTION } from '../../api/concepts';
 
-const RESERVED = /\b(PageReserved|folio_test_reserved|kvm_is_reserved_pfn)\s*\(/;
-const EXCEPTION = /zone_device|is_device_|folio_is_fsdax|is_fsdax_page/;
-const REF_CALL = /^(put_page|get_page|folio_put|folio_get|kvm_release_pfn\w*|kvm_set_pfn_\w+|unpin_user_page\w*|put_user_page\w*|mark_page_accessed|set_page_dirty\w*)$/;
 
 function calls(e: Expr | Stmt | undefined, out: string[]): string[] {
   if (!e) return out;
