@@ -1,7 +1,7 @@
 // Aspect values (docs/contract.md) read off the scenario runs of one side and one pgmap type, and
 // the effects of a hunk: aspects whose value differs between the tree before and after it.
 import type { PgmapType } from '../types';
-import type { Aspect, Effect, TraceStep } from './types';
+import type { Aspect, Effect, TraceStep } from '../report/types';
 import type { ScenarioRun } from '../sim/scenarios';
 import { strayPgmapRefs, type SimState } from '../sim/state';
 

@@ -4,7 +4,7 @@
 // a cache per hunk, so re-reviewing after a one-line edit only redoes the hunks the edit touches.
 import type { Era, PgmapType, Problem, Result } from '../types';
 import { PGMAP_TYPES, PGMAP_TYPE_CONSTANTS } from '../types';
-import type { Effect, FileReport, Finding, HunkCall, HunkReport, PatchReport, Trace, TraceStep } from './types';
+import type { Effect, FileReport, Finding, HunkCall, HunkReport, PatchReport, Trace, TraceStep } from '../report/types';
 import type { FileDiff, Hunk, HunkLine, Patch, Series } from '../patch/types';
 import type { CSyntax, ParsedC } from '../syntax/types';
 import { blank, blankCommentAbove, blankCutComments } from '../syntax/fragment';

@@ -2,7 +2,7 @@
 // diff of both sides). The registry (index.ts) turns per-side instances into introduced / fixed /
 // present findings.
 import type { Era, PgmapType, Severity } from '../types';
-import type { Finding, FindingStatus, RuleId, TraceStep } from '../model/types';
+import type { Finding, FindingStatus, RuleId, TraceStep } from '../report/types';
 import type { ScenarioRun } from '../sim/scenarios';
 import type { Body } from '../sim/interp';
 

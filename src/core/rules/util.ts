@@ -1,9 +1,9 @@
 // Small readers over scenario runs shared by the rules.
-import type { TraceStep } from '../model/types';
+import type { TraceStep } from '../report/types';
 import type { ScenarioRun } from '../sim/scenarios';
 import type { SimState } from '../sim/state';
 import type { RuleMeta } from './types';
-import type { RuleId } from '../model/types';
+import type { RuleId } from '../report/types';
 import type { Severity } from '../types';
 
 /** Runs of a scenario, with its variants ('page-life' includes the large-folio lives 'page-life:pmd', ...). */

@@ -7,7 +7,7 @@ import type { Era, PgmapType } from '../types';
 import { PGMAP_TYPE_CONSTANTS } from '../types';
 import type { Expr, FunctionIR, Stmt } from '../syntax/ir';
 import type { ApiEntry, EraEffect, Role } from '../api/types';
-import type { TraceStep } from '../model/types';
+import type { TraceStep } from '../report/types';
 import { nrPages, pageState, stateChanged, type SimState } from './state';
 
 /** A function body the patch provides, with the map from parsed-text lines to document lines. */

@@ -4,7 +4,7 @@
 import type { Era, PgmapType } from '../types';
 import type { Expr, Stmt } from '../syntax/ir';
 import type { Role } from '../api/types';
-import type { Trace, TraceStep } from '../model/types';
+import type { Trace, TraceStep } from '../report/types';
 import { INITIAL_STATE, type SimState } from './state';
 import { execStmts, freePathAtZero, newBudget, record, startPath, stepsOf, type ApiView, type Bodies, type Body, type Frame, type Names, type Path, type SimEnv } from './interp';
 

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { RULE_IDS, type Finding } from '../../../src/core/model/types';
+import { RULE_IDS, type Finding } from '../../../src/core/report/types';
 import type { Era } from '../../../src/core/types';
 import { parseDocument } from '../../../src/core/patch';
 import { createReviewer } from '../../../src/core/model/review';

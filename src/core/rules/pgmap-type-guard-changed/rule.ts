@@ -2,7 +2,7 @@
 // Reported for each type whose steps inside the hunk's functions differ between before and after,
 // when the hunk changes a condition that tests the pgmap type.
 import type { PgmapType } from '../../types';
-import type { TraceStep } from '../../model/types';
+import type { TraceStep } from '../../report/types';
 import type { DiffInstance, Rule, SideView } from '../types';
 import { meta } from '../util';
 
