@@ -6,7 +6,7 @@ import { CONTEXT_LINE, parseDocument, withSeriesContext } from './patch';
 import type { Patch, Series } from './patch/types';
 import { createCSyntax, type CSyntax, type SyntaxAssets } from './syntax';
 import { API_NAMES, inferEra, parseEraOption, type GitFacts } from './api';
-import { createReviewer, type PreImage, type SimulateResult } from './model/review';
+import { createReviewer, type PreImage, type SimulateResult } from './model/pipeline';
 
 export type { SyntaxAssets as Assets } from './syntax';
 export * from './types';
@@ -32,7 +32,7 @@ export interface ReviewOptions {
   readonly series?: readonly InputDocument[];
 }
 
-export type { SimulateResult, PreImage } from './model/review';
+export type { SimulateResult, PreImage } from './model/pipeline';
 export type { GitFacts } from './api';
 export { toSarif, type SarifOptions } from './report/sarif';
 export { toCheckpatch, toB4, toPatchwork, verdict, PATCHWORK_DESCRIPTION_MAX, type B4Check, type PatchworkCheck, type PatchworkEntry, type CheckVerdict } from './report/checks';

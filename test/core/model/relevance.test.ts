@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseDocument } from '../../../src/core/patch';
-import { createReviewer, type ReviewOptions } from '../../../src/core/model/review';
+import { createReviewer, type ReviewOptions } from '../../../src/core/model/pipeline';
 import type { HunkReport } from '../../../src/core/report/types';
 import { getSyntax } from '../sim/helpers';
 

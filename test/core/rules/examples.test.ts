@@ -7,7 +7,7 @@ import path from 'node:path';
 import { RULE_IDS, type Finding } from '../../../src/core/report/types';
 import type { Era } from '../../../src/core/types';
 import { parseDocument } from '../../../src/core/patch';
-import { createReviewer } from '../../../src/core/model/review';
+import { createReviewer } from '../../../src/core/model/pipeline';
 import { ROOT } from '../../helpers/assets';
 import { checkGolden } from '../../helpers/golden';
 import { getSyntax } from '../sim/helpers';
