@@ -34,6 +34,26 @@ export function attributedLine(steps: EffectSteps, changed: ReadonlySet<number>,
   );
 }
 
+/** A finding's primary location is a line the patch changes: its own line when it is one, else the
+ * first changed line its trace runs, else the changed line nearest to where its trace and related
+ * lines are (a put removed from an error branch is not on the path that leaks); the rule's line then
+ * comes first among the related ones. Unchanged when the patch changes none of these places. */
+export function attributeFinding(f: Finding, changed: ReadonlySet<number>): Finding {
+  if (changed.has(f.line) || changed.size === 0) return f;
+  const anchors = [f.line, ...f.trace.flatMap((s) => (s.line === undefined ? [] : [s.line])), ...(f.related ?? []).map((r) => r.line)];
+  let line = f.trace.find((s) => s.line !== undefined && changed.has(s.line))?.line;
+  if (line === undefined && anchors.length > 1) {
+    let best = Infinity;
+    for (const c of changed) {
+      for (const a of anchors) {
+        const d = Math.abs(c - a);
+        if (d < best || (d === best && c < line!)) [best, line] = [d, c];
+      }
+    }
+  }
+  return line === undefined ? f : { ...f, line, related: [{ line: f.line, message: 'where it happens' }, ...(f.related ?? [])] };
+}
+
 function union(a: readonly PgmapType[], b: readonly PgmapType[]): PgmapType[] {
   return PGMAP_TYPES.filter((t) => a.includes(t) || b.includes(t));
 }

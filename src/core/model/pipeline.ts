@@ -9,6 +9,7 @@ import type { Effect, FileReport, Finding, HunkCall, HunkReport, PatchReport, Tr
 import type { FileDiff, Hunk, HunkLine, Patch, Series } from '../patch/types';
 import type { CSyntax, ParsedC } from '../syntax/types';
 import { blank, blankCutComments } from '../syntax/fragment';
+import { blankCommentsAndLiterals } from '../syntax/lexer';
 import type { FunctionIR } from '../syntax/ir';
 import type { Role } from '../api/types';
 import { API_NAMES, apiEntry, reachesOnlyWhereNamed, typesForPath } from '../api';
@@ -20,8 +21,8 @@ import { runRules } from '../rules';
 import type { SideView } from '../rules/types';
 import { TABLE_VIEW } from './api-view';
 import { blankLines, callsApi, damaged, genericDefinitions, listCalls, showsApiFunction, textFaults, typesNamed, typesOf, type Sides } from './relevance';
-import { bodiesOf, buildOverlay, definitionsOf, hashOf, reachedKey, wholeFunctionsOf, type Applied, type HunkPieces, type Overlay, type PatchDefinitions, type SidePiece, type World } from './overlay';
-import { attributedLine, placeOnce } from './attribution';
+import { bodiesOf, buildOverlay, definedOn, definitionsOf, hashOf, reachedKey, wholeFunctionsOf, type Applied, type HunkPieces, type Overlay, type PatchDefinitions, type SidePiece, type World } from './overlay';
+import { attributedLine, attributeFinding, placeOnce } from './attribution';
 
 /** A file's pre-image as the kernel tree gives it: the blob the patch's index line names, or the working tree's file. */
 export interface PreImage {
@@ -101,8 +102,18 @@ export function createReviewer(syntax: CSyntax): Reviewer {
   /** A fragment's parse: with no enclosing function in the header the hunk starts at top level, so its
    * complete definitions parse as a file (a trailing cut-off one is left to the hunk that shows it). */
   function parseFragment(text: string, enclosing: string): ParsedC {
-    const topLevel = enclosing === '' ? parse(text, '', true) : undefined;
-    return topLevel && topLevel.functions.length > 0 ? topLevel : parse(text, enclosing, false);
+    // A fragment that starts with a definition is cut at its end at most (git -W stops at a label
+    // in column 0): the function it shows is the one it defines.
+    const head = definitionAtStart(text);
+    const topLevel = enclosing === '' || head !== undefined ? parse(text, '', true) : undefined;
+    if (topLevel && topLevel.functions.length > 0) return topLevel;
+    if (head !== undefined) {
+      // Closed where it is cut (an empty statement after a trailing label), it parses as a file.
+      const depth = braceDepth(text);
+      const closed = depth > 0 ? parse(`${text}\n;${'}'.repeat(depth)}`, '', true) : undefined;
+      if (closed && closed.functions.length > 0) return closed;
+    }
+    return parse(text, head ?? enclosing, false);
   }
 
   function quiet(hunk: Hunk, source: HunkReport['source'], calls: readonly HunkCall[] = []): HunkReport {
@@ -252,6 +263,7 @@ export function createReviewer(syntax: CSyntax): Reviewer {
     // A finding whose cause lies in an earlier patch's body (the overlay) is shown on this hunk,
     // with the earlier line as related information.
     const findings: Finding[] = runRules(view('before'), view('after'), { era: opts.era, types, changedLines: changed }, opts.includePresent, fallbackLine)
+      .map((f) => attributeFinding(f, changed))
       .map((f) => (changed.has(f.line) || (f.line >= hunk.range.start.line && f.line <= hunk.range.end.line) ? f : { ...f, line: fallbackLine, related: [{ line: f.line, message: 'where it happens: a body changed earlier in the series' }, ...(f.related ?? [])] }));
     const truncated = [...runs.before, ...runs.after].find((r) => r.trace.truncated);
     if (truncated) problems.push({ severity: 'warning', message: `simulation of ${hunk.function || 'hunk'} stopped early: ${truncated.trace.truncated}`, line: hunk.headerLine });
@@ -425,6 +437,39 @@ function pageCalls(fn: FunctionIR): readonly string[] {
   pageCallsOf.set(fn, out);
   return out;
 }
+/** The function whose definition the text's first code line (comments skipped) starts: the hunk
+ * starts at top level, whatever its header names (git's -W shows a function from its first line, under
+ * the header of the line above it: `static DEVICE_ATTR_RO(published);`). */
+function definitionAtStart(text: string): string | undefined {
+  const lines = text.split('\n');
+  let comment = false;
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (comment) {
+      comment = !l.includes('*/');
+      continue;
+    }
+    if (l.trim() === '' || /^\s*\/\//.test(l)) continue;
+    if (/^\s*\/\*/.test(l)) {
+      comment = !l.includes('*/');
+      continue;
+    }
+    // A return type on its own line, the name and parameters on the next.
+    return definedOn(l) ?? (/^[A-Za-z_][^;{}()#=]*$/.test(l) ? definedOn(lines[i + 1] ?? '') : undefined);
+  }
+  return undefined;
+}
+
+/** Braces opened and not closed in the text's code (comments and literals skipped). */
+function braceDepth(text: string): number {
+  let depth = 0;
+  for (const c of blankCommentsAndLiterals(text)) {
+    if (c === '{') depth++;
+    else if (c === '}') depth = Math.max(0, depth - 1);
+  }
+  return depth;
+}
+
 /** Repairs what a hunk's cut leaves behind, keeping lengths and newlines so positions stay valid:
  * the comments it leaves open (blankCutComments), and a leading `return;` / `goto x;` / `break;` /
  * `continue;` more indented than what follows (the tail of a condition above the hunk, which would
