@@ -100,6 +100,8 @@ export interface SidePiece {
 export interface HunkPieces {
   readonly path: string;
   readonly hunk: Hunk;
+  /** Document lines the hunk adds or deletes. */
+  readonly changed: ReadonlySet<number>;
   readonly before?: SidePiece;
   readonly after?: SidePiece;
 }
@@ -142,9 +144,20 @@ function chains(pieces: readonly HunkPieces[], side: 'before' | 'after'): HunkPi
   return out;
 }
 
+/** Whether a body spans a line its hunk changes. */
+function touched(b: Body, changed: ReadonlySet<number>): boolean {
+  for (let l = b.fn.startLine; l <= b.fn.endLine; l++) {
+    const d = b.docLine(l);
+    if (d !== undefined && changed.has(d)) return true;
+  }
+  return false;
+}
+
 /** Merges a patch's hunks into its two worlds, on top of `base` (the tree as the patches before it in
- * the series left it). A function shown by several hunks of one file is parsed once from all their
- * texts, one blank line standing for each gap, and that body stands for it in every one of them. */
+ * the series left it). Only functions the patch changes (on either side) enter them: a function a hunk
+ * only shows in context, often in part, stays with its table summary for the other hunks. A function
+ * shown by several hunks of one file is parsed once from all their texts, one blank line standing
+ * for each gap, and that body stands for it in every one of them. */
 export function buildOverlay(pieces: readonly HunkPieces[], base: World, parse: ParseFragment): Overlay {
   const worlds = { before: new Map(base), after: new Map(base) };
   const own = new Map<Hunk, { before: Body[]; after: Body[]; id: string }>();
@@ -177,10 +190,14 @@ export function buildOverlay(pieces: readonly HunkPieces[], base: World, parse: 
         }
       }
     }
+  }
+  const changedNames = new Set<string>();
+  for (const p of pieces) for (const side of SIDES) for (const b of own.get(p.hunk)![side]) if (touched(b, p.changed)) changedNames.add(b.fn.name);
+  for (const side of SIDES) {
     for (const p of pieces) {
       const s = p[side];
       if (!s) continue;
-      for (const b of own.get(p.hunk)![side]) worlds[side].set(b.fn.name, { body: b, id: ids.get(b) ?? s.id });
+      for (const b of own.get(p.hunk)![side]) if (changedNames.has(b.fn.name)) worlds[side].set(b.fn.name, { body: b, id: ids.get(b) ?? s.id });
     }
   }
   return { ...worlds, own };

@@ -289,7 +289,7 @@ export function createReviewer(syntax: CSyntax): Reviewer {
           if (applied && file.newBlob && !ZERO.test(file.newBlob)) left.push({ blob: file.newBlob, text: applied.value.after, source: applied.value.source });
           for (const hunk of file.hunks) reads.push({ file, hunk, ...readHunk(file, hunk, applied, popts) });
         }
-        const pieces: HunkPieces[] = reads.map(({ file, hunk, read }) => ({ path: file.path, hunk, ...read.pieces }));
+        const pieces: HunkPieces[] = reads.map(({ file, hunk, read }) => ({ path: file.path, hunk, changed: new Set(hunk.lines.filter((l) => l.kind !== 'context').map((l) => l.line)), ...read.pieces }));
         const overlay = buildOverlay(pieces, base, parseFragment);
         const changed = new Set(reads.flatMap(({ hunk }) => hunk.lines.filter((l) => l.kind !== 'context').map((l) => l.line)));
         for (const { file, hunk, read, fresh } of reads) {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { parseDocument } from '../../../src/core/patch';
 import { createReviewer, type ReviewOptions } from '../../../src/core/model/pipeline';
-import type { HunkReport } from '../../../src/core/report';
+import type { HunkReport } from '../../../src/core/report/types';
 import { topLevelSymbols } from '../../corpus/cut';
 import { kernelDir, needKernels } from '../../helpers/inputs';
 import { getSyntax } from '../sim/helpers';
