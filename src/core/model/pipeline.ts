@@ -23,6 +23,7 @@ import { TABLE_VIEW } from './api-view';
 import { blankLines, callsApi, damaged, genericDefinitions, listCalls, showsApiFunction, textFaults, typesNamed, typesOf, type Sides } from './relevance';
 import { bodiesOf, buildOverlay, definedOn, definitionsOf, hashOf, reachedKey, wholeFunctionsOf, type Applied, type HunkPieces, type Overlay, type PatchDefinitions, type SidePiece, type World } from './overlay';
 import { attributedLine, attributeFinding, placeOnce } from './attribution';
+import { intendedTypes } from './intent';
 
 /** A file's pre-image as the kernel tree gives it: the blob the patch's index line names, or the working tree's file. */
 export interface PreImage {
@@ -208,17 +209,17 @@ export function createReviewer(syntax: CSyntax): Reviewer {
   }
 
   /** Runs a read hunk's scenarios in the patch's two worlds: effects, findings, traces. */
-  function judgeHunk(hunk: Hunk, read: HunkRead, overlay: Overlay, opts: ReviewOptions, defs: PatchDefinitions, changed: ReadonlySet<number>): { result: HunkResult; fresh: boolean } {
+  function judgeHunk(hunk: Hunk, read: HunkRead, overlay: Overlay, opts: ReviewOptions, defs: PatchDefinitions, changed: ReadonlySet<number>, intended: ReadonlySet<PgmapType>): { result: HunkResult; fresh: boolean } {
     const { judge } = read;
     if (!judge) return { result: { report: read.report, traces: [], problems: read.problems }, fresh: false };
     const own = overlay.own.get(hunk)!;
     const seeds = [...scenarioCallees(), ...IMPLICIT_NAMES];
-    const key = [read.key, own.id, reachedKey(own.before, seeds, overlay.before), reachedKey(own.after, seeds, overlay.after), defs.id, opts.includePresent].join('\u0001');
+    const key = [read.key, own.id, reachedKey(own.before, seeds, overlay.before), reachedKey(own.after, seeds, overlay.after), defs.id, opts.includePresent, [...intended].join(',')].join('\u0001');
     let r = judgeCache.get(key);
     if (r) return { result: r, fresh: false };
     if (judgeCache.size > MAX_CACHE) judgeCache.clear();
     try {
-      r = judgeRead(hunk, read, judge, own, overlay, opts, defs, changed);
+      r = judgeRead(hunk, read, judge, own, overlay, opts, defs, changed, intended);
     } catch (e) {
       r = { report: read.report, traces: [], problems: [...read.problems, { severity: 'error', message: `internal error while simulating ${hunk.header}: ${String(e)}`, line: hunk.headerLine }] };
     }
@@ -226,7 +227,7 @@ export function createReviewer(syntax: CSyntax): Reviewer {
     return { result: r, fresh: true };
   }
 
-  function judgeRead(hunk: Hunk, read: HunkRead, judge: NonNullable<HunkRead['judge']>, own: { before: readonly Body[]; after: readonly Body[] }, overlay: Overlay, opts: ReviewOptions, defs: PatchDefinitions, changed: ReadonlySet<number>): HunkResult {
+  function judgeRead(hunk: Hunk, read: HunkRead, judge: NonNullable<HunkRead['judge']>, own: { before: readonly Body[]; after: readonly Body[] }, overlay: Overlay, opts: ReviewOptions, defs: PatchDefinitions, changed: ReadonlySet<number>, intended: ReadonlySet<PgmapType>): HunkResult {
     const { types, gated, reachedByName } = judge;
     const problems = [...read.problems];
     const hunkChanged = hunk.lines.filter((l) => l.kind !== 'context').map((l) => l.line);
@@ -262,7 +263,7 @@ export function createReviewer(syntax: CSyntax): Reviewer {
     const view = (side: 'before' | 'after'): SideView => ({ side, runs: runs[side], functions: own[side] });
     // A finding whose cause lies in an earlier patch's body (the overlay) is shown on this hunk,
     // with the earlier line as related information.
-    const findings: Finding[] = runRules(view('before'), view('after'), { era: opts.era, types, changedLines: changed }, opts.includePresent, fallbackLine)
+    const findings: Finding[] = runRules(view('before'), view('after'), { era: opts.era, types, changedLines: changed, intended }, opts.includePresent, fallbackLine)
       .map((f) => attributeFinding(f, changed))
       .map((f) => (changed.has(f.line) || (f.line >= hunk.range.start.line && f.line <= hunk.range.end.line) ? f : { ...f, line: fallbackLine, related: [{ line: f.line, message: 'where it happens: a body changed earlier in the series' }, ...(f.related ?? [])] }));
     const truncated = [...runs.before, ...runs.after].find((r) => r.trace.truncated);
@@ -291,9 +292,10 @@ export function createReviewer(syntax: CSyntax): Reviewer {
         }
         const pieces: HunkPieces[] = reads.map(({ file, hunk, read }) => ({ path: file.path, hunk, changed: new Set(hunk.lines.filter((l) => l.kind !== 'context').map((l) => l.line)), ...read.pieces }));
         const overlay = buildOverlay(pieces, base, parseFragment);
+        const intended = intendedTypes(patch);
         const changed = new Set(reads.flatMap(({ hunk }) => hunk.lines.filter((l) => l.kind !== 'context').map((l) => l.line)));
         for (const { file, hunk, read, fresh } of reads) {
-          const judged = judgeHunk(hunk, read, overlay, popts, defs, changed);
+          const judged = judgeHunk(hunk, read, overlay, popts, defs, changed, intended);
           if (fresh || judged.fresh) analysed++;
           for (const p of judged.result.problems) problems.push({ ...p, source: p.source ?? s.source });
           visit(patch, file, hunk, judged.result);

@@ -28,6 +28,8 @@ export interface RuleContext {
   readonly types: readonly PgmapType[];
   /** Document lines the hunk adds or deletes. */
   readonly changedLines: ReadonlySet<number>;
+  /** Types the patch means to change (model/intent.ts): their changes are effects, not hazards. */
+  readonly intended?: ReadonlySet<PgmapType>;
 }
 
 /** The hazard holds for one type on one side. `key` says which hazard instance it is, across sides. */
