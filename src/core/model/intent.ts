@@ -1,5 +1,5 @@
 // Intent: the pgmap types a patch means to change, read from what it touches (driver files of given
-// types), the type constants on the lines it changes (a guard it rewrites names the types it is about)
+// types), the type constants on the lines it adds (a guard it writes names the types it is about)
 // and its subject. A change of an intended type is an effect to report; a change of another type,
 // guard or not, is the hazard pgmap-type-guard-changed and its relatives look for.
 import { PGMAP_TYPES, PGMAP_TYPE_CONSTANTS, type PgmapType } from '../types';
@@ -20,7 +20,9 @@ export function intendedTypes(patch: Patch): ReadonlySet<PgmapType> {
     add(typesForPath(file.path));
     for (const hunk of file.hunks) {
       for (const l of hunk.lines) {
-        if (l.kind === 'context') continue;
+        // A constant the patch writes (a guard it adds or rewrites) names a type it means; one it only
+        // deletes (a type dropped from a guard) does not: that is the hazard to report.
+        if (l.kind !== 'add') continue;
         for (const [c, t] of Object.entries(PGMAP_TYPE_CONSTANTS)) if (l.text.includes(c)) out.add(t);
       }
     }

@@ -108,13 +108,15 @@ export function createReviewer(syntax: CSyntax): Reviewer {
     const head = definitionAtStart(text);
     const topLevel = enclosing === '' || head !== undefined ? parse(text, '', true) : undefined;
     if (topLevel && topLevel.functions.length > 0) return topLevel;
-    if (head !== undefined) {
-      // Closed where it is cut (an empty statement after a trailing label), it parses as a file.
-      const depth = braceDepth(text);
-      const closed = depth > 0 ? parse(`${text}\n;${'}'.repeat(depth)}`, '', true) : undefined;
-      if (closed && closed.functions.length > 0) return closed;
+    // A definition's body opened and cut: closed where it is cut (an empty statement after a trailing
+    // label), it parses as a file; else it is that function's fragment. (A head alone, its body not
+    // shown, is no body: the text belongs to the header's function.)
+    const depth = head !== undefined ? braceDepth(text) : 0;
+    if (depth > 0) {
+      const closed = parse(`${text}\n;${'}'.repeat(depth)}`, '', true);
+      return closed.functions.length > 0 ? closed : parse(text, head!, false);
     }
-    return parse(text, head ?? enclosing, false);
+    return parse(text, enclosing, false);
   }
 
   function quiet(hunk: Hunk, source: HunkReport['source'], calls: readonly HunkCall[] = []): HunkReport {
@@ -249,6 +251,9 @@ export function createReviewer(syntax: CSyntax): Reviewer {
     // another hunk runs from there).
     const names = [...new Set([...own.before, ...own.after].map((b) => b.fn.name))];
     const inWorld = (side: 'before' | 'after', type: PgmapType) => names.filter((n) => !gated || reachedByName.get(n)?.has(type)).map((n) => bodies[side].get(n)).filter((b): b is Body => b !== undefined && !absent[side].has(b.fn.name));
+    // Seam: rules over every path of every changed function (issue #9) take their runs here, beside the
+    // scenario runs, once the simulator has an entry that runs one function's paths; until then the
+    // rules see the scenarios' primary paths and their alternatives.
     const runs = { before: [] as ScenarioRun[], after: [] as ScenarioRun[] };
     for (const side of ['before', 'after'] as const) {
       const other = side === 'before' ? 'after' : 'before';
