@@ -1,16 +1,16 @@
 // The façade of the pure core: the CLI and the VS Code extension talk to this file only.
 // Strings and bytes in, plain data out; problems are returned, never thrown.
 import type { Era, InputDocument, Problem } from './types';
-import type { HunkReport, PatchReport, ReviewReport, ScanReport, TraceStep } from './model/types';
+import type { HunkReport, PatchReport, ReviewReport, ScanReport, TraceStep } from './report/types';
 import { CONTEXT_LINE, parseDocument, withSeriesContext } from './patch';
 import type { Patch, Series } from './patch/types';
 import { createCSyntax, type CSyntax, type SyntaxAssets } from './syntax';
 import { API_NAMES, inferEra, parseEraOption, type GitFacts } from './api';
-import { createReviewer, type PreImage, type SimulateResult } from './model/review';
+import { createReviewer, type PreImage, type SimulateResult } from './model/pipeline';
 
 export type { SyntaxAssets as Assets } from './syntax';
 export * from './types';
-export * from './model/types';
+export * from './report/types';
 export type { Series, Patch, FileDiff, Hunk, HunkLine } from './patch/types';
 
 /** Read access to a kernel source tree, provided by the adapter (the core does no IO). A git tree
@@ -32,7 +32,7 @@ export interface ReviewOptions {
   readonly series?: readonly InputDocument[];
 }
 
-export type { SimulateResult, PreImage } from './model/review';
+export type { SimulateResult, PreImage } from './model/pipeline';
 export type { GitFacts } from './api';
 export { toSarif, type SarifOptions } from './report/sarif';
 export { toCheckpatch, toB4, toPatchwork, verdict, PATCHWORK_DESCRIPTION_MAX, type B4Check, type PatchworkCheck, type PatchworkEntry, type CheckVerdict } from './report/checks';

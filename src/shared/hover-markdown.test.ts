@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ApiEntry } from '../core/api/types';
-import type { PageState, Trace, TraceStep } from '../core/model/types';
+import type { PageState, Trace, TraceStep } from '../core/report/types';
 import type { PgmapType } from '../core/types';
 import { callHoverMarkdown, describeEraEffect, historyTable, refcountHistory } from './hover-markdown';
 

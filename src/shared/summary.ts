@@ -1,6 +1,6 @@
 // One-line texts about a hunk's report: the code-lens summary and the inline annotations of
 // predicted transitions. Pure, so they are tested without VS Code.
-import type { Effect, HunkReport } from '../core/model/types';
+import type { Effect, HunkReport } from '../core/report/types';
 import { PGMAP_TYPES, SEVERITIES } from '../core/types';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { PageState, Trace, TraceStep } from '../core/model/types';
+import type { PageState, Trace, TraceStep } from '../core/report/types';
 import type { PgmapType } from '../core/types';
 import { buildTimelines } from './timeline';
 

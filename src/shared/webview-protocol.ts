@@ -1,6 +1,6 @@
 // The messages between the simulation panel (src/vscode/simulation-panel.ts) and its webview
 // script (media/simulation.js, which uses these types through JSDoc `import()`). Plain data only.
-import type { PageState } from '../core/model/types';
+import type { PageState } from '../core/report/types';
 import type { PgmapType } from '../core/types';
 
 /** One pgmap type's state around a timeline row. */

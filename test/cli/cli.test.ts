@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../helpers/assets';
 import { checkGolden } from '../helpers/golden';
-import { RULE_IDS } from '../../src/core/model/types';
+import { RULE_IDS } from '../../src/core/report/types';
 
 const CLI = path.join(ROOT, 'dist', 'cli.js');
 const skip = fs.existsSync(CLI) ? false : 'needs dist/cli.js (npm run build)';

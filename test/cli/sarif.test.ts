@@ -13,7 +13,7 @@ import addFormats from 'ajv-formats';
 import { ROOT } from '../helpers/assets';
 import { CLI, makeGitSeries, needGit } from '../helpers/git-series';
 import { readRuleDocs } from '../../src/cli/assets';
-import { RULE_IDS } from '../../src/core/model/types';
+import { RULE_IDS } from '../../src/core/report/types';
 
 const require = createRequire(import.meta.url);
 const skipCli = fs.existsSync(CLI) ? false : 'needs dist/cli.js (npm run build)';

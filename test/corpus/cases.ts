@@ -8,7 +8,7 @@
 // refcount-neutral (renames, folio conversions, code motion, whitespace, comments) and expect no
 // effect and no finding. `todo` marks a case where the model disagrees and we are not sure who is
 // right; the reason says what it reports.
-import type { Aspect, FindingStatus, RuleId } from '../../src/core/model/types';
+import type { Aspect, FindingStatus, RuleId } from '../../src/core/report/types';
 import type { Era, PgmapType } from '../../src/core/types';
 import type { FileChange } from './cut';
 

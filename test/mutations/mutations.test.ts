@@ -2,7 +2,7 @@
 // still matches the Debian trees, and the generator does what it says on our own C.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RULE_IDS } from '../../src/core/model/types';
+import { RULE_IDS } from '../../src/core/report/types';
 import { PGMAP_TYPES } from '../../src/core/types';
 import { kernelDir, needKernels } from '../helpers/inputs';
 import { applyEdits, diffFiles, generate } from './generate';

@@ -5,7 +5,7 @@
 // Each expectation was written from the kernel source of that tree (cited in `reason`) before the
 // model was run on the mutation, and is never adjusted to its output: test/measure/status.json
 // records how the model does. Both trees are E2 (v6.1-v6.14).
-import type { RuleId } from '../../src/core/model/types';
+import type { RuleId } from '../../src/core/report/types';
 import type { PgmapType } from '../../src/core/types';
 import type { Expectation } from '../measure/expect';
 

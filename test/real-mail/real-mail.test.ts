@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { ASPECTS, RULE_IDS } from '../../src/core/model/types';
+import { ASPECTS, RULE_IDS } from '../../src/core/report/types';
 import { PGMAP_TYPES } from '../../src/core/types';
 import { SHARED } from '../helpers/inputs';
 import { REAL_MAIL } from '../measure/harness';

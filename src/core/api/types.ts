@@ -1,7 +1,7 @@
 // The shape of the API table: one entry per kernel function, its effect per era, its roles.
 // Domain source: ../shared/design/refcount-model.md sections 3, 5, 6, 10.
 import type { Era, PgmapType } from '../types';
-import type { MappingKind } from '../model/types';
+import type { MappingKind } from '../report/types';
 
 /** How much a refcount op adds or drops: 1 when absent; 'arg' = the call's second argument (page_ref_add(page, nr)). */
 export type RefAmount = number | 'arg';

@@ -1,7 +1,7 @@
 // Aspect values (docs/contract.md) read off the scenario runs of one side and one pgmap type, and
 // the effects of a hunk: aspects whose value differs between the tree before and after it.
 import type { PgmapType } from '../types';
-import type { Aspect, Effect, TraceStep } from './types';
+import type { Aspect, Effect, TraceStep } from '../report/types';
 import type { ScenarioRun } from '../sim/scenarios';
 import { strayPgmapRefs, type SimState } from '../sim/state';
 
@@ -95,8 +95,17 @@ export interface SideRuns {
 }
 
 /** Effects of a hunk: aspects whose value differs before vs after, grouped over types. */
-export function effectsOf(sides: readonly SideRuns[], lineOf: (steps: readonly TraceStep[], fallbackSteps: readonly TraceStep[]) => number): Effect[] {
-  const groups = new Map<string, { aspect: Aspect; where: string; before: string; after: string; types: PgmapType[]; steps: TraceStep[]; beforeSteps: TraceStep[] }>();
+/** The steps that explain an effect: the phases its value is read from, on each side, and the whole
+ * scenario of each side (where the cause can lie in an earlier phase). */
+export interface EffectSteps {
+  readonly after: readonly TraceStep[];
+  readonly before: readonly TraceStep[];
+  readonly wholeAfter: readonly TraceStep[];
+  readonly wholeBefore: readonly TraceStep[];
+}
+
+export function effectsOf(sides: readonly SideRuns[], lineOf: (steps: EffectSteps) => number): Effect[] {
+  const groups = new Map<string, { aspect: Aspect; where: string; before: string; after: string; types: PgmapType[]; steps: EffectSteps }>();
   for (const side of sides) {
     const b = observe(side.before);
     const a = observe(side.after);
@@ -109,16 +118,18 @@ export function effectsOf(sides: readonly SideRuns[], lineOf: (steps: readonly T
         g.types.push(side.type);
         continue;
       }
-      const pick = (runs: readonly ScenarioRun[]) => (runs.find((r) => r.scenario === oa.scenario)?.trace.steps ?? []).filter((s) => oa.phases.includes(s.phase));
-      groups.set(key, { aspect: ob.aspect, where: ob.where, before: ob.value, after: oa.value, types: [side.type], steps: pick(side.after), beforeSteps: pick(side.before) });
+      const whole = (runs: readonly ScenarioRun[]) => runs.find((r) => r.scenario === oa.scenario)?.trace.steps ?? [];
+      const pick = (runs: readonly ScenarioRun[]) => whole(runs).filter((s) => oa.phases.includes(s.phase));
+      const steps = { after: pick(side.after), before: pick(side.before), wholeAfter: whole(side.after), wholeBefore: whole(side.before) };
+      groups.set(key, { aspect: ob.aspect, where: ob.where, before: ob.value, after: oa.value, types: [side.type], steps });
     }
   }
   const out: Effect[] = [];
   for (const g of groups.values()) {
     out.push({
-      aspect: g.aspect, types: g.types, before: g.before, after: g.after, line: lineOf(g.steps, g.beforeSteps),
+      aspect: g.aspect, types: g.types, before: g.before, after: g.after, line: lineOf(g.steps),
       explanation: `${MEANING[g.aspect][0].toUpperCase()}${MEANING[g.aspect].slice(1)} changes from ${g.before} to ${g.after} (${g.where}).`,
-      trace: g.steps,
+      trace: g.steps.after,
     });
   }
   return out;

@@ -1,7 +1,7 @@
 // The report as the kernel's check tools take it: checkpatch's --terse lines (what b4 runs per
 // patch and counts), b4's review-check JSON, and Patchwork's checks API payload. Pure.
 import type { Severity } from '../types';
-import type { Finding, PatchReport, ReviewReport } from '../model/types';
+import type { Finding, PatchReport, ReviewReport } from './types';
 import type { Series } from '../patch/types';
 import { findingsOf, patchOf, statusPrefix } from './common';
 

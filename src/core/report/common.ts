@@ -1,7 +1,7 @@
 // Pieces every report converter shares: the findings of a report in document order, the text of
 // a simulated page state, the rule README read as descriptions, and a stable string hash.
-import type { Finding, FileReport, HunkReport, PageState, PatchReport, ReviewReport } from '../model/types';
-import type { RuleId } from '../model/types';
+import type { Finding, FileReport, HunkReport, PageState, PatchReport, ReviewReport } from './types';
+import type { RuleId } from './types';
 import type { Severity } from '../types';
 import type { Patch, Series } from '../patch/types';
 import { RULES } from '../rules';

@@ -3,7 +3,7 @@
 // lines), hunks without findings trimmed to "[...]". Only what the patch and the review say:
 // no From (the reviewer's client adds it), no greeting, no sign-off. Pure.
 import type { InputDocument, Problem } from '../types';
-import type { Effect, Finding, HunkReport, PatchReport, ReviewReport, TraceStep } from '../model/types';
+import type { Effect, Finding, HunkReport, PatchReport, ReviewReport, TraceStep } from './types';
 import type { FileDiff, Hunk, Series } from '../patch/types';
 import { decodeInput } from '../patch/text';
 import { pageStateText, patchOf, statusPrefix } from './common';

@@ -4,8 +4,8 @@
 // Checked by @microsoft/sarif-multitool (rule kinds Sarif;Gh) and the 2.1.0 schema in the tests.
 import type * as Sarif from 'sarif';
 import type { InputDocument, Severity } from '../types';
-import type { Finding, ReviewReport, RuleId, TraceStep } from '../model/types';
-import { RULE_IDS } from '../model/types';
+import type { Finding, ReviewReport, RuleId, TraceStep } from './types';
+import { RULE_IDS } from './types';
 import { decodeInput } from '../patch/text';
 import { findingsOf, hash64, pageStateText, ruleDescription, ruleSeverity, ruleSummary, stripLinks } from './common';
 

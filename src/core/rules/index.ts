@@ -1,6 +1,6 @@
 // The rule registry (sorted by id) and the comparison that turns per-side instances into findings.
 import type { PgmapType } from '../types';
-import type { Finding, FindingStatus, RuleId } from '../model/types';
+import type { Finding, FindingStatus, RuleId } from '../report/types';
 import type { DiffInstance, Instance, Rule, RuleContext, SideView } from './types';
 import { rule as folioPutSkipsDevmapHook } from './folio-put-skips-devmap-hook/rule';
 import { rule as freePageNonzeroRefcount } from './free-page-nonzero-refcount/rule';

@@ -2,7 +2,7 @@
 // diff of both sides). The registry (index.ts) turns per-side instances into introduced / fixed /
 // present findings.
 import type { Era, PgmapType, Severity } from '../types';
-import type { Finding, FindingStatus, RuleId, TraceStep } from '../model/types';
+import type { Finding, FindingStatus, RuleId, TraceStep } from '../report/types';
 import type { ScenarioRun } from '../sim/scenarios';
 import type { Body } from '../sim/interp';
 import type { FunctionPath } from '../sim/paths';
@@ -31,6 +31,8 @@ export interface RuleContext {
   readonly types: readonly PgmapType[];
   /** Document lines the hunk adds or deletes. */
   readonly changedLines: ReadonlySet<number>;
+  /** Types the patch means to change (model/intent.ts): their changes are effects, not hazards. */
+  readonly intended?: ReadonlySet<PgmapType>;
 }
 
 /** The hazard holds for one type on one side. `key` says which hazard instance it is, across sides. */

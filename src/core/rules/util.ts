@@ -1,10 +1,10 @@
 // Small readers over scenario runs shared by the rules.
-import type { TraceStep } from '../model/types';
+import type { TraceStep } from '../report/types';
 import type { ScenarioRun } from '../sim/scenarios';
 import type { FunctionPath } from '../sim/paths';
 import type { SimState } from '../sim/state';
 import type { DiffInstance, RuleMeta, SideView } from './types';
-import type { RuleId } from '../model/types';
+import type { RuleId } from '../report/types';
 import type { Severity } from '../types';
 
 /** Runs of a scenario, with its variants ('page-life' includes the large-folio lives 'page-life:pmd', ...). */
@@ -82,15 +82,30 @@ export function errorPathImbalances(before: SideView, after: SideView, change: (
     return out;
   };
   const b = instances(before, after), a = instances(after, before);
-  const make = (status: 'introduced' | 'fixed', { p, surplus }: { p: FunctionPath; surplus: number }): DiffInstance => {
+  /** Where the other side's paths to the same exit take or drop a reference on a line this path lacks
+   * (the put a patch deletes, or restores). */
+  const otherSide = (p: FunctionPath, other: SideView) => {
+    const mine = new Set(p.steps.map((s) => s.line));
+    const lines = new Set<number>();
+    for (const q of other.paths ?? []) {
+      if (fnKey(q) !== fnKey(p) || q.exit.kind !== p.exit.kind || q.exit.text !== p.exit.text) continue;
+      for (const s of q.steps) if (s.line !== undefined && !mine.has(s.line) && change(s) !== 0) lines.add(s.line);
+    }
+    return [...lines].map((line) => ({ line, message: `the ${other.side} side's path to this exit moves the reference here` }));
+  };
+  const make = (status: 'introduced' | 'fixed', { p, surplus }: { p: FunctionPath; surplus: number }, other: SideView): DiffInstance => {
     const fails = p.steps.flatMap((s) => s.events ?? []).find((e) => e.kind === 'call-fails');
     const exit = p.exit.kind === 'goto' ? `the error exit by goto ${p.exit.text}` : `the error path of ${p.function}() returning ${p.exit.text ?? 'a failure'}`;
     const failing = fails?.kind === 'call-fails' ? fails.callee : undefined;
+    const related = [
+      ...(p.forkLine !== undefined && p.forkLine !== p.exit.line ? [{ line: p.forkLine, message: failing ? `${failing}() fails here` : 'the error branch' }] : []),
+      ...otherSide(p, other),
+    ];
     return {
       key: `path:${p.function}:${p.exit.text ?? ''}:${p.exit.line ?? ''}`, type: p.type, status, line: p.exit.line ?? p.forkLine, trace: p.steps,
       message: message({ exit, surplus, ...(failing ? { failing } : {}) }),
-      ...(p.forkLine !== undefined && p.forkLine !== p.exit.line ? { related: [{ line: p.forkLine, message: failing ? `${failing}() fails here` : 'the error branch' }] } : {}),
+      ...(related.length > 0 ? { related } : {}),
     };
   };
-  return [...[...a].filter(([k]) => !b.has(k)).map(([, x]) => make('introduced', x)), ...[...b].filter(([k]) => !a.has(k)).map(([, x]) => make('fixed', x))];
+  return [...[...a].filter(([k]) => !b.has(k)).map(([, x]) => make('introduced', x, before)), ...[...b].filter(([k]) => !a.has(k)).map(([, x]) => make('fixed', x, after))];
 }

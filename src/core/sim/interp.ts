@@ -9,7 +9,7 @@ import type { Era, PgmapType } from '../types';
 import { PGMAP_TYPE_CONSTANTS } from '../types';
 import type { Expr, FunctionIR, Stmt } from '../syntax/ir';
 import type { ApiEntry, EraEffect, Role } from '../api/types';
-import type { TraceEvent, TraceStep } from '../model/types';
+import type { TraceEvent, TraceStep } from '../report/types';
 import { ERRNO, ERROR_POINTER, ERROR_VARIABLES, FAULT_FAILURES, PGMAP_TYPE_PREFIX, isPgmapTypeField } from '../api/concepts';
 import { pageState, stateChanged, type SimState } from './state';
 import { callFunction } from './kernel';

@@ -3,7 +3,7 @@
 // (their failure modes are data in the table). Generic C evaluation is interp.ts.
 import type { Expr } from '../syntax/ir';
 import type { ApiEntry, EraEffect, Failure } from '../api/types';
-import type { TraceEvent } from '../model/types';
+import type { TraceEvent } from '../report/types';
 import { ASSERTION_MACROS, BRANCH_HINTS, COUNT_CONDITION, IDLE_TEST, IDLE_VAR_CALL, NAMED, PAGE_FREE_CALLBACK, REFCOUNT_KEY } from '../api/concepts';
 import { nrPages, stateChanged, type SimState } from './state';
 import { UNKNOWN, callBody, docLine, oneLine, record, truthOf, type Frame, type Out, type Path, type SimEnv, type Val } from './interp';

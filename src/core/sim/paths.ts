@@ -4,7 +4,7 @@
 // calls `runFunctionPaths` once per function, side and type.
 import type { Era, PgmapType } from '../types';
 import type { FunctionIR, Stmt } from '../syntax/ir';
-import type { TraceStep } from '../model/types';
+import type { TraceStep } from '../report/types';
 import { INITIAL_STATE, type SimState } from './state';
 import { execStmts, newBudget, startPath, stepsOf, type ApiView, type Bodies, type Body, type Budget, type Frame, type Names, type Path, type Val } from './interp';
 

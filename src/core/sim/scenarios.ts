@@ -5,7 +5,7 @@ import type { Era, PgmapType } from '../types';
 import type { Expr, Stmt } from '../syntax/ir';
 import type { Role } from '../api/types';
 import { INIT_KEEPS, LIFE_START, lifePhases, orderOf, P2PDMA_MMAP, scenariosFor, USER_REF, type CallSpec, type PhaseSpec, type ScenarioName, type StepSpec } from '../api/lives';
-import type { Trace, TraceStep } from '../model/types';
+import type { Trace, TraceStep } from '../report/types';
 import { INITIAL_STATE, type SimState } from './state';
 import { execStmts, newBudget, record, startPath, stepsOf, type ApiView, type Bodies, type Body, type Frame, type Names, type Path, type SimEnv } from './interp';
 import { freePathAtZero } from './kernel';
@@ -100,6 +100,9 @@ interface Progress {
   readonly truncated?: string;
 }
 
+/** Roles whose placed functions run in the life start. */
+const LIFE_ROLES: readonly Role[] = ['memmap-init', 'alloc', 'map'];
+
 /** What a run asked of the patch: the bodies it looked for (found, by their signature, or not), and
  * which names it asked whether this side lacks. A run depends on the patch through these answers only,
  * so its result serves every input that gives the same answers: most runs of a large diff (a hunk's
@@ -150,6 +153,9 @@ const newLookups = (from?: Lookups): Lookups => ({ missing: new Set(from?.missin
  * Owned by whoever reviews (one per reviewer), so it goes when the reviewer goes. */
 export interface RunMemo {
   readonly byApi: Map<ApiView, Map<string, { lookups: Lookups; run: Omit<ScenarioRun, 'side' | 'trace'> & { trace: Omit<Trace, 'side'> } }[]>>;
+  /** Life starts (init, alloc, map) made, the same way: every hunk of a patch runs them in the same
+   * worlds, most with the same placements. */
+  readonly starts: Map<ApiView, Map<string, { lookups: Lookups; progress: Progress }[]>>;
   size: number;
 }
 
@@ -159,7 +165,7 @@ const MEMO_RUNS = 2000;
 const MEMO_PER_KEY = 32;
 
 export function createRunMemo(): RunMemo {
-  return { byApi: new Map(), size: 0 };
+  return { byApi: new Map(), starts: new Map(), size: 0 };
 }
 
 function answersAlike(l: Lookups, input: ScenarioInput): boolean {
@@ -213,10 +219,24 @@ export function runScenario(scenario: ScenarioName, input: ScenarioInput): Scena
   const startKey = scenario.startsWith('page-life:') ? scenario : '';
   let start = starts.get(startKey);
   if (!start) {
-    const lookups = newLookups();
-    const env: SimEnv = { era: input.era, type: input.type, api: input.api, ...tracked(input, lookups), budget: newBudget(), phase: 'init' };
-    const progress = runPhases(phasesOf(scenario, input.era, input.type, env.absent).slice(0, LIFE_START), input, env, { cur: startPath(startOf(scenario)), ends: [], alternatives: [], steps: 0 });
-    starts.set(startKey, (start = { progress, lookups }));
+    const memoKey = `${startKey}|${input.era}|${input.type}|${input.placed.filter((p) => LIFE_ROLES.includes(p.role)).map((p) => `${p.role}:${p.name}`).join(',')}`;
+    start = input.memo?.starts.get(input.api)?.get(memoKey)?.find((m) => answersAlike(m.lookups, input));
+    if (!start) {
+      const lookups = newLookups();
+      const env: SimEnv = { era: input.era, type: input.type, api: input.api, ...tracked(input, lookups), budget: newBudget(), phase: 'init' };
+      const progress = runPhases(phasesOf(scenario, input.era, input.type, env.absent).slice(0, LIFE_START), input, env, { cur: startPath(startOf(scenario)), ends: [], alternatives: [], steps: 0 });
+      start = { progress, lookups };
+      const m = input.memo;
+      if (m) {
+        let byKey = m.starts.get(input.api);
+        if (!byKey) m.starts.set(input.api, (byKey = new Map()));
+        if (byKey.size >= MEMO_RUNS) byKey.clear();
+        const list = byKey.get(memoKey) ?? [];
+        if (list.length >= MEMO_PER_KEY) list.shift();
+        byKey.set(memoKey, [...list, start]);
+      }
+    }
+    starts.set(startKey, start);
   }
   const lookups = newLookups(start.lookups);
   const env: SimEnv = { era: input.era, type: input.type, api: input.api, ...tracked(input, lookups), budget: newBudget(), phase: 'init' };

@@ -1,6 +1,6 @@
 // The abstract state of one ZONE_DEVICE page of one pgmap type, as the simulator tracks it.
-// `PageState` (model/types.ts) is the public projection; the extra fields are what rules read.
-import type { PageState } from '../model/types';
+// `PageState` (report/types.ts) is the public projection; the extra fields are what rules read.
+import type { PageState } from '../report/types';
 
 /** The public fields (refcount, mapcount, pgmap refs, mapping, pins) plus what the rules read. */
 export interface SimState extends Omit<PageState, 'phase'> {

@@ -1,7 +1,7 @@
 // The C layer: web-tree-sitter + tree-sitter-c behind the CSyntax interface (types.ts).
 import { Language, Parser, Query, type Node } from 'web-tree-sitter';
 import type { Problem } from '../types';
-import type { ScanCall } from '../model/types';
+import type { ScanCall } from '../report/types';
 import type { FunctionIR } from './ir';
 import type { CallSite, CSyntax, ParsedC, ParseOptions, SyntaxAssets } from './types';
 import { fragmentCandidates, type Candidate } from './fragment';

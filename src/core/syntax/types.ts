@@ -1,5 +1,5 @@
 import type { Problem } from '../types';
-import type { ScanCall } from '../model/types';
+import type { ScanCall } from '../report/types';
 import type { FunctionIR, Loc } from './ir';
 
 /** Bytes and texts the adapters read from dist/ (or node_modules + grammars/ in tests). */

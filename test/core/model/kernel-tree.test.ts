@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { parseDocument } from '../../../src/core/patch';
-import { createReviewer } from '../../../src/core/model/review';
+import { createReviewer } from '../../../src/core/model/pipeline';
 import { kernelDir, needKernels } from '../../helpers/inputs';
 import { getSyntax } from '../sim/helpers';
 

@@ -4,8 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseDocument } from '../../../src/core/patch';
-import { createReviewer, type ReviewOptions } from '../../../src/core/model/review';
-import type { HunkReport } from '../../../src/core/model/types';
+import { createReviewer, type ReviewOptions } from '../../../src/core/model/pipeline';
+import type { HunkReport } from '../../../src/core/report/types';
 import { getSyntax } from '../sim/helpers';
 
 const E2: ReviewOptions = { era: 'E2', includePresent: false };

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseDocument } from '../../../src/core/patch';
-import { createReviewer, repairFragment, simulateHunk, type ReviewOptions } from '../../../src/core/model/review';
+import { createReviewer, repairFragment, simulateHunk, type ReviewOptions } from '../../../src/core/model/pipeline';
 import type { Series } from '../../../src/core/patch/types';
 import { getSyntax } from '../sim/helpers';
 

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { RULE_IDS } from '../../../src/core/model/types';
+import { RULE_IDS } from '../../../src/core/report/types';
 import { RULES } from '../../../src/core/rules';
 import { ROOT } from '../../helpers/assets';
 

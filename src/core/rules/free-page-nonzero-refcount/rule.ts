@@ -1,6 +1,6 @@
 // Hazard 1: a free page rests at a non-zero refcount, so free and in use look alike.
 import type { PgmapType } from '../../types';
-import type { TraceStep } from '../../model/types';
+import type { TraceStep } from '../../report/types';
 import type { DiffInstance, Instance, Rule, RuleContext, SideView } from '../types';
 import { endOf, lineOf, meta, phaseSteps, runsOf } from '../util';
 import { NAMED } from '../../api/concepts';

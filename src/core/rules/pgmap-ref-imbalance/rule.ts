@@ -1,5 +1,5 @@
 // Hazard 4: a pgmap reference is leaked or dropped twice on some path.
-import type { TraceStep } from '../../model/types';
+import type { TraceStep } from '../../report/types';
 import type { Instance, Rule } from '../types';
 import { endOf, errorPathImbalances, lineOf, meta, phaseSteps, runsOf } from '../util';
 import { strayPgmapRefs, type SimState } from '../../sim/state';

@@ -1,8 +1,9 @@
 // Hazard 8: a pgmap->type guard is removed, widened or narrowed, changing what other types do.
 // Reported for each type whose steps inside the hunk's functions differ between before and after,
-// when the hunk changes a condition that tests the pgmap type.
+// when the hunk changes a condition that tests the pgmap type, and the patch does not mean to change
+// that type (ctx.intended).
 import type { PgmapType } from '../../types';
-import type { TraceStep } from '../../model/types';
+import type { TraceStep } from '../../report/types';
 import type { DiffInstance, Rule, SideView } from '../types';
 import { meta } from '../util';
 
@@ -51,6 +52,8 @@ export const rule: Rule = {
     const out: DiffInstance[] = [];
     if (ctx.types.every((t) => outcomes(before, t, ctx.changedLines) === outcomes(after, t, ctx.changedLines))) return [];
     for (const type of ctx.types) {
+      // A type the patch means to change: its new behaviour is an effect, not a hazard.
+      if (ctx.intended?.has(type)) continue;
       const b = behaviour(before, type);
       const a = behaviour(after, type);
       if (b.sig === a.sig) continue;

@@ -1,7 +1,7 @@
 // Hazard 6: set_page_count / folio_set_count on a page others may reference: mapped, pinned, or
 // already handed back to its driver by ->page_free().
 import type { Rule } from '../types';
-import type { TraceEvent, TraceStep } from '../../model/types';
+import type { TraceEvent, TraceStep } from '../../report/types';
 import { meta } from '../util';
 import { NAMED } from '../../api/concepts';
 

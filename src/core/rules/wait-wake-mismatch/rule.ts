@@ -1,5 +1,5 @@
 // Hazard 9: an FS DAX idle wait and its wake use different keys or different idle counts.
-import type { TraceStep } from '../../model/types';
+import type { TraceStep } from '../../report/types';
 import type { Rule } from '../types';
 import { endOf, meta, phaseSteps, runsOf } from '../util';
 

@@ -1,0 +1,31 @@
+// Intent: the pgmap types a patch means to change, read from what it touches (driver files of given
+// types), the type constants on the lines it adds (a guard it writes names the types it is about)
+// and its subject. A change of an intended type is an effect to report; a change of another type,
+// guard or not, is the hazard pgmap-type-guard-changed and its relatives look for.
+import { PGMAP_TYPES, PGMAP_TYPE_CONSTANTS, type PgmapType } from '../types';
+import type { Patch } from '../patch/types';
+import { typesForPath } from '../api';
+import { typesNamed } from './relevance';
+
+export function intendedTypes(patch: Patch): ReadonlySet<PgmapType> {
+  const out = new Set<PgmapType>();
+  // A file of every type (core mm) says nothing about which one is meant.
+  const add = (types: readonly PgmapType[]) => {
+    if (types.length < PGMAP_TYPES.length) for (const t of types) out.add(t);
+  };
+  // Prose spells the concepts as the code does, give or take case and separators ("device private");
+  // words every type shares (pgmap, zone_device) say nothing.
+  add(typesNamed(patch.subject.toLowerCase().replace(/[\s-]+/g, '_').replace(/zone_device|dev_pagemap|pgmap/g, '')));
+  for (const file of patch.files) {
+    add(typesForPath(file.path));
+    for (const hunk of file.hunks) {
+      for (const l of hunk.lines) {
+        // A constant the patch writes (a guard it adds or rewrites) names a type it means; one it only
+        // deletes (a type dropped from a guard) does not: that is the hazard to report.
+        if (l.kind !== 'add') continue;
+        for (const [c, t] of Object.entries(PGMAP_TYPE_CONSTANTS)) if (l.text.includes(c)) out.add(t);
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,250 @@
+// The patch overlay: every hunk's bodies of a patch (and the patches before it in its series) merged
+// per function into one before-world and one after-world. A function that several hunks of one file
+// show in part (without --kernel-tree) is reconstructed from all of them, the gaps between hunks left
+// unknown (blank lines: nothing is assumed to happen there).
+import type { Hunk, HunkLine, Patch } from '../patch/types';
+import type { ParsedC } from '../syntax/types';
+import type { FunctionIR } from '../syntax/ir';
+import type { Body, Bodies } from '../sim/interp';
+
+/** Functions whose definitions a patch shows, by side: in its deleted or context lines (`before`), in
+ * its added or context lines (`after`); and those it adds or deletes outright. */
+export interface PatchDefinitions {
+  readonly before: ReadonlySet<string>;
+  readonly after: ReadonlySet<string>;
+  /** Added and never shown on the before side / deleted and never shown on the after side. */
+  readonly newOnly: ReadonlySet<string>;
+  readonly goneOnly: ReadonlySet<string>;
+  /** Short id of the added and deleted names no side keeps, for cache keys. */
+  readonly id: string;
+}
+
+/** A definition's first line in kernel style: at column 0, a name and `(`, not a declaration ending in `;`. */
+export const DEFINITION_LINE = /^(?:[A-Za-z_][\w\s*]*?[\s*])?([A-Za-z_]\w*)\s*\([^;]*$/;
+const NOT_DEFINED = new Set(['if', 'for', 'while', 'switch', 'return', 'sizeof']);
+
+/** The function a line starts the definition of (DEFINITION_LINE, not a keyword), checked cheaply first. */
+export function definedOn(text: string): string | undefined {
+  const c = text.charCodeAt(0);
+  if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95) || !text.includes('(')) return undefined;
+  const m = DEFINITION_LINE.exec(text);
+  return m && !NOT_DEFINED.has(m[1]!) ? m[1] : undefined;
+}
+
+export function definitionsOf(patch: Patch): PatchDefinitions {
+  const before = new Set<string>(), after = new Set<string>(), added = new Set<string>(), deleted = new Set<string>();
+  for (const file of patch.files) {
+    for (const hunk of file.hunks) {
+      // The header names a function the hunk is inside: it exists on both sides.
+      if (hunk.function) {
+        before.add(hunk.function);
+        after.add(hunk.function);
+      }
+      for (const l of hunk.lines) {
+        const name = definedOn(l.text);
+        if (name === undefined) continue;
+        if (l.kind !== 'add') before.add(name);
+        if (l.kind !== 'del') after.add(name);
+        if (l.kind === 'add') added.add(name);
+        if (l.kind === 'del') deleted.add(name);
+      }
+    }
+  }
+  const newOnly = new Set([...added].filter((n) => !before.has(n)));
+  const goneOnly = new Set([...deleted].filter((n) => !after.has(n)));
+  return { before, after, newOnly, goneOnly, id: hashOf([...newOnly].sort().join(',') + '|' + [...goneOnly].sort().join(',')) };
+}
+
+export type Applied = { before: string; after: string; beforeDocLines: (number | undefined)[]; afterDocLines: (number | undefined)[]; source: 'git-blob' | 'kernel-tree' };
+
+/** Whole functions of the patched file (from --kernel-tree) that overlap the hunk; undefined when none
+ * does (the hunk did not apply), so the caller falls back to the fragment. */
+export function wholeFunctionsOf(parse: (text: string) => ParsedC, applied: Applied, side: 'before' | 'after', hls: readonly HunkLine[]) {
+  const lines = side === 'before' ? applied.beforeDocLines : applied.afterDocLines;
+  const parsed = parse(side === 'before' ? applied.before : applied.after);
+  const docs = new Set(hls.map((l) => l.line));
+  const functions = parsed.functions.filter((f) => lines.slice(f.startLine, f.endLine + 1).some((d) => d !== undefined && docs.has(d)));
+  if (functions.length === 0) return undefined;
+  const byDoc = new Map(hls.map((l) => [l.line, l]));
+  return { parsed, functions, text: side === 'before' ? applied.before : applied.after, docLines: lines, docLine: (n: number) => lines[n], charOf: (n: number) => byDoc.get(lines[n] ?? -1)?.character ?? 0 };
+}
+
+/** FNV-1a, 32 bits, hex: a short id for cache keys (the full texts are in the keys too where it matters). */
+export function hashOf(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16);
+}
+
+/** A body in a world, with an id that changes when the text it was parsed from does (cache keys). */
+export interface WorldEntry {
+  readonly body: Body;
+  readonly id: string;
+}
+export type World = ReadonlyMap<string, WorldEntry>;
+
+/** One side of one hunk as parsed: the text given to the parser, each text line's document line, and
+ * the functions found. */
+export interface SidePiece {
+  readonly text: string;
+  readonly docLines: readonly (number | undefined)[];
+  readonly bodies: readonly Body[];
+  /** Whole functions read from --kernel-tree (nothing to reconstruct). */
+  readonly fromTree: boolean;
+  /** The enclosing function the fragment was parsed inside ('' at top level). */
+  readonly enclosing: string;
+  /** Changes with the hunk's lines, their kinds and positions (cache keys). */
+  readonly id: string;
+}
+
+export interface HunkPieces {
+  readonly path: string;
+  readonly hunk: Hunk;
+  /** Document lines the hunk adds or deletes. */
+  readonly changed: ReadonlySet<number>;
+  readonly before?: SidePiece;
+  readonly after?: SidePiece;
+}
+
+export interface Overlay {
+  readonly before: World;
+  readonly after: World;
+  /** Each hunk's own functions per side, where a reconstructed body replaces the hunk's part of it. */
+  readonly own: ReadonlyMap<Hunk, { readonly before: readonly Body[]; readonly after: readonly Body[]; readonly id: string }>;
+}
+
+/** Parses a reconstructed fragment (enclosing function, '' at top level). */
+export type ParseFragment = (text: string, enclosing: string) => ParsedC;
+
+const SIDES = ['before', 'after'] as const;
+
+/** The function still open at the end of a side: its last body, else the enclosing one. */
+function openAtEnd(p: SidePiece): string {
+  let last: Body | undefined;
+  for (const b of p.bodies) if (!last || b.fn.startLine >= last.fn.startLine) last = b;
+  return last?.fn.name ?? p.enclosing;
+}
+
+/** Runs of consecutive hunks of one file that continue one function: each next hunk starts inside the
+ * function the one before ends in (its header names it). */
+function chains(pieces: readonly HunkPieces[], side: 'before' | 'after'): HunkPieces[][] {
+  const out: HunkPieces[][] = [];
+  let cur: HunkPieces[] = [];
+  for (const p of pieces) {
+    const s = p[side];
+    const prev = cur[cur.length - 1];
+    const ps = prev?.[side];
+    if (s && !s.fromTree && ps && prev!.path === p.path && s.enclosing !== '' && openAtEnd(ps) === s.enclosing) cur.push(p);
+    else {
+      if (cur.length > 1) out.push(cur);
+      cur = s && !s.fromTree ? [p] : [];
+    }
+  }
+  if (cur.length > 1) out.push(cur);
+  return out;
+}
+
+/** Whether a body spans a line its hunk changes. */
+function touched(b: Body, changed: ReadonlySet<number>): boolean {
+  for (let l = b.fn.startLine; l <= b.fn.endLine; l++) {
+    const d = b.docLine(l);
+    if (d !== undefined && changed.has(d)) return true;
+  }
+  return false;
+}
+
+/** Merges a patch's hunks into its two worlds, on top of `base` (the tree as the patches before it in
+ * the series left it). Only functions the patch changes (on either side) enter them: a function a hunk
+ * only shows in context, often in part, stays with its table summary for the other hunks. A function
+ * shown by several hunks of one file is parsed once from all their texts, one blank line standing
+ * for each gap, and that body stands for it in every one of them. */
+export function buildOverlay(pieces: readonly HunkPieces[], base: World, parse: ParseFragment): Overlay {
+  const worlds = { before: new Map(base), after: new Map(base) };
+  const own = new Map<Hunk, { before: Body[]; after: Body[]; id: string }>();
+  for (const p of pieces) own.set(p.hunk, { before: [...(p.before?.bodies ?? [])], after: [...(p.after?.bodies ?? [])], id: '' });
+  const ids = new Map<Body, string>();
+  for (const side of SIDES) {
+    for (const chain of chains(pieces, side)) {
+      const texts: string[] = [];
+      const docLines: (number | undefined)[] = [];
+      for (const p of chain) {
+        if (texts.length > 0) {
+          texts.push('');
+          docLines.push(undefined);
+        }
+        texts.push(p[side]!.text);
+        docLines.push(...p[side]!.docLines);
+      }
+      const text = texts.join('\n');
+      const parsed = parse(text, chain[0]![side]!.enclosing);
+      const links = new Set(chain.slice(1).map((p) => p[side]!.enclosing));
+      const id = hashOf(chain.map((p) => p[side]!.id).join(','));
+      for (const fn of parsed.functions) {
+        if (!links.has(fn.name)) continue;
+        const body: Body = { fn, docLine: (n) => docLines[n] };
+        ids.set(body, id);
+        for (const p of chain) {
+          const mine = own.get(p.hunk)!;
+          mine[side] = mine[side].map((b) => (b.fn.name === fn.name ? body : b));
+          mine.id += `${side}:${id};`;
+        }
+      }
+    }
+  }
+  const changedNames = new Set<string>();
+  for (const p of pieces) for (const side of SIDES) for (const b of own.get(p.hunk)![side]) if (touched(b, p.changed)) changedNames.add(b.fn.name);
+  for (const side of SIDES) {
+    for (const p of pieces) {
+      const s = p[side];
+      if (!s) continue;
+      for (const b of own.get(p.hunk)![side]) if (changedNames.has(b.fn.name)) worlds[side].set(b.fn.name, { body: b, id: ids.get(b) ?? s.id });
+    }
+  }
+  return { ...worlds, own };
+}
+
+/** A side's bodies as one run sees them: the hunk's own first, then its world. */
+export function bodiesOf(own: readonly Body[], world: World): Bodies {
+  const mine = new Map(own.map((b) => [b.fn.name, b]));
+  return { get: (name) => mine.get(name) ?? world.get(name)?.body };
+}
+
+const calleesOfFn = new WeakMap<FunctionIR, readonly string[]>();
+
+/** Every function a body calls by name. */
+export function calleesOf(fn: FunctionIR): readonly string[] {
+  let out = calleesOfFn.get(fn);
+  if (out) return out;
+  const names = new Set<string>();
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(visit);
+    else if (v && typeof v === 'object') {
+      const o = v as { k?: string; callee?: string };
+      if (o.k === 'call' && typeof o.callee === 'string') names.add(o.callee.replace(/\s+/g, ''));
+      Object.values(o).forEach(visit);
+    }
+  };
+  visit(fn.body);
+  calleesOfFn.set(fn, (out = [...names]));
+  return out;
+}
+
+/** The world entries a hunk's runs can meet (the functions its bodies and `seeds` call, transitively,
+ * through the world), as a cache key: `name@id` of each. */
+export function reachedKey(own: readonly Body[], seeds: Iterable<string>, world: World): string {
+  if (world.size === 0) return '';
+  const mine = new Set(own.map((b) => b.fn.name));
+  const seen = new Set<string>();
+  const todo = [...seeds, ...own.flatMap((b) => calleesOf(b.fn))];
+  const out: string[] = [];
+  while (todo.length > 0) {
+    const n = todo.pop()!;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    const e = mine.has(n) ? undefined : world.get(n);
+    if (!e) continue;
+    out.push(`${n}@${e.id}`);
+    todo.push(...calleesOf(e.body.fn));
+  }
+  return out.sort().join(';');
+}

@@ -1,0 +1,522 @@
+// The review pipeline. For each patch in series order: read every hunk (parse both sides, recognise
+// the calls, decide which pgmap types reach it), merge the hunks into the patch's two worlds (the
+// overlay), then judge each hunk: run every scenario of its types once per world, derive effects
+// (aspect differences) and findings (rules), and place each once (attribution). Patch k's worlds start
+// from the tree patches 1..k-1 left. A Reviewer caches both steps per hunk, so re-reviewing after a
+// one-line edit only redoes the hunks the edit touches (and those whose world it changes).
+import type { Era, PgmapType, Problem, Result } from '../types';
+import type { Effect, FileReport, Finding, HunkCall, HunkReport, PatchReport, Trace } from '../report/types';
+import type { FileDiff, Hunk, HunkLine, Patch, Series } from '../patch/types';
+import type { CSyntax, ParsedC } from '../syntax/types';
+import { blank, blankCutComments } from '../syntax/fragment';
+import { blankCommentsAndLiterals } from '../syntax/lexer';
+import type { FunctionIR } from '../syntax/ir';
+import type { Role } from '../api/types';
+import { API_NAMES, apiEntry, reachesOnlyWhereNamed, typesForPath } from '../api';
+import { applyFileDiff, hunkSide } from '../patch';
+import type { Body } from '../sim/interp';
+import { createRunMemo, runScenario, scenarioCallees, scenariosFor, type ScenarioRun } from '../sim/scenarios';
+import { movesPgmapRefs, runFunctionPaths, type FunctionPath } from '../sim/paths';
+import { effectsOf } from './aspects';
+import { runRules } from '../rules';
+import type { SideView } from '../rules/types';
+import { TABLE_VIEW } from './api-view';
+import { blankLines, callsApi, damaged, genericDefinitions, listCalls, showsApiFunction, textFaults, typesNamed, typesOf, unsimulatedCalls, type Sides } from './relevance';
+import { bodiesOf, buildOverlay, definedOn, definitionsOf, hashOf, reachedKey, wholeFunctionsOf, type Applied, type HunkPieces, type Overlay, type PatchDefinitions, type SidePiece, type World } from './overlay';
+import { attributedLine, attributeFinding, placeOnce } from './attribution';
+import { intendedTypes } from './intent';
+
+/** A file's pre-image as the kernel tree gives it: the blob the patch's index line names, or the working tree's file. */
+export interface PreImage {
+  readonly text: string;
+  readonly source: 'git-blob' | 'kernel-tree';
+}
+
+export interface ReviewOptions {
+  readonly era: Era;
+  /** Pre-images: `preImage(path, blob)` for a file whose patch names its blob (git), else `readFile(path)`. */
+  readonly kernelTree?: { readFile(path: string): string | undefined; preImage?(path: string, blob: string): PreImage | undefined };
+  readonly includePresent: boolean;
+  /** Patches reviewed in another era than `era` (a series that moves to a later era). */
+  readonly patchEras?: ReadonlyMap<Patch, Era>;
+}
+
+/** `simulate`'s answer: the hunk's report, where it is, and every scenario trace (before and after, per type). */
+export interface SimulateResult {
+  readonly hunk: HunkReport;
+  /** File path and 1-based hunk number in document order. */
+  readonly path: string;
+  readonly hunkNumber: number;
+  readonly traces: readonly Trace[];
+}
+
+/** A hunk as read: its report without effects and findings, its parsed sides, and what judging it needs. */
+interface HunkRead {
+  readonly report: HunkReport;
+  readonly problems: readonly Problem[];
+  readonly pieces: { readonly before?: SidePiece; readonly after?: SidePiece };
+  /** Set when the hunk is simulated: the types to run, and the types that reach each of its functions. */
+  readonly judge?: { readonly types: readonly PgmapType[]; readonly gated: boolean; readonly reachedByName: ReadonlyMap<string, ReadonlySet<PgmapType>> };
+  readonly key: string;
+}
+
+interface HunkResult {
+  readonly report: HunkReport;
+  readonly traces: readonly Trace[];
+  readonly problems: readonly Problem[];
+}
+
+const MAX_CACHE = 4000;
+const PLACE_ORDER: readonly Role[] = ['memmap-init', 'alloc', 'map', 'unmap', 'teardown', 'put', 'gup', 'fsdax-idle-wait'];
+const IMPLICIT: readonly Role[] = ['free-path', 'devmap-hook', 'page-free-callback'];
+const IMPLICIT_NAMES: readonly string[] = [...API_NAMES].filter((n) => apiEntry(n)!.roles.some((r) => IMPLICIT.includes(r)));
+
+export interface Reviewer {
+  review(series: readonly Series[], opts: ReviewOptions): { patches: PatchReport[]; problems: Problem[] };
+  simulate(series: readonly Series[], hunkNumber: number, opts: ReviewOptions): SimulateResult | { error: string };
+  /** Hunks analysed (not served from the cache) since the reviewer was made. */
+  readonly analysed: number;
+}
+
+export function createReviewer(syntax: CSyntax): Reviewer {
+  const readCache = new Map<string, HunkRead>();
+  const judgeCache = new Map<string, HunkResult>();
+  const parseCache = new Map<string, ParsedC>();
+  // Scenario runs shared across hunks and sides (most of a large diff's runs meet no patched body).
+  const runMemo = createRunMemo();
+  let analysed = 0;
+
+  function parse(text: string, fn: string, whole: boolean): ParsedC {
+    const key = `${whole ? 'file' : fn}\u0000${text}`;
+    let r = parseCache.get(key);
+    if (!r) {
+      if (parseCache.size > MAX_CACHE) parseCache.clear();
+      try {
+        r = syntax.parse(text, whole ? { names: API_NAMES } : { fragment: true, enclosingFunction: fn, names: API_NAMES });
+      } catch (e) {
+        r = { functions: [], calls: [], errorNodes: 1, problems: [{ severity: 'error', message: `C parser failed: ${String(e)}` }] };
+      }
+      parseCache.set(key, r);
+    }
+    return r;
+  }
+
+  /** A fragment's parse: with no enclosing function in the header the hunk starts at top level, so its
+   * complete definitions parse as a file (a trailing cut-off one is left to the hunk that shows it). */
+  function parseFragment(text: string, enclosing: string): ParsedC {
+    // A fragment that starts with a definition is cut at its end at most (git -W stops at a label
+    // in column 0): the function it shows is the one it defines.
+    const head = definitionAtStart(text);
+    const topLevel = enclosing === '' || head !== undefined ? parse(text, '', true) : undefined;
+    if (topLevel && topLevel.functions.length > 0) return topLevel;
+    // A definition's body opened and cut: closed where it is cut (an empty statement after a trailing
+    // label), it parses as a file; else it is that function's fragment. (A head alone, its body not
+    // shown, is no body: the text belongs to the header's function.)
+    const depth = head !== undefined ? braceDepth(text) : 0;
+    if (depth > 0) {
+      const closed = parse(`${text}\n;${'}'.repeat(depth)}`, '', true);
+      return closed.functions.length > 0 ? closed : parse(text, head!, false);
+    }
+    return parse(text, enclosing, false);
+  }
+
+  function quiet(hunk: Hunk, source: HunkReport['source'], calls: readonly HunkCall[] = []): HunkReport {
+    return { header: hunk.header, function: hunk.function, range: hunk.range, source, calls, effects: [], findings: [] };
+  }
+
+  function readHunk(file: FileDiff, hunk: Hunk, applied: Result<Applied> | undefined, opts: ReviewOptions): { read: HunkRead; fresh: boolean } {
+    const appliedProblems = applied && hunk === file.hunks[0] ? applied.problems : [];
+    // A hunk that calls nothing in the API table lists no calls and simulates nothing: it is not parsed
+    // (most of a large diff; its body then does not enter the worlds).
+    const broken = damaged(hunk);
+    if (!broken && !callsApi(hunk)) return { read: { report: quiet(hunk, applied ? applied.value.source : 'fragment'), problems: appliedProblems, pieces: {}, key: '' }, fresh: false };
+    const sides = { before: hunkSide(hunk, 'before'), after: hunkSide(hunk, 'after') };
+    // Everything the read is made of: the hunk as parsed (texts, document positions), options, the tree.
+    const key = [file.path, hunk.header, JSON.stringify(hunk.range), hunkKey(hunk, sides), hunk.function, opts.era, applied ? `${applied.value.source}:${hashOf(applied.value.before)}` : ''].join('\u0001');
+    const known = readCache.get(key);
+    if (known) return { read: known, fresh: false };
+    if (readCache.size > MAX_CACHE) readCache.clear();
+    let made: Omit<HunkRead, 'key'>;
+    try {
+      made = analyseHunk(file, hunk, sides, broken, applied?.value, hashOf(key));
+    } catch (e) {
+      // A bug of ours must not cost the whole review: this hunk is reported unanalysed.
+      made = { report: quiet(hunk, 'fragment'), pieces: {}, problems: [{ severity: 'error', message: `internal error while reading ${hunk.header}: ${String(e)}`, line: hunk.headerLine }] };
+    }
+    const read: HunkRead = { ...made, key, problems: [...appliedProblems, ...made.problems] };
+    readCache.set(key, read);
+    return { read, fresh: true };
+  }
+
+  function analyseHunk(file: FileDiff, hunk: Hunk, sides: Sides, broken: boolean, applied: Applied | undefined, id: string): Omit<HunkRead, 'key'> {
+    const fileTypes = typesForPath(file.path);
+    // In core mm code (every type) and filesystems, pages reach only the functions that name their concepts.
+    const gated = reachesOnlyWhereNamed(file.path);
+    const named = (text: string) => typesNamed(text).filter((t) => fileTypes.includes(t));
+    // Generic code there (no concept of the file's types named, in the hunk or its function's name, and
+    // no function of the API table shown) is reached by no ZONE_DEVICE page: its calls are listed from
+    // the text, without parsing, and nothing is simulated.
+    if (!broken && gated && !applied && named(`${hunk.function}\n${sides.before.text}\n${sides.after.text}`).length === 0 && !showsApiFunction(hunk)) {
+      return { report: quiet(hunk, 'fragment', listCalls(hunk, sides)), problems: textFaults(hunk, sides), pieces: {} };
+    }
+    const problems: Problem[] = [];
+    // In such files, complete generic definitions inside the hunk (a moved or new file shows hundreds)
+    // are blanked before parsing; their calls are listed from the text.
+    const generic = gated && !applied && !broken ? genericDefinitions(hunk, sides, named) : undefined;
+    const parsedSides = (['before', 'after'] as const).map((side) => {
+      const hls = hunk.lines.filter((l) => l.kind === 'context' || l.kind === (side === 'before' ? 'del' : 'add'));
+      const fromTree = applied && wholeFunctionsOf((t) => parse(t, '', true), applied, side, hls);
+      const fragment = () => {
+        const lines = sides[side].lines;
+        const text = blankLines(repairFragment(sides[side].text), generic?.[side]);
+        return {
+          parsed: parseFragment(text, hunk.function),
+          text,
+          docLines: lines as readonly (number | undefined)[],
+          docLine: (n: number) => lines[n],
+          charOf: (n: number) => (hls[n] as HunkLine | undefined)?.character ?? 0,
+        };
+      };
+      const { parsed, text, docLines, docLine, charOf } = fromTree || fragment();
+      const functions = fromTree ? fromTree.functions : parsed.functions;
+      // Whole-file parse problems outside the hunk are about the tree, not the patch; a fragment's parse
+      // trouble is reported only for a damaged hunk (else: the calls it keeps out of the simulation, below).
+      for (const p of parsed.problems) {
+        const line = p.line !== undefined ? docLine(p.line) : undefined;
+        if (line !== undefined ? fromTree || broken : !fromTree && broken) problems.push({ ...p, line: line ?? hunk.headerLine });
+      }
+      const bodies: Body[] = functions.map((fn) => ({ fn, docLine }));
+      const hunkDocs = new Set(hls.map((l) => l.line));
+      const calls = parsed.calls
+        .map((c) => ({ c, line: docLine(c.loc.line) }))
+        .filter((x): x is { c: typeof x.c; line: number } => x.line !== undefined && hunkDocs.has(x.line))
+        .map(({ c, line }) => ({ callee: c.callee, line, character: c.loc.character + charOf(c.loc.line), function: c.function, guards: c.guards }));
+      const lines = text.split('\n');
+      // The types whose pages can reach each function: a driver's types in its files; in core files and
+      // filesystems the file's types for a function with a role in the API table, else those of the
+      // ZONE_DEVICE concepts it names (none: generic code, not simulated).
+      const reaches = new Map(bodies.map((b) => [b.fn.name, !gated || apiEntry(b.fn.name) !== undefined ? fileTypes : named(b.fn.name + '\n' + lines.slice(b.fn.startLine, b.fn.endLine + 1).join('\n'))]));
+      const piece: SidePiece = { text, docLines, bodies, fromTree: !!fromTree, enclosing: hunk.function, id: `${id}:${side}` };
+      return { bodies, reaches, calls, piece };
+    });
+    const [before, after] = parsedSides as [typeof parsedSides[0], typeof parsedSides[0]];
+    problems.push(...unsimulatedCalls(hunk, sides, { before: before.bodies, after: after.bodies }, generic?.docLines));
+    const listed = generic ? listCalls(hunk, sides, (l) => generic.docLines.has(l.line)) : [];
+    const calls = [...mergeCalls(before.calls, after.calls), ...listed].sort((a, b) => a.line - b.line || a.character - b.character);
+    const report = quiet(hunk, before.piece.fromTree && after.piece.fromTree && applied ? applied.source : 'fragment', calls);
+    const reached = new Set<PgmapType>(before.bodies.length + after.bodies.length === 0 ? (gated ? named(`${hunk.function}\n${sides.before.text}\n${sides.after.text}`) : fileTypes) : [...before.reaches.values(), ...after.reaches.values()].flat());
+    const types = typesOf(sides, reached);
+    const reachedByName = new Map<string, Set<PgmapType>>();
+    for (const x of [before, after]) for (const [name, ts] of x.reaches) for (const t of ts) reachedByName.set(name, (reachedByName.get(name) ?? new Set()).add(t));
+    const pieces = { before: before.piece, after: after.piece };
+    if (calls.length === 0 || types.length === 0) return { report, problems, pieces };
+    return { report, problems, pieces, judge: { types, gated, reachedByName } };
+  }
+
+  /** Runs a read hunk's scenarios in the patch's two worlds: effects, findings, traces. */
+  function judgeHunk(hunk: Hunk, read: HunkRead, overlay: Overlay, opts: ReviewOptions, defs: PatchDefinitions, changed: ReadonlySet<number>, intended: ReadonlySet<PgmapType>): { result: HunkResult; fresh: boolean } {
+    const { judge } = read;
+    if (!judge) return { result: { report: read.report, traces: [], problems: read.problems }, fresh: false };
+    const own = overlay.own.get(hunk)!;
+    const seeds = [...scenarioCallees(), ...IMPLICIT_NAMES];
+    const key = [read.key, own.id, reachedKey(own.before, seeds, overlay.before), reachedKey(own.after, seeds, overlay.after), defs.id, opts.includePresent, [...intended].join(',')].join('\u0001');
+    let r = judgeCache.get(key);
+    if (r) return { result: r, fresh: false };
+    if (judgeCache.size > MAX_CACHE) judgeCache.clear();
+    try {
+      r = judgeRead(hunk, read, judge, own, overlay, opts, defs, changed, intended);
+    } catch (e) {
+      r = { report: read.report, traces: [], problems: [...read.problems, { severity: 'error', message: `internal error while simulating ${hunk.header}: ${String(e)}`, line: hunk.headerLine }] };
+    }
+    judgeCache.set(key, r);
+    return { result: r, fresh: true };
+  }
+
+  function judgeRead(hunk: Hunk, read: HunkRead, judge: NonNullable<HunkRead['judge']>, own: { before: readonly Body[]; after: readonly Body[] }, overlay: Overlay, opts: ReviewOptions, defs: PatchDefinitions, changed: ReadonlySet<number>, intended: ReadonlySet<PgmapType>): HunkResult {
+    const { types, gated, reachedByName } = judge;
+    const problems = [...read.problems];
+    const hunkChanged = hunk.lines.filter((l) => l.kind !== 'context').map((l) => l.line);
+    const fallbackLine = hunkChanged[0] ?? hunk.headerLine;
+    // A function whose whole definition the patch adds does not exist before it (and one it deletes, after).
+    const defined = (side: 'before' | 'after', b: Body) => hunk.lines.some((l) => l.kind === (side === 'before' ? 'del' : 'add') && l.line === b.docLine(b.fn.startLine));
+    // Over the whole patch: a function defined by another hunk (moved code) exists on that side, and
+    // one the patch adds (deletes) in another hunk is absent before (after) here too.
+    const local = {
+      before: new Set(own.after.filter((b) => defined('after', b) && !own.before.some((x) => x.fn.name === b.fn.name)).map((b) => b.fn.name)),
+      after: new Set(own.before.filter((b) => defined('before', b) && !own.after.some((x) => x.fn.name === b.fn.name)).map((b) => b.fn.name)),
+    };
+    const absent = {
+      before: { has: (n: string) => defs.newOnly.has(n) || (local.before.has(n) && !defs.before.has(n)) },
+      after: { has: (n: string) => defs.goneOnly.has(n) || (local.after.has(n) && !defs.after.has(n)) },
+    };
+    const bodies = { before: bodiesOf(own.before, overlay.before), after: bodiesOf(own.after, overlay.after) };
+    // The hunk's functions, either side's name, as each world has them (a function the patch moves to
+    // another hunk runs from there).
+    const names = [...new Set([...own.before, ...own.after].map((b) => b.fn.name))];
+    const inWorld = (side: 'before' | 'after', type: PgmapType) => names.filter((n) => !gated || reachedByName.get(n)?.has(type)).map((n) => bodies[side].get(n)).filter((b): b is Body => b !== undefined && !absent[side].has(b.fn.name));
+    // Every path of each changed function that can move a pgmap reference (on either side), for the
+    // rules, beside the scenario runs.
+    const anyBody = { get: (n: string) => bodies.before.get(n) ?? bodies.after.get(n) };
+    const mine = [...own.before, ...own.after];
+    const touched = new Set(mine.filter((b) => changesBody(b, changed) && movesPgmapRefs(b, opts.era, TABLE_VIEW, anyBody)).map((b) => b.fn.name));
+    const paths = { before: [] as FunctionPath[], after: [] as FunctionPath[] };
+    const runs = { before: [] as ScenarioRun[], after: [] as ScenarioRun[] };
+    for (const side of ['before', 'after'] as const) {
+      const other = side === 'before' ? 'after' : 'before';
+      for (const b of own[side].filter((x) => touched.has(x.fn.name))) {
+        for (const type of types) paths[side].push(...runFunctionPaths(b, { era: opts.era, type, api: TABLE_VIEW, bodies: bodies[side], absent: absent[side] }).paths);
+      }
+      for (const type of types) {
+        const placed = placements(inWorld(side, type), inWorld(other, type), opts.era, type, changed);
+        // One input for all scenarios of this type and side: they share the run of their common start.
+        const input = { era: opts.era, type, side, api: TABLE_VIEW, bodies: bodies[side], absent: absent[side], placed, memo: runMemo };
+        for (const scenario of scenariosFor(type, opts.era)) runs[side].push(runScenario(scenario, input));
+      }
+    }
+    const effects: Effect[] = effectsOf(types.map((type) => ({ type, before: runs.before.filter((r) => r.type === type), after: runs.after.filter((r) => r.type === type) })), (steps) => attributedLine(steps, changed, fallbackLine));
+    const view = (side: 'before' | 'after'): SideView => ({ side, runs: runs[side], functions: own[side], paths: paths[side] });
+    // A finding whose cause lies in an earlier patch's body (the overlay) is shown on this hunk,
+    // with the earlier line as related information.
+    const findings: Finding[] = runRules(view('before'), view('after'), { era: opts.era, types, changedLines: changed, intended }, opts.includePresent, fallbackLine)
+      .map((f) => attributeFinding(f, changed))
+      .map((f) => (changed.has(f.line) || (f.line >= hunk.range.start.line && f.line <= hunk.range.end.line) ? f : { ...f, line: fallbackLine, related: [{ line: f.line, message: 'where it happens: a body changed earlier in the series' }, ...(f.related ?? [])] }));
+    const truncated = [...runs.before, ...runs.after].find((r) => r.trace.truncated);
+    if (truncated) problems.push({ severity: 'warning', message: `simulation of ${hunk.function || 'hunk'} stopped early: ${truncated.trace.truncated}`, line: hunk.headerLine });
+    return { report: { ...read.report, effects, findings }, traces: [...runs.before, ...runs.after].map((r) => r.trace), problems };
+  }
+
+  function walk(series: readonly Series[], opts: ReviewOptions, visit: (patch: Patch, file: FileDiff, hunk: Hunk, r: HunkResult) => void): Problem[] {
+    const problems: Problem[] = [];
+    for (const s of series) {
+      let base: World = new Map();
+      // Files as earlier patches of the series left them, by the blob id their index line gives.
+      const left: { blob: string; text: string; source: PreImage['source'] }[] = [];
+      for (const patch of s.patches) {
+        const defs = definitionsOf(patch);
+        const era = opts.patchEras?.get(patch);
+        const popts = era ? { ...opts, era } : opts;
+        const reads: { file: FileDiff; hunk: Hunk; read: HunkRead; fresh: boolean }[] = [];
+        for (const file of patch.files) {
+          if (file.binary) continue;
+          const pre = opts.kernelTree ? preImageOf(opts.kernelTree, file, left, problems) : undefined;
+          const appliedFile = pre !== undefined ? applyFileDiff(pre.text, file) : undefined;
+          const applied = appliedFile && pre ? { ...appliedFile, value: { ...appliedFile.value, source: pre.source } } : undefined;
+          if (applied && file.newBlob && !ZERO.test(file.newBlob)) left.push({ blob: file.newBlob, text: applied.value.after, source: applied.value.source });
+          for (const hunk of file.hunks) reads.push({ file, hunk, ...readHunk(file, hunk, applied, popts) });
+        }
+        const pieces: HunkPieces[] = reads.map(({ file, hunk, read }) => ({ path: file.path, hunk, changed: new Set(hunk.lines.filter((l) => l.kind !== 'context').map((l) => l.line)), ...read.pieces }));
+        const overlay = buildOverlay(pieces, base, parseFragment);
+        const intended = intendedTypes(patch);
+        const changed = new Set(reads.flatMap(({ hunk }) => hunk.lines.filter((l) => l.kind !== 'context').map((l) => l.line)));
+        for (const { file, hunk, read, fresh } of reads) {
+          const judged = judgeHunk(hunk, read, overlay, popts, defs, changed, intended);
+          if (fresh || judged.fresh) analysed++;
+          for (const p of judged.result.problems) problems.push({ ...p, source: p.source ?? s.source });
+          visit(patch, file, hunk, judged.result);
+        }
+        base = overlay.after;
+      }
+    }
+    return problems;
+  }
+
+  return {
+    get analysed() {
+      return analysed;
+    },
+    review(series, opts) {
+      const reports = new Map<Patch, { hunks: { hunk: Hunk; report: HunkReport }[]; files: Map<FileDiff, HunkReport[]> }>();
+      const problems = walk(series, opts, (patch, _file, hunk, r) => {
+        let pr = reports.get(patch);
+        if (!pr) reports.set(patch, (pr = { hunks: [], files: new Map() }));
+        pr.hunks.push({ hunk, report: r.report });
+      });
+      for (const [patch, pr] of reports) {
+        const placed = placeOnce(pr.hunks);
+        for (const file of patch.files) pr.files.set(file, file.hunks.flatMap((h) => placed.get(h) ?? []));
+      }
+      const patches: PatchReport[] = [];
+      for (const s of series) {
+        for (const patch of s.patches) {
+          const pr = reports.get(patch);
+          const files: FileReport[] = patch.files.filter((f) => !f.binary).map((f) => ({ path: f.path, hunks: pr?.files.get(f) ?? [] }));
+          patches.push({
+            subject: patch.subject, ...(patch.index !== undefined ? { index: patch.index } : {}), ...(patch.total !== undefined ? { total: patch.total } : {}),
+            ...(patch.version !== undefined ? { version: patch.version } : {}), ...(opts.patchEras?.has(patch) ? { era: opts.patchEras.get(patch)! } : {}),
+            source: s.source, startLine: patch.startLine, files,
+          });
+        }
+      }
+      return { patches, problems };
+    },
+    simulate(series, hunkNumber, opts) {
+      const order: { patch: Patch; file: FileDiff; hunk: Hunk }[] = [];
+      for (const s of series) for (const patch of [...s.patches].sort((a, b) => a.startLine - b.startLine)) for (const file of patch.files) for (const hunk of file.hunks) order.push({ patch, file, hunk });
+      const target = order[hunkNumber - 1];
+      if (!Number.isInteger(hunkNumber) || !target) return { error: `no hunk ${hunkNumber}: the input has ${order.length} hunk(s)` };
+      let found: SimulateResult | undefined;
+      walk(series, opts, (_patch, file, hunk, r) => {
+        if (hunk === target.hunk) found = { hunk: r.report, path: file.path, hunkNumber, traces: r.traces };
+      });
+      return found ?? { error: `hunk ${hunkNumber} is in a binary file` };
+    },
+  };
+}
+
+const ZERO = /^0+$/;
+/** Two abbreviations of one object id: one is a prefix of the other. */
+const sameObject = (a: string, b: string) => (a.length <= b.length ? b.startsWith(a) : a.startsWith(b));
+
+/** A file's pre-image: the blob its index line names (as an earlier patch of the series left it, else
+ * from the tree's git), else the tree's working file (then located with offset and fuzz). */
+function preImageOf(tree: NonNullable<ReviewOptions['kernelTree']>, file: FileDiff, left: readonly { blob: string; text: string; source: PreImage['source'] }[], problems: Problem[]): PreImage | undefined {
+  const rel = file.oldPath.replace(/^a\//, '');
+  if (file.oldBlob && !ZERO.test(file.oldBlob)) {
+    for (let i = left.length - 1; i >= 0; i--) if (sameObject(left[i]!.blob, file.oldBlob)) return { text: left[i]!.text, source: left[i]!.source };
+    if (tree.preImage) {
+      const blob = tree.preImage(rel, file.oldBlob);
+      if (blob) return blob;
+      problems.push({ severity: 'info', message: `blob ${file.oldBlob} of ${rel} (the patch's index line) is not in the kernel tree's git: its working file is used`, line: file.headerLine });
+    }
+  }
+  const text = tree.readFile(rel);
+  return text === undefined ? undefined : { text, source: 'kernel-tree' };
+}
+
+/** One-shot review (no cache kept between calls). */
+export function reviewSeries(series: readonly Series[], syntax: CSyntax, opts: ReviewOptions): { patches: PatchReport[]; problems: Problem[] } {
+  return createReviewer(syntax).review(series, opts);
+}
+
+export function simulateHunk(series: readonly Series[], syntax: CSyntax, hunkNumber: number, opts: ReviewOptions): SimulateResult | { error: string } {
+  return createReviewer(syntax).simulate(series, hunkNumber, opts);
+}
+
+function mergeCalls(before: readonly Omit<HunkCall, 'side'>[], after: readonly Omit<HunkCall, 'side'>[]): HunkCall[] {
+  const out: HunkCall[] = [];
+  const key = (c: Omit<HunkCall, 'side'>) => `${c.line}:${c.character}:${c.callee}`;
+  const afterKeys = new Set(after.map(key));
+  const beforeKeys = new Set(before.map(key));
+  for (const c of before) out.push({ ...c, side: afterKeys.has(key(c)) ? 'both' : 'before' });
+  for (const c of after) if (!beforeKeys.has(key(c))) out.push({ ...c, side: 'after' });
+  return out.sort((a, b) => a.line - b.line || a.character - b.character);
+}
+/** Patched functions that no scenario calls and no put reaches, placed into a phase by their role
+ * (read over both sides, so a function keeps its place when the patch changes its calls). One per
+ * role, with the most changed lines; a function both sides have is preferred, so both worlds run the
+ * same one; otherwise (renamed or new functions) each side runs its own. */
+function placements(side: readonly Body[], other: readonly Body[], era: Era, type: PgmapType, changed: ReadonlySet<number>): { name: string; role: Role }[] {
+  const all = [...side, ...other];
+  const called = scenarioCallees(era, type);
+  const anyScenario = scenarioCallees();
+  const best = new Map<Role, { name: string; shared: boolean; weight: number }>();
+  for (const name of new Set(side.map((b) => b.fn.name))) {
+    if (called.has(name)) continue;
+    const entry = apiEntry(name);
+    // Table functions the scenarios call for other types or eras stay out of this type's life.
+    if (entry && (anyScenario.has(name) || entry.roles.some((r) => IMPLICIT.includes(r)))) continue;
+    const mine = all.filter((x) => x.fn.name === name);
+    const roles = new Set<Role>(entry?.roles ?? []);
+    if (!entry) for (const b of mine) for (const c of pageCalls(b.fn)) for (const r of apiEntry(c)?.roles ?? []) roles.add(r);
+    // A function that takes references is not a release function even if an error path puts.
+    const role = PLACE_ORDER.find((r) => roles.has(r) && !(r === 'put' && roles.has('get')));
+    if (!role) continue;
+    let weight = 0;
+    for (const b of mine) for (let l = b.fn.startLine; l <= b.fn.endLine; l++) if (changed.has(b.docLine(l) ?? -1)) weight++;
+    const shared = other.some((b) => b.fn.name === name);
+    const prev = best.get(role);
+    if (!prev || (shared && !prev.shared) || (shared === prev.shared && weight > prev.weight)) best.set(role, { name, shared, weight });
+  }
+  return [...best].map(([role, { name }]) => ({ name, role }));
+}
+
+/** Callees handed the page being simulated: an argument names a page, folio or pfn (never the shared
+ * zero page, which is not a ZONE_DEVICE page) or one of the function's parameters. Asked for each type
+ * and side of a hunk: kept per function. */
+const pageCallsOf = new WeakMap<FunctionIR, readonly string[]>();
+
+function pageCalls(fn: FunctionIR): readonly string[] {
+  const known = pageCallsOf.get(fn);
+  if (known) return known;
+  const out: string[] = [];
+  const params = fn.params.filter((p) => p.length > 1).map((p) => new RegExp(`\\b${p}\\b`));
+  const pageArg = (a: string) => !/zero/i.test(a) && (/page|folio|pfn/.test(a) || params.some((p) => p.test(a)));
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(visit);
+    else if (v && typeof v === 'object') {
+      const o = v as { k?: string; callee?: string; args?: { text: string }[] };
+      if (o.k === 'call' && typeof o.callee === 'string' && (o.args ?? []).some((a) => pageArg(a.text))) out.push(o.callee.replace(/\s+/g, ''));
+      Object.values(o).forEach(visit);
+    }
+  };
+  visit(fn.body);
+  pageCallsOf.set(fn, out);
+  return out;
+}
+/** The function whose definition the text's first code line (comments skipped) starts: the hunk
+ * starts at top level, whatever its header names (git's -W shows a function from its first line, under
+ * the header of the line above it: `static DEVICE_ATTR_RO(published);`). */
+function definitionAtStart(text: string): string | undefined {
+  const lines = text.split('\n');
+  let comment = false;
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (comment) {
+      comment = !l.includes('*/');
+      continue;
+    }
+    if (l.trim() === '' || /^\s*\/\//.test(l)) continue;
+    if (/^\s*\/\*/.test(l)) {
+      comment = !l.includes('*/');
+      continue;
+    }
+    // A return type on its own line, the name and parameters on the next.
+    return definedOn(l) ?? (/^[A-Za-z_][^;{}()#=]*$/.test(l) ? definedOn(lines[i + 1] ?? '') : undefined);
+  }
+  return undefined;
+}
+
+/** Braces opened and not closed in the text's code (comments and literals skipped). */
+function braceDepth(text: string): number {
+  let depth = 0;
+  for (const c of blankCommentsAndLiterals(text)) {
+    if (c === '{') depth++;
+    else if (c === '}') depth = Math.max(0, depth - 1);
+  }
+  return depth;
+}
+
+/** Repairs what a hunk's cut leaves behind, keeping lengths and newlines so positions stay valid:
+ * the comments it leaves open (blankCutComments), and a leading `return;` / `goto x;` / `break;` /
+ * `continue;` more indented than what follows (the tail of a condition above the hunk, which would
+ * otherwise end every path at once). */
+export function repairFragment(text: string): string {
+  const out = blankCutComments(text);
+  const lines = out.split('\n');
+  const code = lines.map((l, i) => ({ l, i })).filter(({ l }) => l.trim() !== '');
+  const indent = (l: string) => /^\s*/.exec(l)![0].replace(/ {8}/g, '\t').length;
+  if (code.length >= 2 && /^\s*(return\b[^;]*|goto \w+|break|continue);\s*$/.test(code[0]!.l) && indent(code[0]!.l) > indent(code[1]!.l) && !/^\s*}/.test(code[1]!.l)) {
+    lines[code[0]!.i] = blank(code[0]!.l);
+    return lines.join('\n');
+  }
+  return out;
+}
+
+/** The hunk's lines as the report depends on them (kinds, texts, document positions), compactly:
+ * hunks are keyed by it on every review, including the hundreds of generic hunks of a large diff. */
+function hunkKey(hunk: Hunk, sides: Sides): string {
+  let layout = '';
+  let prev = hunk.headerLine;
+  for (const l of hunk.lines) {
+    layout += `${l.kind[0]}${l.line - prev === 1 ? '' : l.line - prev}${l.character === 1 ? '' : ':' + l.character}${l.repaired ? 'r' : ''}${l.noNewline ? 'n' : ''},`;
+    prev = l.line;
+  }
+  return `${layout}${sides.before.text.length}:${hashOf(sides.before.text)}|${sides.after.text.length}:${hashOf(sides.after.text)}`;
+}
+
+
+/** Whether any line of the body is a changed line of the patch. */
+function changesBody(b: Body, changed: ReadonlySet<number>): boolean {
+  for (let l = b.fn.startLine; l <= b.fn.endLine; l++) if (changed.has(b.docLine(l) ?? -1)) return true;
+  return false;
+}

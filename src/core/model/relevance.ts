@@ -1,0 +1,237 @@
+// Relevance: which hunks can matter to ZONE_DEVICE pages at all, which pgmap types reach them, and
+// what is listed from the text of hunks that are not parsed (generic code, nothing simulated).
+import type { PgmapType, Problem } from '../types';
+import { PGMAP_TYPES, PGMAP_TYPE_CONSTANTS } from '../types';
+import type { HunkCall } from '../report/types';
+import type { Hunk, HunkLine } from '../patch/types';
+import type { HunkSide } from '../patch';
+import { blankCommentAbove } from '../syntax/fragment';
+import { blankCommentsAndLiterals, lexicalFaults } from '../syntax/lexer';
+import { API_NAMES, apiEntry } from '../api';
+import { definedOn, DEFINITION_LINE } from './overlay';
+import type { Body } from '../sim/interp';
+
+/** A hunk's two sides (computed once per look at the hunk). */
+export interface Sides {
+  readonly before: HunkSide;
+  readonly after: HunkSide;
+}
+/** A name followed by `(`: a call (or a definition) when the name is in the API table. */
+const CALL = /\b([A-Za-z_]\w*)\s*\(/g;
+/** The same, or a name that ends its line (its `(` may open the next one). */
+const CALL_OR_END = /\b([A-Za-z_]\w*)\s*(\(|$)/g;
+
+/** Whether any line of the hunk (either side) calls or defines a function of the API table. Read line by
+ * line: most hunks of a large diff call none, and are passed over without building their texts. */
+export function callsApi(hunk: Hunk): boolean {
+  const lines = hunk.lines;
+  for (let i = 0; i < lines.length; i++) {
+    const t = lines[i]!.text;
+    for (const m of t.matchAll(CALL_OR_END)) {
+      if (API_NAMES.has(m[1]!) && (m[2] === '(' || /^\s*\(/.test(lines[i + 1]?.text ?? ''))) return true;
+    }
+  }
+  return false;
+}
+
+/** Cut short, or with repaired lines: such a hunk is always parsed, so the C problems it causes are reported. */
+export function damaged(hunk: Hunk): boolean {
+  let before = 0, after = 0;
+  for (const l of hunk.lines) {
+    if (l.repaired) return true;
+    if (l.kind !== 'add') before++;
+    if (l.kind !== 'del') after++;
+  }
+  return before !== hunk.oldCount || after !== hunk.newCount;
+}
+
+/** The hunk is inside, or defines, a function of the API table (its helpers, page_folio() and the
+ * like, do not count: they are defined in headers all over the tree). */
+export function showsApiFunction(hunk: Hunk): boolean {
+  if (API_NAMES.has(hunk.function)) return true;
+  return hunk.lines.some((l) => {
+    const name = definedOn(l.text);
+    return name !== undefined && API_NAMES.has(name);
+  });
+}
+
+/** Calls of API-table functions in a hunk's code (comments and literals skipped, also a comment the
+ * hunk starts or ends inside; macro bodies kept: their calls are call sites once expanded), each in
+ * the function whose definition line precedes it in the hunk, else the header's. No guards: not parsed. */
+export function listCalls(hunk: Hunk, sides: Sides, only: (l: HunkLine) => boolean = () => true): HunkCall[] {
+  const out: HunkCall[] = [];
+  for (const side of ['before', 'after'] as const) {
+    const lines = hunk.lines.filter((l) => l.kind !== (side === 'before' ? 'add' : 'del'));
+    // A comment left open at the end is a comment to the lexer already; one opened above is not.
+    const code = blankCommentsAndLiterals(blankCommentAbove(sides[side].text)).split('\n');
+    let fn = hunk.function;
+    lines.forEach((l, i) => {
+      const text = code[i]!;
+      const defined = definedOn(text);
+      if (defined !== undefined) fn = defined;
+      if (!only(l) || (side === 'after' && l.kind === 'context')) return;
+      for (const m of text.matchAll(CALL)) {
+        const callee = m[1]!;
+        if (callee === defined || !API_NAMES.has(callee) || declares(text.slice(0, m.index))) continue;
+        out.push({ callee, side: l.kind === 'context' ? 'both' : side, line: l.line, character: l.character + m.index!, function: fn, guards: [] });
+      }
+    });
+  }
+  return out.sort((a, b) => a.line - b.line || a.character - b.character);
+}
+
+/** What the lexer finds wrong in a hunk that is read as text, not parsed: problems at document lines,
+ * each once (a context line is on both sides). */
+export function textFaults(hunk: Hunk, sides: Sides): Problem[] {
+  const out = new Map<string, Problem>();
+  for (const side of ['before', 'after'] as const) {
+    const { lines } = sides[side];
+    const text = blankCommentAbove(sides[side].text);
+    // A definition in kernel style opens its body with `{` in column 0 right after its head (a macro
+    // invocation in column 0 does not).
+    const split = text.split('\n');
+    const bodies: { name: string; line: number; open: number }[] = [];
+    for (let i = 0; i < split.length; i++) {
+      const name = definedOn(split[i]!);
+      if (name === undefined) continue;
+      for (let j = i; j < Math.min(split.length, i + 9); j++) {
+        if (split[j]!.startsWith('{')) {
+          bodies.push({ name, line: i, open: j });
+          i = j;
+          break;
+        }
+        if (/;\s*$|^#|=/.test(split[j]!) || (j > i && definedOn(split[j]!) !== undefined)) break;
+      }
+    }
+    for (const f of lexicalFaults(text, bodies)) {
+      const line = lines[f.line] ?? hunk.headerLine;
+      out.set(`${line}|${f.message}`, { severity: 'warning', message: f.message, line });
+    }
+  }
+  return [...out.values()];
+}
+
+const STATEMENT_WORDS = new Set(['return', 'else', 'do', 'case', 'goto', 'sizeof', 'typeof']);
+
+/** The text before a name and its `(` makes it a declaration (`extern int f(`, `struct page *f(`):
+ * only words and stars, and not a statement keyword first. */
+function declares(before: string): boolean {
+  // Each word ends in white space or stars: one way to match, no backtracking blow-up.
+  const m = /^\s*((?:[A-Za-z_]\w*(?:\s+|\s*\*+\s*))+)$/.exec(before);
+  return !!m && !STATEMENT_WORDS.has(/^[A-Za-z_]\w*/.exec(m[1]!)![0]);
+}
+
+/** Complete top-level definitions in a hunk's side text: line ranges (0-based in that text) from the
+ * definition line (with a return-type line above it) to the `}` in column 0. */
+function definitionsIn(text: string): { name: string; start: number; end: number }[] {
+  const lines = text.split('\n');
+  const out: { name: string; start: number; end: number }[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const name = definedOn(lines[i]!);
+    if (name === undefined) continue;
+    let end = i + 1;
+    while (end < lines.length && !/^}/.test(lines[end]!) && !DEFINITION_LINE.test(lines[end]!)) end++;
+    if (end >= lines.length || !/^}/.test(lines[end]!)) continue;
+    const above = lines[i - 1];
+    const start = i > 0 && above !== undefined && /^[A-Za-z_][^;{}()#]*$/.test(above) ? i - 1 : i;
+    out.push({ name, start, end });
+    i = end;
+  }
+  return out;
+}
+
+/** Generic definitions of a hunk: complete ones that, on both sides, name no ZONE_DEVICE concept and are
+ * not in the API table. Their text lines per side, and their document lines. */
+export function genericDefinitions(hunk: Hunk, sides: Sides, named: (text: string) => readonly PgmapType[]): { before: ReadonlySet<number>; after: ReadonlySet<number>; docLines: ReadonlySet<number> } {
+  const defs = { before: definitionsIn(sides.before.text), after: definitionsIn(sides.after.text) };
+  const split = { before: sides.before.text.split('\n'), after: sides.after.text.split('\n') };
+  const text = (side: 'before' | 'after', d: { start: number; end: number }) => split[side].slice(d.start, d.end + 1).join('\n');
+  const reached = new Set<string>();
+  for (const side of ['before', 'after'] as const) for (const d of defs[side]) if (apiEntry(d.name) || named(text(side, d)).length > 0) reached.add(d.name);
+  const lines = { before: new Set<number>(), after: new Set<number>() };
+  const docLines = new Set<number>();
+  for (const side of ['before', 'after'] as const) {
+    const docOf = sides[side].lines;
+    for (const d of defs[side]) {
+      if (reached.has(d.name)) continue;
+      for (let l = d.start; l <= d.end; l++) {
+        lines[side].add(l);
+        docLines.add(docOf[l]!);
+      }
+    }
+  }
+  // A context line is listed once, and only when neither side parses it.
+  const at = (docs: readonly number[]) => new Map(docs.map((d, i) => [d, i]));
+  const beforeAt = at(sides.before.lines), afterAt = at(sides.after.lines);
+  for (const l of hunk.lines) if (l.kind === 'context' && docLines.has(l.line) && !(lines.before.has(beforeAt.get(l.line)!) && lines.after.has(afterAt.get(l.line)!))) docLines.delete(l.line);
+  return { ...lines, docLines };
+}
+
+/** `text` with the given lines emptied (line count and the other lines' positions kept). */
+export function blankLines(text: string, lines: ReadonlySet<number> | undefined): string {
+  if (!lines || lines.size === 0) return text;
+  return text.split('\n').map((l, i) => (lines.has(i) ? '' : l)).join('\n');
+}
+
+/** ZONE_DEVICE concepts and the pgmap types whose pages they concern. */
+const TYPE_WORDS: readonly (readonly [RegExp, readonly PgmapType[]])[] = [
+  [/zone_device|pgmap|dev_pagemap/, PGMAP_TYPES],
+  [/device_private|MEMORY_DEVICE_PRIVATE/, ['PRIVATE']],
+  [/device_coherent|MEMORY_DEVICE_COHERENT/, ['COHERENT']],
+  [/\bhmm_|migrate_vma|migrate_device/, ['PRIVATE', 'COHERENT']],
+  [/fsdax|MEMORY_DEVICE_FS_DAX/, ['FS_DAX']],
+  [/devmap|(?<![A-Za-z])dax(?![A-Za-z])/i, ['FS_DAX', 'GENERIC']],
+  [/MEMORY_DEVICE_GENERIC/, ['GENERIC']],
+  [/p2pdma|MEMORY_DEVICE_PCI_P2PDMA/, ['P2PDMA']],
+];
+
+/** An assertion's condition (`WARN_ON_ONCE(page && is_zone_device_page(page))`), up to two levels of
+ * parentheses: it says ZONE_DEVICE pages must not get here, so it does not make code reachable for them. */
+const ASSERTION = /\b(?:VM_)?(?:WARN|BUG)\w*\s*\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)/g;
+
+/** Types whose ZONE_DEVICE concepts the code names outside comments and assertions. */
+export function typesNamed(text: string): readonly PgmapType[] {
+  if (!TYPE_WORDS.some(([re]) => re.test(text))) return [];
+  // Comments (also the rest of one opened above a hunk, ` * ...` lines) and assertions are no code path.
+  const code = text.replace(/^(?:(?!\/\*)[\s\S])*?\*\//, '').replace(/\/\*[\s\S]*?(?:\*\/|(?![\s\S]))|\/\/.*|^\s*\*(?:\s.*)?$/gm, '').replace(ASSERTION, '');
+  const set = new Set(TYPE_WORDS.flatMap(([re, types]) => (re.test(code) ? types : [])));
+  return PGMAP_TYPES.filter((t) => set.has(t));
+}
+
+/** Types to simulate: those whose pages can reach the hunk's functions, plus the types its code names
+ * by constant (a driver file testing another type). */
+export function typesOf(sides: Sides, reached: ReadonlySet<PgmapType>): PgmapType[] {
+  const set = new Set<PgmapType>(reached);
+  const text = sides.before.text + '\n' + sides.after.text;
+  for (const [c, t] of Object.entries(PGMAP_TYPE_CONSTANTS)) if (text.includes(c)) set.add(t);
+  return PGMAP_TYPES.filter((t) => set.has(t));
+}
+
+/** Nothing read is dropped: a table call on an added or deleted line that no simulated body holds is a
+ * problem (the C around it does not read as a statement of a function body). */
+export function unsimulatedCalls(hunk: Hunk, sides: Sides, bodies: { readonly before: readonly Body[]; readonly after: readonly Body[] }, generic: ReadonlySet<number> | undefined): Problem[] {
+  const held = { before: simulatedCalls(bodies.before), after: simulatedCalls(bodies.after) };
+  // A cheap look at the changed lines first; the lexer confirms (comments and strings hold no calls).
+  const maybe = hunk.lines.some((l) => l.kind !== 'context' && [...l.text.matchAll(CALL)].some((m) => API_NAMES.has(m[1]!) && !held[l.kind === 'del' ? 'before' : 'after'].has(`${l.line}|${m[1]}`)));
+  if (!maybe) return [];
+  return listCalls(hunk, sides, (l) => l.kind !== 'context' && !generic?.has(l.line))
+    .filter((c) => c.side !== 'both' && !held[c.side].has(`${c.line}|${c.callee}`))
+    .map((c) => ({ severity: 'warning', line: c.line, message: `${c.callee}() on this ${c.side === 'before' ? 'deleted' : 'added'} line is not simulated: the C around it does not read as a statement of a function body` }));
+}
+
+/** `docLine|callee` of every call the bodies' statements hold (those the simulation can run). */
+function simulatedCalls(bodies: readonly Body[]): Set<string> {
+  const out = new Set<string>();
+  for (const b of bodies) {
+    const visit = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(visit);
+      else if (v && typeof v === 'object') {
+        const o = v as { k?: string; callee?: string; loc?: { line: number } };
+        if (o.k === 'call' && typeof o.callee === 'string' && o.loc) out.add(`${b.docLine(o.loc.line)}|${o.callee.replace(/\s+/g, '')}`);
+        Object.values(o).forEach(visit);
+      }
+    };
+    visit(b.fn.body);
+  }
+  return out;
+}
