@@ -1,5 +1,6 @@
 // Kernel vocabulary the simulator meets outside the API table's functions: assertion macros, branch
 // hints, how C code spells a failure it returns, the pgmap callback and type field. Data only.
+import { PGMAP_TYPES, type PgmapType } from '../types';
 
 /** WARN/BUG macros: their first argument is a condition that must not hold. */
 export const ASSERTION_MACROS: ReadonlySet<string> = new Set([
@@ -47,6 +48,8 @@ export const IDLE_TEST = /is_idle/;
 export const NAMED = {
   /** Waits for the pgmap's references at teardown. */
   teardown: 'memunmap_pages',
+  /** Takes page references for a user (GUP). */
+  gup: 'get_user_pages',
   /** The put with the devmap-managed hook (E0-E2), and the folio put without it. */
   put: 'put_page',
   folioPut: 'folio_put',
@@ -69,3 +72,19 @@ export const RESERVED_TEST = /\b(PageReserved|folio_test_reserved|kvm_is_reserve
 export const ZONE_DEVICE_TEST = /zone_device|is_device_|folio_is_fsdax|is_fsdax_page/;
 /** Calls that take, drop or act on a page reference (what a PG_reserved test may guard). */
 export const REFCOUNTING_CALL = /^(put_page|get_page|folio_put|folio_get|kvm_release_pfn\w*|kvm_set_pfn_\w+|unpin_user_page\w*|put_user_page\w*|mark_page_accessed|set_page_dirty\w*)$/;
+
+/** ZONE_DEVICE concepts and the pgmap types whose pages they concern. */
+export const TYPE_WORDS: readonly (readonly [RegExp, readonly PgmapType[]])[] = [
+  [/zone_device|pgmap|dev_pagemap/, PGMAP_TYPES],
+  [/device_private|MEMORY_DEVICE_PRIVATE/, ['PRIVATE']],
+  [/device_coherent|MEMORY_DEVICE_COHERENT/, ['COHERENT']],
+  [/\bhmm_|migrate_vma|migrate_device/, ['PRIVATE', 'COHERENT']],
+  [/fsdax|MEMORY_DEVICE_FS_DAX/, ['FS_DAX']],
+  [/devmap|(?<![A-Za-z])dax(?![A-Za-z])/i, ['FS_DAX', 'GENERIC']],
+  [/MEMORY_DEVICE_GENERIC/, ['GENERIC']],
+  [/p2pdma|MEMORY_DEVICE_PCI_P2PDMA/, ['P2PDMA']],
+];
+
+/** An assertion's condition (`WARN_ON_ONCE(page && is_zone_device_page(page))`), up to two levels of
+ * parentheses: it says ZONE_DEVICE pages must not get here, so it does not make code reachable for them. */
+export const ASSERTION_CALL = /\b(?:VM_)?(?:WARN|BUG)\w*\s*\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)/g;

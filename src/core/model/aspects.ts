@@ -4,6 +4,7 @@ import type { PgmapType } from '../types';
 import type { Aspect, Effect, TraceStep } from '../report/types';
 import type { ScenarioRun } from '../sim/scenarios';
 import { strayPgmapRefs, type SimState } from '../sim/state';
+import { NAMED } from '../api/concepts';
 
 /** One aspect value, observed at a place ("at memmap init", "after the free path"). */
 export interface Observation {
@@ -45,11 +46,11 @@ export function observe(runs: readonly ScenarioRun[]): Observation[] {
     add('pgmap-ref', 'from allocation to free', value, 'page-life', ['alloc', 'map', 'put', 'free', 'unmap']);
   }
   const td = end(by('teardown'), 'teardown');
-  if (td?.teardownWaited !== undefined) add('teardown-waits', 'in memunmap_pages', td.teardownWaited ? 'yes' : 'no', 'teardown', ['teardown']);
+  if (td?.teardownWaited !== undefined) add('teardown-waits', `in ${NAMED.teardown}`, td.teardownWaited ? 'yes' : 'no', 'teardown', ['teardown']);
   const gupRun = by('gup');
   const g0 = end(gupRun, 'map');
   const g1 = end(gupRun, 'gup');
-  if (g0 && g1 && g1.pinned > g0.pinned) add('gup-pgmap-ref', 'in get_user_pages', g1.pgmapHeld || g1.pgmapRefs > g0.pgmapRefs ? 'yes' : 'no', 'gup', ['gup']);
+  if (g0 && g1 && g1.pinned > g0.pinned) add('gup-pgmap-ref', `in ${NAMED.gup}`, g1.pgmapHeld || g1.pgmapRefs > g0.pgmapRefs ? 'yes' : 'no', 'gup', ['gup']);
   const lt = by('longterm-pin');
   if (lt?.refused !== undefined) add('longterm-pin', 'for FOLL_LONGTERM', lt.refused ? 'refused' : 'allowed', 'longterm-pin', ['longterm-pin']);
   const bl = end(by('break-layouts'), 'break-layouts');
@@ -81,8 +82,8 @@ const MEANING: Record<Aspect, string> = {
   'mapping-kind': 'the kind of page-table entry that maps the page',
   'page-free-callback': 'whether the final put calls pgmap->ops->page_free()',
   'pgmap-ref': 'how the page holds its dev_pagemap reference',
-  'teardown-waits': 'whether memunmap_pages() waits for a page still in use',
-  'gup-pgmap-ref': 'whether get_user_pages() takes a pgmap reference',
+  'teardown-waits': `whether ${NAMED.teardown}() waits for a page still in use`,
+  'gup-pgmap-ref': `whether ${NAMED.gup}() takes a pgmap reference`,
   'longterm-pin': 'whether FOLL_LONGTERM pins are allowed',
   'pgmap-refs-per-folio': 'how many pgmap references a large folio takes or drops',
   'compound-folio': 'whether a large folio is set up as a compound folio',

@@ -8,6 +8,7 @@ import type { HunkSide } from '../patch';
 import { blankCommentAbove } from '../syntax/fragment';
 import { blankCommentsAndLiterals, lexicalFaults } from '../syntax/lexer';
 import { API_NAMES, apiEntry } from '../api';
+import { ASSERTION_CALL, TYPE_WORDS } from '../api/concepts';
 import { definedOn, DEFINITION_LINE } from './overlay';
 import type { Body } from '../sim/interp';
 
@@ -173,27 +174,11 @@ export function blankLines(text: string, lines: ReadonlySet<number> | undefined)
   return text.split('\n').map((l, i) => (lines.has(i) ? '' : l)).join('\n');
 }
 
-/** ZONE_DEVICE concepts and the pgmap types whose pages they concern. */
-const TYPE_WORDS: readonly (readonly [RegExp, readonly PgmapType[]])[] = [
-  [/zone_device|pgmap|dev_pagemap/, PGMAP_TYPES],
-  [/device_private|MEMORY_DEVICE_PRIVATE/, ['PRIVATE']],
-  [/device_coherent|MEMORY_DEVICE_COHERENT/, ['COHERENT']],
-  [/\bhmm_|migrate_vma|migrate_device/, ['PRIVATE', 'COHERENT']],
-  [/fsdax|MEMORY_DEVICE_FS_DAX/, ['FS_DAX']],
-  [/devmap|(?<![A-Za-z])dax(?![A-Za-z])/i, ['FS_DAX', 'GENERIC']],
-  [/MEMORY_DEVICE_GENERIC/, ['GENERIC']],
-  [/p2pdma|MEMORY_DEVICE_PCI_P2PDMA/, ['P2PDMA']],
-];
-
-/** An assertion's condition (`WARN_ON_ONCE(page && is_zone_device_page(page))`), up to two levels of
- * parentheses: it says ZONE_DEVICE pages must not get here, so it does not make code reachable for them. */
-const ASSERTION = /\b(?:VM_)?(?:WARN|BUG)\w*\s*\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)/g;
-
 /** Types whose ZONE_DEVICE concepts the code names outside comments and assertions. */
 export function typesNamed(text: string): readonly PgmapType[] {
   if (!TYPE_WORDS.some(([re]) => re.test(text))) return [];
   // Comments (also the rest of one opened above a hunk, ` * ...` lines) and assertions are no code path.
-  const code = text.replace(/^(?:(?!\/\*)[\s\S])*?\*\//, '').replace(/\/\*[\s\S]*?(?:\*\/|(?![\s\S]))|\/\/.*|^\s*\*(?:\s.*)?$/gm, '').replace(ASSERTION, '');
+  const code = text.replace(/^(?:(?!\/\*)[\s\S])*?\*\//, '').replace(/\/\*[\s\S]*?(?:\*\/|(?![\s\S]))|\/\/.*|^\s*\*(?:\s.*)?$/gm, '').replace(ASSERTION_CALL, '');
   const set = new Set(TYPE_WORDS.flatMap(([re, types]) => (re.test(code) ? types : [])));
   return PGMAP_TYPES.filter((t) => set.has(t));
 }
