@@ -13,18 +13,31 @@ function decided(s: TraceStep): boolean | undefined {
   return e?.kind === 'type-decided' ? e.taken : undefined;
 }
 
-/** Type-guard decisions (`if`/`switch` on the pgmap type) on lines the hunk adds or deletes. */
-function changedGuards(side: SideView, changed: ReadonlySet<number>): Set<string> {
+/** The steps of a run from the first to the last step in one of the hunk's own functions (either side's:
+ * a function the patch moves keeps its guards), with the callees they run in between. A guard changed
+ * elsewhere in the patch is judged at its own hunk. */
+function ownSpan(steps: readonly TraceStep[], own: ReadonlySet<string>): readonly TraceStep[] {
+  const first = steps.findIndex((s) => own.has(s.function));
+  if (first < 0) return [];
+  let last = steps.length - 1;
+  while (!own.has(steps[last]!.function)) last--;
+  return steps.slice(first, last + 1);
+}
+
+/** A type-guard decision (`if`/`switch` on the pgmap type) on a line the patch adds or deletes. */
+const guardStep = (s: TraceStep, changed: ReadonlySet<number>) => decided(s) !== undefined && s.line !== undefined && changed.has(s.line);
+
+function changedGuards(side: SideView, changed: ReadonlySet<number>, own: ReadonlySet<string>): Set<string> {
   const out = new Set<string>();
-  for (const run of side.runs) for (const s of run.trace.steps) if (decided(s) !== undefined && s.line !== undefined && changed.has(s.line)) out.add(s.statement);
+  for (const run of side.runs) for (const s of ownSpan(run.trace.steps, own)) if (guardStep(s, changed)) out.add(s.statement);
   return out;
 }
 
 /** Per type, the outcomes of the changed type guards on one side: equal on both sides when the patch
  * only respells or moves a guard (is_zone_device_page(page) -> folio_is_zone_device(folio)). */
-function outcomes(side: SideView, type: PgmapType, changed: ReadonlySet<number>): string {
+function outcomes(side: SideView, type: PgmapType, changed: ReadonlySet<number>, own: ReadonlySet<string>): string {
   const run = side.runs.find((r) => r.type === type && r.scenario === 'page-life');
-  return (run?.trace.steps ?? []).filter((s) => decided(s) !== undefined && s.line !== undefined && changed.has(s.line)).map((s) => String(decided(s))).join('\n');
+  return ownSpan(run?.trace.steps ?? [], own).filter((s) => guardStep(s, changed)).map((s) => String(decided(s))).join('\n');
 }
 
 /** What a type does inside the hunk's functions, per phase: the net state change and whether the page
@@ -46,11 +59,12 @@ function behaviour(side: SideView, type: PgmapType): { sig: string; steps: Trace
 export const rule: Rule = {
   meta: meta('pgmap-type-guard-changed', 'A pgmap->type guard is removed, widened or narrowed, changing other types', 'warning', 'medium'),
   diff(before, after, ctx) {
-    const removed = [...changedGuards(before, ctx.changedLines)];
-    const added = [...changedGuards(after, ctx.changedLines)];
+    const own = new Set([...before.functions, ...after.functions].map((b) => b.fn.name));
+    const removed = [...changedGuards(before, ctx.changedLines, own)];
+    const added = [...changedGuards(after, ctx.changedLines, own)];
     if (removed.length === 0 && added.length === 0) return [];
     const out: DiffInstance[] = [];
-    if (ctx.types.every((t) => outcomes(before, t, ctx.changedLines) === outcomes(after, t, ctx.changedLines))) return [];
+    if (ctx.types.every((t) => outcomes(before, t, ctx.changedLines, own) === outcomes(after, t, ctx.changedLines, own))) return [];
     for (const type of ctx.types) {
       // A type the patch means to change: its new behaviour is an effect, not a hazard.
       if (ctx.intended?.has(type)) continue;
