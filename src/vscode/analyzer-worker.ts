@@ -2,7 +2,7 @@
 // block the extension host. Plain data crosses the boundary: documents in, reports out.
 import { parentPort, workerData } from 'node:worker_threads';
 import { createAnalyzer, type KernelTree, type ReviewOptions } from '../core';
-import { loadAssets } from '../cli/assets';
+import { loadAssets } from '../node/assets';
 import { diskKernelTree } from '../node/kernel-tree';
 import type { WorkerOptions, WorkerReply, WorkerRequest } from './worker-client';
 
