@@ -422,7 +422,7 @@ export function startServer(connection: Connection, distDir: string): void {
         files: p.files.map((f) => ({
           path: f.path,
           hunks: f.hunks.map((h) => ({
-            number: number.get(h) ?? 0, header: h.header, function: h.function, line: h.range.start.line, summary: hunkSummary(h),
+            number: number.get(h) ?? 0, header: h.header, function: h.function, line: h.range.start.line, endLine: h.range.end.line, summary: hunkSummary(h),
             findings: h.findings.map((x) => ({ ruleId: x.ruleId, status: x.status, severity: shownSeverity(x), line: x.line, message: findingMessage(x) })),
           })),
         })),

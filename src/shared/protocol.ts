@@ -73,7 +73,9 @@ export interface SeriesOutline {
         readonly number: number;
         readonly header: string;
         readonly function: string;
+        /** First (the @@ header) and last document line. */
         readonly line: number;
+        readonly endLine: number;
         readonly summary: string;
         readonly findings: readonly OutlineFinding[];
       }[];
