@@ -70,6 +70,25 @@ export function splitPatches(text: string): { startLine: number; text: string }[
   return parts;
 }
 
+/** The patches without what a large document cannot afford to keep: the traces of findings and effects, the calls' guards. */
+function lean(patches: readonly PatchReport[]): PatchReport[] {
+  return patches.map((p) => ({
+    ...p,
+    files: p.files.map((f) => ({
+      ...f,
+      hunks: f.hunks.map((h) => ({
+        ...h,
+        calls: h.calls.map((c) => ({ ...c, guards: [] })),
+        effects: h.effects.map((e) => ({ ...e, trace: undefined })),
+        findings: h.findings.map((x) => ({ ...x, trace: [] })),
+      })),
+    })),
+  }));
+}
+
+/** Hunks a large document's analyzer reviews before it is replaced by a fresh one (its caches hold every trace). */
+const RECYCLE_AFTER_HUNKS = 1000;
+
 const yieldToEvents = () => new Promise<void>((r) => setImmediate(r));
 
 /**
@@ -77,7 +96,7 @@ const yieldToEvents = () => new Promise<void>((r) => setImmediate(r));
  * in the era of the first (inferred once), and one problem says so.
  */
 export async function review(analyzer: Analyzer, name: string, text: string, version: number, options: ReviewOptions,
-  largeSize: number, cancel: Cancel): Promise<Review | undefined> {
+  largeSize: number, cancel: Cancel, freshAnalyzer: () => Promise<Analyzer>): Promise<Review | undefined> {
   const t0 = performance.now();
   if (text.length <= largeSize) {
     const r = await analyzer.review([{ name, content: text }], options);
@@ -87,24 +106,45 @@ export async function review(analyzer: Analyzer, name: string, text: string, ver
   const pieces = splitPatches(text);
   const patches: PatchReport[] = [];
   const problems: Problem[] = [];
+  // Problems without a place repeat per piece ("no diff found" for each cover letter): counted once each.
+  const unplaced = new Map<string, { problem: Problem; count: number }>();
   const parts: Part[] = [];
   let era: { era: string; eraSource: string } | undefined;
   let hunkBase = 0;
+  let own: { analyzer: Analyzer; hunks: number } | undefined;
+  try {
   for (const piece of pieces) {
     await yieldToEvents();
     if (cancel.cancelled) return undefined;
-    const r = await analyzer.review([{ name, content: piece.text }], { ...options, era: era?.era ?? options.era });
+    if (!own || own.hunks > RECYCLE_AFTER_HUNKS) {
+      own?.analyzer.dispose();
+      own = { analyzer: await freshAnalyzer(), hunks: 0 };
+    }
+    const r = await own.analyzer.review([{ name, content: piece.text }], { ...options, era: era?.era ?? options.era });
     era ??= { era: r.era, eraSource: r.eraSource };
     parts.push({ ...piece, hunkBase });
-    hunkBase += r.patches.reduce((n, p) => n + p.files.reduce((m, f) => m + f.hunks.length, 0), 0);
-    patches.push(...shifted(r.patches, piece.startLine));
-    problems.push(...shifted(r.problems, piece.startLine).filter((p) => !p.message.startsWith('unknown era') || parts.length === 1));
+    const hunks = r.patches.reduce((n, p) => n + p.files.reduce((m, f) => m + f.hunks.length, 0), 0);
+    hunkBase += hunks;
+    own.hunks += hunks;
+    patches.push(...shifted(lean(r.patches), piece.startLine));
+    for (const p of r.problems) {
+      if (p.line !== undefined) problems.push(shifted(p, piece.startLine));
+      else {
+        const u = unplaced.get(p.message);
+        if (u) u.count++;
+        else unplaced.set(p.message, { problem: p, count: 1 });
+      }
+    }
   }
+  } finally {
+    own?.analyzer.dispose();
+  }
+  for (const { problem, count } of unplaced.values()) problems.push(count > 1 ? { ...problem, message: `${problem.message} (${count} pieces)` } : problem);
   problems.unshift({
     severity: 'info', line: 0,
     message: `Large document (${(text.length / 1e6).toFixed(1)} M characters, over the ${(largeSize / 1e6).toFixed(1)} M limit): ` +
-      `reviewed patch by patch (${pieces.length} pieces), each in the era of the first (${era?.era}); ` +
-      'a patch does not see the functions earlier patches changed.',
+      `reviewed message by message (${pieces.length} pieces), each in the era of the first (${era?.era}); ` +
+      `a patch does not see the functions earlier patches changed, and findings keep no trace steps ("pageref simulate" shows them).`,
   });
   return { version, era: era?.era ?? '', eraSource: era?.eraSource ?? '', patches, problems, hunks: hunksOf(patches), parts, millis: performance.now() - t0 };
 }

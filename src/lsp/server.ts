@@ -29,6 +29,8 @@ import { review, simulate, type Cancel, type HunkEntry, type Review } from './re
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = { info: DiagnosticSeverity.Information, warning: DiagnosticSeverity.Warning, error: DiagnosticSeverity.Error };
 const MAX_RELATED = 20;
+/** Diagnostics published per document at most (a huge mbox can hold hundreds of thousands of findings). */
+const MAX_DIAGNOSTICS = 5000;
 
 interface DocState {
   timer?: ReturnType<typeof setTimeout>;
@@ -73,7 +75,8 @@ export function startServer(connection: Connection, distDir: string): void {
   let settings = DEFAULT_SETTINGS;
   let folders: string[] = [];
   let analyzer: Analyzer | undefined;
-  let canRefresh = { codeLens: false, inlayHint: false, configuration: false };
+  const assets = loadAssets(distDir);
+  let canRefresh = { codeLens: false, inlayHint: false, configuration: false, folders: false };
   let kernelTree: { dir: string | undefined } | undefined;
 
   const log = (m: string) => connection.console.log(m);
@@ -111,6 +114,8 @@ export function startServer(connection: Connection, distDir: string): void {
     // A running review of an older text is superseded: its result is dropped when it ends.
     if (s.running) s.running.cancelled = true;
     s.running = undefined;
+    // No request is answered from an older version's review: let it go before the next one is built.
+    if (s.result && s.result.version !== documents.get(uri)?.version) s.result = undefined;
     s.timer = setTimeout(() => {
       s.timer = undefined;
       void run(uri, s);
@@ -128,7 +133,7 @@ export function startServer(connection: Connection, distDir: string): void {
     const version = doc.version;
     let r: Review | undefined;
     try {
-      r = await review(analyzer, docName(uri), doc.getText(), version, options(), settings.largeDocumentSize, cancel);
+      r = await review(analyzer, docName(uri), doc.getText(), version, options(), settings.largeDocumentSize, cancel, () => createAnalyzer(assets));
     } catch (e) {
       log(`review of ${uri} failed: ${e instanceof Error ? e.stack : String(e)}`);
     }
@@ -215,13 +220,24 @@ export function startServer(connection: Connection, distDir: string): void {
     const r = states.get(uri)?.result;
     if (!doc || !r) return;
     const diagnostics: Diagnostic[] = [];
-    for (const { hunk } of r.hunks) {
-      for (const f of hunk.findings) if (atLeast(shownSeverity(f), settings.minimumSeverity)) diagnostics.push(toDiagnostic(doc, f));
-    }
+    let left = 0;
     for (const p of r.problems) {
-      if (p.line !== undefined && atLeast(p.severity, settings.minimumSeverity)) {
-        diagnostics.push({ range: lineRange(doc, p.line), message: p.message, severity: SEVERITY[p.severity], source: 'pageref', code: 'input' });
+      if (p.line === undefined || !atLeast(p.severity, settings.minimumSeverity)) continue;
+      if (diagnostics.length < MAX_DIAGNOSTICS) diagnostics.push({ range: lineRange(doc, p.line), message: p.message, severity: SEVERITY[p.severity], source: 'pageref', code: 'input' });
+      else left++;
+    }
+    for (const { hunk } of r.hunks) {
+      for (const f of hunk.findings) {
+        if (!atLeast(shownSeverity(f), settings.minimumSeverity)) continue;
+        if (diagnostics.length < MAX_DIAGNOSTICS) diagnostics.push(toDiagnostic(doc, f));
+        else left++;
       }
+    }
+    if (left) {
+      diagnostics.push({
+        range: lineRange(doc, 0), severity: DiagnosticSeverity.Information, source: 'pageref', code: 'input',
+        message: `${left} more findings and problems are not shown (at most ${MAX_DIAGNOSTICS} per document): \`pageref review\` lists them all.`,
+      });
     }
     void connection.sendDiagnostics({ uri, version: r.version, diagnostics });
   }
@@ -258,8 +274,8 @@ export function startServer(connection: Connection, distDir: string): void {
     folders = (params.workspaceFolders ?? []).map((f) => f.uri).concat(params.workspaceFolders ? [] : params.rootUri ? [params.rootUri] : [])
       .filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
     const ws = params.capabilities.workspace;
-    canRefresh = { codeLens: !!ws?.codeLens?.refreshSupport, inlayHint: !!ws?.inlayHint?.refreshSupport, configuration: !!ws?.configuration };
-    analyzer = await createAnalyzer(loadAssets(distDir));
+    canRefresh = { codeLens: !!ws?.codeLens?.refreshSupport, inlayHint: !!ws?.inlayHint?.refreshSupport, configuration: !!ws?.configuration, folders: !!ws?.workspaceFolders };
+    analyzer = await createAnalyzer(assets);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -276,7 +292,7 @@ export function startServer(connection: Connection, distDir: string): void {
 
   connection.onInitialized(() => {
     if (canRefresh.configuration) void readConfiguration(undefined);
-    connection.workspace.onDidChangeWorkspaceFolders((e) => {
+    if (canRefresh.folders) connection.workspace.onDidChangeWorkspaceFolders((e) => {
       const removed = new Set(e.removed.map((f) => fileURLToPath(f.uri)));
       folders = folders.filter((f) => !removed.has(f)).concat(e.added.filter((f) => f.uri.startsWith('file:')).map((f) => fileURLToPath(f.uri)));
       kernelTree = undefined;
