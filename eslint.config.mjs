@@ -25,6 +25,11 @@ export default tseslint.config(
     },
   },
   {
+    // The e2e probe is a CommonJS VS Code extension.
+    files: ['test/e2e/probe/*.js'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['src/shared/**/*.ts', 'src/node/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [...core(true), ...adapters('cli', 'lsp', 'vscode')] }] },
   },

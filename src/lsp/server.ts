@@ -360,9 +360,11 @@ export function startServer(connection: Connection, distDir: string): void {
     const hints: InlayHint[] = [];
     for (const { hunk } of cur.r.hunks) {
       if (hunk.range.end.line < p.range.start.line || hunk.range.start.line > p.range.end.line) continue;
-      for (const [line, label] of lineAnnotations(hunk)) {
+      for (const [line, text] of lineAnnotations(hunk)) {
         if (line >= cur.doc.lineCount) continue;
-        hints.push({ position: lineRange(cur.doc, line).end, label, paddingLeft: true });
+        // One hint per transition: editors shorten long hints one by one.
+        const position = lineRange(cur.doc, line).end;
+        for (const label of text.split(' · ')) hints.push({ position, label, paddingLeft: true });
       }
     }
     return hints;

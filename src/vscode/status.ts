@@ -16,6 +16,7 @@ export function activate(ctx: vscode.ExtensionContext, server: Server): void {
       return;
     }
     item.text = `$(references) ${r.era}`;
+    item.accessibilityInformation = { label: `PageRef kernel era ${r.era}: ${r.eraSource}` };
     item.tooltip = new vscode.MarkdownString(`**PageRef kernel era: ${r.era}**\n\n${r.eraSource}${r.partial ? '\n\n(large document: reviewed patch by patch)' : ''}\n\nClick to choose another era.`);
     item.show();
   };

@@ -6,6 +6,9 @@
 //
 // The expected findings, hunks and traces come from the CLI (`node dist/cli.js review|simulate
 // --format json`) run on the same files: the test checks that the editor shows what the core says.
+// The extension is a client of the language server (dist/lsp.js); a test-only companion extension
+// (probe/) lets the test wait on the extension's whenIdle() API, and the server is found among
+// the processes by its path under this run's extensions dir.
 // Env: EXT_VSIX=path.vsix installs that package instead of the unpacked build; KEEP_TMP=1 keeps
 // the temp dir; E2E_TIMEOUT_MS (default 20000) bounds each wait; HEADED=1 shows the browser.
 import { chromium } from 'playwright-core';
@@ -30,6 +33,7 @@ const log = (...a) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padS
 const results = [];
 let shot = 0;
 let page;
+let probeDir;
 
 /** Runs one named check; a failure is recorded with a screenshot and the run goes on. */
 async function check(name, fn) {
@@ -105,6 +109,40 @@ function installExtension(extensionsDir, env, configYaml) {
   return `copied ${files.length} packaged files to ${path.basename(dest)}`;
 }
 
+/** The test-only probe extension, unpacked beside ours. */
+function installProbe(extensionsDir) {
+  fs.cpSync(path.join(HERE, 'probe'), path.join(extensionsDir, 'pageref.pageref-e2e-probe-0.0.0'), { recursive: true });
+}
+
+/** A 40 MB mbox: the bundled series again and again, each copy's subjects numbered. */
+function writeBigMbox(file, bytes) {
+  const base = fs.readFileSync(path.join(ROOT, 'examples', 'series.mbox'), 'utf8');
+  const fd = fs.openSync(file, 'w');
+  for (let i = 0, size = 0; size < bytes; i++) {
+    const copy = base.replace(/^Subject: \[PATCH/gm, `Subject: [PATCH copy ${i}`);
+    fs.writeSync(fd, copy);
+    size += Buffer.byteLength(copy);
+  }
+  fs.closeSync(fd);
+}
+
+/** Pids of this run's language servers (node processes running dist/lsp.js of the installed extension). */
+function serverPids(extensionsDir) {
+  return fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((pid) => {
+    try {
+      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      return cmd.some((a) => a.startsWith(extensionsDir) && a.endsWith(path.join('dist', 'lsp.js')));
+    } catch { return false; }
+  }).map(Number);
+}
+
+/** VmRSS and VmHWM (peak) of a process, in MB. */
+function memoryMB(pid) {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (k) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(status)[1]);
+  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+}
+
 async function main() {
   fs.rmSync(OUT, { recursive: true, force: true });
   fs.mkdirSync(OUT, { recursive: true });
@@ -117,7 +155,9 @@ async function main() {
   const dirs = Object.fromEntries(['userData', 'extensions', 'workspace', 'xdgConfig', 'xdgData', 'xdgCache'].map((k) => [k, path.join(tmp, k)]));
   Object.values(dirs).forEach((d) => fs.mkdirSync(d, { recursive: true }));
   const xdg = { XDG_CONFIG_HOME: dirs.xdgConfig, XDG_DATA_HOME: dirs.xdgData, XDG_CACHE_HOME: dirs.xdgCache };
-  const env = { ...process.env, ...xdg };
+  probeDir = path.join(tmp, 'probe');
+  fs.mkdirSync(probeDir);
+  const env = { ...process.env, ...xdg, PAGEREF_PROBE_DIR: probeDir };
   const configYaml = path.join(tmp, 'code-server.yaml');
   fs.writeFileSync(configYaml, 'auth: none\ncert: false\n');
 
@@ -131,6 +171,8 @@ async function main() {
   if (seed) fs.copyFileSync(path.join(SEEDS, seed), path.join(ws, 'seed-001.patch'));
   else log(`SKIP seed 001 checks: no seeds at ${SEEDS}`);
   log(installExtension(dirs.extensions, env, configYaml));
+  installProbe(dirs.extensions);
+  writeBigMbox(path.join(ws, 'big.mbox'), 40e6);
   fs.mkdirSync(path.join(dirs.userData, 'User'), { recursive: true });
   fs.writeFileSync(path.join(dirs.userData, 'User', 'settings.json'), JSON.stringify({
     'workbench.startupEditor': 'none',
@@ -147,6 +189,7 @@ async function main() {
     'editor.codeLens': true,
     'editor.minimap.enabled': false,
     'chat.disableAIFeatures': true,
+    'workbench.editorLargeFileConfirmation': 100, // MB: big.mbox (40 MB) opens without asking
   }, null, 2));
 
   const port = await freePort();
@@ -186,7 +229,7 @@ async function main() {
     await page.locator('.monaco-workbench').waitFor();
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'series.mbox' }).waitFor();
     log('workbench loaded');
-    await scenarios(ws, seed !== undefined);
+    await scenarios(ws, seed !== undefined, dirs.extensions);
     fs.writeFileSync(path.join(OUT, 'blocked-origins.txt'), [...blocked].join('\n'));
   } finally {
     await stop();
@@ -205,9 +248,10 @@ async function palette(prefix, text) {
   await page.keyboard.type(text);
 }
 
-async function openFile(name) {
+/** Opens a workspace file through quick open (by its absolute path when `at` is given: no search). */
+async function openFile(name, at) {
   await page.locator('.monaco-workbench').click({ position: { x: 800, y: 500 } }).catch(() => {});
-  await palette('Control+P', name);
+  await palette('Control+P', at ?? name);
   await quickInput().locator('.monaco-list-row', { hasText: name }).first().waitFor();
   await page.keyboard.press('Enter');
   await page.locator('.tabs-container .tab.active', { hasText: name }).first().waitFor();
@@ -253,6 +297,20 @@ async function textBox(lineLocator, needle) {
   }, needle);
 }
 
+/** Waits on the extension's whenIdle() through the probe's command (no sleeping). */
+async function whenIdle(ms = T) {
+  const n = fs.readdirSync(probeDir).length + 1;
+  await palette('F1', 'PageRef probe: wait until idle');
+  await quickInput().locator('.monaco-list-row', { hasText: 'wait until idle' }).first().waitFor();
+  await page.keyboard.press('Enter');
+  const file = path.join(probeDir, `idle-${n}.json`);
+  for (const end = Date.now() + ms; !fs.existsSync(file);) {
+    if (Date.now() > end) throw new Error(`the server was not idle within ${ms} ms`);
+    await page.waitForTimeout(100);
+  }
+  return JSON.parse(fs.readFileSync(file, 'utf8')).waitedMs;
+}
+
 async function openProblems() {
   await page.keyboard.press('Control+Shift+M');
   await page.locator('.markers-panel').waitFor();
@@ -272,7 +330,7 @@ async function problemsHave(ids, file) {
 // ---------------------------------------------------------------------------------------------
 // The checks.
 
-async function scenarios(ws, haveSeed) {
+async function scenarios(ws, haveSeed, extensionsDir) {
   const series = cli(['review', '--format', 'json', 'series.mbox'], ws);
   const hunks = allHunks(series);
   const doc = fs.readFileSync(path.join(ws, 'series.mbox'), 'utf8').split('\n');
@@ -283,6 +341,24 @@ async function scenarios(ws, haveSeed) {
     await openFile('series.mbox');
     await page.locator('.statusbar-item', { hasText: 'Patch mail' }).first().waitFor();
     await snap('series-open');
+  });
+
+  await check('the status bar shows the era and its source; "Choose kernel era" offers the inferred era first', async () => {
+    const waited = await whenIdle();
+    const item = page.locator(`.statusbar-item[aria-label^="PageRef kernel era ${series.era}: "]`).first();
+    await item.waitFor();
+    const label = await item.getAttribute('aria-label');
+    assert(label.endsWith(series.eraSource), `status bar says ${JSON.stringify(label)}; the CLI's era source is ${JSON.stringify(series.eraSource)}`);
+    await palette('F1', 'PageRef: Choose kernel era');
+    await quickInput().locator('.monaco-list-row', { hasText: 'Choose kernel era' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    const first = quickInput().locator('.monaco-list-row').first();
+    await first.filter({ hasText: `inferred: ${series.era}` }).waitFor();
+    const text = (await first.innerText()).replace(/\s+/g, ' ');
+    assert(text.startsWith('auto'), `first pick is ${JSON.stringify(text)}`);
+    await snap('choose-era-inferred');
+    await page.keyboard.press('Escape');
+    return `idle after ${waited} ms; ${JSON.stringify(label)}; first pick ${JSON.stringify(text.slice(0, 100))}`;
   });
 
   await check('code lens on every hunk header (summary + Simulate)', async () => {
@@ -309,10 +385,14 @@ async function scenarios(ws, haveSeed) {
     const label = `${effect.types.join(',')} ${effect.aspect.replace(/-/g, ' ')} ${effect.before} → ${effect.after}`;
     await goToLine(effect.line);
     const lines = await viewLine(doc, effect.line);
-    // Decoration text is CSS generated content (::after), not DOM text.
-    const texts = await Promise.all(lines.map(({ l }) => l.evaluate((el) => [...el.querySelectorAll('span')]
-      .map((e) => getComputedStyle(e, '::after').content).filter((c) => c && c !== 'none').join(' '))));
-    assert(texts.some((t) => t.includes(label)), `line ${effect.line + 1} is annotated ${JSON.stringify(texts)}, not ${JSON.stringify(label)}`);
+    // Inlay hints are injected text: DOM text after the line's own (or CSS generated content, if a
+    // version renders them so).
+    const texts = await until(async () => {
+      const t = await Promise.all(lines.map(({ l }) => l.evaluate((el) => [el.innerText.replace(/\u00a0/g, ' '), ...[...el.querySelectorAll('span')]
+        .map((e) => getComputedStyle(e, '::after').content).filter((c) => c && c !== 'none')].join(' '))));
+      return t.some((x) => x.includes(label)) && t;
+    }, async () => `line ${effect.line + 1} shows no hint ${JSON.stringify(label)}`);
+    assert(texts.some((t) => t.includes(label)), `line ${effect.line + 1} shows ${JSON.stringify(texts)}, not ${JSON.stringify(label)}`);
     return JSON.stringify(label);
   });
 
@@ -508,7 +588,8 @@ async function scenarios(ws, haveSeed) {
     await page.locator('.notifications-toasts', { hasText: 'series.mbox.sarif' }).first().waitFor();
     const written = fs.readFileSync(path.join(ws, 'series.mbox.sarif'), 'utf8');
     const r = spawnSync(process.execPath, [CLI, 'review', '--format', 'sarif', 'series.mbox'], { cwd: ws, encoding: 'utf8' });
-    assert(written === r.stdout, 'the exported SARIF differs from `pageref review --format sarif`');
+    const differs = written.split('\n').findIndex((l, i) => l !== r.stdout.split('\n')[i]);
+    assert(written === r.stdout, `the exported SARIF differs from \`pageref review --format sarif\` from line ${differs + 1}: ${JSON.stringify(written.split('\n')[differs])} vs ${JSON.stringify(r.stdout.split('\n')[differs])}`);
     await snap('sarif-export');
     return `${JSON.parse(written).runs[0].results.length} results, identical to the CLI's`;
   });
@@ -523,7 +604,11 @@ async function scenarios(ws, haveSeed) {
     return `language Patch mail, ${lenses} hunk(s)`;
   });
 
-  if (!haveSeed) return;
+  if (haveSeed) await seedChecks(ws);
+  await serverChecks(ws, extensionsDir, findings);
+}
+
+async function seedChecks(ws) {
   const seed = cli(['review', '--format', 'json', 'seed-001.patch'], ws);
   const seedFindings = allHunks(seed).flatMap((h) => h.hunk.findings);
   await check('seed 001 (web-archived reply): Problems panel shows the type-guard and pgmap-ref findings', async () => {
@@ -538,6 +623,57 @@ async function scenarios(ws, haveSeed) {
     await editor().locator('.squiggly-warning, .squiggly-error, .squiggly-info').first().waitFor();
     await snap('seed-001');
     return ids.join(', ');
+  });
+}
+
+/** The language server's process: a crash in the middle of a review, and a 40 MB mbox. */
+async function serverChecks(ws, extensionsDir, findings) {
+  const big = path.join(ws, 'big.mbox');
+  const ids = [...new Set(findings.map((f) => f.ruleId))];
+  let server;
+  await check('killed in the middle of a review, the server is restarted and the diagnostics come back', async () => {
+    const [before] = serverPids(extensionsDir);
+    assert(before, 'no language server process found');
+    await openFile('big.mbox', big);
+    // The server has the 40 MB document once its memory holds it; its review then runs for seconds.
+    await until(() => memoryMB(before).rss > 150, async () => `the server's memory stays at ${memoryMB(before).rss.toFixed(0)} MB`);
+    process.kill(before, 'SIGKILL');
+    await page.locator('.notifications-toasts', { hasText: 'restarting it (1 of' }).first().waitFor();
+    server = await until(() => serverPids(extensionsDir).find((p) => p !== before), () => 'no new server process');
+    await openFile('series.mbox');
+    await openProblems();
+    await problemsHave(ids, 'series.mbox');
+    await snap('restarted');
+    return `server ${before} killed, ${server} serves again; series.mbox shows ${ids.length} rule ids`;
+  });
+
+  await check('a 40 MB mbox: typing stalls no keystroke > 50 ms, the server stays < 500 MB', async () => {
+    assert(server, 'no server (the previous check failed)');
+    await openFile('big.mbox', big);
+    await editor().locator('.view-lines').click();
+    await goToLine(2);
+    await page.keyboard.press('End');
+    // Keystroke to the editor's next DOM change, measured in the page.
+    await page.evaluate(() => {
+      const w = window;
+      w.__pagerefLatency = [];
+      let pending = null;
+      document.addEventListener('keydown', (e) => { pending = e.timeStamp; }, true);
+      new MutationObserver(() => {
+        if (pending !== null) w.__pagerefLatency.push(performance.now() - pending);
+        pending = null;
+      }).observe(document.querySelector('.editor-instance .view-lines'), { childList: true, subtree: true, characterData: true });
+    });
+    await page.keyboard.type(' typed while the server reviews', { delay: 40 });
+    const latency = await page.evaluate(() => window.__pagerefLatency);
+    const waited = await whenIdle(240_000);
+    const mem = memoryMB(server);
+    await snap('big-mbox');
+    const worst = Math.max(...latency);
+    assert(latency.length >= 25, `only ${latency.length} keystrokes measured`);
+    assert(worst <= 50, `a keystroke took ${worst.toFixed(1)} ms to show`);
+    assert(mem.peak < 500, `the server peaked at ${mem.peak.toFixed(0)} MB`);
+    return `${latency.length} keystrokes, worst ${worst.toFixed(1)} ms; idle ${waited} ms later; server peak ${mem.peak.toFixed(0)} MB (now ${mem.rss.toFixed(0)} MB)`;
   });
 }
 

@@ -1,7 +1,8 @@
-// The language server in real clients: Neovim 0.7's built-in client (nvim.lua) and Emacs 28 with
-// eglot (eglot.el), each started on a file as a user would; what they receive is checked against
+// The README's editor configurations, as written, in real editors: Neovim 0.7's built-in client
+// (nvim.lua), Emacs 28 with eglot (eglot.el), plain Vim's quickfix (quickfix.vim), each started on
+// a patch file as a user would, with `pageref` on the PATH; what they receive is checked against
 // the CLI's review of the same file. Skipped, visibly, where an editor or the seeds are missing.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -23,7 +24,25 @@ function cli(args: string[], cwd: string): unknown {
 
 const hunksOf = (r: ReviewReport) => r.patches.flatMap((p) => p.files.flatMap((f) => f.hunks)).sort((a, b) => a.range.start.line - b.range.start.line);
 
-/** The file's review by the CLI, and the recognised call a hover is asked on (one whose traces reach its line, if any). */
+/** The README's configuration block in `lang` (one each for Neovim, Emacs and Vim). */
+function readmeBlock(lang: string): string {
+  const blocks = [...fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8').matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))];
+  assert.equal(blocks.length, 1, `README has ${blocks.length} ${lang} blocks`);
+  return blocks[0][1];
+}
+
+/** A scratch directory with `pageref` on a PATH of its own and the input as a .patch file. */
+function scratch(input: string): { dir: string; file: string; env: NodeJS.ProcessEnv } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pageref-editor-'));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.mkdirSync(path.join(dir, 'bin'));
+  fs.writeFileSync(path.join(dir, 'bin', 'pageref'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`, { mode: 0o755 });
+  const file = path.join(dir, `${path.basename(input).replace(/\..*$/, '')}.patch`);
+  fs.copyFileSync(input, file);
+  return { dir, file, env: { ...process.env, PATH: `${path.join(dir, 'bin')}:${process.env.PATH}`, HOME: dir } };
+}
+
+/** The file's review by the CLI, and the recognised call a hover is asked on (after the patch, if any). */
 function expected(file: string) {
   const dir = path.dirname(file);
   const report = cli(['review', '--format', 'json', path.basename(file)], dir) as ReviewReport;
@@ -33,16 +52,18 @@ function expected(file: string) {
   return { dir, report, hunks, call: calls.find((c) => c.side !== 'before') ?? calls[0] };
 }
 
-/** Runs an editor on `file` with the output file and the hover position in its environment; returns what it wrote. */
-function runEditor(argv: string[], file: string, hover: { line: number; character: number }): Record<string, unknown> {
-  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pageref-editor-')), 'out.json');
-  const r = spawnSync(argv[0], [...argv.slice(1), path.basename(file)], {
-    cwd: path.dirname(file), encoding: 'utf8', timeout: 150_000,
-    env: { ...process.env, PAGEREF_CLI: CLI, PAGEREF_OUT: out, PAGEREF_HOVER: `${hover.line},${hover.character}`, HOME: path.dirname(out) },
+/** Runs an editor on the scratch file with the README block as its configuration; returns what it wrote. */
+function runEditor(argv: string[], s: ReturnType<typeof scratch>, config: { ext: string; text: string }, hover = { line: 0, character: 0 }): Record<string, unknown> {
+  const out = path.join(s.dir, 'out.json');
+  const configFile = path.join(s.dir, `config.${config.ext}`);
+  fs.writeFileSync(configFile, config.text);
+  fs.rmSync(out, { force: true });
+  const r = spawnSync(argv[0], [...argv.slice(1), path.basename(s.file)], {
+    cwd: s.dir, encoding: 'utf8', timeout: 150_000,
+    env: { ...s.env, PAGEREF_OUT: out, PAGEREF_CONFIG: configFile, PAGEREF_HOVER: `${hover.line},${hover.character}` },
   });
   assert.ok(fs.existsSync(out), `${argv[0]} wrote nothing (status ${r.status}): ${r.stderr}`);
   const result = JSON.parse(fs.readFileSync(out, 'utf8'));
-  fs.rmSync(path.dirname(out), { recursive: true, force: true });
   assert.equal(result.error, undefined, `${argv[0]}: ${result.error}`);
   return result;
 }
@@ -60,11 +81,13 @@ const dropNulls = (v: unknown): unknown => JSON.parse(JSON.stringify(v, (_k, x) 
 interface LspDiagnostic { code: string; source: string; severity: number; codeDescription?: { href: string }; relatedInformation?: unknown[]; range: { start: { line: number } } }
 interface Lens { command: { title: string; command: string; arguments?: unknown[] } }
 
-for (const file of inputs().files) {
-  const name = path.basename(file);
-  test(`Neovim 0.7 (vim.lsp.start_client) on ${name}: diagnostics, hover, code lenses, inlay hints, outline, simulate, SARIF`, { skip: has('nvim') ? false : 'nvim is not installed' }, () => {
-    const { dir, report, hunks, call } = expected(file);
-    const got = runEditor(['nvim', '--headless', '--clean', '-c', `luafile ${path.join(ROOT, 'test', 'editors', 'nvim.lua')}`], file, call);
+for (const input of inputs().files) {
+  const s = scratch(input);
+  const name = path.basename(s.file);
+  test(`Neovim 0.7, README's Lua, on ${name}: diagnostics, hover, code lenses, inlay hints, outline, simulate, SARIF`, { skip: has('nvim') ? false : 'nvim is not installed' }, () => {
+    const { dir, report, hunks, call } = expected(s.file);
+    const got = runEditor(['nvim', '--headless', '--clean', '-c', `luafile ${path.join(ROOT, 'test', 'editors', 'nvim.lua')}`], s, { ext: 'lua', text: readmeBlock('lua') }, call);
+    assert.ok(['diff', 'mail', 'gitsendemail'].includes(String(got.filetype)), `filetype ${got.filetype}`);
 
     const findings = hunks.flatMap((h) => h.findings);
     const diagnostics = got.diagnostics as LspDiagnostic[];
@@ -91,7 +114,7 @@ for (const file of inputs().files) {
 
     const hints = got.inlayHints as { label: string; position: { line: number } }[];
     for (const e of hunks.flatMap((h) => h.effects)) {
-      assert.ok(hints.some((h) => h.position.line === e.line && h.label.includes(effectLabel(e))), `no inlay hint "${effectLabel(e)}" on line ${e.line}`);
+      assert.ok(hints.some((h) => h.position.line === e.line && h.label === effectLabel(e)), `no inlay hint "${effectLabel(e)}" on line ${e.line}`);
     }
 
     const symbols = got.symbols as { name: string; children: { name: string; children: unknown[] }[] }[];
@@ -105,9 +128,9 @@ for (const file of inputs().files) {
     assert.deepEqual(got.sarif, dropNulls(cli(['review', '--format', 'sarif', name], dir)));
   });
 
-  test(`Emacs 28 + eglot on ${name}: diagnostics and hover`, { skip: has('emacs') ? false : 'emacs is not installed' }, () => {
-    const { hunks, call } = expected(file);
-    const got = runEditor(['emacs', '-Q', '--batch', '-l', path.join(ROOT, 'test', 'editors', 'eglot.el')], file, call);
+  test(`Emacs 28 + eglot, README's eglot-server-programs entry, on ${name}: diagnostics and hover`, { skip: has('emacs') ? false : 'emacs is not installed' }, () => {
+    const { hunks, call } = expected(s.file);
+    const got = runEditor(['emacs', '-Q', '--batch', '-l', path.join(ROOT, 'test', 'editors', 'eglot.el')], s, { ext: 'el', text: readmeBlock('elisp') }, call);
     const findings = hunks.flatMap((h) => h.findings);
     // eglot formats a diagnostic as "source [code]: message".
     const texts = (got.diagnostics as { text: string; line: number }[]).filter((d) => !/\[input\]/.test(d.text));
@@ -115,6 +138,18 @@ for (const file of inputs().files) {
     const hover = got.hover as { contents: { value: string } };
     assert.match(hover.contents.value, new RegExp(`^\\*\\*${call.callee}\\*\\*`));
     assert.match(hover.contents.value, /before the patch \| after the patch/);
+  });
+
+  test(`Vim, README's errorformat and pageref review, on ${name}: the quickfix list`, { skip: has('vim') ? false : 'vim is not installed' }, () => {
+    const { hunks } = expected(s.file);
+    const got = runEditor(['vim', '-u', 'NONE', '-i', 'NONE', '-N', '-es', '-S', path.join(ROOT, 'test', 'editors', 'quickfix.vim')], s, { ext: 'vim', text: readmeBlock('vim') });
+    const list = got as unknown as { lnum: number; col: number; type: string; text: string }[];
+    const type = { error: 'e', warning: 'w', info: 'i' } as const;
+    const findings = hunks.flatMap((h) => h.findings);
+    assert.ok(findings.length > 0);
+    for (const f of findings) {
+      assert.ok(list.some((e) => e.lnum === f.line + 1 && e.type === type[f.severity] && e.text.startsWith(`[${f.ruleId}]`)), `no quickfix entry for ${f.ruleId} at line ${f.line + 1}`);
+    }
   });
 }
 

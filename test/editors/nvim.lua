@@ -1,6 +1,7 @@
--- Neovim 0.7's built-in LSP client against `pageref lsp --stdio`, on the file Neovim was started
--- with. Collects what the client receives and writes it as JSON to $PAGEREF_OUT; editors.test.ts
--- checks it against the CLI. Run as: nvim --headless --clean -c 'luafile test/editors/nvim.lua' FILE
+-- Neovim 0.7's built-in LSP client, configured by the README's Lua ($PAGEREF_CONFIG), on the file
+-- Neovim was started with. Collects what the client receives and writes it as JSON to
+-- $PAGEREF_OUT; editors.test.ts checks it against the CLI.
+-- Run as: nvim --headless --clean -c 'luafile test/editors/nvim.lua' FILE
 local out = { diagnostics = nil }
 local function finish()
   local f = assert(io.open(os.getenv('PAGEREF_OUT'), 'w'))
@@ -10,23 +11,19 @@ local function finish()
 end
 
 local ok, err = pcall(function()
-  -- The configuration the README gives, with the CLI of this checkout.
-  local client_id = vim.lsp.start_client({
-    name = 'pageref',
-    cmd = { 'node', os.getenv('PAGEREF_CLI'), 'lsp', '--stdio' },
-    root_dir = vim.fn.getcwd(),
-    init_options = { pageref = { era = 'auto', minimumSeverity = 'info', inlineAnnotations = true } },
-    handlers = {
-      ['textDocument/publishDiagnostics'] = function(e, result, ctx, config)
-        out.diagnostics = result.diagnostics
-        return vim.lsp.handlers['textDocument/publishDiagnostics'](e, result, ctx, config)
-      end,
-    },
-  })
-  vim.lsp.buf_attach_client(0, client_id)
+  -- What the client receives, as it receives it.
+  local publish = vim.lsp.handlers['textDocument/publishDiagnostics']
+  vim.lsp.handlers['textDocument/publishDiagnostics'] = function(e, result, ctx, config)
+    out.diagnostics = result.diagnostics
+    return publish(e, result, ctx, config)
+  end
+  -- The README's configuration, as written; the file was loaded before it, so it is loaded again.
+  dofile(os.getenv('PAGEREF_CONFIG'))
+  vim.cmd('edit')
   assert(vim.wait(60000, function() return out.diagnostics ~= nil end, 50), 'no diagnostics within 60 s')
+  out.filetype = vim.bo.filetype
   out.shown = #vim.diagnostic.get(0)
-  local client = vim.lsp.get_client_by_id(client_id)
+  local client = vim.lsp.get_active_clients()[1]
   local uri = vim.uri_from_bufnr(0)
   local doc = { uri = uri }
   local function request(method, params)
@@ -44,7 +41,7 @@ local ok, err = pcall(function()
   local lens = out.codeLens[2]
   out.simulate = request('workspace/executeCommand', lens.command)
   out.sarif = request('workspace/executeCommand', { command = 'pageref.server.exportSarif', arguments = { uri } })
-  vim.lsp.stop_client(client_id)
+  client.stop()
 end)
 if not ok then out.error = tostring(err) end
 finish()
