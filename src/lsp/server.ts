@@ -31,6 +31,9 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = { info: DiagnosticSeverit
 const MAX_RELATED = 20;
 /** Diagnostics published per document at most (a huge mbox can hold hundreds of thousands of findings). */
 const MAX_DIAGNOSTICS = 5000;
+/** Hunks of a large document that get code lenses, and patches it lists in the outline and the series tree, at most. */
+const MAX_LENS_HUNKS = 1000;
+const MAX_OUTLINE_PATCHES = 1000;
 
 interface DocState {
   timer?: ReturnType<typeof setTimeout>;
@@ -344,7 +347,9 @@ export function startServer(connection: Connection, distDir: string): void {
   connection.onCodeLens(async (p, token) => {
     const cur = await current(p.textDocument.uri, token);
     if (!cur) return null;
-    return cur.r.hunks.flatMap(({ hunk, number }): CodeLens[] => {
+    // A large document gets lenses on the hunks with findings only, and at most MAX_LENS_HUNKS of them.
+    const hunks = cur.r.parts ? cur.r.hunks.filter((h) => h.hunk.findings.length).slice(0, MAX_LENS_HUNKS) : cur.r.hunks;
+    return hunks.flatMap(({ hunk, number }): CodeLens[] => {
       const range = { start: { line: hunk.range.start.line, character: 0 }, end: { line: hunk.range.start.line, character: 0 } };
       return [
         { range, command: { title: hunkSummary(hunk), command: '' } },
@@ -375,13 +380,15 @@ export function startServer(connection: Connection, distDir: string): void {
     if (!cur) return null;
     const last = cur.doc.lineCount - 1;
     const span = (from: number, to: number): Range => ({ start: { line: from, character: 0 }, end: lineRange(cur.doc, Math.max(from, to)).end });
-    return cur.r.patches.map((patch, i): DocumentSymbol => {
+    // A large document's outline: its first patches, without their files and hunks.
+    const patches = cur.r.parts ? cur.r.patches.slice(0, MAX_OUTLINE_PATCHES) : cur.r.patches;
+    return patches.map((patch, i): DocumentSymbol => {
       const end = (cur.r.patches[i + 1]?.startLine ?? last + 1) - 1;
       const head = span(patch.startLine, patch.startLine);
       return {
         name: `${patch.index !== undefined ? `[${patch.index}/${patch.total ?? '?'}] ` : ''}${patch.subject || '(diff)'}`,
         kind: SymbolKind.Module, range: span(patch.startLine, end), selectionRange: head,
-        children: patch.files.filter((f) => f.hunks.length).map((file): DocumentSymbol => {
+        children: cur.r.parts ? [] : patch.files.filter((f) => f.hunks.length).map((file): DocumentSymbol => {
           const range = span(file.hunks[0].range.start.line, file.hunks[file.hunks.length - 1].range.end.line);
           return {
             name: file.path, kind: SymbolKind.File, range, selectionRange: span(range.start.line, range.start.line),
@@ -435,7 +442,8 @@ export function startServer(connection: Connection, distDir: string): void {
     const number = new Map(cur.r.hunks.map((h) => [h.hunk, h.number]));
     return {
       version: cur.r.version, era: cur.r.era, eraSource: cur.r.eraSource,
-      patches: cur.r.patches.map((p) => ({
+      // A large document's tree: its first patches (the outline's bound).
+      patches: (cur.r.parts ? cur.r.patches.slice(0, MAX_OUTLINE_PATCHES) : cur.r.patches).map((p) => ({
         subject: p.subject, index: p.index, total: p.total, startLine: p.startLine,
         files: p.files.map((f) => ({
           path: f.path,
