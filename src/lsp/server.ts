@@ -11,7 +11,7 @@ import {
   SymbolKind, TextDocumentSyncKind, TextDocuments, type CancellationToken, type InitializeResult, type Range,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { createAnalyzer, PGMAP_TYPES, RULES, apiEntry, effectFor, type Analyzer, type Finding, type RuleId, type Severity, type ReviewOptions } from '../core';
+import { createAnalyzer, PGMAP_TYPES, RULES, apiEntry, effectFor, type Analyzer, type Finding, type KernelTree, type RuleId, type Severity, type ReviewOptions } from '../core';
 import { loadAssets } from '../node/assets';
 import { diskKernelTree, looksLikeKernelTree } from '../node/kernel-tree';
 // The SARIF converter still lives in the CLI adapter (to move to a shared place).
@@ -80,7 +80,7 @@ export function startServer(connection: Connection, distDir: string): void {
   let analyzer: Analyzer | undefined;
   const assets = loadAssets(distDir);
   let canRefresh = { codeLens: false, inlayHint: false, configuration: false, folders: false };
-  let kernelTree: { dir: string | undefined } | undefined;
+  let kernelTree: { tree: KernelTree | undefined } | undefined;
 
   const log = (m: string) => connection.console.log(m);
   const state = (uri: string): DocState => {
@@ -100,10 +100,11 @@ export function startServer(connection: Connection, distDir: string): void {
   const options = (): ReviewOptions => {
     if (!kernelTree) {
       const dir = settings.kernelTree.trim() || folders.find(looksLikeKernelTree);
-      kernelTree = { dir };
+      // One tree object per folder: it keeps what git told it (blobs by id) across reviews.
+      kernelTree = { tree: dir ? diskKernelTree(dir) : undefined };
       log(dir ? `kernel tree: ${dir} (whole functions are read from it)` : 'no kernel tree: hunks are reviewed as fragments');
     }
-    return { era: settings.era.trim() || 'auto', kernelTree: kernelTree.dir ? diskKernelTree(kernelTree.dir) : undefined };
+    return { era: settings.era.trim() || 'auto', kernelTree: kernelTree.tree };
   };
 
   const busy = () => [...states.values()].some((s) => s.timer !== undefined || s.running !== undefined);

@@ -11,7 +11,7 @@
 // the processes by its path under this run's extensions dir.
 // Env: EXT_VSIX=path.vsix installs that package instead of the unpacked build; KEEP_TMP=1 keeps
 // the temp dir; E2E_TIMEOUT_MS (default 20000) bounds each wait; HEADED=1 shows the browser;
-// E2E_ONLY=text runs only the checks whose name contains it.
+// E2E_ONLY=regexp runs only the checks whose name matches it.
 import { chromium } from 'playwright-core';
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -38,7 +38,7 @@ let probeDir;
 
 /** Runs one named check; a failure is recorded with a screenshot and the run goes on. */
 async function check(name, fn) {
-  if (process.env.E2E_ONLY && !name.includes(process.env.E2E_ONLY)) return;
+  if (process.env.E2E_ONLY && !new RegExp(process.env.E2E_ONLY).test(name)) return;
   const started = Date.now();
   try {
     const detail = await fn();
@@ -638,6 +638,8 @@ async function serverChecks(ws, extensionsDir, findings) {
   const ids = [...new Set(findings.map((f) => f.ruleId))];
   let server;
   await check('killed in the middle of a review, the server is restarted and the diagnostics come back', async () => {
+    await openFile('series.mbox');
+    await whenIdle();
     const [before] = serverPids(extensionsDir);
     assert(before, 'no language server process found');
     await openFile('big.mbox', big);
