@@ -30,9 +30,9 @@ import { review, simulate, type Cancel, type HunkEntry, type Review } from './re
 const SEVERITY: Record<Severity, DiagnosticSeverity> = { info: DiagnosticSeverity.Information, warning: DiagnosticSeverity.Warning, error: DiagnosticSeverity.Error };
 const MAX_RELATED = 20;
 /** Diagnostics published per document at most (a huge mbox can hold hundreds of thousands of findings). */
-const MAX_DIAGNOSTICS = 5000;
+const MAX_DIAGNOSTICS = 1000;
 /** Hunks of a large document that get code lenses, and patches it lists in the outline and the series tree, at most. */
-const MAX_LENS_HUNKS = 1000;
+const MAX_LENS_HUNKS = 250;
 const MAX_OUTLINE_PATCHES = 1000;
 
 interface DocState {

@@ -16,6 +16,7 @@ import * as status from './status';
 /** Restarts after a crash, within RESTART_WINDOW_MS, before the client gives up. */
 const MAX_RESTARTS = 4;
 const RESTART_WINDOW_MS = 3 * 60_000;
+const SERVER_HEAP_MB = 384;
 
 export interface PagerefApi {
   /** Resolves once the server has no review scheduled or running (and the client has what it published). */
@@ -65,14 +66,14 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<PagerefApi
       }),
     },
   };
-  const client = new LanguageClient('pageref', 'PageRef Lens', {
-    run: { module, transport: TransportKind.stdio },
-    debug: { module, transport: TransportKind.stdio },
-  }, clientOptions);
+  // The server's heap is bounded: V8 then collects the 40 MB strings an edit of a huge mbox leaves
+  // behind before it grows, instead of after (reviews of large documents keep lean reports).
+  const server = { module, transport: TransportKind.stdio, options: { execArgv: [`--max-old-space-size=${SERVER_HEAP_MB}`] } };
+  const client = new LanguageClient('pageref', 'PageRef Lens', { run: server, debug: server }, clientOptions);
 
   const changed = new vscode.EventEmitter<ReviewedParams>();
   const reviewed = new Map<string, ReviewedParams>();
-  const server: Server = {
+  const api: Server = {
     client,
     onDidReview: changed.event,
     reviewed,
@@ -102,9 +103,9 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<PagerefApi
     log.error(`the language server did not start: ${e instanceof Error ? e.stack : e}`);
     void vscode.window.showErrorMessage('PageRef Lens could not start its language server; see the "PageRef Lens" output.');
   }
-  seriesTree.activate(ctx, server);
-  status.activate(ctx, server);
-  commands.activate(ctx, server, simulationPanel.activate(ctx, server));
+  seriesTree.activate(ctx, api);
+  status.activate(ctx, api);
+  commands.activate(ctx, api, simulationPanel.activate(ctx, api));
   // The series view is contributed with `when: pageref.active`, so it never activates us by itself.
   void vscode.commands.executeCommand('setContext', ACTIVE_CONTEXT, true);
   log.info(`PageRef Lens ${ctx.extension.packageJSON.version} active`);
