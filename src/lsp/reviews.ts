@@ -145,7 +145,7 @@ export async function review(analyzer: Analyzer, name: string, text: string, ver
     message: `Large document (${(text.length / 1e6).toFixed(1)} M characters, over the ${(largeSize / 1e6).toFixed(1)} M limit): ` +
       `reviewed message by message (${pieces.length} pieces), each in the era of the first (${era?.era}); ` +
       `a patch does not see the functions earlier patches changed, findings keep no trace steps ("pageref simulate" shows them), ` +
-      'and code lenses and the outline show a part of it.',
+      'there are no code lenses, and the outline shows its first patches.',
   });
   return { version, era: era?.era ?? '', eraSource: era?.eraSource ?? '', patches, problems, hunks: hunksOf(patches), parts, millis: performance.now() - t0 };
 }

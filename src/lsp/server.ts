@@ -31,8 +31,7 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = { info: DiagnosticSeverit
 const MAX_RELATED = 20;
 /** Diagnostics published per document at most (a huge mbox can hold hundreds of thousands of findings). */
 const MAX_DIAGNOSTICS = 1000;
-/** Hunks of a large document that get code lenses, and patches it lists in the outline and the series tree, at most. */
-const MAX_LENS_HUNKS = 250;
+/** Patches of a large document listed in the outline and the series tree, at most. */
 const MAX_OUTLINE_PATCHES = 1000;
 
 interface DocState {
@@ -348,8 +347,8 @@ export function startServer(connection: Connection, distDir: string): void {
   connection.onCodeLens(async (p, token) => {
     const cur = await current(p.textDocument.uri, token);
     if (!cur) return null;
-    // A large document gets lenses on the hunks with findings only, and at most MAX_LENS_HUNKS of them.
-    const hunks = cur.r.parts ? cur.r.hunks.filter((h) => h.hunk.findings.length).slice(0, MAX_LENS_HUNKS) : cur.r.hunks;
+    // A large document gets none: tens of thousands of lenses (view zones) would slow the editor down.
+    const hunks = cur.r.parts ? [] : cur.r.hunks;
     return hunks.flatMap(({ hunk, number }): CodeLens[] => {
       const range = { start: { line: hunk.range.start.line, character: 0 }, end: { line: hunk.range.start.line, character: 0 } };
       return [

@@ -175,6 +175,8 @@ async function main() {
   log(installExtension(dirs.extensions, env, configYaml));
   installProbe(dirs.extensions);
   writeBigMbox(path.join(ws, 'big.mbox'), 40e6);
+  // The same text as plain text (no patch language, so no server): the typing baseline of this machine.
+  fs.writeFileSync(path.join(ws, 'big.txt'), `plain text\n${fs.readFileSync(path.join(ws, 'big.mbox'), 'utf8')}`);
   fs.mkdirSync(path.join(dirs.userData, 'User'), { recursive: true });
   fs.writeFileSync(path.join(dirs.userData, 'User', 'settings.json'), JSON.stringify({
     'workbench.startupEditor': 'none',
@@ -252,7 +254,19 @@ async function palette(prefix, text) {
 
 /** Opens a workspace file through quick open (by its absolute path when `at` is given: no search). */
 async function openFile(name, at) {
-  await page.locator('.monaco-workbench').click({ position: { x: 800, y: 500 } }).catch(() => {});
+  try {
+    await openFileOnce(name, at);
+  } catch {
+    // Quick open can lose the race with a busy workbench (a 40 MB editor): once more, from scratch.
+    await page.keyboard.press('Escape');
+    await openFileOnce(name, at);
+  }
+}
+
+async function openFileOnce(name, at) {
+  // Focus back to the workbench (out of a webview) through the activity bar's empty part: a click in
+  // an editor would place the cursor, and in a 40 MB one set off its word highlighting.
+  await page.locator('.monaco-workbench').click({ position: { x: 20, y: 700 } }).catch(() => {});
   await palette('Control+P', at ?? name);
   await quickInput().locator('.monaco-list-row', { hasText: name }).first().waitFor();
   await page.keyboard.press('Enter');
@@ -635,55 +649,79 @@ async function seedChecks(ws) {
 /** The language server's process: a crash in the middle of a review, and a 40 MB mbox. */
 async function serverChecks(ws, extensionsDir, findings) {
   const big = path.join(ws, 'big.mbox');
-  const ids = [...new Set(findings.map((f) => f.ruleId))];
   let server;
   await check('killed in the middle of a review, the server is restarted and the diagnostics come back', async () => {
-    await openFile('series.mbox');
-    await whenIdle();
-    const [before] = serverPids(extensionsDir);
-    assert(before, 'no language server process found');
-    await openFile('big.mbox', big);
-    // The server has the 40 MB document once its memory holds it; its review then runs for seconds.
-    await until(() => memoryMB(before).rss > 150, async () => `the server's memory stays at ${memoryMB(before).rss.toFixed(0)} MB`);
-    process.kill(before, 'SIGKILL');
-    const toast = page.locator('.notifications-toasts', { hasText: 'the language server stopped; restarting it (1 of' }).first();
-    await toast.waitFor({ timeout: 3 * T });
-    server = await until(() => serverPids(extensionsDir).find((p) => p !== before), () => 'no new server process');
-    await openFile('series.mbox');
-    await openProblems();
-    await problemsHave(ids, 'series.mbox');
-    await snap('restarted');
-    return `server ${before} killed, ${server} serves again; series.mbox shows ${ids.length} rule ids`;
+    let step = 'open series.mbox';
+    try {
+      await openFile('series.mbox');
+      await whenIdle();
+      const [before] = serverPids(extensionsDir);
+      assert(before, 'no language server process found');
+      step = 'open big.mbox';
+      await openFile('big.mbox', big);
+      // The server has the 40 MB document once its memory holds it; its review then runs for seconds.
+      step = 'wait for the document in the server';
+      await until(() => memoryMB(before).rss > 150, async () => `the server's memory stays at ${memoryMB(before).rss.toFixed(0)} MB`);
+      process.kill(before, 'SIGKILL');
+      step = 'wait for a new server';
+      server = await until(() => serverPids(extensionsDir).find((p) => p !== before), () => 'no new server process');
+      step = 'wait for the message';
+      await page.locator('.notifications-toasts', { hasText: 'the language server stopped; restarting it (1 of' }).first().waitFor({ timeout: 3 * T });
+      step = 'wait until the new server is idle';
+      const waited = await whenIdle(240_000);
+      // The restarted server's diagnostics in series.mbox: the squiggle of its first finding.
+      step = 'find the squiggle of the first finding in series.mbox';
+      const first = findings.find((f) => f.status === 'introduced') ?? findings[0];
+      await openFile('series.mbox');
+      await goToLine(first.line);
+      const cls = { error: 'squiggly-error', warning: 'squiggly-warning', info: 'squiggly-info' }[first.status === 'fixed' ? 'info' : first.severity];
+      const [{ top }] = await viewLine(fs.readFileSync(path.join(ws, 'series.mbox'), 'utf8').split('\n'), first.line);
+      await until(() => editor().locator(`.view-overlays .${cls}`).evaluateAll((els, top) => els.some((e) => parseFloat(e.parentElement.style.top) === top), top),
+        () => `no ${cls} on line ${first.line + 1}`);
+      await snap('restarted');
+      return `server ${before} killed, ${server} serves again, idle ${waited} ms later; ${cls} back on line ${first.line + 1} of series.mbox`;
+    } catch (e) {
+      throw new Error(`${step}: ${e.message}`);
+    }
   });
 
   await check('a 40 MB mbox: typing stalls no keystroke > 50 ms, the server stays < 500 MB', async () => {
     assert(server, 'no server (the previous check failed)');
-    await openFile('big.mbox', big);
-    await editor().locator('.view-lines').click();
-    await goToLine(2);
-    await page.keyboard.press('End');
-    // Keystroke to the editor's next DOM change, measured in the page.
-    await page.evaluate(() => {
-      const w = window;
-      w.__pagerefLatency = [];
-      let pending = null;
-      document.addEventListener('keydown', (e) => { pending = e.timeStamp; }, true);
-      new MutationObserver(() => {
-        if (pending !== null) w.__pagerefLatency.push(performance.now() - pending);
-        pending = null;
-      }).observe(document.querySelector('.editor-instance .view-lines'), { childList: true, subtree: true, characterData: true });
-    });
-    await page.keyboard.type(' typed while the server reviews', { delay: 40 });
-    const latency = await page.evaluate(() => window.__pagerefLatency);
+    const baseline = await typingLatency(path.join(ws, 'big.txt'));
+    const latency = await typingLatency(big);
     const waited = await whenIdle(240_000);
     const mem = memoryMB(server);
     await snap('big-mbox');
     const worst = Math.max(...latency);
-    const figures = `keystrokes ${latency.map((x) => x.toFixed(0)).join(' ')} ms; server peak ${mem.peak.toFixed(0)} MB`;
+    const figures = `keystrokes ${latency.map((x) => x.toFixed(0)).join(' ')} ms (plain-text baseline: worst ${Math.max(...baseline).toFixed(0)} ms, ` +
+      `median ${[...baseline].sort((a, b) => a - b)[baseline.length >> 1].toFixed(0)} ms); server peak ${mem.peak.toFixed(0)} MB`;
     assert(latency.length >= 25, `only ${latency.length} keystrokes measured`);
     assert(worst <= 50 && mem.peak < 500, `a keystroke took ${worst.toFixed(1)} ms to show, or the server grew past 500 MB: ${figures}`);
-    return `${latency.length} keystrokes, worst ${worst.toFixed(1)} ms; idle ${waited} ms later; server peak ${mem.peak.toFixed(0)} MB (now ${mem.rss.toFixed(0)} MB)`;
+    return `${latency.length} keystrokes, worst ${worst.toFixed(1)} ms; idle ${waited} ms later; ${figures} (now ${mem.rss.toFixed(0)} MB)`;
   });
+}
+
+/** Opens the file and types a sentence at the end of its second line: per keystroke, the time from keydown to the editor's next DOM change (measured in the page). */
+async function typingLatency(file) {
+  await openFile(path.basename(file), file);
+  await editor().locator('.view-lines').click();
+  await goToLine(2);
+  await page.keyboard.press('End');
+  await page.evaluate(() => {
+    const w = window;
+    w.__pagerefLatency = [];
+    if (w.__pagerefTyping) return;
+    w.__pagerefTyping = true;
+    let pending = null;
+    document.addEventListener('keydown', (e) => { pending = e.timeStamp; }, true);
+    new MutationObserver((records) => {
+      if (pending === null || !records.some((r) => (r.target.nodeType === 1 ? r.target : r.target.parentElement)?.closest('.view-lines'))) return;
+      w.__pagerefLatency.push(performance.now() - pending);
+      pending = null;
+    }).observe(document.body, { childList: true, subtree: true, characterData: true });
+  });
+  await page.keyboard.type(' typed while the server reviews', { delay: 40 });
+  return page.evaluate(() => window.__pagerefLatency);
 }
 
 main().then(
