@@ -11,12 +11,9 @@ import {
   SymbolKind, TextDocumentSyncKind, TextDocuments, type CancellationToken, type InitializeResult, type Range,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { createAnalyzer, PGMAP_TYPES, RULES, apiEntry, effectFor, type Analyzer, type Finding, type KernelTree, type RuleId, type Severity, type ReviewOptions } from '../core';
-import { loadAssets } from '../node/assets';
+import { createAnalyzer, PGMAP_TYPES, RULES, apiEntry, effectFor, toSarif, type Analyzer, type Finding, type KernelTree, type RuleId, type Severity, type ReviewOptions } from '../core';
+import { loadAssets, readRuleDocs } from '../node/assets';
 import { diskKernelTree, looksLikeKernelTree } from '../node/kernel-tree';
-// The SARIF converter still lives in the CLI adapter (to move to a shared place).
-// eslint-disable-next-line no-restricted-imports
-import { toSarif } from '../cli/format/sarif';
 import { callHoverMarkdown } from '../shared/hover-markdown';
 import {
   DEFAULT_SETTINGS, IdleRequest, ReviewedNotification, SERVER_COMMANDS, SeriesOutlineRequest, SimulationRequest,
@@ -428,8 +425,10 @@ export function startServer(connection: Connection, distDir: string): void {
         const cur = await current(uri, token);
         if (!cur) return new ResponseError(-32602, `${uri} is not open`);
         const report = { version: 1 as const, era: cur.r.era as never, eraSource: cur.r.eraSource, patches: cur.r.patches, problems: cur.r.problems };
-        const ruleSummaries = Object.fromEntries([...RULES.values()].map((r) => [r.meta.id, r.meta.summary])) as Partial<Record<RuleId, string>>;
-        return toSarif(report, { toolVersion, ruleSummaries, ruleHelpUri: (id) => RULES.get(id)?.meta.docs ?? `src/core/rules/${id}/README.md` });
+        // As `pageref review --format sarif` run in the workspace folder that holds the document.
+        const name = docName(uri);
+        const folder = uri.startsWith('file:') ? folders.find((f) => fileURLToPath(uri).startsWith(f + path.sep)) : undefined;
+        return toSarif(report, [{ name, content: cur.doc.getText() }], { toolVersion, ruleDocs: readRuleDocs(distDir), sourceRoot: folder ?? process.cwd() });
       }
       default:
         return new ResponseError(-32601, `unknown command ${p.command}`);
