@@ -264,9 +264,11 @@ async function openFile(name, at) {
 }
 
 async function openFileOnce(name, at) {
-  // Focus back to the workbench (out of a webview) through the activity bar's empty part: a click in
-  // an editor would place the cursor, and in a 40 MB one set off its word highlighting.
-  await page.locator('.monaco-workbench').click({ position: { x: 20, y: 700 } }).catch(() => {});
+  // Focus back to the workbench (out of a webview): the first group's active tab when there is one (a
+  // click in a 40 MB editor would place the cursor and set off its word highlighting), else the middle.
+  const tab = page.locator('.tabs-container .tab.active').first();
+  if (await tab.count()) await tab.click().catch(() => {});
+  else await page.locator('.monaco-workbench').click({ position: { x: 800, y: 500 } }).catch(() => {});
   await palette('Control+P', at ?? name);
   await quickInput().locator('.monaco-list-row', { hasText: name }).first().waitFor();
   await page.keyboard.press('Enter');
