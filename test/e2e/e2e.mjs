@@ -264,11 +264,7 @@ async function openFile(name, at) {
 }
 
 async function openFileOnce(name, at) {
-  // Focus back to the workbench (out of a webview): the first group's active tab when there is one (a
-  // click in a 40 MB editor would place the cursor and set off its word highlighting), else the middle.
-  const tab = page.locator('.tabs-container .tab.active').first();
-  if (await tab.count()) await tab.click().catch(() => {});
-  else await page.locator('.monaco-workbench').click({ position: { x: 800, y: 500 } }).catch(() => {});
+  await page.locator('.monaco-workbench').click({ position: { x: 800, y: 500 } }).catch(() => {});
   await palette('Control+P', at ?? name);
   await quickInput().locator('.monaco-list-row', { hasText: name }).first().waitFor();
   await page.keyboard.press('Enter');
