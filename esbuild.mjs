@@ -1,4 +1,4 @@
-// Bundles the CLI and the VS Code extension, and copies the assets the core needs at run time
+// Bundles the CLI, the language server and the VS Code extension (its client), and copies the assets the core needs at run time
 // (the two tree-sitter .wasm files out of node_modules, and the query files) into dist/.
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
@@ -19,7 +19,7 @@ const common = {
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: `#!/usr/bin/env node\n${importMetaUrl}` } }),
   esbuild.build({ ...common, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], banner: { js: importMetaUrl } }),
-  esbuild.build({ ...common, entryPoints: ['src/vscode/analyzer-worker.ts'], outfile: 'dist/analyzer-worker.js', banner: { js: importMetaUrl } }),
+  esbuild.build({ ...common, entryPoints: ['src/lsp/main.ts'], outfile: 'dist/lsp.js', banner: { js: importMetaUrl } }),
 ]);
 fs.chmodSync(path.join(dist, 'cli.js'), 0o755);
 

@@ -172,7 +172,7 @@ let editor;
 if (ed.status === 0) {
   editor = JSON.parse(ed.stdout.trim().split('\n').pop());
   console.log(`  cold review ${editor.coldMs} ms; unchanged re-review median ${editor.unchangedMedianMs} ms; after a one-line edit median ${editor.editMedianMs} ms (max ${editor.editMaxMs}, ${editor.runs} runs, ${editor.hunks} hunks)`);
-  console.log(`  in the extension's analyzer worker: longest stall of the host thread ${editor.workerColdStallMs} ms cold, ${editor.workerEditStallMs} ms after an edit`);
+  console.log(`  through the language server (stdio): open ${editor.serverColdMs} ms, edit ${editor.serverEditMs} ms until idle; longest stall of the client thread ${editor.serverColdStallMs} ms / ${editor.serverEditStallMs} ms`);
 } else {
   editor = { failed: (ed.stderr.split('\n').find((l) => /^\w*Error\b/.test(l.trim())) ?? `exit ${ed.status}`).slice(0, 200) };
   console.log(`  FAILED (${editor.failed})`);

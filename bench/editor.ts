@@ -1,14 +1,21 @@
 // The editor path, in-process through the core façade: one analyzer, one review to warm the
 // per-hunk cache, then a one-line edit and a review again, many times. Each edit writes a new
 // comment into the same added line, so the edited hunk is new to the cache every time.
-// Then the same cold review and edit through the extension's analyzer worker (dist/, built first):
-// the longest stall of this thread's event loop is what the extension host would feel.
+// Then the same cold review and edit through the language server (dist/lsp.js, built first, over
+// stdio as an editor runs it), each until the server is idle: the time, and the longest stall of
+// this thread's event loop, which is what an editor's client would feel.
 //   node --import tsx bench/editor.ts SERIES [RUNS]   -> one JSON line
 import fs from 'node:fs';
 import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import {
+  createProtocolConnection, DidChangeTextDocumentNotification, DidOpenTextDocumentNotification, ExitNotification,
+  InitializedNotification, InitializeRequest, ShutdownRequest, StreamMessageReader, StreamMessageWriter,
+} from 'vscode-languageserver-protocol/node';
 import { createAnalyzer } from '../src/core/index';
-import { WorkerReviewService } from '../src/vscode/worker-client';
+import { IdleRequest } from '../src/shared/protocol';
 import { loadAssets } from '../test/helpers/assets';
 
 const [file, runsArg] = process.argv.slice(2);
@@ -26,15 +33,40 @@ if (target === undefined) {
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round = (x: number) => Math.round(x * 100) / 100;
 
-/** Longest event-loop stall (ms) of this thread while the worker reviews `content`. */
-async function workerStall(service: WorkerReviewService, content: string): Promise<number> {
+/** Time (ms) of `work`, and the longest stall (ms) of this thread's event loop meanwhile. */
+async function timed(work: () => Promise<unknown>): Promise<{ ms: number; stallMs: number }> {
   const h = monitorEventLoopDelay({ resolution: 1 });
   h.enable();
   const tick = setInterval(() => {}, 1); // keep the loop busy, as an editor would be
-  await service.review([{ name: file, content }], { era: 'auto' });
+  const t0 = performance.now();
+  await work();
+  const ms = performance.now() - t0;
   clearInterval(tick);
   h.disable();
-  return h.max / 1e6;
+  return { ms, stallMs: h.max / 1e6 };
+}
+
+/** The series opened in the language server, then the one-line edit, each until the server is idle. */
+async function throughServer(): Promise<{ cold: { ms: number; stallMs: number }; edit: { ms: number; stallMs: number } }> {
+  const child = spawn(process.execPath, [path.resolve('dist', 'lsp.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  conn.listen();
+  await conn.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions: { pageref: { debounceMs: 0 } } });
+  await conn.sendNotification(InitializedNotification.type, {});
+  const uri = pathToFileURL(path.resolve(file)).href;
+  const cold = await timed(async () => {
+    await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'diff', version: 1, text } });
+    await conn.sendRequest(IdleRequest);
+  });
+  const at = { line: target, character: lines[target].length };
+  const edit = await timed(async () => {
+    await conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: 2 }, contentChanges: [{ range: { start: at, end: at }, text: ' /* server edit */' }] });
+    await conn.sendRequest(IdleRequest);
+  });
+  await conn.sendRequest(ShutdownRequest.type);
+  await conn.sendNotification(ExitNotification.type);
+  conn.dispose();
+  return { cold, edit };
 }
 
 async function main(): Promise<void> {
@@ -63,13 +95,7 @@ async function main(): Promise<void> {
   }
   analyzer.dispose();
 
-  const service = new WorkerReviewService(path.resolve('dist'));
-  await service.ready;
-  const workerColdStallMs = await workerStall(service, text);
-  const copy = [...lines];
-  copy[target] = `${lines[target]} /* worker edit */`;
-  const workerEditStallMs = await workerStall(service, copy.join('\n'));
-  service.dispose();
+  const server = await throughServer();
 
   console.log(JSON.stringify({
     lines: lines.length,
@@ -81,8 +107,10 @@ async function main(): Promise<void> {
     editMaxMs: round(Math.max(...edited)),
     hunks: first.patches.reduce((n, p) => n + p.files.reduce((m, f) => m + f.hunks.length, 0), 0),
     findings,
-    workerColdStallMs: round(workerColdStallMs),
-    workerEditStallMs: round(workerEditStallMs),
+    serverColdMs: round(server.cold.ms),
+    serverColdStallMs: round(server.cold.stallMs),
+    serverEditMs: round(server.edit.ms),
+    serverEditStallMs: round(server.edit.stallMs),
   }));
 }
 

@@ -8,7 +8,7 @@
   /** @typedef {import('../src/shared/webview-protocol').SimulationView} SimulationView */
   /** @typedef {import('../src/shared/webview-protocol').Timeline} Timeline */
   /** @typedef {import('../src/shared/webview-protocol').StepCell} StepCell */
-  /** @typedef {import('../src/core/model/types').PageState} PageState */
+  /** @typedef {import('../src/core').PageState} PageState */
   /** @typedef {{ hunk: number, scenario: string, side: 'before' | 'after', step: number, diagramType: string }} UiState */
 
   // @ts-expect-error acquireVsCodeApi is injected by VS Code into webviews.

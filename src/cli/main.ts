@@ -4,11 +4,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
 import {
   composeReply, createAnalyzer, PGMAP_TYPES, SEVERITIES, toB4, toCheckpatch, toPatchwork, toSarif,
   type Analyzer, type InputDocument, type ReviewReport, type Severity,
 } from '../core';
-import { loadAssets, readRuleDocs } from './assets';
+import { loadAssets, readRuleDocs } from '../node/assets';
 import { diskKernelTree } from '../node/kernel-tree';
 import { reviewToText, scanToText, simulateToText } from './format/text';
 import { jsonPieces } from './format/json';
@@ -21,7 +22,8 @@ const USAGE = `usage:
                    [--target-url URL] FILE... | -
   pageref reply    FILE [--patch N] [--series DIR|MBOX] [--era ...] [--kernel-tree DIR]
   pageref simulate FILE --hunk N [--type ${PGMAP_TYPES.join('|')}] [--era ...] [--kernel-tree DIR] [--format text|json]
-  pageref scan     [--format text|json] PATH...`;
+  pageref scan     [--format text|json] PATH...
+  pageref lsp      --stdio   (the language server, for editors)`;
 
 class UsageError extends Error {}
 
@@ -222,6 +224,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  // The language server is its own bundle beside this one; it serves stdin/stdout until the client's exit.
+  if (command === 'lsp') return import(pathToFileURL(path.join(__dirname, 'lsp.js')).href).then(() => new Promise<number>(() => {}));
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,

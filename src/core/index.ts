@@ -38,6 +38,12 @@ export { toSarif, type SarifOptions } from './report/sarif';
 export { toCheckpatch, toB4, toPatchwork, verdict, PATCHWORK_DESCRIPTION_MAX, type B4Check, type PatchworkCheck, type PatchworkEntry, type CheckVerdict } from './report/checks';
 export { composeReply, type Reply, type ReplyOptions } from './report/reply';
 export { pageStateText, statusPrefix } from './report/common';
+// What the adapters show besides reports: the API table's account of a function per era (hovers),
+// and the rules' meta data (documentation links, SARIF descriptors).
+export { apiEntry, effectFor } from './api';
+export type { ApiEntry, EraEffect, RefAmount, RefOp } from './api';
+export { RULES } from './rules';
+export type { RuleMeta } from './rules';
 
 export interface Analyzer {
   parse(doc: InputDocument): Promise<Series>;

@@ -1,8 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ApiEntry } from '../core/api/types';
-import type { PageState, Trace, TraceStep } from '../core/report/types';
-import type { PgmapType } from '../core/types';
+import type { ApiEntry, PageState, Trace, TraceStep, PgmapType } from '../core';
 import { callHoverMarkdown, describeEraEffect, historyTable, refcountHistory } from './hover-markdown';
 
 const state = (refcount: number | null): PageState => ({ refcount, mapcount: 0, pgmapRefs: 0, mapping: 'none', mappingHoldsRef: false, pinned: 0, phase: 'allocated' });

@@ -1,10 +1,8 @@
 // The Markdown of a hover on a recognised kernel call: what the function does in the review's
 // era (from the API table) and the page's refcount history up to the call, before vs after the
 // patch, per pgmap type (from the simulate traces). Pure: the hover provider hands in the data.
-import type { ApiEntry, EraEffect, RefAmount, RefOp } from '../core/api/types';
-import type { Trace } from '../core/report/types';
-import type { PgmapType } from '../core/types';
-import { PGMAP_TYPES } from '../core/types';
+import type { ApiEntry, EraEffect, RefAmount, RefOp, Trace, PgmapType } from '../core';
+import { PGMAP_TYPES } from '../core';
 
 export interface TypedEffect {
   readonly type: PgmapType;

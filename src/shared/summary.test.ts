@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Effect, Finding, HunkReport } from '../core/report/types';
+import type { Effect, Finding, HunkReport } from '../core';
 import { effectLabel, hunkSummary, lineAnnotations } from './summary';
 
 const effect = (over: Partial<Effect>): Effect => ({

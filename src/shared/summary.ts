@@ -1,7 +1,8 @@
-// One-line texts about a hunk's report: the code-lens summary and the inline annotations of
-// predicted transitions. Pure, so they are tested without VS Code.
-import type { Effect, HunkReport } from '../core/report/types';
-import { PGMAP_TYPES, SEVERITIES } from '../core/types';
+// One-line texts about a hunk's report: the code-lens summary, the inline annotations of
+// predicted transitions, and the texts of a finding's diagnostic. Pure, so they are tested
+// without an editor.
+import type { Effect, Finding, HunkReport, Severity, TraceStep } from '../core';
+import { PGMAP_TYPES, SEVERITIES } from '../core';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -47,4 +48,26 @@ export function lineAnnotations(h: HunkReport, maxOnHeader = 3): Map<number, str
     out.set(header, [out.get(header), labels.join(' · ')].filter(Boolean).join(' · '));
   }
   return out;
+}
+
+/** A hazard the patch fixes is good news: it is shown as information whatever the rule's severity. */
+export function shownSeverity(f: Finding): Severity {
+  return f.status === 'fixed' ? 'info' : f.severity;
+}
+
+export function atLeast(s: Severity, minimum: Severity): boolean {
+  return SEVERITIES.indexOf(s) >= SEVERITIES.indexOf(minimum);
+}
+
+export function findingMessage(f: Finding): string {
+  const types = f.types.join(', ');
+  if (f.status === 'fixed') return `This patch fixes: ${f.message} (${types})`;
+  return `${f.status === 'present' ? 'Still present: ' : ''}${f.message} (${types})`;
+}
+
+/** "put: put_page(page) (FS_DAX, refcount 1 → 0)": a trace step as related information. */
+export function stepText(s: TraceStep): string {
+  const rc = (n: number | null) => (n === null ? '?' : String(n));
+  const change = s.before.refcount !== s.after.refcount ? `, refcount ${rc(s.before.refcount)} → ${rc(s.after.refcount)}` : '';
+  return `${s.phase}: ${s.statement} (${s.types.join(',')}${change})`;
 }

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { PageState, Trace, TraceStep } from '../core/report/types';
-import type { PgmapType } from '../core/types';
+import type { PageState, Trace, TraceStep, PgmapType } from '../core';
 import { buildTimelines } from './timeline';
 
 const state = (refcount: number): PageState => ({ refcount, mapcount: 0, pgmapRefs: 0, mapping: 'none', mappingHoldsRef: false, pinned: 0, phase: 'free' });

@@ -1,8 +1,7 @@
 // Turns the core's simulate traces (one per scenario, side and pgmap type) into the timelines
 // the simulation webview steps through: one row per statement, one column per pgmap type.
-import type { PageState, Trace, TraceStep } from '../core/report/types';
-import type { PgmapType } from '../core/types';
-import { PGMAP_TYPES } from '../core/types';
+import type { PageState, Trace, TraceStep, PgmapType } from '../core';
+import { PGMAP_TYPES } from '../core';
 import type { StepCell, Timeline, TimelineRow } from './webview-protocol';
 
 const stepKey = (s: TraceStep) => `${s.function}\u0000${s.line ?? ''}\u0000${s.statement}`;

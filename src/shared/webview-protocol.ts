@@ -1,7 +1,6 @@
 // The messages between the simulation panel (src/vscode/simulation-panel.ts) and its webview
 // script (media/simulation.js, which uses these types through JSDoc `import()`). Plain data only.
-import type { PageState } from '../core/report/types';
-import type { PgmapType } from '../core/types';
+import type { PageState, PgmapType } from '../core';
 
 /** One pgmap type's state around a timeline row. */
 export interface StepCell {

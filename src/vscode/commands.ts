@@ -1,13 +1,15 @@
-// The command table: everything the palette, code lenses and the series tree can run.
+// The command table: everything the palette, code lenses, the series tree and the status bar can
+// run, keyed by the ids of manifest.ts. The work is the server's (workspace/executeCommand and the
+// custom requests); the commands pick the document and hunk and show the result.
 import * as vscode from 'vscode';
-import { toSarif } from '../core';
-import { readRuleDocs } from '../cli/assets';
-import type { Analysis } from './analysis';
+import { SERVER_COMMANDS, SeriesOutlineRequest, type EraChoice } from '../shared/protocol';
 import { config } from './config';
+import type { Server } from './extension';
+import { COMMANDS, type CommandName } from './manifest';
 import type { SimulationPanel } from './simulation-panel';
 
 const ERA_CHOICES: readonly { label: string; description: string }[] = [
-  { label: 'auto', description: "infer the patch's base era from what its pre-image uses" },
+  { label: 'auto', description: "infer the patch's base era from the mail and what its pre-image uses" },
   { label: 'E0', description: '≤ v5.17: extra ZONE_DEVICE reference, devmap-managed puts' },
   { label: 'E1', description: 'v5.18 – v6.0: device-private pages go 1 → 0, free path resets to 1' },
   { label: 'E2', description: 'v6.1 – v6.14: PRIVATE/COHERENT free at 0, pgmap ref per allocation' },
@@ -17,26 +19,28 @@ const ERA_CHOICES: readonly { label: string; description: string }[] = [
 ];
 const VERSION_CHOICE = { label: 'Kernel version…', description: 'e.g. v6.12; mapped to its era' };
 
-export function activate(ctx: vscode.ExtensionContext, analysis: Analysis, panel: SimulationPanel): void {
+export function activate(ctx: vscode.ExtensionContext, server: Server, panel: SimulationPanel): void {
   const activePatch = (): vscode.TextDocument | undefined => {
     const editors = [vscode.window.activeTextEditor, ...vscode.window.visibleTextEditors];
-    return editors.find((e) => e && analysis.isPatch(e.document))?.document;
+    return editors.find((e) => e && server.isPatch(e.document))?.document;
   };
   const needPatch = (): vscode.TextDocument | undefined => {
     const doc = activePatch();
     if (!doc) void vscode.window.showInformationMessage('PageRef: open a patch (.patch, .diff, .mbox, .eml) first.');
     return doc;
   };
-  const toolVersion = String(ctx.extension.packageJSON.version);
+  const outline = (doc: vscode.TextDocument) => server.client.sendRequest(SeriesOutlineRequest, { uri: doc.uri.toString() });
+  const hunks = async (doc: vscode.TextDocument) => (await outline(doc))?.patches.flatMap((p) => p.files.flatMap((f) => f.hunks)) ?? [];
+  const run = <T>(command: string, ...args: unknown[]) => server.client.sendRequest<T>('workspace/executeCommand', { command, arguments: args });
 
-  const commands: Record<string, (...args: never[]) => unknown> = {
-    'pageref.simulateHunk': async (uri?: vscode.Uri, number?: number) => {
+  const commands: Record<CommandName, (...args: never[]) => Promise<unknown>> = {
+    simulateHunk: async (uri?: vscode.Uri, number?: number) => {
       const doc = uri ? await vscode.workspace.openTextDocument(uri) : needPatch();
       if (!doc) return;
       if (number === undefined) {
-        const a = await analysis.get(doc);
         const line = vscode.window.activeTextEditor?.document === doc ? vscode.window.activeTextEditor.selection.active.line : 0;
-        const at = a && (analysis.hunkAt(a, line) ?? a.hunks.find((h) => h.hunk.range.start.line > line));
+        const all = await hunks(doc);
+        const at = all.find((h) => h.line <= line && line <= h.endLine) ?? all.find((h) => h.line > line);
         if (!at) {
           void vscode.window.showInformationMessage('PageRef: no hunk at or after the cursor.');
           return;
@@ -45,24 +49,34 @@ export function activate(ctx: vscode.ExtensionContext, analysis: Analysis, panel
       }
       await panel.show(doc, number);
     },
-    'pageref.simulateSeries': async () => {
+    simulateSeries: async () => {
       const doc = needPatch();
-      const a = doc && (await analysis.get(doc));
-      if (!doc || !a) return;
-      if (!a.hunks.length) {
+      if (!doc) return;
+      const all = await hunks(doc);
+      if (!all.length) {
         void vscode.window.showInformationMessage('PageRef: this document has no hunks to simulate.');
         return;
       }
-      const first = a.hunks.find((h) => h.hunk.effects.length || h.hunk.findings.length) ?? a.hunks[0];
-      await panel.show(doc, first.number);
+      await panel.show(doc, (all.find((h) => !h.summary.includes('no refcount')) ?? all[0]).number);
     },
-    'pageref.chooseEra': async () => {
+    chooseEra: async () => {
       const current = config.era();
-      const items = [...ERA_CHOICES, VERSION_CHOICE].map((c) => ({ ...c, picked: c.label === current, detail: c.label === current ? 'current setting' : undefined }));
-      const pick = await vscode.window.showQuickPick(items, { title: 'PageRef: kernel era of the patch base', placeHolder: `current: ${current}` });
+      const doc = activePatch();
+      // The inferred era and why come first (when a patch is open).
+      const choice = doc ? await run<EraChoice>(SERVER_COMMANDS.chooseEra, doc.uri.toString()).catch(() => undefined) : undefined;
+      const items: (vscode.QuickPickItem & { value?: string })[] = [...ERA_CHOICES, VERSION_CHOICE].map((c) => ({
+        ...c, picked: c.label === current, detail: c.label === current ? 'current setting' : undefined,
+      }));
+      if (choice?.inferred) {
+        items[0] = {
+          label: 'auto', description: `inferred: ${choice.inferred.era}${current === 'auto' ? ' (current setting)' : ''}`,
+          detail: choice.inferred.why, picked: current === 'auto',
+        };
+      }
+      const pick = await vscode.window.showQuickPick(items, { title: 'PageRef: kernel era of the patch base', placeHolder: `current: ${current}`, matchOnDescription: false });
       if (!pick) return;
       let value: string | undefined = pick.label;
-      if (pick === items[items.length - 1]) {
+      if (pick.label === VERSION_CHOICE.label) {
         value = await vscode.window.showInputBox({
           title: 'PageRef: kernel version',
           prompt: 'A kernel version such as v6.12 or 6.1',
@@ -71,14 +85,10 @@ export function activate(ctx: vscode.ExtensionContext, analysis: Analysis, panel
       }
       if (value) await config.setEra(value.trim());
     },
-    'pageref.exportSarif': async () => {
+    exportSarif: async () => {
       const doc = needPatch();
-      const a = doc && (await analysis.get(doc));
-      if (!doc || !a) return;
-      // As `pageref review --format sarif` run in the workspace folder: the same bytes.
-      const input = { name: vscode.workspace.asRelativePath(doc.uri, false), content: doc.getText() };
-      const sourceRoot = vscode.workspace.getWorkspaceFolder(doc.uri)?.uri.fsPath;
-      const log = toSarif(a.report, [input], { toolVersion, ruleDocs: readRuleDocs(__dirname), sourceRoot });
+      if (!doc) return;
+      const log = await run<{ runs: { results?: unknown[] }[] }>(SERVER_COMMANDS.exportSarif, doc.uri.toString());
       const target = await vscode.window.showSaveDialog({
         defaultUri: doc.uri.with({ path: `${doc.uri.path}.sarif` }),
         filters: { SARIF: ['sarif', 'json'] },
@@ -88,7 +98,7 @@ export function activate(ctx: vscode.ExtensionContext, analysis: Analysis, panel
       await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(JSON.stringify(log, null, 2) + '\n'));
       void vscode.window.showInformationMessage(`PageRef: wrote ${vscode.workspace.asRelativePath(target)} (${log.runs[0].results?.length ?? 0} results).`);
     },
-    'pageref.reveal': async (uri?: vscode.Uri, line?: number) => {
+    reveal: async (uri?: vscode.Uri, line?: number) => {
       if (!uri || line === undefined) return;
       const editor = await vscode.window.showTextDocument(uri);
       const pos = new vscode.Position(line, 0);
@@ -96,5 +106,7 @@ export function activate(ctx: vscode.ExtensionContext, analysis: Analysis, panel
       editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     },
   };
-  for (const [id, run] of Object.entries(commands)) ctx.subscriptions.push(vscode.commands.registerCommand(id, run));
+  for (const [name, command] of Object.entries(commands)) {
+    ctx.subscriptions.push(vscode.commands.registerCommand(COMMANDS[name as CommandName].id, command));
+  }
 }

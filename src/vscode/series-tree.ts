@@ -1,42 +1,50 @@
 // The series tree (Explorer view "PageRef Series"): patches -> files -> hunks -> findings of the
-// active patch document, with counts and severity icons; selecting a node reveals it.
+// active patch document, with counts and severity icons, from the server's series outline;
+// selecting a node reveals it.
 import * as vscode from 'vscode';
-import type { FileReport, Finding, HunkReport, PatchReport, Severity } from '../core';
-import { SEVERITIES } from '../core';
-import { hunkSummary } from '../shared/summary';
-import type { Analysis, DocumentAnalysis } from './analysis';
-import { findingMessage, severityIcon, shownSeverity } from './convert';
+import type { Severity } from '../core';
+import { SeriesOutlineRequest, type OutlineFinding, type SeriesOutline } from '../shared/protocol';
+import type { Server } from './extension';
+import { COMMANDS, SERIES_VIEW } from './manifest';
 
+type Patch = SeriesOutline['patches'][number];
+type File = Patch['files'][number];
+type Hunk = File['hunks'][number];
 type Node =
-  | { kind: 'patch'; patch: PatchReport }
-  | { kind: 'file'; file: FileReport }
-  | { kind: 'hunk'; hunk: HunkReport }
-  | { kind: 'finding'; finding: Finding };
+  | { kind: 'patch'; patch: Patch }
+  | { kind: 'file'; file: File }
+  | { kind: 'hunk'; hunk: Hunk }
+  | { kind: 'finding'; finding: OutlineFinding };
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const ORDER: readonly Severity[] = ['info', 'warning', 'error'];
+const ICON: Record<Severity, [string, string]> = {
+  error: ['error', 'problemsErrorIcon.foreground'],
+  warning: ['warning', 'problemsWarningIcon.foreground'],
+  info: ['info', 'problemsInfoIcon.foreground'],
+};
 
-function worst(findings: readonly Finding[]): Severity | 'ok' {
-  let w: Severity | 'ok' = 'ok';
-  for (const f of findings) {
-    if (f.status === 'fixed') continue;
-    if (w === 'ok' || SEVERITIES.indexOf(f.severity) > SEVERITIES.indexOf(w)) w = f.severity;
-  }
-  return w;
+/** Codicon of the worst open finding; a tick for nothing to report or only fixes. */
+function icon(findings: readonly OutlineFinding[]): vscode.ThemeIcon {
+  const open = findings.filter((f) => f.status !== 'fixed').map((f) => ORDER.indexOf(f.severity));
+  if (!open.length) return new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
+  const [name, color] = ICON[ORDER[Math.max(...open)]];
+  return new vscode.ThemeIcon(name, new vscode.ThemeColor(color));
 }
 
-const hunksOf = (n: Node): readonly HunkReport[] =>
+const hunksOf = (n: Node): readonly Hunk[] =>
   n.kind === 'patch' ? n.patch.files.flatMap((f) => f.hunks) : n.kind === 'file' ? n.file.hunks : n.kind === 'hunk' ? [n.hunk] : [];
 
-export function activate(ctx: vscode.ExtensionContext, analysis: Analysis): void {
+export function activate(ctx: vscode.ExtensionContext, server: Server): void {
   let doc: vscode.TextDocument | undefined;
+  let outline: SeriesOutline | undefined;
   const changed = new vscode.EventEmitter<void>();
-  const reveal = (line: number) => ({ title: 'Reveal', command: 'pageref.reveal', arguments: [doc?.uri, line] });
+  const reveal = (line: number) => ({ title: 'Reveal', command: COMMANDS.reveal.id, arguments: [doc?.uri, line] });
 
   const provider: vscode.TreeDataProvider<Node> = {
     onDidChangeTreeData: changed.event,
     getChildren(n?: Node): Node[] {
-      const a: DocumentAnalysis | undefined = doc && analysis.latest(doc.uri);
-      if (!n) return a ? a.report.patches.map((patch) => ({ kind: 'patch', patch })) : [];
+      if (!n) return outline ? outline.patches.map((patch) => ({ kind: 'patch', patch })) : [];
       if (n.kind === 'patch') return n.patch.files.map((file) => ({ kind: 'file', file }));
       if (n.kind === 'file') return n.file.hunks.map((hunk) => ({ kind: 'hunk', hunk }));
       if (n.kind === 'hunk') return n.hunk.findings.map((finding) => ({ kind: 'finding', finding }));
@@ -45,10 +53,10 @@ export function activate(ctx: vscode.ExtensionContext, analysis: Analysis): void
     getTreeItem(n: Node): vscode.TreeItem {
       if (n.kind === 'finding') {
         const f = n.finding;
-        const item = new vscode.TreeItem(findingMessage(f), vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(f.message, vscode.TreeItemCollapsibleState.None);
         item.description = f.ruleId;
         item.tooltip = `${f.ruleId} (${f.status}), line ${f.line + 1}`;
-        item.iconPath = severityIcon(f.status === 'fixed' ? 'ok' : shownSeverity(f));
+        item.iconPath = icon([f]);
         item.command = reveal(f.line);
         item.contextValue = 'finding';
         return item;
@@ -59,49 +67,54 @@ export function activate(ctx: vscode.ExtensionContext, analysis: Analysis): void
       let item: vscode.TreeItem;
       if (n.kind === 'patch') {
         const p = n.patch;
-        const label = `${p.index !== undefined ? `[${p.index}/${p.total ?? '?'}] ` : ''}${p.subject || '(diff)'}`;
-        item = new vscode.TreeItem(label, state);
+        item = new vscode.TreeItem(`${p.index !== undefined ? `[${p.index}/${p.total ?? '?'}] ` : ''}${p.subject || '(diff)'}`, state);
         item.description = `${plural(p.files.length, 'file')} · ${plural(findings.length, 'finding')}`;
         item.command = reveal(p.startLine);
       } else if (n.kind === 'file') {
         item = new vscode.TreeItem(n.file.path, state);
         item.description = `${plural(hunks.length, 'hunk')} · ${plural(findings.length, 'finding')}`;
         item.resourceUri = vscode.Uri.file(n.file.path);
-        if (hunks.length) item.command = reveal(hunks[0].range.start.line);
+        if (hunks.length) item.command = reveal(hunks[0].line);
       } else {
         item = new vscode.TreeItem(n.hunk.header.replace(/^(@@[^@]*@@).*$/, '$1') + (n.hunk.function ? ` ${n.hunk.function}` : ''), state);
-        item.description = hunkSummary(n.hunk);
-        item.command = reveal(n.hunk.range.start.line);
+        item.description = n.hunk.summary;
+        item.command = reveal(n.hunk.line);
       }
-      item.iconPath = severityIcon(worst(findings));
+      item.iconPath = icon(findings);
       item.contextValue = n.kind;
       return item;
     },
   };
 
-  const view = vscode.window.createTreeView('pageref.series', { treeDataProvider: provider, showCollapseAll: true });
-  const describe = () => {
-    const a = doc && analysis.latest(doc.uri);
-    view.description = doc && a ? `${vscode.workspace.asRelativePath(doc.uri)} · ${a.report.era}` : undefined;
+  const view = vscode.window.createTreeView(SERIES_VIEW, { treeDataProvider: provider, showCollapseAll: true });
+  let asked = 0;
+  const load = async () => {
+    const ask = ++asked;
+    const next = doc && !doc.isClosed ? await server.client.sendRequest(SeriesOutlineRequest, { uri: doc.uri.toString() }).catch(() => null) : null;
+    if (ask !== asked) return;
+    outline = next ?? undefined;
+    view.description = doc && outline ? `${vscode.workspace.asRelativePath(doc.uri)} · ${outline.era}` : undefined;
+    changed.fire();
   };
   const follow = (editor: vscode.TextEditor | undefined) => {
-    if (!editor || !analysis.isPatch(editor.document) || editor.document === doc) return;
+    if (!editor || !server.isPatch(editor.document) || editor.document === doc) return;
     doc = editor.document;
-    changed.fire();
-    describe();
+    void load();
   };
   follow(vscode.window.activeTextEditor);
   ctx.subscriptions.push(
     changed,
     view,
     vscode.window.onDidChangeActiveTextEditor(follow),
-    analysis.onDidAnalyse((d) => {
+    vscode.workspace.onDidCloseTextDocument((d) => {
       if (d === doc) {
-        if (d.isClosed) doc = undefined;
-        changed.fire();
+        doc = undefined;
+        void load();
       }
-      if (!doc) follow(vscode.window.activeTextEditor);
-      describe();
+    }),
+    server.onDidReview((r) => {
+      if (r.uri === doc?.uri.toString()) void load();
+      else if (!doc) follow(vscode.window.activeTextEditor);
     }),
   );
 }

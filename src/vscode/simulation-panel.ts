@@ -1,11 +1,12 @@
 // The simulation webview: one panel that steps through a hunk's traces (every scenario, before
 // and after the patch, one column per pgmap type) and highlights the current step's lines in
 // the editor. The page itself is media/simulation.js; messages are src/shared/webview-protocol.ts.
+// The view's data comes from the server (SimulationRequest).
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
-import type { FromWebview, SimulationView, ToWebview } from '../shared/webview-protocol';
-import { buildTimelines } from '../shared/timeline';
-import type { Analysis } from './analysis';
+import { SimulationRequest } from '../shared/protocol';
+import type { FromWebview, ToWebview } from '../shared/webview-protocol';
+import type { Server } from './extension';
 
 export class SimulationPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
@@ -22,9 +23,9 @@ export class SimulationPanel implements vscode.Disposable {
   });
   private readonly subscriptions: vscode.Disposable[] = [];
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly analysis: Analysis) {
-    this.subscriptions.push(this.highlight, analysis.onDidAnalyse((doc) => {
-      if (this.panel && this.target && doc.uri.toString() === this.target.uri.toString()) void this.refresh();
+  constructor(private readonly extensionUri: vscode.Uri, private readonly server: Server) {
+    this.subscriptions.push(this.highlight, server.onDidReview((r) => {
+      if (this.panel && this.target && r.uri === this.target.uri.toString()) void this.refresh();
     }));
   }
 
@@ -54,26 +55,13 @@ export class SimulationPanel implements vscode.Disposable {
 
   private async refresh(): Promise<void> {
     if (!this.target) return;
-    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === this.target?.uri.toString());
-    const a = doc && (await this.analysis.get(doc));
-    const entry = a?.hunks.find((h) => h.number === this.target?.number);
-    let message: ToWebview;
-    if (!doc || !a || !entry) message = { kind: 'error', message: `Hunk ${this.target.number} is no longer in ${this.target.uri.path}.` };
-    else {
-      const sim = await this.analysis.simulate(doc, entry.number);
-      if ('error' in sim) message = { kind: 'error', message: sim.error };
-      else {
-        const view: SimulationView = {
-          path: entry.file.path,
-          header: entry.hunk.header,
-          hunkNumber: entry.number,
-          era: a.report.era,
-          hunks: a.hunks.map((h) => ({ number: h.number, label: `#${h.number} ${h.file.path} ${h.hunk.header}` })),
-          timelines: buildTimelines(sim.traces),
-        };
-        message = { kind: 'show', view };
-      }
-    }
+    const target = this.target;
+    const open = vscode.workspace.textDocuments.some((d) => d.uri.toString() === target.uri.toString());
+    const view = open
+      ? await this.server.client.sendRequest(SimulationRequest, { uri: target.uri.toString(), hunk: target.number }).catch((e: Error) => ({ error: e.message }))
+      : { error: `${target.uri.path} is closed.` };
+    if (target !== this.target) return;
+    const message: ToWebview = 'error' in view ? { kind: 'error', message: view.error } : { kind: 'show', view };
     if (this.panel) this.panel.title = `Simulate hunk ${this.target.number}`;
     this.lastMessage = message;
     void this.panel?.webview.postMessage(message);
@@ -119,8 +107,8 @@ export class SimulationPanel implements vscode.Disposable {
   }
 }
 
-export function activate(ctx: vscode.ExtensionContext, analysis: Analysis): SimulationPanel {
-  const panel = new SimulationPanel(ctx.extensionUri, analysis);
+export function activate(ctx: vscode.ExtensionContext, server: Server): SimulationPanel {
+  const panel = new SimulationPanel(ctx.extensionUri, server);
   ctx.subscriptions.push(panel);
   return panel;
 }

@@ -12,7 +12,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { ROOT } from '../helpers/assets';
 import { CLI, makeGitSeries, needGit } from '../helpers/git-series';
-import { readRuleDocs } from '../../src/cli/assets';
+import { readRuleDocs } from '../../src/node/assets';
 import { RULE_IDS } from '../../src/core/report/types';
 
 const require = createRequire(import.meta.url);

@@ -6,8 +6,12 @@
 //
 // The expected findings, hunks and traces come from the CLI (`node dist/cli.js review|simulate
 // --format json`) run on the same files: the test checks that the editor shows what the core says.
+// The extension is a client of the language server (dist/lsp.js); a test-only companion extension
+// (probe/) lets the test wait on the extension's whenIdle() API, and the server is found among
+// the processes by its path under this run's extensions dir.
 // Env: EXT_VSIX=path.vsix installs that package instead of the unpacked build; KEEP_TMP=1 keeps
-// the temp dir; E2E_TIMEOUT_MS (default 20000) bounds each wait; HEADED=1 shows the browser.
+// the temp dir; E2E_TIMEOUT_MS (default 20000) bounds each wait; HEADED=1 shows the browser;
+// E2E_ONLY=regexp runs only the checks whose name matches it.
 import { chromium } from 'playwright-core';
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -30,9 +34,11 @@ const log = (...a) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padS
 const results = [];
 let shot = 0;
 let page;
+let probeDir;
 
 /** Runs one named check; a failure is recorded with a screenshot and the run goes on. */
 async function check(name, fn) {
+  if (process.env.E2E_ONLY && !new RegExp(process.env.E2E_ONLY).test(name)) return;
   const started = Date.now();
   try {
     const detail = await fn();
@@ -105,6 +111,40 @@ function installExtension(extensionsDir, env, configYaml) {
   return `copied ${files.length} packaged files to ${path.basename(dest)}`;
 }
 
+/** The test-only probe extension, unpacked beside ours. */
+function installProbe(extensionsDir) {
+  fs.cpSync(path.join(HERE, 'probe'), path.join(extensionsDir, 'pageref.pageref-e2e-probe-0.0.0'), { recursive: true });
+}
+
+/** A 40 MB mbox: the bundled series again and again, each copy's subjects numbered. */
+function writeBigMbox(file, bytes) {
+  const base = fs.readFileSync(path.join(ROOT, 'examples', 'series.mbox'), 'utf8');
+  const fd = fs.openSync(file, 'w');
+  for (let i = 0, size = 0; size < bytes; i++) {
+    const copy = base.replace(/^Subject: \[PATCH/gm, `Subject: [PATCH copy ${i}`);
+    fs.writeSync(fd, copy);
+    size += Buffer.byteLength(copy);
+  }
+  fs.closeSync(fd);
+}
+
+/** Pids of this run's language servers (node processes running dist/lsp.js of the installed extension). */
+function serverPids(extensionsDir) {
+  return fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((pid) => {
+    try {
+      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      return cmd.some((a) => a.startsWith(extensionsDir) && a.endsWith(path.join('dist', 'lsp.js')));
+    } catch { return false; }
+  }).map(Number);
+}
+
+/** VmRSS and VmHWM (peak) of a process, in MB. */
+function memoryMB(pid) {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (k) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(status)[1]);
+  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+}
+
 async function main() {
   fs.rmSync(OUT, { recursive: true, force: true });
   fs.mkdirSync(OUT, { recursive: true });
@@ -117,7 +157,9 @@ async function main() {
   const dirs = Object.fromEntries(['userData', 'extensions', 'workspace', 'xdgConfig', 'xdgData', 'xdgCache'].map((k) => [k, path.join(tmp, k)]));
   Object.values(dirs).forEach((d) => fs.mkdirSync(d, { recursive: true }));
   const xdg = { XDG_CONFIG_HOME: dirs.xdgConfig, XDG_DATA_HOME: dirs.xdgData, XDG_CACHE_HOME: dirs.xdgCache };
-  const env = { ...process.env, ...xdg };
+  probeDir = path.join(tmp, 'probe');
+  fs.mkdirSync(probeDir);
+  const env = { ...process.env, ...xdg, PAGEREF_PROBE_DIR: probeDir };
   const configYaml = path.join(tmp, 'code-server.yaml');
   fs.writeFileSync(configYaml, 'auth: none\ncert: false\n');
 
@@ -131,6 +173,10 @@ async function main() {
   if (seed) fs.copyFileSync(path.join(SEEDS, seed), path.join(ws, 'seed-001.patch'));
   else log(`SKIP seed 001 checks: no seeds at ${SEEDS}`);
   log(installExtension(dirs.extensions, env, configYaml));
+  installProbe(dirs.extensions);
+  writeBigMbox(path.join(ws, 'big.mbox'), 40e6);
+  // The same text as plain text (no patch language, so no server): the typing baseline of this machine.
+  fs.writeFileSync(path.join(ws, 'big.txt'), `plain text\n${fs.readFileSync(path.join(ws, 'big.mbox'), 'utf8')}`);
   fs.mkdirSync(path.join(dirs.userData, 'User'), { recursive: true });
   fs.writeFileSync(path.join(dirs.userData, 'User', 'settings.json'), JSON.stringify({
     'workbench.startupEditor': 'none',
@@ -147,6 +193,7 @@ async function main() {
     'editor.codeLens': true,
     'editor.minimap.enabled': false,
     'chat.disableAIFeatures': true,
+    'workbench.editorLargeFileConfirmation': 100, // MB: big.mbox (40 MB) opens without asking
   }, null, 2));
 
   const port = await freePort();
@@ -186,7 +233,7 @@ async function main() {
     await page.locator('.monaco-workbench').waitFor();
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'series.mbox' }).waitFor();
     log('workbench loaded');
-    await scenarios(ws, seed !== undefined);
+    await scenarios(ws, seed !== undefined, dirs.extensions);
     fs.writeFileSync(path.join(OUT, 'blocked-origins.txt'), [...blocked].join('\n'));
   } finally {
     await stop();
@@ -205,9 +252,20 @@ async function palette(prefix, text) {
   await page.keyboard.type(text);
 }
 
-async function openFile(name) {
+/** Opens a workspace file through quick open (by its absolute path when `at` is given: no search). */
+async function openFile(name, at) {
+  try {
+    await openFileOnce(name, at);
+  } catch {
+    // Quick open can lose the race with a busy workbench (a 40 MB editor): once more, from scratch.
+    await page.keyboard.press('Escape');
+    await openFileOnce(name, at);
+  }
+}
+
+async function openFileOnce(name, at) {
   await page.locator('.monaco-workbench').click({ position: { x: 800, y: 500 } }).catch(() => {});
-  await palette('Control+P', name);
+  await palette('Control+P', at ?? name);
   await quickInput().locator('.monaco-list-row', { hasText: name }).first().waitFor();
   await page.keyboard.press('Enter');
   await page.locator('.tabs-container .tab.active', { hasText: name }).first().waitFor();
@@ -253,6 +311,20 @@ async function textBox(lineLocator, needle) {
   }, needle);
 }
 
+/** Waits on the extension's whenIdle() through the probe's command (no sleeping). */
+async function whenIdle(ms = T) {
+  const n = fs.readdirSync(probeDir).length + 1;
+  await palette('F1', 'PageRef probe: wait until idle');
+  await quickInput().locator('.monaco-list-row', { hasText: 'wait until idle' }).first().waitFor();
+  await page.keyboard.press('Enter');
+  const file = path.join(probeDir, `idle-${n}.json`);
+  for (const end = Date.now() + ms; !fs.existsSync(file);) {
+    if (Date.now() > end) throw new Error(`the server was not idle within ${ms} ms`);
+    await page.waitForTimeout(100);
+  }
+  return JSON.parse(fs.readFileSync(file, 'utf8')).waitedMs;
+}
+
 async function openProblems() {
   await page.keyboard.press('Control+Shift+M');
   await page.locator('.markers-panel').waitFor();
@@ -272,7 +344,7 @@ async function problemsHave(ids, file) {
 // ---------------------------------------------------------------------------------------------
 // The checks.
 
-async function scenarios(ws, haveSeed) {
+async function scenarios(ws, haveSeed, extensionsDir) {
   const series = cli(['review', '--format', 'json', 'series.mbox'], ws);
   const hunks = allHunks(series);
   const doc = fs.readFileSync(path.join(ws, 'series.mbox'), 'utf8').split('\n');
@@ -283,6 +355,24 @@ async function scenarios(ws, haveSeed) {
     await openFile('series.mbox');
     await page.locator('.statusbar-item', { hasText: 'Patch mail' }).first().waitFor();
     await snap('series-open');
+  });
+
+  await check('the status bar shows the era and its source; "Choose kernel era" offers the inferred era first', async () => {
+    const waited = await whenIdle();
+    const item = page.locator(`.statusbar-item[aria-label^="PageRef kernel era ${series.era}: "]`).first();
+    await item.waitFor();
+    const label = await item.getAttribute('aria-label');
+    assert(label.endsWith(series.eraSource), `status bar says ${JSON.stringify(label)}; the CLI's era source is ${JSON.stringify(series.eraSource)}`);
+    await palette('F1', 'PageRef: Choose kernel era');
+    await quickInput().locator('.monaco-list-row', { hasText: 'Choose kernel era' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    const first = quickInput().locator('.monaco-list-row').first();
+    await first.filter({ hasText: `inferred: ${series.era}` }).waitFor();
+    const text = (await first.innerText()).replace(/\s+/g, ' ');
+    assert(text.startsWith('auto'), `first pick is ${JSON.stringify(text)}`);
+    await snap('choose-era-inferred');
+    await page.keyboard.press('Escape');
+    return `idle after ${waited} ms; ${JSON.stringify(label)}; first pick ${JSON.stringify(text.slice(0, 100))}`;
   });
 
   await check('code lens on every hunk header (summary + Simulate)', async () => {
@@ -309,10 +399,14 @@ async function scenarios(ws, haveSeed) {
     const label = `${effect.types.join(',')} ${effect.aspect.replace(/-/g, ' ')} ${effect.before} → ${effect.after}`;
     await goToLine(effect.line);
     const lines = await viewLine(doc, effect.line);
-    // Decoration text is CSS generated content (::after), not DOM text.
-    const texts = await Promise.all(lines.map(({ l }) => l.evaluate((el) => [...el.querySelectorAll('span')]
-      .map((e) => getComputedStyle(e, '::after').content).filter((c) => c && c !== 'none').join(' '))));
-    assert(texts.some((t) => t.includes(label)), `line ${effect.line + 1} is annotated ${JSON.stringify(texts)}, not ${JSON.stringify(label)}`);
+    // Inlay hints are injected text: DOM text after the line's own (or CSS generated content, if a
+    // version renders them so).
+    const texts = await until(async () => {
+      const t = await Promise.all(lines.map(({ l }) => l.evaluate((el) => [el.innerText.replace(/\u00a0/g, ' '), ...[...el.querySelectorAll('span')]
+        .map((e) => getComputedStyle(e, '::after').content).filter((c) => c && c !== 'none')].join(' '))));
+      return t.some((x) => x.includes(label)) && t;
+    }, async () => `line ${effect.line + 1} shows no hint ${JSON.stringify(label)}`);
+    assert(texts.some((t) => t.includes(label)), `line ${effect.line + 1} shows ${JSON.stringify(texts)}, not ${JSON.stringify(label)}`);
     return JSON.stringify(label);
   });
 
@@ -508,7 +602,12 @@ async function scenarios(ws, haveSeed) {
     await page.locator('.notifications-toasts', { hasText: 'series.mbox.sarif' }).first().waitFor();
     const written = fs.readFileSync(path.join(ws, 'series.mbox.sarif'), 'utf8');
     const r = spawnSync(process.execPath, [CLI, 'review', '--format', 'sarif', 'series.mbox'], { cwd: ws, encoding: 'utf8' });
-    assert(written === r.stdout, 'the exported SARIF differs from `pageref review --format sarif`');
+    const differs = written.split('\n').findIndex((l, i) => l !== r.stdout.split('\n')[i]);
+    if (differs >= 0) {
+      fs.writeFileSync(path.join(OUT, 'exported.sarif'), written);
+      fs.writeFileSync(path.join(OUT, 'cli.sarif'), r.stdout);
+    }
+    assert(written === r.stdout, `the exported SARIF differs from \`pageref review --format sarif\` from line ${differs + 1}: ${JSON.stringify(written.split('\n')[differs])} vs ${JSON.stringify(r.stdout.split('\n')[differs])}`);
     await snap('sarif-export');
     return `${JSON.parse(written).runs[0].results.length} results, identical to the CLI's`;
   });
@@ -523,7 +622,11 @@ async function scenarios(ws, haveSeed) {
     return `language Patch mail, ${lenses} hunk(s)`;
   });
 
-  if (!haveSeed) return;
+  if (haveSeed) await seedChecks(ws);
+  await serverChecks(ws, extensionsDir, findings);
+}
+
+async function seedChecks(ws) {
   const seed = cli(['review', '--format', 'json', 'seed-001.patch'], ws);
   const seedFindings = allHunks(seed).flatMap((h) => h.hunk.findings);
   await check('seed 001 (web-archived reply): Problems panel shows the type-guard and pgmap-ref findings', async () => {
@@ -539,6 +642,88 @@ async function scenarios(ws, haveSeed) {
     await snap('seed-001');
     return ids.join(', ');
   });
+}
+
+/** The language server's process: a crash in the middle of a review, and a 40 MB mbox. */
+async function serverChecks(ws, extensionsDir, findings) {
+  const big = path.join(ws, 'big.mbox');
+  let server;
+  await check('killed in the middle of a review, the server is restarted and the diagnostics come back', async () => {
+    let step = 'open series.mbox';
+    try {
+      await openFile('series.mbox');
+      await whenIdle();
+      const [before] = serverPids(extensionsDir);
+      assert(before, 'no language server process found');
+      step = 'open big.mbox';
+      await openFile('big.mbox', big);
+      // The server has the 40 MB document once its memory holds it; its review then runs for seconds.
+      step = 'wait for the document in the server';
+      await until(() => memoryMB(before).rss > 150, async () => `the server's memory stays at ${memoryMB(before).rss.toFixed(0)} MB`);
+      process.kill(before, 'SIGKILL');
+      step = 'wait for a new server';
+      server = await until(() => serverPids(extensionsDir).find((p) => p !== before), () => 'no new server process');
+      step = 'wait for the message';
+      await page.locator('.notifications-toasts', { hasText: 'the language server stopped; restarting it (1 of' }).first().waitFor({ timeout: 3 * T });
+      step = 'wait until the new server is idle';
+      const waited = await whenIdle(240_000);
+      // The restarted server's diagnostics in series.mbox: the squiggle of its first finding.
+      step = 'find the squiggle of the first finding in series.mbox';
+      const first = findings.find((f) => f.status === 'introduced') ?? findings[0];
+      // Its tab is open: a click is lighter than quick open while the 40 MB document is shown.
+      await page.locator('.tabs-container .tab', { hasText: 'series.mbox' }).first().click();
+      await page.locator('.tabs-container .tab.active', { hasText: 'series.mbox' }).first().waitFor();
+      await editor().locator('.view-lines').click();
+      await goToLine(first.line);
+      const cls = { error: 'squiggly-error', warning: 'squiggly-warning', info: 'squiggly-info' }[first.status === 'fixed' ? 'info' : first.severity];
+      const [{ top }] = await viewLine(fs.readFileSync(path.join(ws, 'series.mbox'), 'utf8').split('\n'), first.line);
+      await until(() => editor().locator(`.view-overlays .${cls}`).evaluateAll((els, top) => els.some((e) => parseFloat(e.parentElement.style.top) === top), top),
+        () => `no ${cls} on line ${first.line + 1}`);
+      await snap('restarted');
+      return `server ${before} killed, ${server} serves again, idle ${waited} ms later; ${cls} back on line ${first.line + 1} of series.mbox`;
+    } catch (e) {
+      throw new Error(`${step}: ${e.message}`);
+    }
+  });
+
+  await check('a 40 MB mbox: typing stalls no keystroke > 50 ms, the server stays < 500 MB', async () => {
+    assert(server, 'no server (the previous check failed)');
+    // big.mbox first: the baseline then runs with both 40 MB documents in the page's memory.
+    const latency = await typingLatency(big);
+    const baseline = await typingLatency(path.join(ws, 'big.txt'));
+    const waited = await whenIdle(240_000);
+    const mem = memoryMB(server);
+    await snap('big-mbox');
+    const worst = Math.max(...latency);
+    const figures = `keystrokes ${latency.map((x) => x.toFixed(0)).join(' ')} ms (plain-text baseline: worst ${Math.max(...baseline).toFixed(0)} ms, ` +
+      `median ${[...baseline].sort((a, b) => a - b)[baseline.length >> 1].toFixed(0)} ms); server peak ${mem.peak.toFixed(0)} MB`;
+    assert(latency.length >= 25, `only ${latency.length} keystrokes measured`);
+    assert(worst <= 50 && mem.peak < 500, `a keystroke took ${worst.toFixed(1)} ms to show, or the server grew past 500 MB: ${figures}`);
+    return `${latency.length} keystrokes, worst ${worst.toFixed(1)} ms; idle ${waited} ms later; ${figures} (now ${mem.rss.toFixed(0)} MB)`;
+  });
+}
+
+/** Opens the file and types a sentence at the end of its second line: per keystroke, the time from keydown to the editor's next DOM change (measured in the page). */
+async function typingLatency(file) {
+  await openFile(path.basename(file), file);
+  await editor().locator('.view-lines').click();
+  await goToLine(2);
+  await page.keyboard.press('End');
+  await page.evaluate(() => {
+    const w = window;
+    w.__pagerefLatency = [];
+    if (w.__pagerefTyping) return;
+    w.__pagerefTyping = true;
+    let pending = null;
+    document.addEventListener('keydown', (e) => { pending = e.timeStamp; }, true);
+    new MutationObserver((records) => {
+      if (pending === null || !records.some((r) => (r.target.nodeType === 1 ? r.target : r.target.parentElement)?.closest('.view-lines'))) return;
+      w.__pagerefLatency.push(performance.now() - pending);
+      pending = null;
+    }).observe(document.body, { childList: true, subtree: true, characterData: true });
+  });
+  await page.keyboard.type(' typed while the server reviews', { delay: 40 });
+  return page.evaluate(() => window.__pagerefLatency);
 }
 
 main().then(

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { SyntaxAssets } from '../../src/core/syntax/types';
-import { readQueries } from '../../src/cli/assets';
+import { readQueries } from '../../src/node/assets';
 
 const require = createRequire(import.meta.url);
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');

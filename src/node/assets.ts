@@ -1,5 +1,5 @@
 // Node side of the core's assets: the two .wasm files and the queries, as copied into dist/ by
-// the build. Shared by the CLI and the VS Code extension (both are bundled into dist/).
+// the build. Shared by the adapters (the CLI and the language server, bundled into dist/).
 import fs from 'node:fs';
 import path from 'node:path';
 import { RULE_IDS, type Assets, type RuleId } from '../core';

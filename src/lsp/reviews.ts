@@ -1,0 +1,161 @@
+// The server's reviews: one per open document, re-run after edits (debounced), the superseded
+// ones dropped, a document over the size limit reviewed patch by patch (bounded memory, and a
+// cancellation point between patches). Plain data in and out: the LSP side is server.ts.
+import type { Analyzer, HunkReport, FileReport, PatchReport, Problem, ReviewOptions, SimulateResult } from '../core';
+
+export interface HunkEntry {
+  /** 1-based number in document order: what `simulate` takes. */
+  readonly number: number;
+  readonly patch: PatchReport;
+  readonly file: FileReport;
+  readonly hunk: HunkReport;
+}
+
+/** A piece of a large document reviewed on its own. */
+interface Part {
+  readonly startLine: number;
+  readonly text: string;
+  /** Number (document order) of its first hunk, minus one. */
+  readonly hunkBase: number;
+}
+
+export interface Review {
+  readonly version: number;
+  readonly era: string;
+  readonly eraSource: string;
+  readonly patches: readonly PatchReport[];
+  readonly problems: readonly Problem[];
+  /** Hunks in document order. */
+  readonly hunks: readonly HunkEntry[];
+  /** Set when the document was reviewed patch by patch. */
+  readonly parts?: readonly Part[];
+  readonly millis: number;
+}
+
+export interface Cancel {
+  cancelled: boolean;
+}
+
+/** A copy of `v` with every document line (`line`, `startLine` fields) moved down by `by`. */
+function shifted<T>(v: T, by: number): T {
+  if (by === 0) return v;
+  const walk = (x: unknown, key?: string): unknown => {
+    if (typeof x === 'number') return key === 'line' || key === 'startLine' ? x + by : x;
+    if (Array.isArray(x)) return x.map((y) => walk(y));
+    if (x && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, y]) => [k, walk(y, k)]));
+    return x;
+  };
+  return walk(v) as T;
+}
+
+function hunksOf(patches: readonly PatchReport[]): HunkEntry[] {
+  const all = patches.flatMap((patch) => patch.files.flatMap((file) => file.hunks.map((hunk) => ({ patch, file, hunk }))));
+  all.sort((a, b) => a.hunk.range.start.line - b.hunk.range.start.line);
+  return all.map((h, i) => ({ ...h, number: i + 1 }));
+}
+
+/** Splits a document at its mail separators (`From ` lines), else at its `diff --git` lines. */
+export function splitPatches(text: string): { startLine: number; text: string }[] {
+  const at = (re: RegExp) => [...text.matchAll(re)].map((m) => m.index!);
+  let starts = at(/^From \S+ .*$/gm);
+  if (starts.length < 2) starts = at(/^diff --git /gm);
+  if (!starts.length || starts[0] !== 0) starts.unshift(0);
+  const parts: { startLine: number; text: string }[] = [];
+  let line = 0;
+  for (let i = 0; i < starts.length; i++) {
+    const piece = text.slice(starts[i], starts[i + 1] ?? text.length);
+    parts.push({ startLine: line, text: piece });
+    for (let j = piece.indexOf('\n'); j >= 0; j = piece.indexOf('\n', j + 1)) line++;
+  }
+  return parts;
+}
+
+/** The patches without what a large document cannot afford to keep: the traces of findings and effects, the calls' guards. */
+function lean(patches: readonly PatchReport[]): PatchReport[] {
+  return patches.map((p) => ({
+    ...p,
+    files: p.files.map((f) => ({
+      ...f,
+      hunks: f.hunks.map((h) => ({
+        ...h,
+        calls: h.calls.map((c) => ({ ...c, guards: [] })),
+        effects: h.effects.map((e) => ({ ...e, trace: undefined })),
+        findings: h.findings.map((x) => ({ ...x, trace: [] })),
+      })),
+    })),
+  }));
+}
+
+/** Hunks a large document's analyzer reviews before it is replaced by a fresh one (its caches hold every trace). */
+const RECYCLE_AFTER_HUNKS = 1000;
+
+const yieldToEvents = () => new Promise<void>((r) => setImmediate(r));
+
+/**
+ * Reviews `text`; undefined when cancelled. Over `largeSize` UTF-16 units, piece by piece, each piece
+ * in the era of the first (inferred once), and one problem says so.
+ */
+export async function review(analyzer: Analyzer, name: string, text: string, version: number, options: ReviewOptions,
+  largeSize: number, cancel: Cancel, freshAnalyzer: () => Promise<Analyzer>): Promise<Review | undefined> {
+  const t0 = performance.now();
+  if (text.length <= largeSize) {
+    const r = await analyzer.review([{ name, content: text }], options);
+    if (cancel.cancelled) return undefined;
+    return { version, era: r.era, eraSource: r.eraSource, patches: r.patches, problems: r.problems, hunks: hunksOf(r.patches), millis: performance.now() - t0 };
+  }
+  const pieces = splitPatches(text);
+  const patches: PatchReport[] = [];
+  const problems: Problem[] = [];
+  // Problems without a place repeat per piece ("no diff found" for each cover letter): counted once each.
+  const unplaced = new Map<string, { problem: Problem; count: number }>();
+  const parts: Part[] = [];
+  let era: { era: string; eraSource: string } | undefined;
+  let hunkBase = 0;
+  let own: { analyzer: Analyzer; hunks: number } | undefined;
+  try {
+  for (const piece of pieces) {
+    await yieldToEvents();
+    if (cancel.cancelled) return undefined;
+    if (!own || own.hunks > RECYCLE_AFTER_HUNKS) {
+      own?.analyzer.dispose();
+      own = { analyzer: await freshAnalyzer(), hunks: 0 };
+    }
+    const r = await own.analyzer.review([{ name, content: piece.text }], { ...options, era: era?.era ?? options.era });
+    era ??= { era: r.era, eraSource: r.eraSource };
+    parts.push({ ...piece, hunkBase });
+    const hunks = r.patches.reduce((n, p) => n + p.files.reduce((m, f) => m + f.hunks.length, 0), 0);
+    hunkBase += hunks;
+    own.hunks += hunks;
+    patches.push(...shifted(lean(r.patches), piece.startLine));
+    for (const p of r.problems) {
+      if (p.line !== undefined) problems.push(shifted(p, piece.startLine));
+      else {
+        const u = unplaced.get(p.message);
+        if (u) u.count++;
+        else unplaced.set(p.message, { problem: p, count: 1 });
+      }
+    }
+  }
+  } finally {
+    own?.analyzer.dispose();
+  }
+  for (const { problem, count } of unplaced.values()) problems.push(count > 1 ? { ...problem, message: `${problem.message} (${count} pieces)` } : problem);
+  problems.unshift({
+    severity: 'info', line: 0,
+    message: `Large document (${(text.length / 1e6).toFixed(1)} M characters, over the ${(largeSize / 1e6).toFixed(1)} M limit): ` +
+      `reviewed message by message (${pieces.length} pieces), each in the era of the first (${era?.era}); ` +
+      `a patch does not see the functions earlier patches changed, findings keep no trace steps ("pageref simulate" shows them), ` +
+      'there are no code lenses, and the outline shows its first patches.',
+  });
+  return { version, era: era?.era ?? '', eraSource: era?.eraSource ?? '', patches, problems, hunks: hunksOf(patches), parts, millis: performance.now() - t0 };
+}
+
+/** simulate of hunk `number` of a review's text (the piece that holds it, for a large document). */
+export async function simulate(analyzer: Analyzer, name: string, text: string, r: Review, number: number, options: ReviewOptions):
+  Promise<SimulateResult | { error: string }> {
+  if (!r.parts) return analyzer.simulate({ name, content: text }, number, { ...options, era: r.era });
+  const part = [...r.parts].reverse().find((p) => p.hunkBase < number);
+  if (!part) return { error: `no hunk ${number}` };
+  const result = await analyzer.simulate({ name, content: part.text }, number - part.hunkBase, { ...options, era: r.era });
+  return 'error' in result ? result : { ...shifted(result, part.startLine), hunkNumber: number };
+}
