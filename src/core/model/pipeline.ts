@@ -282,6 +282,8 @@ export function createReviewer(syntax: CSyntax): Reviewer {
       .map((f) => (changed.has(f.line) || (f.line >= hunk.range.start.line && f.line <= hunk.range.end.line) ? f : { ...f, line: fallbackLine, related: [{ line: f.line, message: 'where it happens: a body changed earlier in the series' }, ...(f.related ?? [])] }));
     const truncated = [...runs.before, ...runs.after].find((r) => r.trace.truncated);
     if (truncated) problems.push({ severity: 'warning', message: `simulation of ${hunk.function || 'hunk'} stopped early: ${truncated.trace.truncated}`, line: hunk.headerLine });
+    // One order whatever the caches served: by line, then rule, status and message.
+    findings.sort((x, y) => x.line - y.line || x.ruleId.localeCompare(y.ruleId) || x.status.localeCompare(y.status) || x.message.localeCompare(y.message));
     return { report: { ...read.report, effects, findings }, traces: [...runs.before, ...runs.after].map((r) => r.trace), problems };
   }
 
