@@ -11,13 +11,13 @@ import {
   SymbolKind, TextDocumentSyncKind, TextDocuments, type CancellationToken, type InitializeResult, type Range,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { createAnalyzer, PGMAP_TYPES, RULES, apiEntry, effectFor, toSarif, type Analyzer, type Finding, type KernelTree, type RuleId, type Severity, type ReviewOptions } from '../core';
+import { composeReply, createAnalyzer, PGMAP_TYPES, RULES, apiEntry, effectFor, toSarif, type Analyzer, type Finding, type KernelTree, type RuleId, type Severity, type ReviewOptions } from '../core';
 import { loadAssets, readRuleDocs } from '../node/assets';
 import { diskKernelTree, looksLikeKernelTree } from '../node/kernel-tree';
 import { callHoverMarkdown } from '../shared/hover-markdown';
 import {
   DEFAULT_SETTINGS, IdleRequest, ReviewedNotification, SERVER_COMMANDS, SeriesOutlineRequest, SimulationRequest,
-  type EraChoice, type SeriesOutline, type ServerSettings,
+  type DraftReply, type EraChoice, type SeriesOutline, type ServerSettings,
 } from '../shared/protocol';
 import { atLeast, findingMessage, hunkSummary, lineAnnotations, shownSeverity, stepText } from '../shared/summary';
 import { buildTimelines } from '../shared/timeline';
@@ -429,6 +429,18 @@ export function startServer(connection: Connection, distDir: string): void {
         const name = docName(uri);
         const folder = uri.startsWith('file:') ? folders.find((f) => fileURLToPath(uri).startsWith(f + path.sep)) : undefined;
         return toSarif(report, [{ name, content: cur.doc.getText() }], { toolVersion, ruleDocs: readRuleDocs(distDir), sourceRoot: folder ?? process.cwd() });
+      }
+      case SERVER_COMMANDS.draftReply: {
+        const cur = await current(uri, token);
+        if (!cur || !analyzer) return { error: `${uri} is not open` } satisfies DraftReply;
+        if (cur.r.parts) return { error: 'this document was reviewed patch by patch (it is large): draft the reply with `pageref reply --patch N FILE`' } satisfies DraftReply;
+        if (arg !== undefined && (typeof arg !== 'number' || !Number.isInteger(arg) || arg < 1)) return new ResponseError(-32602, 'draftReply takes [uri, patch number?]');
+        const doc = { name: docName(uri), content: cur.doc.getText() };
+        const report = { version: 1 as const, era: cur.r.era as never, eraSource: cur.r.eraSource, patches: cur.r.patches, problems: cur.r.problems };
+        const reply = composeReply(doc, await analyzer.parse(doc), report, { patch: arg as number | undefined });
+        const error = reply.problems.find((x) => x.severity === 'error');
+        if (error || reply.text === undefined || !reply.patch) return { error: error?.message ?? 'no reply' } satisfies DraftReply;
+        return { text: reply.text, subject: reply.patch.subject } satisfies DraftReply;
       }
       default:
         return new ResponseError(-32601, `unknown command ${p.command}`);

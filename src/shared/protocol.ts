@@ -32,7 +32,12 @@ export const SERVER_COMMANDS = {
   chooseEra: 'pageref.server.chooseEra',
   /** [uri] -> the SARIF 2.1.0 log of the document's review (as `pageref review --format sarif`). */
   exportSarif: 'pageref.server.exportSarif',
+  /** [uri, patch? (k of [PATCH k/n], else 1-based position)] -> DraftReply: the review reply to that patch (as `pageref reply`). */
+  draftReply: 'pageref.server.draftReply',
 } as const;
+
+/** A drafted review reply (an RFC 5322 message: headers, blank line, quoted patch with the findings) or why there is none. */
+export type DraftReply = { readonly text: string; readonly subject: string } | { readonly error: string };
 
 export interface EraChoice {
   /** The era setting in force ('auto', E0-E5 or a version). */

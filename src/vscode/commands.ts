@@ -2,7 +2,7 @@
 // run, keyed by the ids of manifest.ts. The work is the server's (workspace/executeCommand and the
 // custom requests); the commands pick the document and hunk and show the result.
 import * as vscode from 'vscode';
-import { SERVER_COMMANDS, SeriesOutlineRequest, type EraChoice } from '../shared/protocol';
+import { SERVER_COMMANDS, SeriesOutlineRequest, type DraftReply, type EraChoice } from '../shared/protocol';
 import { config } from './config';
 import type { Server } from './extension';
 import { COMMANDS, type CommandName } from './manifest';
@@ -97,6 +97,24 @@ export function activate(ctx: vscode.ExtensionContext, server: Server, panel: Si
       if (!target) return;
       await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(JSON.stringify(log, null, 2) + '\n'));
       void vscode.window.showInformationMessage(`PageRef: wrote ${vscode.workspace.asRelativePath(target)} (${log.runs[0].results?.length ?? 0} results).`);
+    },
+    draftReply: async () => {
+      const doc = needPatch();
+      if (!doc) return;
+      // The patch under the cursor (its k of [PATCH k/n], else its position); none: the server picks
+      // the first patch with a finding it introduces or leaves.
+      const line = vscode.window.activeTextEditor?.document === doc ? vscode.window.activeTextEditor.selection.active.line : undefined;
+      const patches = (await outline(doc))?.patches ?? [];
+      let at = -1;
+      if (line !== undefined) patches.forEach((p, i) => { if (p.startLine <= line) at = i; });
+      const number = at < 0 ? undefined : patches[at].index ?? at + 1;
+      const reply = await run<DraftReply>(SERVER_COMMANDS.draftReply, doc.uri.toString(), ...(number === undefined ? [] : [number]));
+      if ('error' in reply) {
+        void vscode.window.showWarningMessage(`PageRef: ${reply.error}`);
+        return;
+      }
+      const draft = await vscode.workspace.openTextDocument({ language: 'plaintext', content: reply.text });
+      await vscode.window.showTextDocument(draft, { viewColumn: vscode.ViewColumn.Beside, preview: false });
     },
     reveal: async (uri?: vscode.Uri, line?: number) => {
       if (!uri || line === undefined) return;

@@ -7,6 +7,7 @@ export const COMMANDS = {
   simulateSeries: { id: 'pageref.simulateSeries', title: 'Simulate series' },
   chooseEra: { id: 'pageref.chooseEra', title: 'Choose kernel era' },
   exportSarif: { id: 'pageref.exportSarif', title: 'Export SARIF' },
+  draftReply: { id: 'pageref.draftReply', title: 'Draft review reply' },
   reveal: { id: 'pageref.reveal', title: 'Reveal in editor' },
 } as const;
 

@@ -84,7 +84,7 @@ interface Lens { command: { title: string; command: string; arguments?: unknown[
 for (const input of inputs().files) {
   const s = scratch(input);
   const name = path.basename(s.file);
-  test(`Neovim 0.7, README's Lua, on ${name}: diagnostics, hover, code lenses, inlay hints, outline, simulate, SARIF`, { skip: has('nvim') ? false : 'nvim is not installed' }, () => {
+  test(`Neovim 0.7, README's Lua, on ${name}: diagnostics, hover, code lenses, inlay hints, outline, simulate, SARIF, draft reply`, { skip: has('nvim') ? false : 'nvim is not installed' }, () => {
     const { dir, report, hunks, call } = expected(s.file);
     const got = runEditor(['nvim', '--headless', '--clean', '-c', `luafile ${path.join(ROOT, 'test', 'editors', 'nvim.lua')}`], s, { ext: 'lua', text: readmeBlock('lua') }, call);
     assert.ok(['diff', 'mail', 'gitsendemail'].includes(String(got.filetype)), `filetype ${got.filetype}`);
@@ -126,6 +126,10 @@ for (const input of inputs().files) {
     assert.ok(gotSim.traces.some((t) => t.steps.length > 0), 'the simulate command returns steps');
     assert.deepEqual(gotSim.traces, dropNulls(sim.traces));
     assert.deepEqual(got.sarif, dropNulls(cli(['review', '--format', 'sarif', name], dir)));
+    // The drafted reply is what `pageref reply` writes (same default patch).
+    const reply = spawnSync(process.execPath, [CLI, 'reply', name], { cwd: dir, encoding: 'utf8' });
+    assert.equal(reply.status, 0, reply.stderr);
+    assert.equal((got.reply as { text: string }).text, reply.stdout);
   });
 
   test(`Emacs 28 + eglot, README's eglot-server-programs entry, on ${name}: diagnostics and hover`, { skip: has('emacs') ? false : 'emacs is not installed' }, () => {

@@ -41,6 +41,7 @@ local ok, err = pcall(function()
   local lens = out.codeLens[2]
   out.simulate = request('workspace/executeCommand', lens.command)
   out.sarif = request('workspace/executeCommand', { command = 'pageref.server.exportSarif', arguments = { uri } })
+  out.reply = request('workspace/executeCommand', { command = 'pageref.server.draftReply', arguments = { uri } })
   client.stop()
 end)
 if not ok then out.error = tostring(err) end
