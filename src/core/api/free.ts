@@ -77,15 +77,15 @@ export const FREE: readonly ApiEntry[] = [
     source: 'mm/memremap.c (dc90f0846df4; 27674ef6c73f)',
   },
   {
-    name: 'put_devmap_managed_page_refs', roles: ['devmap-hook', 'put', 'fsdax-wake'], exists: ['E2'],
-    effects: fsdaxHook(['E2'], 'arg'),
-    doc: 'Static-key wrapper of __put_devmap_managed_page_refs() (early E2): for FS DAX pages drops refs (argument 2) and wakes idle waiters at 1; false for other pages.',
-    source: 'include/linux/mm.h (linux-6.1)',
+    name: 'put_devmap_managed_page_refs', roles: ['devmap-hook', 'put', 'fsdax-wake'], exists: span('E1', 'E2'),
+    effects: fsdaxHook(span('E1', 'E2'), 'arg'),
+    doc: 'Static-key wrapper of __put_devmap_managed_page_refs() (ef233450898f, v5.19, to early E2): for FS DAX pages drops refs (argument 2) and wakes idle waiters at 1; false for other pages.',
+    source: 'include/linux/mm.h (ef233450898f; linux-6.1)',
   },
   {
-    name: '__put_devmap_managed_page_refs', roles: ['devmap-hook', 'put', 'fsdax-wake'], exists: ['E2'],
-    effects: fsdaxHook(['E2'], 'arg'),
-    doc: 'FS DAX put hook of early E2 (ef233450898f): page_ref_sub_return(page, refs) == 1 wakes waiters on &page->_refcount; returns true for FS DAX pages so the normal free path is skipped.',
+    name: '__put_devmap_managed_page_refs', roles: ['devmap-hook', 'put', 'fsdax-wake'], exists: span('E1', 'E2'),
+    effects: fsdaxHook(span('E1', 'E2'), 'arg'),
+    doc: 'FS DAX put hook from ef233450898f (v5.19) to early E2: page_ref_sub_return(page, refs) == 1 wakes waiters on &page->_refcount; returns true for FS DAX pages so the normal free path is skipped.',
     source: 'mm/memremap.c (ef233450898f, linux-6.1)',
   },
   {

@@ -77,9 +77,15 @@ export const PAGE_REF: readonly ApiEntry[] = [
     source: 'include/linux/mm.h (linux-6.1, linux-6.12; 38607c62b34b)',
   },
   {
-    name: 'folio_put', roles: ['put'], exists: ALL_ERAS,
+    name: 'folio_put', roles: ['put', 'skips-devmap-hook'], exists: ALL_ERAS,
     effects: [fx(ALL_ERAS, '-1; at 0 the free path; never the devmap-managed hook', { refcount: { op: 'put' } })],
     doc: 'Drops one folio reference; at 0 the folio goes to the free path (free_zone_device_folio() for ZONE_DEVICE). It never had put_page()\'s devmap-managed hook: in E0-E2 an FS DAX page released with folio_put() misses the idle wakeup at 1 (hazard 7).',
     source: MM_H,
+  },
+  {
+    name: 'folio_put_refs', roles: ['put', 'skips-devmap-hook'], exists: ALL_ERAS,
+    effects: [fx(ALL_ERAS, '-refs (argument 2); at 0 the free path; never the devmap-managed hook', { refcount: { op: 'put', amount: 'arg' } })],
+    doc: 'Drops refs (argument 2) folio references at once (folio_ref_sub_and_test(), then __folio_put() at 0). Like folio_put() it never had the devmap-managed hook: GUP released FS DAX pages with it until ef233450898f routed gup_put_folio() and try_get_folio() through put_devmap_managed_page_refs() first, so an FS DAX page reaching 1 woke no layout waiter.',
+    source: `${MM_H}; ef233450898f`,
   },
 ];

@@ -38,6 +38,7 @@ export type Role =
   | 'get' // takes a page reference
   | 'free-path' // runs at refcount 0 (free_zone_device_page/folio, __put_page)
   | 'devmap-hook' // put_devmap_managed_page*: intercepts puts of devmap-managed pages
+  | 'skips-devmap-hook' // folio_put*: a put that never runs the devmap-managed hook (matters in E0-E2)
   | 'page-free-callback' // pgmap->ops->page_free
   | 'teardown' // memunmap_pages and friends
   | 'gup' // get_user_pages family

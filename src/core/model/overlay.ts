@@ -153,6 +153,19 @@ function touched(b: Body, changed: ReadonlySet<number>): boolean {
   return false;
 }
 
+/** One body per function name: a header that defines a function in both branches of an #ifdef
+ * (the real one, and a stub such as `return false;` for configurations without the feature) keeps the
+ * longer definition, since a device page exists only where the feature is configured. */
+function oneEach(bodies: readonly Body[]): Body[] {
+  const best = new Map<string, Body>();
+  const size = (b: Body) => b.fn.endLine - b.fn.startLine;
+  for (const b of bodies) {
+    const had = best.get(b.fn.name);
+    if (!had || size(b) > size(had)) best.set(b.fn.name, b);
+  }
+  return bodies.filter((b) => best.get(b.fn.name) === b);
+}
+
 /** Merges a patch's hunks into its two worlds, on top of `base` (the tree as the patches before it in
  * the series left it). Only functions the patch changes (on either side) enter them: a function a hunk
  * only shows in context, often in part, stays with its table summary for the other hunks. A function
@@ -161,7 +174,7 @@ function touched(b: Body, changed: ReadonlySet<number>): boolean {
 export function buildOverlay(pieces: readonly HunkPieces[], base: World, parse: ParseFragment): Overlay {
   const worlds = { before: new Map(base), after: new Map(base) };
   const own = new Map<Hunk, { before: Body[]; after: Body[]; id: string }>();
-  for (const p of pieces) own.set(p.hunk, { before: [...(p.before?.bodies ?? [])], after: [...(p.after?.bodies ?? [])], id: '' });
+  for (const p of pieces) own.set(p.hunk, { before: oneEach(p.before?.bodies ?? []), after: oneEach(p.after?.bodies ?? []), id: '' });
   const ids = new Map<Body, string>();
   for (const side of SIDES) {
     for (const chain of chains(pieces, side)) {

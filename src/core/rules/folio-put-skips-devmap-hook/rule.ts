@@ -11,10 +11,13 @@ export const rule: Rule = {
     const devmapManaged = (t: string) => t === 'FS_DAX' || (ctx.era === 'E0' && t === 'PRIVATE');
     return side.runs.flatMap((run) => {
       if (!devmapManaged(run.type)) return [];
-      return run.trace.steps.flatMap((s, i) => (s.events?.some((e) => e.kind === 'call' && e.callee === NAMED.folioPut) && s.line !== undefined
+      return run.trace.steps.flatMap((s, i) => {
+        const put = s.events?.find((e) => e.kind === 'call' && e.roles.includes('skips-devmap-hook'));
+        return put?.kind === 'call' && s.line !== undefined
         ? [{ key: s.phase, type: run.type, line: s.line, trace: run.trace.steps.slice(0, i + 1),
-            message: `${NAMED.folioPut}() skips the devmap-managed hook that ${NAMED.put}() runs for ${run.type} pages in ${ctx.era}: the idle wakeup at 1 is missed and a page reaching 0 takes the generic free path` }]
-        : []));
+            message: `${put.callee}() skips the devmap-managed hook that ${NAMED.put}() runs for ${run.type} pages in ${ctx.era}: the idle wakeup at 1 is missed and a page reaching 0 takes the generic free path` }]
+        : [];
+      });
     }).filter((x, i, xs) => xs.findIndex((y) => y.key === x.key && y.type === x.type) === i);
   },
 };
