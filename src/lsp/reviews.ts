@@ -1,7 +1,8 @@
 // The server's reviews: one per open document, re-run after edits (debounced), the superseded
 // ones dropped, a document over the size limit reviewed patch by patch (bounded memory, and a
 // cancellation point between patches). Plain data in and out: the LSP side is server.ts.
-import type { Analyzer, HunkReport, FileReport, PatchReport, Problem, ReviewOptions, SimulateResult } from '../core';
+import type { Analyzer, HunkReport, FileReport, PatchReport, Problem, ReviewOptions, Severity, SimulateResult } from '../core';
+import { shownSeverity } from '../shared/summary';
 
 export interface HunkEntry {
   /** 1-based number in document order: what `simulate` takes. */
@@ -29,6 +30,8 @@ export interface Review {
   readonly hunks: readonly HunkEntry[];
   /** Set when the document was reviewed patch by patch. */
   readonly parts?: readonly Part[];
+  /** A large document's findings not kept (past the first ones an editor is shown), per shown severity. */
+  readonly omitted?: Readonly<Record<Severity, number>>;
   readonly millis: number;
 }
 
@@ -86,8 +89,16 @@ function lean(patches: readonly PatchReport[]): PatchReport[] {
   }));
 }
 
+/** Findings a large document's review keeps (the server publishes at most 1000 diagnostics). */
+const MAX_KEPT = 2000;
+
+/** The patches with their hunks but without findings, effects and calls. */
+function bare(patches: readonly PatchReport[]): PatchReport[] {
+  return patches.map((p) => ({ ...p, files: p.files.map((f) => ({ ...f, hunks: f.hunks.map((h) => ({ ...h, calls: [], effects: [], findings: [] })) })) }));
+}
+
 /** Hunks a large document's analyzer reviews before it is replaced by a fresh one (its caches hold every trace). */
-const RECYCLE_AFTER_HUNKS = 1000;
+const RECYCLE_AFTER_HUNKS = 5000;
 
 const yieldToEvents = () => new Promise<void>((r) => setImmediate(r));
 
@@ -111,6 +122,8 @@ export async function review(analyzer: Analyzer, name: string, text: string, ver
   const parts: Part[] = [];
   let era: { era: string; eraSource: string } | undefined;
   let hunkBase = 0;
+  let kept = 0;
+  const omitted: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   let own: { analyzer: Analyzer; hunks: number } | undefined;
   try {
   for (const piece of pieces) {
@@ -126,7 +139,14 @@ export async function review(analyzer: Analyzer, name: string, text: string, ver
     const hunks = r.patches.reduce((n, p) => n + p.files.reduce((m, f) => m + f.hunks.length, 0), 0);
     hunkBase += hunks;
     own.hunks += hunks;
-    patches.push(...shifted(lean(r.patches), piece.startLine));
+    // Past the findings an editor is shown (MAX_KEPT), a patch keeps its hunks but only counts its findings.
+    let report = lean(r.patches);
+    const found = report.reduce((n, p) => n + p.files.reduce((m, f) => m + f.hunks.reduce((k, h) => k + h.findings.length, 0), 0), 0);
+    if (kept + found > MAX_KEPT) {
+      for (const p of report) for (const f of p.files) for (const h of f.hunks) for (const x of h.findings) omitted[shownSeverity(x)]++;
+      report = bare(report);
+    } else kept += found;
+    patches.push(...shifted(report, piece.startLine));
     for (const p of r.problems) {
       if (p.line !== undefined) problems.push(shifted(p, piece.startLine));
       else {
@@ -144,10 +164,11 @@ export async function review(analyzer: Analyzer, name: string, text: string, ver
     severity: 'info', line: 0,
     message: `Large document (${(text.length / 1e6).toFixed(1)} M characters, over the ${(largeSize / 1e6).toFixed(1)} M limit): ` +
       `reviewed message by message (${pieces.length} pieces), each in the era of the first (${era?.era}); ` +
-      `a patch does not see the functions earlier patches changed, findings keep no trace steps ("pageref simulate" shows them), ` +
+      `a patch does not see the functions earlier patches changed, findings keep no trace steps ("pageref simulate" shows them) ` +
+      `and past the first ${MAX_KEPT} are only counted, ` +
       'there are no code lenses, and the outline shows its first patches.',
   });
-  return { version, era: era?.era ?? '', eraSource: era?.eraSource ?? '', patches, problems, hunks: hunksOf(patches), parts, millis: performance.now() - t0 };
+  return { version, era: era?.era ?? '', eraSource: era?.eraSource ?? '', patches, problems, hunks: hunksOf(patches), parts, omitted, millis: performance.now() - t0 };
 }
 
 /** simulate of hunk `number` of a review's text (the piece that holds it, for a large document). */

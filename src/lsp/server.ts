@@ -233,6 +233,8 @@ export function startServer(connection: Connection, distDir: string): void {
         else left++;
       }
     }
+    // A large document's findings past the kept ones were only counted.
+    for (const [severity, n] of Object.entries(r.omitted ?? {}) as [Severity, number][]) if (atLeast(severity, settings.minimumSeverity)) left += n;
     if (left) {
       diagnostics.push({
         range: lineRange(doc, 0), severity: DiagnosticSeverity.Information, source: 'pageref', code: 'input',

@@ -16,7 +16,7 @@ import * as status from './status';
 /** Restarts after a crash, within RESTART_WINDOW_MS, before the client gives up. */
 const MAX_RESTARTS = 4;
 const RESTART_WINDOW_MS = 3 * 60_000;
-const SERVER_HEAP_MB = 384;
+const SERVER_HEAP_MB = 256;
 
 export interface PagerefApi {
   /** Resolves once the server has no review scheduled or running (and the client has what it published). */

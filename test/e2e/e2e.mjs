@@ -293,11 +293,14 @@ async function goToLine(line0) {
 async function viewLine(doc, line0) {
   const text = doc[line0].replace(/[\s\u00a0]+/g, ' ').trim().slice(0, 40);
   const lines = editor().locator('.view-lines .view-line');
-  const found = await lines.evaluateAll((els, text) => els.flatMap((e, i) => {
-    const t = e.innerText.replace(/[\s\u00a0]+/g, ' ').trim();
-    return (text ? t.startsWith(text) : t === '') ? [{ i, top: parseFloat(e.style.top), y: e.getBoundingClientRect().y }] : [];
-  }), text);
-  assert(found.length, `line ${line0 + 1} (${JSON.stringify(text)}) is not rendered`);
+  // The editor scrolls and renders after goToLine returns: wait for the line.
+  const found = await until(async () => {
+    const at = await lines.evaluateAll((els, text) => els.flatMap((e, i) => {
+      const t = e.innerText.replace(/[\s\u00a0]+/g, ' ').trim();
+      return (text ? t.startsWith(text) : t === '') ? [{ i, top: parseFloat(e.style.top), y: e.getBoundingClientRect().y }] : [];
+    }), text);
+    return at.length ? at : undefined;
+  }, () => `line ${line0 + 1} (${JSON.stringify(text)}) is not rendered`);
   return found.map(({ i, top, y }) => ({ l: lines.nth(i), top, y }));
 }
 
