@@ -183,12 +183,12 @@ export const CASES: readonly CorpusCase[] = [
   },
   {
     id: 'try-grab-folio-split',
-    upstream: { subject: 'mm: gup: stop abusing try_grab_folio', what: 'try_grab_folio() is split into try_grab_folio_fast() (lockless, may fail on a zero count) and try_grab_folio() (folio known to be referenced; WARNs on a count <= 0)' },
-    kind: 'neutral',
+    upstream: { commits: ['4003f107fa2e'], subject: 'mm: gup: stop abusing try_grab_folio (and, between 6.1 and 6.12, mm: introduce FOLL_PCI_P2PDMA)', what: 'try_grab_folio() is split into try_grab_folio_fast() (lockless, may fail on a zero count) and try_grab_folio() (folio known to be referenced; WARNs on a count <= 0); the 6.12 bodies also refuse P2PDMA pages without FOLL_PCI_P2PDMA, which linux-6.1 does not have' },
+    kind: 'semantic',
     files: [same('mm/gup.c', ['try_grab_folio'], ['try_grab_folio_fast', 'try_grab_folio'])],
     era: 'E2',
-    expect: NONE,
-    reasoning: 'Same reference/pin arithmetic; the new WARN only fires for a mapped page at refcount 0, which no E2 type has (mapped FS_DAX/GENERIC pages rest at >= 1, PRIVATE is never GUP-mapped).',
+    expect: { effects: [{ aspect: 'longterm-pin', types: ['P2PDMA'], before: 'allowed', after: 'refused' }], findings: [] },
+    reasoning: 'Same reference/pin arithmetic; the new WARN only fires for a mapped page at refcount 0, which no E2 type has (mapped FS_DAX/GENERIC pages rest at >= 1, PRIVATE is never GUP-mapped). But the 6.1 -> 6.12 diff of these functions also carries 4003f107fa2e (v6.2): linux-6.1 mm/gup.c has no FOLL_PCI_P2PDMA, linux-6.12 try_grab_folio() and try_grab_folio_fast() return -EREMOTEIO / NULL for a P2PDMA page without it, and a long-term pin passes only FOLL_LONGTERM | FOLL_PIN: a P2PDMA page can no longer be pinned long term (first written as neutral from the split commit alone; corrected from the kernel source when the model began to run GUP\'s grab).',
   },
   {
     id: 'insert-pfn-pmd-special',

@@ -35,6 +35,10 @@ export const ERRNO = /^E[A-Z0-9]+$/;
 /** Macros that wrap a failure value: `ERR_PTR(-ENOMEM)`. */
 export const ERROR_POINTER = 'ERR_PTR';
 
+/** Flag constants the simulation tracks as sets: the GUP flags the lives pass (FOLL_PIN, FOLL_LONGTERM)
+ * and the bodies they reach test (`gup_flags & FOLL_PCI_P2PDMA`). */
+export const FLAG_CONSTANT = /^FOLL_[A-Z0-9_]+$/;
+
 /** vm_fault_t values a fault handler returns on failure. */
 export const FAULT_FAILURES: ReadonlySet<string> = new Set(['VM_FAULT_OOM', 'VM_FAULT_SIGBUS', 'VM_FAULT_SIGSEGV', 'VM_FAULT_HWPOISON', 'VM_FAULT_FALLBACK']);
 

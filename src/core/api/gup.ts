@@ -9,6 +9,28 @@ const GUP_612 = 'mm/gup.c (linux-6.12)';
 const PIN = { refcount: { op: 'pin' } } as const;
 /** The GUP entry points return the number of pages grabbed, or a negative errno with none grabbed. */
 const GUP_FAILS: ApiEntry['fails'] = [{ returns: ['-EFAULT', '-ENOMEM', '-EINVAL'], success: 'count' }];
+const GUP_PARAMS = ['start', 'nr_pages', 'gup_flags', 'pages'] as const;
+/** What the slow path runs on its way to the page, with the flags it adds (FOLL_GET when pages are
+ * wanted, FOLL_PIN for pin_user_pages*): __get_user_pages() checks the vma with check_vma_flags(), then
+ * follow_page_pte() grabs the page (try_grab_page() through linux-6.1, try_grab_folio(folio, 1, flags)
+ * from v6.6 (linux-6.12)). A refusal in either is GUP's failure. */
+function slowPath(flag: 'FOLL_GET' | 'FOLL_PIN'): NonNullable<ApiEntry['reaches']> {
+  const flags = `gup_flags|${flag}`;
+  return [
+    { eras: ALL_ERAS, name: 'check_vma_flags', args: ['vma', flags] },
+    { eras: span('E0', 'E2'), name: 'try_grab_page', args: ['page', flags] },
+    { eras: span('E2'), name: 'try_grab_folio', args: ['folio', '1', flags] },
+  ];
+}
+/** GUP-fast grabs each page with try_grab_folio(page, 1, flags) (linux-6.1), try_grab_folio_fast()
+ * from v6.10 (linux-6.12). */
+function fastPath(flag: 'FOLL_GET' | 'FOLL_PIN'): NonNullable<ApiEntry['reaches']> {
+  const flags = `gup_flags|${flag}`;
+  return [
+    { eras: span('E0', 'E2'), name: 'try_grab_folio', args: ['page', '1', flags] },
+    { eras: span('E2'), name: 'try_grab_folio_fast', args: ['page', '1', flags] },
+  ];
+}
 
 /** A GUP walk over entries of any kind. E0-E2: DAX entries are devmap, so a pgmap ref is held for the
  * walk; from E3 DAX entries are normal refcounted mappings and the devmap path no longer sees them. */
@@ -89,21 +111,25 @@ export const GUP: readonly ApiEntry[] = [
   },
   {
     name: 'pin_user_pages', roles: ['gup', 'get'], fails: GUP_FAILS, exists: ALL_ERAS, effects: within(ALL_ERAS, WALK),
-    doc: 'FOLL_PIN GUP: each page gets the pin bias. With FOLL_LONGTERM, FS DAX must be refused (E0-E2 by the vma_is_fsdax()/devmap checks, E3+ by folio_is_longterm_pinnable()) and COHERENT pages are migrated out first (hazard 10).',
-    source: GUP_C,
+    params: GUP_PARAMS, reaches: slowPath('FOLL_PIN'),
+    doc: 'FOLL_PIN GUP: each page gets the pin bias. With FOLL_LONGTERM, FS DAX must be refused (E0-E2 by the vma_is_fsdax()/devmap checks, E3+ by folio_is_longterm_pinnable()) and COHERENT pages are migrated out first (hazard 10). On its way it runs check_vma_flags() and the page grab (try_grab_page(), try_grab_folio() from v6.6), which refuse P2PDMA pages without FOLL_PCI_P2PDMA and FOLL_LONGTERM with it from v6.2 (4003f107fa2e).',
+    source: `${GUP_C}; 4003f107fa2e`,
   },
   {
     name: 'pin_user_pages_fast', roles: ['gup', 'get'], fails: GUP_FAILS, exists: ALL_ERAS, effects: within(ALL_ERAS, WALK),
+    params: GUP_PARAMS, reaches: fastPath('FOLL_PIN'),
     doc: 'GUP-fast FOLL_PIN: pin bias per page; devmap entries are refused for FOLL_LONGTERM and fall back to the slow path.',
     source: GUP_C,
   },
   {
     name: 'get_user_pages', roles: ['gup', 'get'], fails: GUP_FAILS, exists: ALL_ERAS, effects: within(ALL_ERAS, WALK),
+    params: GUP_PARAMS, reaches: slowPath('FOLL_GET'),
     doc: 'FOLL_GET GUP: +1 per page; the caller must put_page() each one. Callers that skip the put for "reserved" pages leak ZONE_DEVICE references (a78986aae9b2, hazard 11).',
     source: GUP_C,
   },
   {
     name: 'get_user_pages_fast', roles: ['gup', 'get'], fails: GUP_FAILS, exists: ALL_ERAS, effects: within(ALL_ERAS, WALK),
+    params: GUP_PARAMS, reaches: fastPath('FOLL_GET'),
     doc: 'GUP-fast FOLL_GET: +1 per page without mmap_lock, falling back to the slow path.',
     source: GUP_C,
   },

@@ -22,8 +22,9 @@ export function orderOf(scenario: ScenarioName): number {
 
 /** A call: the function and its arguments (names of the page-life's variables, or numbers). */
 export type CallSpec = readonly [fn: string, ...args: string[]];
-/** A statement of a phase: a call, or `if (cond) return -EINVAL;` on a call's value (negated or not). */
-export type StepSpec = CallSpec | { readonly refuseIf: CallSpec; readonly negate?: boolean };
+/** A statement of a phase: a call, or `if (cond) return -EINVAL;` on a call's value (negated or not;
+ * `failed`: the condition is the call returning an error, `call(...) < 0`). */
+export type StepSpec = CallSpec | { readonly refuseIf: CallSpec; readonly negate?: boolean; readonly failed?: boolean };
 
 export interface PhaseSpec {
   readonly name: string;
@@ -193,7 +194,8 @@ export function lifePhases(scenario: ScenarioName, era: Era, type: PgmapType, ab
           steps: [
             ...(E3_PLUS.includes(era) ? [] : [{ refuseIf: ['vma_is_fsdax', 'vma'] } as const]),
             { refuseIf: ['folio_is_longterm_pinnable', 'folio'], negate: true },
-            ['pin_user_pages', 'addr', '1', 'FOLL_LONGTERM', 'pages'],
+            // GUP itself refuses some pins (check_vma_flags(), the page grab): the pin is refused then too.
+            { refuseIf: ['pin_user_pages', 'addr', '1', 'FOLL_LONGTERM', 'pages'], failed: true },
           ],
           roles: [],
         },

@@ -119,9 +119,23 @@ export interface Failure {
   readonly whenKilled?: 'only' | 'also';
 }
 
+/** A function an entry runs on its way (GUP's check_vma_flags() and page grab): when the patch changes
+ * it, its body runs inside the summary, with `args` bound, and a failure it returns is the entry's. */
+export interface Reach {
+  readonly eras: readonly Era[];
+  readonly name: string;
+  /** Its arguments: a parameter of the entry (bound to the caller's argument), a number, a flag
+   * constant, or a union of those (`gup_flags|FOLL_PIN`); anything else is unknown. */
+  readonly args: readonly string[];
+}
+
 export interface ApiEntry {
   readonly name: string;
   readonly roles: readonly Role[];
+  /** Parameter names, where `reaches` binds them. */
+  readonly params?: readonly string[];
+  /** Functions it runs on its way, in order (see Reach). */
+  readonly reaches?: readonly Reach[];
   /** Failure modes (see Failure); none: the call cannot fail, as far as references go. */
   readonly fails?: readonly Failure[];
   /** Eras the function exists in (it is "unknown" outside them). */

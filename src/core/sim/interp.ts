@@ -10,7 +10,7 @@ import { PGMAP_TYPE_CONSTANTS } from '../types';
 import type { Expr, FunctionIR, Stmt } from '../syntax/ir';
 import type { ApiEntry, EraEffect, Role } from '../api/types';
 import type { TraceEvent, TraceStep } from '../report/types';
-import { ERRNO, ERROR_POINTER, ERROR_VARIABLES, FAULT_FAILURES, PGMAP_TYPE_PREFIX, isPgmapTypeField } from '../api/concepts';
+import { ERRNO, ERROR_POINTER, ERROR_VARIABLES, FAULT_FAILURES, FLAG_CONSTANT, PGMAP_TYPE_PREFIX, isPgmapTypeField } from '../api/concepts';
 import { pageState, stateChanged, type SimState } from './state';
 import { callFunction } from './kernel';
 
@@ -69,6 +69,8 @@ export type Val =
   | { readonly k: 'err'; readonly names: readonly string[] }
   /** A positive count or a valid pointer: what a fallible call returns on success, when not 0 or true. */
   | { readonly k: 'nz' }
+  /** A known set of flag constants (`FOLL_LONGTERM | FOLL_PIN`): a flag test on it is decided. */
+  | { readonly k: 'flags'; readonly set: readonly string[] }
   // `staleHead`: a folio reached through the compound head of a stale former tail (another folio).
   | { readonly k: 'unknown'; readonly staleHead?: boolean };
 
@@ -310,6 +312,7 @@ export function truthOf(v: Val): boolean | undefined {
   if (v.k === 'bool') return v.v;
   if (v.k === 'num') return v.v !== 0;
   if (v.k === 'err' || v.k === 'nz') return true;
+  if (v.k === 'flags') return v.set.length > 0;
   return undefined;
 }
 
@@ -387,6 +390,7 @@ function evalExpr(e: Expr, env: SimEnv, p: Path, frame: Frame): Out {
       if (e.name === 'NULL' || e.name === 'false') return [[p, { k: 'num', v: 0 }]];
       if (e.name === 'true') return [[p, { k: 'num', v: 1 }]];
       if (FAULT_FAILURES.has(e.name)) return [[p, { k: 'err', names: [e.name] }]];
+      if (FLAG_CONSTANT.test(e.name)) return [[p, { k: 'flags', set: [e.name] }]];
       return [[p, p.vars[e.name] ?? UNKNOWN]];
     }
     case 'field':
@@ -403,6 +407,15 @@ function evalExpr(e: Expr, env: SimEnv, p: Path, frame: Frame): Out {
         const q = e.op === '=' && e.target.k !== 'ident' ? handOff(p, q0, e.target.text) : q0;
         // `*pgmap = get_dev_pagemap(...)`, `vmf->page = ...`: remembered under the target's text.
         if (e.op === '=') return [{ ...q, vars: { ...q.vars, [e.target.k === 'ident' ? e.target.name : lvalueKey(e.target)]: v } }, v];
+        // `gup_flags |= FOLL_PIN` on a known flag set adds to it; any other update of one forgets it.
+        const old = e.target.k === 'ident' ? q.vars[e.target.name] : undefined;
+        if (e.target.k === 'ident' && old?.k === 'flags') {
+          const next = e.op === '|=' ? binary('|', old, v) : UNKNOWN;
+          const vars = { ...q.vars };
+          if (next.k === 'flags') vars[e.target.name] = next;
+          else delete vars[e.target.name];
+          return [{ ...q, vars }, next];
+        }
         return [q, UNKNOWN];
       });
     case 'cond':
@@ -463,6 +476,10 @@ function binary(op: string, l: Val, r: Val): Val {
     return rt === true ? { k: 'bool', v: true, typeDep: dep } : lt === false ? { k: 'bool', v: false, typeDep: dep } : UNKNOWN;
   }
   if (l.k === 'type' && r.k === 'type' && (op === '==' || op === '!=')) return { k: 'bool', v: (l.t === r.t) === (op === '=='), typeDep: true };
+  if (l.k === 'flags' && r.k === 'flags') {
+    if (op === '|') return { k: 'flags', set: [...new Set([...l.set, ...r.set])] };
+    if (op === '&') return { k: 'bool', v: l.set.some((f) => r.set.includes(f)) };
+  }
   if (l.k === 'num' && r.k === 'num') {
     const a = l.v, b = r.v;
     switch (op) {

@@ -2,11 +2,11 @@
 // ->page_free machinery, assertions on the page's counts, and the failure forks of fallible calls
 // (their failure modes are data in the table). Generic C evaluation is interp.ts.
 import type { Expr } from '../syntax/ir';
-import type { ApiEntry, EraEffect, Failure } from '../api/types';
+import type { ApiEntry, EraEffect, Failure, Reach } from '../api/types';
 import type { TraceEvent } from '../report/types';
-import { ASSERTION_MACROS, BRANCH_HINTS, COUNT_CONDITION, IDLE_TEST, IDLE_VAR_CALL, NAMED, PAGE_FREE_CALLBACK, REFCOUNT_KEY } from '../api/concepts';
+import { ASSERTION_MACROS, BRANCH_HINTS, COUNT_CONDITION, FLAG_CONSTANT, IDLE_TEST, IDLE_VAR_CALL, NAMED, PAGE_FREE_CALLBACK, REFCOUNT_KEY } from '../api/concepts';
 import { nrPages, stateChanged, type SimState } from './state';
-import { UNKNOWN, callBody, docLine, oneLine, record, truthOf, type Frame, type Out, type Path, type SimEnv, type Val } from './interp';
+import { UNKNOWN, callBody, docLine, execFunction, oneLine, record, truthOf, type Frame, type Out, type Path, type SimEnv, type Val } from './interp';
 
 /** The note of a step where a WARN/BUG condition holds. */
 const WARN_FIRES = 'WARN fires on this path';
@@ -44,12 +44,68 @@ export function callFunction(name: string, e: Extract<Expr, { k: 'call' }>, args
   const fails = failureOf(entry, env);
   // A pgmap already killed refuses what needs a live reference: only the failure path remains.
   if (fails?.whenKilled && p.state.tornDown) return [failPath(entry, fails, e, env, p, frame, false)];
-  const done: Out = eff ? applyEffect(entry, withCallKey(eff, e), e.text, args, env, p, frame, line) : [[p, UNKNOWN]];
-  if (!fails) return done;
-  const success = successValue(fails);
-  const ok: Out = done.map(([q, v]) => [q, v.k === 'unknown' ? success : v]);
-  // The scenarios' own calls are the page's normal life; a body's fallible call also fails.
-  return frame.body ? [...ok, failPath(entry, fails, e, env, p, frame, true)] : ok;
+  const finish = (from: Path): Out => {
+    const done: Out = eff ? applyEffect(entry, withCallKey(eff, e), e.text, args, env, from, frame, line) : [[from, UNKNOWN]];
+    if (!fails) return done;
+    const success = successValue(fails);
+    const ok: Out = done.map(([q, v]) => [q, v.k === 'unknown' ? success : v]);
+    // The scenarios' own calls are the page's normal life; a body's fallible call also fails.
+    return frame.body ? [...ok, failPath(entry, fails, e, env, from, frame, true)] : ok;
+  };
+  const reached = (entry.reaches ?? []).filter((r) => r.eras.includes(env.era) && env.bodies.get(r.name) !== undefined && !frame.stack.includes(r.name));
+  if (reached.length === 0 || frame.depth >= env.budget.maxDepth) return finish(p);
+  return throughReached(entry, reached, e, args, env, p, frame, fails).flatMap(([q, v]) => (v === undefined ? finish(q) : [[q, v]]));
+}
+
+/** Runs the functions `entry` reaches that the patch changes, in order, with their arguments bound. A
+ * return that refuses (an errno, NULL, false) ends the call there, returning it: nothing more is taken.
+ * The call succeeds where it can: a refusal on an undecided condition is an alternative path, one on
+ * decided values (the page's type, the flags the caller passed) the outcome. Paths that get through
+ * come back with no value, for the entry's own effect. */
+function throughReached(entry: ApiEntry, reached: readonly Reach[], e: Extract<Expr, { k: 'call' }>, args: readonly Val[], env: SimEnv, p: Path, frame: Frame, fails: Failure | undefined): [Path, Val | undefined][] {
+  let live: Path[] = [p];
+  const out: [Path, Val | undefined][] = [];
+  for (const r of reached) {
+    const body = env.bodies.get(r.name)!;
+    const bound = r.args.map((a) => reachArg(a, entry.params ?? [], args));
+    const next: Path[] = [];
+    for (const q of live) {
+      const clean: Path = { ...q, failed: false, ret: undefined, retVal: undefined };
+      const ran = execFunction(body, env, clean, frame.depth + 1, frame.stack, bound).map((x) => ({ ...x, exitLine: q.exitLine, failed: refuses(x) }));
+      const ok = ran.filter((x) => !x.failed);
+      const keepPrimary = (x: Path, i: number) => (q.primary && !ok.some((y) => y.primary) && i === 0 ? { ...x, primary: true } : x);
+      next.push(...ok.map((x, i) => ({ ...keepPrimary(x, i), failed: q.failed, retVal: undefined, ret: undefined })));
+      for (const x of ran.filter((y) => y.failed)) {
+        const returns = x.ret ?? 'failure';
+        const events: TraceEvent[] = [{ kind: 'call-fails', callee: entry.name, returns, pgmapGet: false }];
+        const refusal = record(env, frame, { ...x, failed: q.failed }, e.text, x.state, e.loc.line, `${entry.name}() fails: ${r.name}() returns ${returns}; nothing more is taken`, events);
+        const value = x.retVal?.k === 'err' ? x.retVal : fails ? failureValue(fails) : { k: 'err' as const, names: [returns] };
+        out.push([ok.length > 0 ? { ...refusal, primary: false, forkLine: refusal.forkLine ?? docLine(frame, e.loc.line) } : refusal, value]);
+      }
+    }
+    live = next;
+  }
+  return [...live.map((q): [Path, undefined] => [q, undefined]), ...out];
+}
+
+/** A reached function refused: it returned an errno, NULL or false. */
+function refuses(x: Path): boolean {
+  return !!x.failed || x.ret?.trim() === 'false' || (x.retVal?.k === 'bool' && !x.retVal.v);
+}
+
+/** A Reach argument's value: the caller's argument for a parameter of the entry, a number, a flag
+ * constant, or the union of such (`gup_flags|FOLL_PIN`). */
+function reachArg(text: string, params: readonly string[], args: readonly Val[]): Val {
+  const one = (t: string): Val => {
+    const i = params.indexOf(t);
+    if (i >= 0) return args[i] ?? UNKNOWN;
+    if (/^\d+$/.test(t)) return { k: 'num', v: Number(t) };
+    if (FLAG_CONSTANT.test(t)) return { k: 'flags', set: [t] };
+    return UNKNOWN;
+  };
+  const parts = text.split('|').map((t) => one(t.trim()));
+  if (parts.length === 1) return parts[0]!;
+  return parts.every((v) => v.k === 'flags') ? { k: 'flags', set: [...new Set(parts.flatMap((v) => (v.k === 'flags' ? v.set : [])))] } : UNKNOWN;
 }
 
 /** The entry's failure mode in this era, if it has one. */

@@ -45,7 +45,9 @@ function call(spec: CallSpec): Stmt {
 function stmtOf(step: StepSpec): Stmt {
   if (!('refuseIf' in step)) return call(step);
   const test = callExpr(step.refuseIf);
-  const cond: Expr = step.negate ? { k: 'unary', op: '!', arg: test, text: `!${test.text}`, loc: NOWHERE } : test;
+  const zero = arg('0');
+  const cond: Expr = step.failed ? { k: 'binary', op: '<', left: test, right: zero, text: `${test.text} < 0`, loc: NOWHERE }
+    : step.negate ? { k: 'unary', op: '!', arg: test, text: `!${test.text}`, loc: NOWHERE } : test;
   return { k: 'if', cond, then: { k: 'return', value: arg('EINVAL'), loc: NOWHERE }, loc: NOWHERE };
 }
 

@@ -191,3 +191,36 @@ test('device-private PMD migration given up (E5): the collect reference and the 
   const after = new Map(run.trace.steps.filter((s) => s.phase === 'migrate').map((s) => [s.statement.replace(/\(.*/, ''), [s.after.refcount, s.after.mapcount, s.after.mapping]]));
   assert.deepEqual([...after], [['folio_get', [3, 2, 'swap-entry']], ['set_pmd_migration_entry', [2, 1, 'swap-entry']], ['remove_migration_pmd', [3, 2, 'swap-entry']], ['folio_put', [2, 2, 'swap-entry']]]);
 });
+
+// GUP runs check_vma_flags() and the page grab on its way (the table's `reaches`): a body the patch
+// gives them runs inside pin_user_pages(), with the flags the long-term pin passes (FOLL_LONGTERM, and
+// FOLL_PIN that pin_user_pages() adds). Expectations from mm/gup.c (4003f107fa2e, v6.2): the grab
+// refuses P2PDMA pages unless FOLL_PCI_P2PDMA, which the long-term pin does not pass.
+test('reached bodies: a refusal in the page grab or the vma check is GUP refusing the pin, decided by the flags passed', async () => {
+  const grab = await bodiesOf(`int try_grab_folio(struct folio *folio, int refs, unsigned int flags)
+{
+	if (unlikely(!(flags & FOLL_PCI_P2PDMA) && is_pci_p2pdma_page(&folio->page)))
+		return -EREMOTEIO;
+	if (flags & FOLL_GET)
+		folio_ref_add(folio, refs);
+	return 0;
+}`);
+  for (const type of ['P2PDMA', 'GENERIC'] as const) {
+    assert.equal(aspects('E2', type)['longterm-pin'], 'allowed', `${type}: the table alone`);
+  }
+  assert.equal(aspects('E2', 'P2PDMA', grab)['longterm-pin'], 'refused', 'P2PDMA without FOLL_PCI_P2PDMA');
+  assert.equal(aspects('E2', 'GENERIC', grab)['longterm-pin'], 'allowed', 'the test is on P2PDMA pages only');
+
+  // A vma check on a flag the pin passes refuses every type; one on a flag it does not pass, none.
+  const vma = (cond: string) => bodiesOf(`static int check_vma_flags(struct vm_area_struct *vma, unsigned long gup_flags)
+{
+	if (${cond})
+		return -EOPNOTSUPP;
+	return 0;
+}`);
+  assert.equal(aspects('E2', 'GENERIC', await vma('gup_flags & FOLL_LONGTERM'))['longterm-pin'], 'refused');
+  assert.equal(aspects('E2', 'GENERIC', await vma('(gup_flags & FOLL_LONGTERM) && (gup_flags & FOLL_PCI_P2PDMA)'))['longterm-pin'], 'allowed');
+  assert.equal(aspects('E2', 'GENERIC', await vma('gup_flags & FOLL_PIN'))['longterm-pin'], 'refused', 'pin_user_pages() adds FOLL_PIN');
+  // A refusal on a condition the model cannot decide is an alternative, not the outcome.
+  assert.equal(aspects('E2', 'GENERIC', await vma('vma->vm_flags & VM_IO'))['longterm-pin'], 'allowed');
+});
