@@ -18,9 +18,10 @@ const WALK: readonly EraEffect[] = [
   fx(span('E0', 'E2'), '+1 / pin bias', { types: ['COHERENT', 'P2PDMA'], ...PIN }),
   fx(span('E3'), '+1 / pin bias; no pgmap ref (DAX entries are normal from E3)', { types: others('PRIVATE'), ...PIN }),
 ];
-/** A helper only devmap entries reach: pgmap ref held for the walk, then the page reference. */
+/** A helper only devmap entries reach (FS DAX and device-dax pages, E0-E3): pgmap ref held for the
+ * walk, then the page reference. */
 function devmapOnly(exists: ApiEntry['exists']): EraEffect[] {
-  return [fx(exists, 'devmap entry: get_dev_pagemap() held for the walk, then +1 / pin bias; undone on failure', { ...PIN, pgmapHeld: true })];
+  return [fx(exists, 'devmap entry: get_dev_pagemap() held for the walk, then +1 / pin bias; undone on failure', { types: DAX, ...PIN, pgmapHeld: true })];
 }
 function walker(name: string, exists: ApiEntry['exists'], doc: string, source = GUP_C): ApiEntry {
   return { name, roles: ['gup', 'get'], exists, effects: within(exists, WALK), doc, source };

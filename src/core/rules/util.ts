@@ -44,8 +44,9 @@ export interface ExitImbalance {
 /** Failure exits of the changed functions that keep or over-drop what `change` counts per step, as
  * introduced / fixed findings. A function shown from its start holds nothing there; where a fragment
  * starts (after its gets), it holds the most any path of either side drops before taking: a put implies
- * a held reference, and the code above the hunk is the same on both sides. A failure exit must end at 0. */
-export function errorPathImbalances(before: SideView, after: SideView, change: (s: TraceStep) => number, message: (x: ExitImbalance) => string): DiffInstance[] {
+ * a held reference, and the code above the hunk is the same on both sides. A failure exit must end at 0;
+ * so must every return of a path `balanced` says gives back all it takes (it hands nothing to its caller). */
+export function errorPathImbalances(before: SideView, after: SideView, change: (s: TraceStep) => number, message: (x: ExitImbalance) => string, balanced: (p: FunctionPath) => boolean = () => false): DiffInstance[] {
   const all = [...(before.paths ?? []), ...(after.paths ?? [])];
   const held = new Map<string, number>();
   const fnKey = (p: FunctionPath) => `${p.function}|${p.type}`;
@@ -71,7 +72,7 @@ export function errorPathImbalances(before: SideView, after: SideView, change: (
   const instances = (side: SideView, other: SideView) => {
     const out = new Map<string, { p: FunctionPath; surplus: number }>();
     for (const p of side.paths ?? []) {
-      if (!p.exit.failure || (p.exit.kind === 'goto' && !sameExit(p, other))) continue;
+      if (!(p.exit.failure || (p.exit.kind === 'return' && balanced(p))) || (p.exit.kind === 'goto' && !sameExit(p, other))) continue;
       const surplus = (held.get(fnKey(p)) ?? 0) + net(p).v;
       if (surplus === 0) continue;
       // One instance per exit and direction: paths that differ only in the branches (some on lines one
@@ -95,7 +96,7 @@ export function errorPathImbalances(before: SideView, after: SideView, change: (
   };
   const make = (status: 'introduced' | 'fixed', { p, surplus }: { p: FunctionPath; surplus: number }, other: SideView): DiffInstance => {
     const fails = p.steps.flatMap((s) => s.events ?? []).find((e) => e.kind === 'call-fails');
-    const exit = p.exit.kind === 'goto' ? `the error exit by goto ${p.exit.text}` : `the error path of ${p.function}() returning ${p.exit.text ?? 'a failure'}`;
+    const exit = p.exit.kind === 'goto' ? `the error exit by goto ${p.exit.text}` : `the ${p.exit.failure ? 'error path' : 'path'} of ${p.function}() returning ${p.exit.text ?? 'a failure'}`;
     const failing = fails?.kind === 'call-fails' ? fails.callee : undefined;
     const related = [
       ...(p.forkLine !== undefined && p.forkLine !== p.exit.line ? [{ line: p.forkLine, message: failing ? `${failing}() fails here` : 'the error branch' }] : []),

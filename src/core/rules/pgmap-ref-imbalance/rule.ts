@@ -5,6 +5,8 @@ import { endOf, errorPathImbalances, lineOf, meta, phaseSteps, runsOf } from '..
 import { strayPgmapRefs, type SimState } from '../../sim/state';
 import type { ScenarioRun } from '../../sim/scenarios';
 import { NAMED } from '../../api/concepts';
+import { apiEntry, effectFor } from '../../api';
+import type { FunctionPath } from '../../sim/paths';
 
 export const rule: Rule = {
   meta: meta('pgmap-ref-imbalance', 'A pgmap reference is leaked or dropped twice on some path', 'error', 'high'),
@@ -30,10 +32,13 @@ export const rule: Rule = {
     return dedupe(out);
   },
   // Every failure exit of every changed function gives back what it took (judged across the sides).
-  diff(before, after) {
+  // A function the table says holds its pgmap reference only while it runs (GUP's devmap walk) gives it
+  // back on every return, success or not.
+  diff(before, after, ctx) {
+    const holdsForCall = (p: FunctionPath) => { const e = apiEntry(p.function); return !!e && !!effectFor(e, ctx.era, p.type)?.pgmapHeld; };
     return errorPathImbalances(before, after, pgmapChange, (x) => x.surplus > 0
       ? `${x.exit} keeps ${x.surplus} pgmap reference(s) it took${x.failing ? ` (${x.failing}() failed)` : ''}: ${NAMED.teardown}() waits forever`
-      : `${x.exit} drops ${-x.surplus} pgmap reference(s) more than it took${x.failing ? ` (${x.failing}() failed)` : ''}: ${NAMED.teardown}() can finish under a user, or the percpu ref underflows`);
+      : `${x.exit} drops ${-x.surplus} pgmap reference(s) more than it took${x.failing ? ` (${x.failing}() failed)` : ''}: ${NAMED.teardown}() can finish under a user, or the percpu ref underflows`, holdsForCall);
   },
   // A page whose life never reaches its free path says nothing about the balance at its free: a patch
   // that stops the free path from running (pages resting at 0 that nothing puts) masks an imbalance.
