@@ -59,10 +59,16 @@ export function errorPathImbalances(before: SideView, after: SideView, change: (
       tried ||= !!s.events?.some((e) => (e.kind === 'call-fails' && e.pgmapGet) || e.kind === 'pgmap-get');
       if (!tried) low = Math.min(low, v);
     }
-    return { v, low };
+    return { v, low, tried };
   };
   // A function shown from its start holds nothing there (what it puts without taking it got from a callee).
   for (const p of all) held.set(fnKey(p), Math.max(held.get(fnKey(p)) ?? 0, p.fromStart ? 0 : -net(p).low));
+  // A fragment of a function that holds a reference for its whole run, showing no path that takes one,
+  // lies inside that run: it holds at least one.
+  for (const [k, n] of held) {
+    const mine = all.filter((p) => fnKey(p) === k);
+    if (n === 0 && mine.some(balanced) && mine.every((p) => !p.fromStart && !net(p).tried)) held.set(k, 1);
+  }
   // A goto to a label neither side shows continues with code the input does not show: judged only
   // against paths of the other side that leave the same way (so that code is common to both).
   const sameExit = (p: FunctionPath, other: SideView) => {
