@@ -124,6 +124,9 @@ export interface Failure {
 export interface ApiEntry {
   readonly name: string;
   readonly roles: readonly Role[];
+  /** It puts every pgmap reference it takes before it returns (GUP-fast keeps its pgmap in a local, not
+   * in the walk context the slow path hands to its caller): each return leaves the pgmap count as found. */
+  readonly pgmapBalanced?: boolean;
   /** Failure modes (see Failure); none: the call cannot fail, as far as references go. */
   readonly fails?: readonly Failure[];
   /** Eras the function exists in (it is "unknown" outside them). */

@@ -73,10 +73,11 @@ function callees(fn: FunctionIR): readonly string[] {
 }
 
 /** Whether a path of `body` can take or drop a pgmap reference in `era`: the table says the function
- * holds one while it runs, or it calls a table function with a pgmap effect there, or a body of the
+ * holds one while it runs and puts it before it returns, or it calls a table function with a pgmap effect there, or a body of the
  * world that does (as deep as the simulator follows calls). Bodies that cannot are not worth running. */
 export function movesPgmapRefs(body: Body, era: Era, api: ApiView, bodies: Bodies, depth = newBudget().maxDepth, seen = new Set<string>()): boolean {
-  if (api.entry(body.fn.name)?.effects.some((f) => f.pgmapHeld && f.eras.includes(era))) return true;
+  const own = api.entry(body.fn.name);
+  if (own?.pgmapBalanced && own.effects.some((f) => f.pgmapHeld && f.eras.includes(era))) return true;
   seen.add(body.fn.name);
   return callees(body.fn).some((n) => {
     const e = api.entry(n);

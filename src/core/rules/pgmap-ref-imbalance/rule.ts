@@ -32,10 +32,10 @@ export const rule: Rule = {
     return dedupe(out);
   },
   // Every failure exit of every changed function gives back what it took (judged across the sides).
-  // A function the table says holds its pgmap reference only while it runs (GUP's devmap walk) gives it
-  // back on every return, success or not.
+  // A function the table says puts its pgmap reference before it returns (GUP-fast's devmap walk)
+  // gives it back on every return, success or not.
   diff(before, after, ctx) {
-    const holdsForCall = (p: FunctionPath) => { const e = apiEntry(p.function); return !!e && !!effectFor(e, ctx.era, p.type)?.pgmapHeld; };
+    const holdsForCall = (p: FunctionPath) => { const e = apiEntry(p.function); return !!e?.pgmapBalanced && !!effectFor(e, ctx.era, p.type)?.pgmapHeld; };
     return errorPathImbalances(before, after, pgmapChange, (x) => x.surplus > 0
       ? `${x.exit} keeps ${x.surplus} pgmap reference(s) it took${x.failing ? ` (${x.failing}() failed)` : ''}: ${NAMED.teardown}() waits forever`
       : `${x.exit} drops ${-x.surplus} pgmap reference(s) more than it took${x.failing ? ` (${x.failing}() failed)` : ''}: ${NAMED.teardown}() can finish under a user, or the percpu ref underflows`, holdsForCall);
