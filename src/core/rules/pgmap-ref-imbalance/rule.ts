@@ -7,6 +7,7 @@ import type { ScenarioRun } from '../../sim/scenarios';
 import { NAMED } from '../../api/concepts';
 import { apiEntry, effectFor } from '../../api';
 import type { FunctionPath } from '../../sim/paths';
+import { IN_KERNEL_LIFE } from '../../api/lives';
 
 export const rule: Rule = {
   meta: meta('pgmap-ref-imbalance', 'A pgmap reference is leaked or dropped twice on some path', 'error', 'high'),
@@ -16,7 +17,9 @@ export const rule: Rule = {
       const init = endOf(run, 'init');
       const free = endOf(run, 'free');
       // A page owns pgmap refs from allocation (E0: from memmap init) to its free: none may remain.
-      if (init && free && free.freed > 0 && strayPgmapRefs(free) !== 0) {
+      // An in-kernel allocation keeps its page at its resting count: judged when it is given back.
+      const ended = free !== undefined && (free.freed > 0 || run.scenario === IN_KERNEL_LIFE);
+      if (init && free && ended && strayPgmapRefs(free) !== 0) {
         const n = strayPgmapRefs(free);
         const steps = phaseSteps(run.trace.steps, 'alloc', 'map', 'unmap', 'put', 'free');
         out.push({ key: n < 0 ? 'life-drop' : 'life-leak', type: run.type, line: lineOf(steps, (s) => s.after.pgmapRefs !== s.before.pgmapRefs), trace: steps,
@@ -45,7 +48,7 @@ export const rule: Rule = {
   unjudged(side) {
     return runsOf(side.runs, 'page-life').flatMap((run) => {
       const free = endOf(run, 'free');
-      return endOf(run, 'init') && free && free.freed === 0 && !stuck(run, free) ? [{ key: 'life-drop', type: run.type }, { key: 'life-leak', type: run.type }] : [];
+      return endOf(run, 'init') && free && free.freed === 0 && run.scenario !== IN_KERNEL_LIFE && !stuck(run, free) ? [{ key: 'life-drop', type: run.type }, { key: 'life-leak', type: run.type }] : [];
     });
   },
 };
