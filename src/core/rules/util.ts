@@ -75,11 +75,24 @@ export function errorPathImbalances(before: SideView, after: SideView, change: (
     const twins = (other.paths ?? []).filter((q) => q.function === p.function && q.type === p.type && q.forkLine === p.forkLine);
     return twins.length > 0 && twins.every((q) => q.exit.kind === p.exit.kind && q.exit.text === p.exit.text);
   };
+  // The variables a function drops its references through (`put(x)`): a path that found one NULL before
+  // assigning it (`if (x)` not taken) held nothing in it where the fragment starts.
+  const carriers = new Map<string, Set<string>>();
+  for (const p of all) {
+    for (const s of p.steps) {
+      if (change(s) >= 0) continue;
+      for (const e of s.events ?? []) {
+        const arg = e.kind === 'call' ? /^[\w>.-]+\s*\(\s*([A-Za-z_]\w*)\s*[,)]/.exec(e.text)?.[1] : undefined;
+        if (arg) carriers.set(fnKey(p), (carriers.get(fnKey(p)) ?? new Set()).add(arg));
+      }
+    }
+  }
+  const heldBy = (p: FunctionPath) => (p.nullAtEntry?.some((v) => carriers.get(fnKey(p))?.has(v)) ? 0 : held.get(fnKey(p)) ?? 0);
   const instances = (side: SideView, other: SideView) => {
     const out = new Map<string, { p: FunctionPath; surplus: number }>();
     for (const p of side.paths ?? []) {
       if (!(p.exit.failure || (p.exit.kind === 'return' && balanced(p))) || (p.exit.kind === 'goto' && !sameExit(p, other))) continue;
-      const surplus = (held.get(fnKey(p)) ?? 0) + net(p).v;
+      const surplus = heldBy(p) + net(p).v;
       if (surplus === 0) continue;
       // One instance per exit and direction: paths that differ only in the branches (some on lines one
       // side lacks) that led to the same exit are one hazard there.

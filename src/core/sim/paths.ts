@@ -34,6 +34,8 @@ export interface FunctionPath {
   readonly steps: readonly TraceStep[];
   /** Document line where the path left the primary one (a branch, or a call that failed). */
   readonly forkLine?: number;
+  /** Variables the path found NULL before assigning them: NULL where the input starts. */
+  readonly nullAtEntry?: readonly string[];
 }
 
 export interface PathsInput {
@@ -102,6 +104,7 @@ export function runFunctionPaths(body: Body, input: PathsInput): { paths: Functi
   const paths = out.map((p): FunctionPath => ({
     function: body.fn.name, fromStart: !body.fn.partial, type: input.type, primary: p.primary, exit: exitOf(p, labels), start, end: p.state, steps: stepsOf(p),
     ...(p.forkLine !== undefined ? { forkLine: p.forkLine } : {}),
+    ...(p.nullAtEntry ? { nullAtEntry: p.nullAtEntry } : {}),
   }));
   return { paths, ...(budget.truncated ? { truncated: budget.truncated } : {}) };
 }
