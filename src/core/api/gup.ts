@@ -40,15 +40,17 @@ const WALK: readonly EraEffect[] = [
   fx(span('E0', 'E2'), '+1 / pin bias', { types: ['COHERENT', 'P2PDMA'], ...PIN }),
   fx(span('E3'), '+1 / pin bias; no pgmap ref (DAX entries are normal from E3)', { types: others('PRIVATE'), ...PIN }),
 ];
-/** A helper only devmap entries reach: pgmap ref held for the walk, then the page reference. */
+/** A helper only devmap entries reach (FS DAX and device-dax pages, E0-E3): pgmap ref held for the
+ * walk, then the page reference. */
 function devmapOnly(exists: ApiEntry['exists']): EraEffect[] {
-  return [fx(exists, 'devmap entry: get_dev_pagemap() held for the walk, then +1 / pin bias; undone on failure', { ...PIN, pgmapHeld: true })];
+  return [fx(exists, 'devmap entry: get_dev_pagemap() held for the walk, then +1 / pin bias; undone on failure', { types: DAX, ...PIN, pgmapHeld: true })];
 }
-function walker(name: string, exists: ApiEntry['exists'], doc: string, source = GUP_C): ApiEntry {
-  return { name, roles: ['gup', 'get'], exists, effects: within(exists, WALK), doc, source };
+/** GUP-fast walks and helpers (`fast`): their pgmap is a local, put before they return. */
+function walker(name: string, exists: ApiEntry['exists'], doc: string, source = GUP_C, fast = false): ApiEntry {
+  return { name, roles: ['gup', 'get'], exists, effects: within(exists, WALK), doc, source, ...(fast ? { pgmapBalanced: true } : {}) };
 }
-function devmapHelper(name: string, exists: ApiEntry['exists'], doc: string, source = GUP_C): ApiEntry {
-  return { name, roles: ['gup', 'get'], exists, effects: devmapOnly(exists), doc, source };
+function devmapHelper(name: string, exists: ApiEntry['exists'], doc: string, source = GUP_C, fast = false): ApiEntry {
+  return { name, roles: ['gup', 'get'], exists, effects: devmapOnly(exists), doc, source, ...(fast ? { pgmapBalanced: true } : {}) };
 }
 function undo(name: string, exists: ApiEntry['exists'], doc: string, source: string): ApiEntry {
   return { name, roles: ['gup', 'put'], exists, effects: [fx(exists, 'releases the references grabbed so far (gup_put_folio)', { refcount: { op: 'put' } })], doc, source };
@@ -64,14 +66,14 @@ export const GUP: readonly ApiEntry[] = [
   devmapHelper('follow_devmap_pmd', span('E0', 'E3'), 'GUP slow path for a devmap PMD: get_dev_pagemap() for the walk, then +1 / pin bias on the page. Removed by fd2825b0760a (E4).', 'mm/huge_memory.c (linux-6.1, linux-6.12; fd2825b0760a)'),
   devmapHelper('follow_devmap_pud', span('E0', 'E2'), 'GUP slow path for a devmap PUD (gone by linux-6.12, folded into follow_huge_pud()): get_dev_pagemap() for the walk, then +1 / pin bias.', 'mm/huge_memory.c (linux-6.1)'),
   walker('follow_huge_pud', ALL_ERAS, 'GUP slow path for a huge PUD (late E2 handles devmap PUDs here: pgmap ref for the walk, then +1 / pin bias; linux-6.1 had a hugetlb-only version).', 'mm/gup.c (linux-6.12), mm/hugetlb.c (linux-6.1)'),
-  walker('gup_pte_range', span('E0', 'E2'), 'GUP-fast PTE walk before the v6.10 rename: for devmap PTEs get_dev_pagemap() + try_grab_folio(), undone on failure; refuses devmap entries for FOLL_LONGTERM.', GUP_61),
-  walker('gup_fast_pte_range', span('E2'), 'GUP-fast PTE walk (v6.10+ name): devmap PTEs take get_dev_pagemap() around try_grab_folio_fast() until fd2825b0760a (E4); FOLL_LONGTERM refuses devmap entries.', GUP_612),
-  devmapHelper('gup_fast_devmap_leaf', span('E2', 'E3'), 'GUP-fast grab of devmap pages (v6.10 name of __gup_device_huge()): get_dev_pagemap() per page, try_grab_folio_fast(), undo on failure. Removed by fd2825b0760a.', GUP_612),
-  devmapHelper('gup_fast_devmap_pmd_leaf', span('E2', 'E3'), 'GUP-fast devmap PMD leaf (v6.10 name of __gup_device_huge_pmd()). Removed by fd2825b0760a.', GUP_612),
-  devmapHelper('gup_fast_devmap_pud_leaf', span('E2', 'E3'), 'GUP-fast devmap PUD leaf (v6.10 name of __gup_device_huge_pud()). Removed by fd2825b0760a.', GUP_612),
-  devmapHelper('__gup_device_huge', span('E0', 'E2'), 'GUP-fast grab of devmap pages before v6.10: get_dev_pagemap() per page, try_grab_folio(), undo_dev_pagemap() on failure.', GUP_61),
-  devmapHelper('__gup_device_huge_pmd', span('E0', 'E2'), 'GUP-fast grab of a devmap PMD before v6.10 (renamed gup_fast_devmap_pmd_leaf()): pgmap ref for the walk, then the page reference.', GUP_61),
-  devmapHelper('__gup_device_huge_pud', span('E0', 'E2'), 'GUP-fast grab of a devmap PUD before v6.10 (renamed gup_fast_devmap_pud_leaf()): pgmap ref for the walk, then the page reference.', GUP_61),
+  walker('gup_pte_range', span('E0', 'E2'), 'GUP-fast PTE walk before the v6.10 rename: for devmap PTEs get_dev_pagemap() + try_grab_folio(), undone on failure; refuses devmap entries for FOLL_LONGTERM.', GUP_61, true),
+  walker('gup_fast_pte_range', span('E2'), 'GUP-fast PTE walk (v6.10+ name): devmap PTEs take get_dev_pagemap() around try_grab_folio_fast() until fd2825b0760a (E4); FOLL_LONGTERM refuses devmap entries.', GUP_612, true),
+  devmapHelper('gup_fast_devmap_leaf', span('E2', 'E3'), 'GUP-fast grab of devmap pages (v6.10 name of __gup_device_huge()): get_dev_pagemap() per page, try_grab_folio_fast(), undo on failure. Removed by fd2825b0760a.', GUP_612, true),
+  devmapHelper('gup_fast_devmap_pmd_leaf', span('E2', 'E3'), 'GUP-fast devmap PMD leaf (v6.10 name of __gup_device_huge_pmd()). Removed by fd2825b0760a.', GUP_612, true),
+  devmapHelper('gup_fast_devmap_pud_leaf', span('E2', 'E3'), 'GUP-fast devmap PUD leaf (v6.10 name of __gup_device_huge_pud()). Removed by fd2825b0760a.', GUP_612, true),
+  devmapHelper('__gup_device_huge', span('E0', 'E2'), 'GUP-fast grab of devmap pages before v6.10: get_dev_pagemap() per page, try_grab_folio(), undo_dev_pagemap() on failure.', GUP_61, true),
+  devmapHelper('__gup_device_huge_pmd', span('E0', 'E2'), 'GUP-fast grab of a devmap PMD before v6.10 (renamed gup_fast_devmap_pmd_leaf()): pgmap ref for the walk, then the page reference.', GUP_61, true),
+  devmapHelper('__gup_device_huge_pud', span('E0', 'E2'), 'GUP-fast grab of a devmap PUD before v6.10 (renamed gup_fast_devmap_pud_leaf()): pgmap ref for the walk, then the page reference.', GUP_61, true),
   undo('gup_fast_undo_dev_pagemap', span('E2', 'E3'), 'Undoes a partial GUP-fast devmap grab: puts the references taken so far (v6.10 name of undo_dev_pagemap()).', GUP_612),
   undo('undo_dev_pagemap', span('E0', 'E2'), 'Undoes a partial GUP-fast devmap grab before v6.10: puts the references taken so far.', GUP_61),
   {

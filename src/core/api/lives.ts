@@ -10,7 +10,10 @@ export const SCENARIOS = ['page-life', 'teardown', 'gup', 'longterm-pin', 'break
  * write-protected and zapped; an FS DAX PMD entry, split when its last share goes). Rules reading
  * 'page-life' read these too (their names extend it). */
 export const LARGE_SCENARIOS = ['page-life:order-1', 'page-life:pmd', 'page-life:former-tail'] as const;
-export type ScenarioName = (typeof SCENARIOS)[number] | (typeof LARGE_SCENARIOS)[number];
+/** The other life of a P2PDMA page once user space can map it (v6.2+): allocated and freed in the
+ * kernel (pci_alloc_p2pmem() / pci_free_p2pmem(), NVMe target, RDMA), as before v6.2. */
+export const IN_KERNEL_LIFE = 'page-life:in-kernel';
+export type ScenarioName = (typeof SCENARIOS)[number] | (typeof LARGE_SCENARIOS)[number] | typeof IN_KERNEL_LIFE;
 
 /** PMD order on 4 KiB pages (HPAGE_PMD_ORDER on x86-64). */
 export const PMD_ORDER = 9;
@@ -38,6 +41,9 @@ export interface PhaseSpec {
   /** Free phase of a life whose pages rest at 0 (the large-folio lives, E3+): a page still at 1 here
    * leaked a reference; there is no resting one to drop. */
   readonly noRestingRef?: boolean;
+  /** Free phase of a life whose page keeps its resting reference (in-kernel P2PDMA memory goes back to
+   * the gen_pool, never to the page's free path): its pgmap references are judged here, unfreed. */
+  readonly keepsResting?: boolean;
 }
 
 /** Names a side of the patch does not have (the patch adds or removes them). */
@@ -62,6 +68,9 @@ const E3_PLUS: readonly Era[] = ['E3', 'E4', 'E5'];
 function p2pdmaInKernel(era: Era, absent: Absent): boolean {
   return !E2_PLUS.includes(era) || absent.has(P2PDMA_MMAP);
 }
+
+/** `absent` as a side without p2pmem_alloc_mmap() sees it: the in-kernel P2PDMA life. */
+const withoutMmap = (absent: Absent): Absent => ({ has: (name) => name === P2PDMA_MMAP || absent.has(name) });
 
 function allocation(era: Era, type: PgmapType, absent: Absent, order = 0): CallSpec[] {
   switch (type) {
@@ -182,6 +191,13 @@ export function lifePhases(scenario: ScenarioName, era: Era, type: PgmapType, ab
       return largeLife(scenario, era, type, absent);
     case 'page-life':
       return [...lifeStart(era, type, absent), ...pageLifeEnd(era, type, absent)];
+    case IN_KERNEL_LIFE:
+      // It calls the in-kernel pair by name: the patch's other functions take their place in 'page-life'.
+      return [
+        ...lifeStart(era, type, withoutMmap(absent)).map((phase) => (phase.name === 'init' ? phase : { ...phase, roles: [] })),
+        { name: 'put', steps: release(era, type, withoutMmap(absent)), roles: [] },
+        { name: 'free', steps: [], roles: [], keepsResting: true },
+      ];
     case 'teardown':
       return [...lifeStart(era, type, absent), { name: 'teardown', steps: [['memunmap_pages', 'pgmap']], roles: ['teardown'] }];
     case 'gup':
@@ -212,10 +228,12 @@ export function lifePhases(scenario: ScenarioName, era: Era, type: PgmapType, ab
 
 /** Scenarios that apply to a type (break-layouts is FS DAX only), and in `era` its large folios:
  * device-private folios of order 1 and PMD order in E5 (zone_device_page_init(page, order)), FS DAX
- * PMD folios from E3 (dax_folio_init()). Without an era, the order-0 scenarios only. */
+ * PMD folios from E3 (dax_folio_init()), P2PDMA's in-kernel allocations from E2 (beside its mmap). Without an era,
+ * the order-0 scenarios only. */
 export function scenariosFor(type: PgmapType, era?: Era): readonly ScenarioName[] {
   const base = type === 'FS_DAX' ? SCENARIOS : SCENARIOS.filter((s) => s !== 'break-layouts');
   if (type === 'PRIVATE' && era === 'E5') return [...base, ...LARGE_SCENARIOS];
   if (type === 'FS_DAX' && era && E3_PLUS.includes(era)) return [...base, 'page-life:pmd'];
+  if (type === 'P2PDMA' && era && E2_PLUS.includes(era)) return [...base, IN_KERNEL_LIFE];
   return base;
 }

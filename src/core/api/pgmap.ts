@@ -49,8 +49,8 @@ export const PGMAP: readonly ApiEntry[] = [
   },
   {
     name: 'put_dev_pagemap', roles: ['pgmap-put'], exists: ALL_ERAS,
-    effects: [fx(ALL_ERAS, '-1 pgmap ref (percpu_ref_put)', { pgmap: 'put' })],
-    doc: 'Drops one dev_pagemap reference (percpu_ref_put()). Must pair with get_dev_pagemap(), zone_device_page_init() or a per-page reference; an extra put lets memunmap_pages() finish early, a missing one hangs it.',
+    effects: [fx(ALL_ERAS, '-1 pgmap ref (percpu_ref_put); nothing for a NULL pgmap', { pgmap: 'put', nullArgNoop: true })],
+    doc: 'Drops one dev_pagemap reference (percpu_ref_put()); a NULL pgmap is ignored (`if (pgmap)`), so callers put what a failed get_dev_pagemap() left NULL. Must pair with get_dev_pagemap(), zone_device_page_init() or a per-page reference; an extra put lets memunmap_pages() finish early, a missing one hangs it.',
     source: 'include/linux/memremap.h (linux-6.1, linux-6.12)',
   },
   {

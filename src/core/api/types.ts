@@ -85,6 +85,8 @@ export interface EraEffect {
   /** GUP on devmap entries: a pgmap reference is held for the walk (get_dev_pagemap ... put_dev_pagemap)
    * and released before the call returns, so there is no net pgmap effect. */
   readonly pgmapHeld?: boolean;
+  /** The call does nothing when its first argument is NULL (put_dev_pagemap(): `if (pgmap)`). */
+  readonly nullArgNoop?: boolean;
   /** The call runs `pgmap->ops->page_free` (the driver takes the page back). */
   readonly pageFreeCallback?: boolean;
   /** For 'put'/'dec': the refcount at which the page is handed to its free action (page_free callback,
@@ -136,6 +138,9 @@ export interface ApiEntry {
   readonly params?: readonly string[];
   /** Functions it runs on its way, in order (see Reach). */
   readonly reaches?: readonly Reach[];
+  /** It puts every pgmap reference it takes before it returns (GUP-fast keeps its pgmap in a local, not
+   * in the walk context the slow path hands to its caller): each return leaves the pgmap count as found. */
+  readonly pgmapBalanced?: boolean;
   /** Failure modes (see Failure); none: the call cannot fail, as far as references go. */
   readonly fails?: readonly Failure[];
   /** Eras the function exists in (it is "unknown" outside them). */

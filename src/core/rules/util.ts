@@ -44,8 +44,9 @@ export interface ExitImbalance {
 /** Failure exits of the changed functions that keep or over-drop what `change` counts per step, as
  * introduced / fixed findings. A function shown from its start holds nothing there; where a fragment
  * starts (after its gets), it holds the most any path of either side drops before taking: a put implies
- * a held reference, and the code above the hunk is the same on both sides. A failure exit must end at 0. */
-export function errorPathImbalances(before: SideView, after: SideView, change: (s: TraceStep) => number, message: (x: ExitImbalance) => string): DiffInstance[] {
+ * a held reference, and the code above the hunk is the same on both sides. A failure exit must end at 0;
+ * so must every return of a path `balanced` says gives back all it takes (it hands nothing to its caller). */
+export function errorPathImbalances(before: SideView, after: SideView, change: (s: TraceStep) => number, message: (x: ExitImbalance) => string, balanced: (p: FunctionPath) => boolean = () => false): DiffInstance[] {
   const all = [...(before.paths ?? []), ...(after.paths ?? [])];
   const held = new Map<string, number>();
   const fnKey = (p: FunctionPath) => `${p.function}|${p.type}`;
@@ -58,21 +59,40 @@ export function errorPathImbalances(before: SideView, after: SideView, change: (
       tried ||= !!s.events?.some((e) => (e.kind === 'call-fails' && e.pgmapGet) || e.kind === 'pgmap-get');
       if (!tried) low = Math.min(low, v);
     }
-    return { v, low };
+    return { v, low, tried };
   };
   // A function shown from its start holds nothing there (what it puts without taking it got from a callee).
   for (const p of all) held.set(fnKey(p), Math.max(held.get(fnKey(p)) ?? 0, p.fromStart ? 0 : -net(p).low));
+  // A fragment of a function that holds a reference for its whole run, showing no path that takes one,
+  // lies inside that run: it holds at least one.
+  for (const [k, n] of held) {
+    const mine = all.filter((p) => fnKey(p) === k);
+    if (n === 0 && mine.some(balanced) && mine.every((p) => !p.fromStart && !net(p).tried)) held.set(k, 1);
+  }
   // A goto to a label neither side shows continues with code the input does not show: judged only
   // against paths of the other side that leave the same way (so that code is common to both).
   const sameExit = (p: FunctionPath, other: SideView) => {
     const twins = (other.paths ?? []).filter((q) => q.function === p.function && q.type === p.type && q.forkLine === p.forkLine);
     return twins.length > 0 && twins.every((q) => q.exit.kind === p.exit.kind && q.exit.text === p.exit.text);
   };
+  // The variables a function drops its references through (`put(x)`): a path that found one NULL before
+  // assigning it (`if (x)` not taken) held nothing in it where the fragment starts.
+  const carriers = new Map<string, Set<string>>();
+  for (const p of all) {
+    for (const s of p.steps) {
+      if (change(s) >= 0) continue;
+      for (const e of s.events ?? []) {
+        const arg = e.kind === 'call' ? /^[\w>.-]+\s*\(\s*([A-Za-z_]\w*)\s*[,)]/.exec(e.text)?.[1] : undefined;
+        if (arg) carriers.set(fnKey(p), (carriers.get(fnKey(p)) ?? new Set()).add(arg));
+      }
+    }
+  }
+  const heldBy = (p: FunctionPath) => (p.nullAtEntry?.some((v) => carriers.get(fnKey(p))?.has(v)) ? 0 : held.get(fnKey(p)) ?? 0);
   const instances = (side: SideView, other: SideView) => {
     const out = new Map<string, { p: FunctionPath; surplus: number }>();
     for (const p of side.paths ?? []) {
-      if (!p.exit.failure || (p.exit.kind === 'goto' && !sameExit(p, other))) continue;
-      const surplus = (held.get(fnKey(p)) ?? 0) + net(p).v;
+      if (!(p.exit.failure || (p.exit.kind === 'return' && balanced(p))) || (p.exit.kind === 'goto' && !sameExit(p, other))) continue;
+      const surplus = heldBy(p) + net(p).v;
       if (surplus === 0) continue;
       // One instance per exit and direction: paths that differ only in the branches (some on lines one
       // side lacks) that led to the same exit are one hazard there.
@@ -95,7 +115,7 @@ export function errorPathImbalances(before: SideView, after: SideView, change: (
   };
   const make = (status: 'introduced' | 'fixed', { p, surplus }: { p: FunctionPath; surplus: number }, other: SideView): DiffInstance => {
     const fails = p.steps.flatMap((s) => s.events ?? []).find((e) => e.kind === 'call-fails');
-    const exit = p.exit.kind === 'goto' ? `the error exit by goto ${p.exit.text}` : `the error path of ${p.function}() returning ${p.exit.text ?? 'a failure'}`;
+    const exit = p.exit.kind === 'goto' ? `the error exit by goto ${p.exit.text}` : `the ${p.exit.failure ? 'error path' : 'path'} of ${p.function}() returning ${p.exit.text ?? 'a failure'}`;
     const failing = fails?.kind === 'call-fails' ? fails.callee : undefined;
     const related = [
       ...(p.forkLine !== undefined && p.forkLine !== p.exit.line ? [{ line: p.forkLine, message: failing ? `${failing}() fails here` : 'the error branch' }] : []),

@@ -97,6 +97,9 @@ export interface Path {
   readonly failed?: boolean;
   /** Document line of the `return` or `goto` the path left by. */
   readonly exitLine?: number;
+  /** Variables of the run function (frame depth 0) a condition found NULL before the path assigned them:
+   * NULL where the input starts (a fragment's pointer that holds nothing there). */
+  readonly nullAtEntry?: readonly string[];
 }
 
 export interface Frame {
@@ -203,7 +206,7 @@ function mergeSame(paths: Path[]): Path[] {
   const seen = new Set<string>();
   return paths.filter((p) => {
     if (p.primary) return true;
-    const key = `${p.status}|${p.ret ?? ''}|${p.forkLine ?? ''}|${JSON.stringify(p.state)}|${JSON.stringify(p.vars)}`;
+    const key = `${p.status}|${p.ret ?? ''}|${p.forkLine ?? ''}|${JSON.stringify(p.state)}|${JSON.stringify(p.vars)}|${p.nullAtEntry?.join() ?? ''}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
@@ -342,9 +345,33 @@ function evalCond(e: Expr, env: SimEnv, p: Path, frame: Frame, usually?: boolean
     }
     const fork = docLine(frame, e.loc.line);
     const primaryTruth = usually ?? expectTrue(e);
-    out.push([q, primaryTruth], [{ ...q, primary: false, forkLine: q.forkLine ?? fork }, !primaryTruth]);
+    const tested = frame.depth === 0 ? nullTest(e) : undefined;
+    const entryNull = (r: Path, truth: boolean): Path => (tested && tested.nullWhen === truth && !(tested.name in r.vars)
+      ? { ...r, nullAtEntry: [...(r.nullAtEntry ?? []), tested.name] } : r);
+    out.push([entryNull(q, primaryTruth), primaryTruth], [entryNull({ ...q, primary: false, forkLine: q.forkLine ?? fork }, !primaryTruth), !primaryTruth]);
   }
   return out;
+}
+
+/** The variable a condition tests against NULL and the outcome under which it is NULL: `x`, `!x`,
+ * `x == NULL`, `x != NULL`, also inside likely()/unlikely() or parentheses. */
+function nullTest(e: Expr): { readonly name: string; readonly nullWhen: boolean } | undefined {
+  switch (e.k) {
+    case 'ident':
+      return { name: e.name, nullWhen: false };
+    case 'unary': {
+      const t = e.op === '!' ? nullTest(e.arg) : undefined;
+      return t && { name: t.name, nullWhen: !t.nullWhen };
+    }
+    case 'binary':
+      return (e.op === '==' || e.op === '!=') && e.left.k === 'ident' && /^(NULL|0)$/.test(e.right.text.trim()) ? { name: e.left.name, nullWhen: e.op === '==' } : undefined;
+    case 'call':
+      return (e.callee === 'likely' || e.callee === 'unlikely') && e.args.length === 1 ? nullTest(e.args[0]!) : undefined;
+    case 'other':
+      return e.parts.length === 1 && /^\(.*\)$/s.test(e.text.trim()) ? nullTest(e.parts[0]!) : undefined;
+    default:
+      return undefined;
+  }
 }
 
 /** Whether an undecidable condition usually holds: a pointer or flag test (`if (page)`, `if (pages[i])`,

@@ -44,6 +44,8 @@ export function callFunction(name: string, e: Extract<Expr, { k: 'call' }>, args
   const fails = failureOf(entry, env);
   // A pgmap already killed refuses what needs a live reference: only the failure path remains.
   if (fails?.whenKilled && p.state.tornDown) return [failPath(entry, fails, e, env, p, frame, false)];
+  // A NULL argument to a call that ignores NULL (put_dev_pagemap() after get_dev_pagemap() failed).
+  if (eff?.nullArgNoop && args[0]?.k === 'num' && args[0].v === 0) return [[record(env, frame, p, e.text, p.state, line, `${name}(NULL) does nothing`, [{ kind: 'call', callee: name, roles: entry.roles, via: 'table', text: oneLine(e.text) }]), UNKNOWN]];
   const finish = (from: Path): Out => {
     const done: Out = eff ? applyEffect(entry, withCallKey(eff, e), e.text, args, env, from, frame, line) : [[from, UNKNOWN]];
     if (!fails) return done;

@@ -34,6 +34,8 @@ export interface FunctionPath {
   readonly steps: readonly TraceStep[];
   /** Document line where the path left the primary one (a branch, or a call that failed). */
   readonly forkLine?: number;
+  /** Variables the path found NULL before assigning them: NULL where the input starts. */
+  readonly nullAtEntry?: readonly string[];
 }
 
 export interface PathsInput {
@@ -72,10 +74,12 @@ function callees(fn: FunctionIR): readonly string[] {
   return out;
 }
 
-/** Whether a path of `body` can take or drop a pgmap reference in `era`: it calls a table function with
- * a pgmap effect there, or a body of the world that does (as deep as the simulator follows calls).
- * Bodies that cannot are not worth running. */
+/** Whether a path of `body` can take or drop a pgmap reference in `era`: the table says the function
+ * holds one while it runs and puts it before it returns, or it calls a table function with a pgmap effect there, or a body of the
+ * world that does (as deep as the simulator follows calls). Bodies that cannot are not worth running. */
 export function movesPgmapRefs(body: Body, era: Era, api: ApiView, bodies: Bodies, depth = newBudget().maxDepth, seen = new Set<string>()): boolean {
+  const own = api.entry(body.fn.name);
+  if (own?.pgmapBalanced && own.effects.some((f) => f.pgmapHeld && f.eras.includes(era))) return true;
   seen.add(body.fn.name);
   return callees(body.fn).some((n) => {
     const e = api.entry(n);
@@ -100,6 +104,7 @@ export function runFunctionPaths(body: Body, input: PathsInput): { paths: Functi
   const paths = out.map((p): FunctionPath => ({
     function: body.fn.name, fromStart: !body.fn.partial, type: input.type, primary: p.primary, exit: exitOf(p, labels), start, end: p.state, steps: stepsOf(p),
     ...(p.forkLine !== undefined ? { forkLine: p.forkLine } : {}),
+    ...(p.nullAtEntry ? { nullAtEntry: p.nullAtEntry } : {}),
   }));
   return { paths, ...(budget.truncated ? { truncated: budget.truncated } : {}) };
 }

@@ -198,7 +198,7 @@ function runPhases(phases: readonly Phase[], input: ScenarioInput, env: SimEnv, 
     const placed = input.placed.filter((p) => phase.roles.includes(p.role) && env.bodies.get(p.name) !== undefined).map((p) => call([p.name, 'page']));
     const stmts = placed.length === 0 ? phase.stmts : phase.name === 'init' ? [...phase.stmts.slice(0, INIT_KEEPS), ...placed] : phase.userRef ? [call(USER_REF), ...placed] : placed;
     let paths = execStmts(stmts, env, [{ ...cur, status: 'normal' }], SCENARIO_FRAME);
-    if (phase.name === 'free' && !phase.noRestingRef) paths = paths.flatMap((p) => releaseLast(env, p));
+    if (phase.name === 'free' && !phase.noRestingRef && !phase.keepsResting) paths = paths.flatMap((p) => releaseLast(env, p));
     if (phase.name === 'longterm-pin') refused = paths.some((p) => p.primary && p.status === 'return');
     const primary = paths.find((p) => p.primary) ?? paths[0] ?? cur;
     for (const p of paths) {

@@ -74,3 +74,24 @@ test('arguments are bound to parameters; failure values are the kernel\'s (NULL 
   assert.deepEqual([nulls[0]!.exit.failure, nulls[0]!.end.pgmapRefs], [true, 0]);
   assert.ok(all.some((p) => p.primary && p.exit.text === 'pfn_to_page(pfn)' && !p.exit.failure && p.end.pgmapRefs === 1));
 });
+
+test('a condition that finds a pointer NULL before the path assigns it says it was NULL at entry; one assigned first does not', async () => {
+  const src = `int done(struct dev_pagemap *pgmap, unsigned long pfn)
+{
+	struct dev_pagemap *other;
+
+	if (pgmap)
+		put_dev_pagemap(pgmap);
+	other = get_dev_pagemap(pfn, NULL);
+	if (unlikely(!other))
+		return 0;
+	put_dev_pagemap(other);
+	return 1;
+}`;
+  const ps = await paths(src, 'done', 'FS_DAX');
+  const skipped = ps.filter((p) => !p.steps.some((s) => s.statement.startsWith('put_dev_pagemap(pgmap)')));
+  const took = ps.filter((p) => p.steps.some((s) => s.statement.startsWith('put_dev_pagemap(pgmap)')));
+  assert.ok(skipped.length > 0 && skipped.every((p) => p.nullAtEntry?.includes('pgmap')), 'the path that skips the put found pgmap NULL');
+  assert.ok(took.length > 0 && took.every((p) => !p.nullAtEntry?.includes('pgmap')), 'the path that puts did not');
+  assert.ok(ps.every((p) => !p.nullAtEntry?.includes('other')), 'other is assigned before its test');
+});

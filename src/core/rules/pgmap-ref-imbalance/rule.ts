@@ -5,6 +5,9 @@ import { endOf, errorPathImbalances, lineOf, meta, phaseSteps, runsOf } from '..
 import { strayPgmapRefs, type SimState } from '../../sim/state';
 import type { ScenarioRun } from '../../sim/scenarios';
 import { NAMED } from '../../api/concepts';
+import { apiEntry, effectFor } from '../../api';
+import type { FunctionPath } from '../../sim/paths';
+import { IN_KERNEL_LIFE } from '../../api/lives';
 
 export const rule: Rule = {
   meta: meta('pgmap-ref-imbalance', 'A pgmap reference is leaked or dropped twice on some path', 'error', 'high'),
@@ -14,7 +17,9 @@ export const rule: Rule = {
       const init = endOf(run, 'init');
       const free = endOf(run, 'free');
       // A page owns pgmap refs from allocation (E0: from memmap init) to its free: none may remain.
-      if (init && free && free.freed > 0 && strayPgmapRefs(free) !== 0) {
+      // An in-kernel allocation keeps its page at its resting count: judged when it is given back.
+      const ended = free !== undefined && (free.freed > 0 || run.scenario === IN_KERNEL_LIFE);
+      if (init && free && ended && strayPgmapRefs(free) !== 0) {
         const n = strayPgmapRefs(free);
         const steps = phaseSteps(run.trace.steps, 'alloc', 'map', 'unmap', 'put', 'free');
         out.push({ key: n < 0 ? 'life-drop' : 'life-leak', type: run.type, line: lineOf(steps, (s) => s.after.pgmapRefs !== s.before.pgmapRefs), trace: steps,
@@ -30,17 +35,20 @@ export const rule: Rule = {
     return dedupe(out);
   },
   // Every failure exit of every changed function gives back what it took (judged across the sides).
-  diff(before, after) {
+  // A function the table says puts its pgmap reference before it returns (GUP-fast's devmap walk)
+  // gives it back on every return, success or not.
+  diff(before, after, ctx) {
+    const holdsForCall = (p: FunctionPath) => { const e = apiEntry(p.function); return !!e?.pgmapBalanced && !!effectFor(e, ctx.era, p.type)?.pgmapHeld; };
     return errorPathImbalances(before, after, pgmapChange, (x) => x.surplus > 0
       ? `${x.exit} keeps ${x.surplus} pgmap reference(s) it took${x.failing ? ` (${x.failing}() failed)` : ''}: ${NAMED.teardown}() waits forever`
-      : `${x.exit} drops ${-x.surplus} pgmap reference(s) more than it took${x.failing ? ` (${x.failing}() failed)` : ''}: ${NAMED.teardown}() can finish under a user, or the percpu ref underflows`);
+      : `${x.exit} drops ${-x.surplus} pgmap reference(s) more than it took${x.failing ? ` (${x.failing}() failed)` : ''}: ${NAMED.teardown}() can finish under a user, or the percpu ref underflows`, holdsForCall);
   },
   // A page whose life never reaches its free path says nothing about the balance at its free: a patch
   // that stops the free path from running (pages resting at 0 that nothing puts) masks an imbalance.
   unjudged(side) {
     return runsOf(side.runs, 'page-life').flatMap((run) => {
       const free = endOf(run, 'free');
-      return endOf(run, 'init') && free && free.freed === 0 && !stuck(run, free) ? [{ key: 'life-drop', type: run.type }, { key: 'life-leak', type: run.type }] : [];
+      return endOf(run, 'init') && free && free.freed === 0 && run.scenario !== IN_KERNEL_LIFE && !stuck(run, free) ? [{ key: 'life-drop', type: run.type }, { key: 'life-leak', type: run.type }] : [];
     });
   },
 };
