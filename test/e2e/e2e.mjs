@@ -194,6 +194,8 @@ async function main() {
     'editor.minimap.enabled': false,
     'chat.disableAIFeatures': true,
     'workbench.editorLargeFileConfirmation': 100, // MB: big.mbox (40 MB) opens without asking
+    'files.autoSave': 'off', // the edit check's typing must never reach the file the CLI reads
+    'files.hotExit': 'off',
   }, null, 2));
 
   const port = await freePort();
@@ -579,6 +581,10 @@ async function scenarios(ws, haveSeed, extensionsDir) {
       const now = [...document.querySelectorAll('.editor-instance .codelens-decoration')].map((e) => e.textContent);
       return now.length > 0 && now.every((t) => before.includes(t));
     }, before.split(' / ')).catch(async (e) => { throw new Error(`${e.message}; after revert: ${(await lensText()).join(' / ')}; before: ${before}`); });
+    // The later checks compare the editor with the CLI on the file: it must be as it was, and not modified.
+    await page.keyboard.press('End');
+    assert(fs.readFileSync(path.join(ws, 'series.mbox'), 'utf8') === doc.join('\n'), 'series.mbox changed on disk during the edit');
+    await until(async () => (await page.locator('.tabs-container .tab.active.dirty').count()) === 0, () => 'series.mbox is still modified after the undo');
     return `lens "${want}…" ${latency} ms after the edit (debounce 250 ms); undo restored "${before.slice(0, 60)}…"`;
   });
 
