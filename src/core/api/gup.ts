@@ -77,6 +77,16 @@ export const GUP: readonly ApiEntry[] = [
   undo('gup_fast_undo_dev_pagemap', span('E2', 'E3'), 'Undoes a partial GUP-fast devmap grab: puts the references taken so far (v6.10 name of undo_dev_pagemap()).', GUP_612),
   undo('undo_dev_pagemap', span('E0', 'E2'), 'Undoes a partial GUP-fast devmap grab before v6.10: puts the references taken so far.', GUP_61),
   {
+    name: 'check_vma_flags', roles: [], exists: ALL_ERAS, params: ['vma', 'gup_flags'],
+    effects: [
+      fx(span('E0', 'E2'), 'FOLL_LONGTERM on a vma of an FS DAX file: -EOPNOTSUPP', { types: ['FS_DAX'], refuses: { flagsArg: 2, ifFlags: ['FOLL_LONGTERM'], returns: '-EOPNOTSUPP' } }),
+      fx(span('E0', 'E2'), 'checks the vma against the GUP flags; refuses nothing a device page of this type needs', { types: others('FS_DAX') }),
+      fx(span('E3'), 'checks the vma against the GUP flags; refuses nothing a device page needs (FS DAX long-term pins are refused by folio_is_longterm_pinnable())'),
+    ],
+    doc: 'Slow GUP\'s check of each vma against the flags (__get_user_pages()): -EFAULT for VM_IO/VM_PFNMAP, write and anon mismatches, secretmem; -EOPNOTSUPP for FOLL_LONGTERM on an FS DAX file (vma_is_fsdax(), E0-E2) and, from v6.2, for FOLL_LONGTERM with FOLL_PCI_P2PDMA (4003f107fa2e). In E3 long-term pins of FS DAX are refused by folio_is_longterm_pinnable() instead.',
+    source: `${GUP_C}; 4003f107fa2e`,
+  },
+  {
     name: 'gup_put_folio', roles: ['gup', 'put'], exists: ALL_ERAS, effects: GUP_PUT,
     doc: 'Releases a GUP reference or pin (refs, or refs times the pin bias). In E0-E2 FS DAX folios go through the devmap-managed hook so the idle wakeup at 1 happens; 38607c62b34b removed the hook.',
     source: `${GUP_C}; 38607c62b34b`,

@@ -208,9 +208,8 @@ export function lifePhases(scenario: ScenarioName, era: Era, type: PgmapType, ab
         {
           name: 'longterm-pin',
           steps: [
-            ...(E3_PLUS.includes(era) ? [] : [{ refuseIf: ['vma_is_fsdax', 'vma'] } as const]),
             { refuseIf: ['folio_is_longterm_pinnable', 'folio'], negate: true },
-            // GUP itself refuses some pins (check_vma_flags(), the page grab): the pin is refused then too.
+            // GUP itself refuses some pins: check_vma_flags() (FS DAX files until E3), the page grab.
             { refuseIf: ['pin_user_pages', 'addr', '1', 'FOLL_LONGTERM', 'pages'], failed: true },
           ],
           roles: [],

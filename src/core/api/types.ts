@@ -99,6 +99,9 @@ export interface EraEffect {
     | { readonly remove: true; readonly callerPuts?: boolean };
   /** For 'put': devmap-managed pages are diverted to put_devmap_managed_page* first (E0-E2). */
   readonly devmapHook?: boolean;
+  /** A check the call makes on the flags it is passed (check_vma_flags()): for the effect's types it
+   * returns `returns` when argument `flagsArg` (1-based) holds every one of `ifFlags`. */
+  readonly refuses?: { readonly flagsArg: number; readonly ifFlags: readonly string[]; readonly returns: `-E${string}` };
   /** For type-test roles: the pgmap types for which the predicate is true. */
   readonly trueFor?: readonly PgmapType[];
   /** Wait / wake key and idle count, for fsdax idle roles. */
@@ -122,7 +125,8 @@ export interface Failure {
 }
 
 /** A function an entry runs on its way (GUP's check_vma_flags() and page grab): when the patch changes
- * it, its body runs inside the summary, with `args` bound, and a failure it returns is the entry's. */
+ * it, its body runs inside the summary, with `args` bound, and a failure it returns is the entry's;
+ * otherwise its table entry's `refuses` check, if it has one, is applied to the bound arguments. */
 export interface Reach {
   readonly eras: readonly Era[];
   readonly name: string;

@@ -86,13 +86,13 @@ export function createReviewer(syntax: CSyntax): Reviewer {
   const runMemo = createRunMemo();
   let analysed = 0;
 
-  function parse(text: string, fn: string, whole: boolean): ParsedC {
-    const key = `${whole ? 'file' : fn}\u0000${text}`;
+  function parse(text: string, fn: string, whole: boolean, params = ''): ParsedC {
+    const key = `${whole ? 'file' : `${fn}(${params})`}\u0000${text}`;
     let r = parseCache.get(key);
     if (!r) {
       if (parseCache.size > MAX_CACHE) parseCache.clear();
       try {
-        r = syntax.parse(text, whole ? { names: API_NAMES } : { fragment: true, enclosingFunction: fn, names: API_NAMES });
+        r = syntax.parse(text, whole ? { names: API_NAMES } : { fragment: true, enclosingFunction: fn, ...(params && { enclosingParams: params }), names: API_NAMES });
       } catch (e) {
         r = { functions: [], calls: [], errorNodes: 1, problems: [{ severity: 'error', message: `C parser failed: ${String(e)}` }] };
       }
@@ -103,7 +103,7 @@ export function createReviewer(syntax: CSyntax): Reviewer {
 
   /** A fragment's parse: with no enclosing function in the header the hunk starts at top level, so its
    * complete definitions parse as a file (a trailing cut-off one is left to the hunk that shows it). */
-  function parseFragment(text: string, enclosing: string): ParsedC {
+  function parseFragment(text: string, enclosing: string, params = ''): ParsedC {
     // A fragment that starts with a definition is cut at its end at most (git -W stops at a label
     // in column 0): the function it shows is the one it defines.
     const head = definitionAtStart(text);
@@ -117,7 +117,22 @@ export function createReviewer(syntax: CSyntax): Reviewer {
       const closed = parse(`${text}\n;${'}'.repeat(depth)}`, '', true);
       return closed.functions.length > 0 ? closed : parse(text, head!, false);
     }
-    return parse(text, enclosing, false);
+    return parse(text, enclosing, false, params);
+  }
+
+  /** The parameter list the hunk header shows for its function (`f(struct page *page, int refs)`), when
+   * it shows all of it: the fragment's parameters are then bound like a whole body's. */
+  function headerParams(hunk: Hunk): string {
+    if (!hunk.function) return '';
+    const at = hunk.header.indexOf(`${hunk.function}(`);
+    if (at < 0) return '';
+    const open = at + hunk.function.length;
+    let depth = 0;
+    for (let i = open; i < hunk.header.length; i++) {
+      if (hunk.header[i] === '(') depth++;
+      else if (hunk.header[i] === ')' && --depth === 0) return hunk.header.slice(open + 1, i).trim();
+    }
+    return '';
   }
 
   function quiet(hunk: Hunk, source: HunkReport['source'], calls: readonly HunkCall[] = []): HunkReport {
@@ -170,7 +185,7 @@ export function createReviewer(syntax: CSyntax): Reviewer {
         const lines = sides[side].lines;
         const text = blankLines(repairFragment(sides[side].text), generic?.[side]);
         return {
-          parsed: parseFragment(text, hunk.function),
+          parsed: parseFragment(text, hunk.function, headerParams(hunk)),
           text,
           docLines: lines as readonly (number | undefined)[],
           docLine: (n: number) => lines[n],

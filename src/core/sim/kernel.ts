@@ -54,7 +54,7 @@ export function callFunction(name: string, e: Extract<Expr, { k: 'call' }>, args
     // The scenarios' own calls are the page's normal life; a body's fallible call also fails.
     return frame.body ? [...ok, failPath(entry, fails, e, env, from, frame, true)] : ok;
   };
-  const reached = (entry.reaches ?? []).filter((r) => r.eras.includes(env.era) && env.bodies.get(r.name) !== undefined && !frame.stack.includes(r.name));
+  const reached = (entry.reaches ?? []).filter((r) => r.eras.includes(env.era) && !frame.stack.includes(r.name) && (env.bodies.get(r.name) !== undefined || tableRefusal(r, env) !== undefined));
   if (reached.length === 0 || frame.depth >= env.budget.maxDepth) return finish(p);
   return throughReached(entry, reached, e, args, env, p, frame, fails).flatMap(([q, v]) => (v === undefined ? finish(q) : [[q, v]]));
 }
@@ -68,8 +68,18 @@ function throughReached(entry: ApiEntry, reached: readonly Reach[], e: Extract<E
   let live: Path[] = [p];
   const out: [Path, Val | undefined][] = [];
   for (const r of reached) {
-    const body = env.bodies.get(r.name)!;
+    const body = env.bodies.get(r.name);
     const bound = r.args.map((a) => reachArg(a, entry.params ?? [], args));
+    if (!body) {
+      // Not changed by the patch: its table check, on the bound flags.
+      const check = tableRefusal(r, env)!;
+      const flags = bound[check.flagsArg - 1];
+      if (flags?.k !== 'flags' || !check.ifFlags.every((f) => flags.set.includes(f))) continue;
+      const events: TraceEvent[] = [{ kind: 'call-fails', callee: entry.name, returns: check.returns, pgmapGet: false }];
+      for (const q of live) out.push([record(env, frame, q, e.text, q.state, e.loc.line, `${entry.name}() fails: ${r.name}() returns ${check.returns} [table ${env.era}]; nothing is taken`, events), { k: 'err', names: [check.returns] }]);
+      live = [];
+      break;
+    }
     const next: Path[] = [];
     for (const q of live) {
       const clean: Path = { ...q, failed: false, ret: undefined, retVal: undefined };
@@ -88,6 +98,12 @@ function throughReached(entry: ApiEntry, reached: readonly Reach[], e: Extract<E
     live = next;
   }
   return [...live.map((q): [Path, undefined] => [q, undefined]), ...out];
+}
+
+/** The table's flag check of a reached function, for the simulated type in this era. */
+function tableRefusal(r: Reach, env: SimEnv): EraEffect['refuses'] {
+  const entry = env.api.entry(r.name);
+  return entry && entry.exists.includes(env.era) ? env.api.effect(entry, env.era, env.type)?.refuses : undefined;
 }
 
 /** A reached function refused: it returned an errno, NULL or false. */

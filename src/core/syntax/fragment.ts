@@ -191,7 +191,7 @@ function openerText(o: Opener | undefined): string {
  * never opened) and, when it is balanced at its start, as it is (top-level statements allowed).
  * The wrapper also completes a statement the fragment starts or ends in the middle of.
  */
-export function fragmentCandidates(fragment: string, enclosingFunction: string | undefined): Candidate[] {
+export function fragmentCandidates(fragment: string, enclosingFunction: string | undefined, enclosingParams = ''): Candidate[] {
   const text = blankCutComments(fragment);
   const kind = classify(text);
   const b = balance(text, kind);
@@ -209,7 +209,9 @@ export function fragmentCandidates(fragment: string, enclosingFunction: string |
   if (tail || (b.last !== '' && !';{}'.includes(b.last))) tail += ';';
   const end = (tail ? '\n' + tail : '') + closeBraces(opens + b.finalBrace);
   const braces = Array.from({ length: opens }, (_, k) => (k === 0 ? '{' : openerText(marks.get(opens - 1 - k)))).join(' ');
-  const candidates: Candidate[] = [{ source: `void ${name}(void) ${braces} ${head}\n${text}${end}`, prefixLines: 1, wrapperStart: 0 }];
+  // The header's parameter list, when it has one of plain declarations (its names bind the arguments).
+  const paramList = /^[\w\s*,[\]]+$/.test(enclosingParams) && name !== '__fragment' ? enclosingParams.replace(/\s+/g, ' ') : 'void';
+  const candidates: Candidate[] = [{ source: `void ${name}(${paramList}) ${braces} ${head}\n${text}${end}`, prefixLines: 1, wrapperStart: 0 }];
   // As it is, unless it needs a construct above it (its `case` labels or `break` would read as top level).
   if (b.minBrace >= 0 && marks.size === 0 && !elseFirst) candidates.unshift({ source: text + closeBraces(b.finalBrace), prefixLines: 0 });
   if (b.unopenedParens > 0 && b.headerTail && b.minBrace >= 0) {

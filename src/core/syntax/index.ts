@@ -64,6 +64,7 @@ export async function createCSyntax(assets: SyntaxAssets): Promise<CSyntax> {
       const ctx: LowerContext = {
         source: cand.source,
         outerName: options.enclosingFunction ?? '',
+        outerParams: paramNames(options.enclosingParams),
         wrapperStart: cand.wrapperStart,
         at: (row, column) => ({ line: Math.min(lastLine, Math.max(0, row - cand.prefixLines)), character: row < cand.prefixLines ? 0 : column }),
       };
@@ -100,7 +101,7 @@ export async function createCSyntax(assets: SyntaxAssets): Promise<CSyntax> {
     parse(text, options = {}) {
       const lines = text.split('\n');
       const lastLine = Math.max(0, lines.length - (lines[lines.length - 1] === '' ? 2 : 1));
-      const candidates = options.fragment ? fragmentCandidates(text, options.enclosingFunction) : [{ source: text, prefixLines: 0 }];
+      const candidates = options.fragment ? fragmentCandidates(text, options.enclosingFunction, options.enclosingParams) : [{ source: text, prefixLines: 0 }];
       let best: ParsedC | undefined;
       for (const cand of candidates) {
         const r = parseCandidate(cand, lastLine, options);
@@ -135,4 +136,11 @@ export async function createCSyntax(assets: SyntaxAssets): Promise<CSyntax> {
       parser.delete();
     },
   };
+}
+
+/** The names in a parameter list (`struct vm_area_struct *vma, unsigned long gup_flags` -> vma, gup_flags). */
+function paramNames(list: string | undefined): string[] {
+  // Plain declarations only (a function-pointer parameter or a cut-off header is not read).
+  if (!list || list.trim() === 'void' || !/^[\w\s*,[\]]+$/.test(list)) return [];
+  return list.split(',').map((p) => /(\w+)\s*(?:\[[^\]]*\])*\s*$/.exec(p.trim())?.[1] ?? '');
 }

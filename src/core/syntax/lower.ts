@@ -11,6 +11,8 @@ export interface LowerContext {
   readonly at: (row: number, column: number) => Loc;
   /** Name given to statements outside any function definition and to the synthetic fragment wrapper. */
   readonly outerName: string;
+  /** The enclosing function's parameter names, when the hunk header shows them (top-level fragments). */
+  readonly outerParams?: readonly string[];
   /** A function_definition node that is the synthetic fragment wrapper, if any (by start index). */
   readonly wrapperStart?: number;
 }
@@ -109,7 +111,7 @@ export function lowerTopLevel(ctx: LowerContext, nodes: readonly Node[], errors:
   const start = locOf(ctx, first);
   return {
     name: ctx.outerName,
-    params: [],
+    params: ctx.outerParams ?? [],
     body: { k: 'block', body, loc: start },
     startLine: start.line,
     endLine: ctx.at(last.endPosition.row, last.endPosition.column).line,

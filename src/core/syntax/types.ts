@@ -34,6 +34,8 @@ export interface ParseOptions {
   readonly fragment?: boolean;
   /** For fragments: the function the fragment starts inside (the hunk header's function). */
   readonly enclosingFunction?: string;
+  /** For fragments: that function's parameter list as the hunk header shows it, for its parameters' names. */
+  readonly enclosingParams?: string;
   /** Names of interest for `calls`; all calls when absent. */
   readonly names?: ReadonlySet<string>;
 }

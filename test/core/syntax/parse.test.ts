@@ -294,3 +294,20 @@ test('what does not parse keeps its calls after an unknown marker', async () => 
   assert.ok(r.errorNodes > 0);
   assert.ok(stmtCalls(r.functions[0]!.body).includes('put_page@2'));
 });
+
+test('a fragment gets its parameters from the hunk header, as statements or inside a wrapper, positions unchanged', async () => {
+  const s = await getSyntax();
+  const params = 'struct vm_area_struct *vma, unsigned long gup_flags';
+  const flat = '\tif ((gup_flags & FOLL_LONGTERM) && vma_is_fsdax(vma))\n\t\treturn -EOPNOTSUPP;\n';
+  const nested = '\t\tif (gup_flags & FOLL_WRITE)\n\t\t\treturn -EFAULT;\n\t}\n\treturn 0;\n';
+  for (const frag of [flat, nested]) {
+    const r = s.parse(frag, { fragment: true, enclosingFunction: 'check_vma_flags', enclosingParams: params });
+    assert.deepEqual(r.functions.map((f) => [f.name, f.params, f.startLine]), [['check_vma_flags', ['vma', 'gup_flags'], 0]]);
+    assert.equal(r.errorNodes, 0);
+  }
+  // A list it cannot read (a function pointer, a cut-off header) leaves the parameters unknown.
+  for (const frag of [flat, nested]) {
+    const odd = s.parse(frag, { fragment: true, enclosingFunction: 'f', enclosingParams: 'void (*cb)(int' });
+    assert.deepEqual(odd.functions.map((f) => f.params), [[]]);
+  }
+});
