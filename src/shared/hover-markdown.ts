@@ -33,6 +33,8 @@ function pgmapText(e: EraEffect): string | undefined {
     case 'get': return `takes ${n}`;
     case 'put': return `drops ${n}`;
     case 'kill-wait': return 'kills the ref and waits for it to drain';
+    case 'kill': return 'kills the ref: no new reference from now on (does not wait)';
+    case 'drain-wait': return 'after a kill, waits until no page holds a reference';
     case 'static-per-page': return 'one reference per page from setup to teardown';
   }
 }

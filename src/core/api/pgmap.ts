@@ -109,13 +109,13 @@ export const PGMAP: readonly ApiEntry[] = [
   },
   {
     name: 'percpu_ref_kill', roles: ['teardown'], exists: ALL_ERAS,
-    effects: [fx(ALL_ERAS, 'marks the ref dead and drops the initial reference; later trygets fail; does not wait')],
+    effects: [fx(ALL_ERAS, 'marks the ref dead and drops the initial reference; later trygets fail; does not wait', { pgmap: 'kill' })],
     doc: 'Kills a percpu reference: tryget_live fails from now on and the initial reference is dropped. memunmap_pages() starts with it, then waits for the count to drain.',
     source: 'include/linux/percpu-refcount.h (linux-6.1, linux-6.12)',
   },
   {
     name: 'wait_for_completion', roles: ['teardown'], exists: ALL_ERAS,
-    effects: [fx(ALL_ERAS, 'memunmap_pages(): blocks until pgmap->ref drains (pgmap->done)')],
+    effects: [fx(ALL_ERAS, 'memunmap_pages(): blocks until pgmap->ref drains (pgmap->done); after a kill, a page that still holds a reference holds it up', { pgmap: 'drain-wait' })],
     doc: 'Blocks until a completion is signalled; memunmap_pages() waits on pgmap->done, which the pgmap ref\'s release callback completes when the last reference goes.',
     source: 'kernel/sched/completion.c; mm/memremap.c (linux-6.1, linux-6.12)',
   },

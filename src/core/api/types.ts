@@ -26,6 +26,8 @@ export type PgmapOp =
   | 'get' // get_dev_pagemap, percpu_ref_tryget_live on behalf of a page
   | 'put' // put_dev_pagemap, percpu_ref_put
   | 'kill-wait' // memunmap_pages: kill, drop the per-page refs, wait for zero
+  | 'kill' // percpu_ref_kill: no new reference from now on; does not wait
+  | 'drain-wait' // wait_for_completion(&pgmap->done) after a kill: blocks while a page holds a reference
   | 'static-per-page'; // memremap_pages/pagemap_range: +1 per page at setup
 
 /** Roles give a hunk context when it does not show the whole story. */

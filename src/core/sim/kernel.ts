@@ -307,6 +307,10 @@ function applyEffect(entry: ApiEntry, eff: EraEffect, text: string, args: readon
     if ((!rc || rc.op === 'read') && held && !pt.callerPuts) tail = (q) => putPage(env, frame, q, `${text}: drop the mapping's reference`, line, devmapHookOfPut(env), 1);
   }
   if (eff.pgmap === 'kill-wait') next = teardown(next, rc?.op === 'put');
+  // The same teardown when a patched memunmap_pages() body runs its parts: the kill, then the wait,
+  // which waits for the page only if it still holds a reference then.
+  else if (eff.pgmap === 'kill') next = { ...next, tornDown: true, teardownWaited: next.teardownWaited ?? false };
+  else if (eff.pgmap === 'drain-wait' && next.tornDown) next = { ...next, teardownWaited: !!next.teardownWaited || next.pgmapRefs > 0 };
   // A helper that changes nothing (page_folio(), folio_test_large()) leaves no step: it only gives a value.
   if (entry.helper && !tail && !stateChanged(s, next)) return [[p, val]];
   const events: TraceEvent[] = [callEvent(entry, text, env)];
