@@ -21,7 +21,7 @@ import { effectsOf } from './aspects';
 import { runRules } from '../rules';
 import type { SideView } from '../rules/types';
 import { TABLE_VIEW } from './api-view';
-import { blankLines, callsApi, damaged, genericDefinitions, listCalls, showsApiFunction, textFaults, typesNamed, typesOf, unsimulatedCalls, type Sides } from './relevance';
+import { blankLines, damaged, readsHunk, genericDefinitions, listCalls, showsApiFunction, textFaults, typesNamed, typesOf, unsimulatedCalls, type Sides } from './relevance';
 import { bodiesOf, buildOverlay, definedOn, definitionsOf, hashOf, reachedKey, wholeFunctionsOf, type Applied, type HunkPieces, type Overlay, type PatchDefinitions, type SidePiece, type World } from './overlay';
 import { attributedLine, attributeFinding, placeOnce } from './attribution';
 import { intendedTypes } from './intent';
@@ -78,7 +78,9 @@ export interface Reviewer {
   readonly analysed: number;
 }
 
-export function createReviewer(syntax: CSyntax): Reviewer {
+/** `prefilter` false: every hunk's relevance is decided by callsApi alone, without the cheap look
+ * before it (the same reports, slower: the test that proves the pre-filter drops nothing). */
+export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = true }: { prefilter?: boolean } = {}): Reviewer {
   const readCache = new Map<string, HunkRead>();
   const judgeCache = new Map<string, HunkResult>();
   const parseCache = new Map<string, ParsedC>();
@@ -128,8 +130,8 @@ export function createReviewer(syntax: CSyntax): Reviewer {
     const appliedProblems = applied && hunk === file.hunks[0] ? applied.problems : [];
     // A hunk that calls nothing in the API table lists no calls and simulates nothing: it is not parsed
     // (most of a large diff; its body then does not enter the worlds).
+    if (!readsHunk(hunk, prefilter)) return { read: { report: quiet(hunk, applied ? applied.value.source : 'fragment'), problems: appliedProblems, pieces: {}, key: '' }, fresh: false };
     const broken = damaged(hunk);
-    if (!broken && !callsApi(hunk)) return { read: { report: quiet(hunk, applied ? applied.value.source : 'fragment'), problems: appliedProblems, pieces: {}, key: '' }, fresh: false };
     const sides = { before: hunkSide(hunk, 'before'), after: hunkSide(hunk, 'after') };
     // Everything the read is made of: the hunk as parsed (texts, document positions), options, the tree.
     const key = [file.path, hunk.header, JSON.stringify(hunk.range), hunkKey(hunk, sides), hunk.function, opts.era, applied ? `${applied.value.source}:${hashOf(applied.value.before)}` : ''].join('\u0001');
@@ -385,12 +387,17 @@ function preImageOf(tree: NonNullable<ReviewOptions['kernelTree']>, file: FileDi
   return text === undefined ? undefined : { text, source: 'kernel-tree' };
 }
 
+/** Whether reviewing the series reads (and so parses) any hunk: without one, no grammar is needed. */
+export function readsAnyHunk(series: readonly Series[]): boolean {
+  return series.some((s) => s.patches.some((p) => p.files.some((f) => !f.binary && f.hunks.some((h) => readsHunk(h)))));
+}
+
 /** One-shot review (no cache kept between calls). */
-export function reviewSeries(series: readonly Series[], syntax: CSyntax, opts: ReviewOptions): { patches: PatchReport[]; problems: Problem[] } {
+export function reviewSeries(series: readonly Series[], syntax: Pick<CSyntax, 'parse'>, opts: ReviewOptions): { patches: PatchReport[]; problems: Problem[] } {
   return createReviewer(syntax).review(series, opts);
 }
 
-export function simulateHunk(series: readonly Series[], syntax: CSyntax, hunkNumber: number, opts: ReviewOptions): SimulateResult | { error: string } {
+export function simulateHunk(series: readonly Series[], syntax: Pick<CSyntax, 'parse'>, hunkNumber: number, opts: ReviewOptions): SimulateResult | { error: string } {
   return createReviewer(syntax).simulate(series, hunkNumber, opts);
 }
 
