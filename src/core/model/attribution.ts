@@ -61,13 +61,20 @@ function union(a: readonly PgmapType[], b: readonly PgmapType[]): PgmapType[] {
 /** Each effect and finding of a patch once: on the hunk whose changed lines hold its line (else the
  * first hunk that has it), with the union of the types the hunks found it for. */
 export function placeOnce(hunks: readonly { hunk: Hunk; report: HunkReport }[]): Map<Hunk, HunkReport> {
-  const owns = new Map<number, Hunk>();
-  for (const { hunk } of hunks) for (const l of hunk.lines) if (l.kind !== 'context') owns.set(l.line, hunk);
+  // The hunk that changes each line: made at the first effect or finding (most hunks have none).
+  let owns: Map<number, Hunk> | undefined;
+  const ownerOf = (line: number) => {
+    if (!owns) {
+      owns = new Map();
+      for (const { hunk } of hunks) for (const l of hunk.lines) if (l.kind !== 'context') owns.set(l.line, hunk);
+    }
+    return owns.get(line);
+  };
   type Item = { hunk: Hunk; onChange: boolean; types: PgmapType[] };
   const owner = new Map<string, Item>();
   const claim = (key: string, hunk: Hunk, line: number, types: readonly PgmapType[]) => {
     const prev = owner.get(key);
-    const lineOwner = owns.get(line);
+    const lineOwner = ownerOf(line);
     if (!prev) owner.set(key, { hunk: lineOwner ?? hunk, onChange: lineOwner !== undefined, types: [...types] });
     else {
       prev.types = union(prev.types, types);
@@ -93,6 +100,7 @@ export function placeOnce(hunks: readonly { hunk: Hunk; report: HunkReport }[]):
     return out;
   };
   return new Map(hunks.map(({ hunk, report }) => {
+    if (report.effects.length === 0 && report.findings.length === 0) return [hunk, report];
     const effects = mine(hunk, report.effects, effectKey, (e, types) => ({ ...e, types }));
     // A finding's message names its types (rules' grouping): with types added by other hunks, it names them all.
     const findings = mine(hunk, report.findings, findingKey, (f, types) => ({ ...f, types, message: f.message.split(f.types.join('/')).join(types.join('/')) }));

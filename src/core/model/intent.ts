@@ -7,6 +7,8 @@ import type { Patch } from '../patch/types';
 import { typesForPath } from '../api';
 import { typesNamed } from './relevance';
 
+const CONSTANTS = Object.entries(PGMAP_TYPE_CONSTANTS);
+
 export function intendedTypes(patch: Patch): ReadonlySet<PgmapType> {
   const out = new Set<PgmapType>();
   // A file of every type (core mm) says nothing about which one is meant.
@@ -23,7 +25,7 @@ export function intendedTypes(patch: Patch): ReadonlySet<PgmapType> {
         // A constant the patch writes (a guard it adds or rewrites) names a type it means; one it only
         // deletes (a type dropped from a guard) does not: that is the hazard to report.
         if (l.kind !== 'add') continue;
-        for (const [c, t] of Object.entries(PGMAP_TYPE_CONSTANTS)) if (l.text.includes(c)) out.add(t);
+        for (const [c, t] of CONSTANTS) if (l.text.includes(c)) out.add(t);
       }
     }
   }

@@ -308,11 +308,14 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
           if (applied && file.newBlob && !ZERO.test(file.newBlob)) left.push({ blob: file.newBlob, text: applied.value.after, source: applied.value.source });
           for (const hunk of file.hunks) reads.push({ file, hunk, ...readHunk(file, hunk, applied, popts) });
         }
-        const pieces: HunkPieces[] = reads.map(({ file, hunk, read }) => ({ path: file.path, hunk, changed: new Set(hunk.lines.filter((l) => l.kind !== 'context').map((l) => l.line)), ...read.pieces }));
+        // Only hunks that were parsed have bodies, the only users of their changed lines in the overlay.
+        const pieces: HunkPieces[] = reads.map(({ file, hunk, read }) => ({ path: file.path, hunk, changed: read.pieces.before || read.pieces.after ? changedLines([hunk]) : NO_LINES, ...read.pieces }));
         const overlay = buildOverlay(pieces, base, parseFragment);
-        const intended = intendedTypes(patch);
-        const changed = new Set(reads.flatMap(({ hunk }) => hunk.lines.filter((l) => l.kind !== 'context').map((l) => l.line)));
+        // The patch's changed lines and intended types, made when a first hunk is simulated (a large
+        // diff's patch has hundreds of thousands of lines, and often no hunk to simulate).
+        let judging: { changed: ReadonlySet<number>; intended: ReadonlySet<PgmapType> } | undefined;
         for (const { file, hunk, read, fresh } of reads) {
+          const { changed, intended } = read.judge ? (judging ??= { changed: changedLines(reads.map((r) => r.hunk)), intended: intendedTypes(patch) }) : NOT_JUDGED;
           const judged = judgeHunk(hunk, read, overlay, popts, defs, changed, intended);
           if (fresh || judged.fresh) analysed++;
           for (const p of judged.result.problems) problems.push({ ...p, source: p.source ?? s.source });
@@ -368,6 +371,16 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
 }
 
 const ZERO = /^0+$/;
+const NO_LINES: ReadonlySet<number> = new Set();
+/** What judgeHunk is given for a hunk it does not simulate (it returns before looking). */
+const NOT_JUDGED = { changed: NO_LINES, intended: new Set<PgmapType>() };
+
+/** Document lines the hunks add or delete. */
+function changedLines(hunks: readonly Hunk[]): Set<number> {
+  const out = new Set<number>();
+  for (const h of hunks) for (const l of h.lines) if (l.kind !== 'context') out.add(l.line);
+  return out;
+}
 /** Two abbreviations of one object id: one is a prefix of the other. */
 const sameObject = (a: string, b: string) => (a.length <= b.length ? b.startsWith(a) : a.startsWith(b));
 
