@@ -61,14 +61,18 @@ function union(a: readonly PgmapType[], b: readonly PgmapType[]): PgmapType[] {
 /** Each effect and finding of a patch once: on the hunk whose changed lines hold its line (else the
  * first hunk that has it), with the union of the types the hunks found it for. */
 export function placeOnce(hunks: readonly { hunk: Hunk; report: HunkReport }[]): Map<Hunk, HunkReport> {
-  // The hunk that changes each line: made at the first effect or finding (most hunks have none).
-  let owns: Map<number, Hunk> | undefined;
+  // The (last) hunk that changes a line, looked up for each effect and finding only: a large diff's
+  // patch changes hundreds of thousands of lines and has few of them.
+  const owns = new Map<number, Hunk | undefined>();
   const ownerOf = (line: number) => {
-    if (!owns) {
-      owns = new Map();
-      for (const { hunk } of hunks) for (const l of hunk.lines) if (l.kind !== 'context') owns.set(l.line, hunk);
+    if (owns.has(line)) return owns.get(line);
+    let found: Hunk | undefined;
+    for (let i = hunks.length - 1; i >= 0 && !found; i--) {
+      const h = hunks[i]!.hunk;
+      if (line >= h.range.start.line && line <= h.range.end.line && h.lines.some((l) => l.line === line && l.kind !== 'context')) found = h;
     }
-    return owns.get(line);
+    owns.set(line, found);
+    return found;
   };
   type Item = { hunk: Hunk; onChange: boolean; types: PgmapType[] };
   const owner = new Map<string, Item>();

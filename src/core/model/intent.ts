@@ -8,6 +8,12 @@ import { typesForPath } from '../api';
 import { typesNamed } from './relevance';
 
 const CONSTANTS = Object.entries(PGMAP_TYPE_CONSTANTS);
+/** What every constant starts with: a line without it names none (one look per added line). */
+const COMMON = CONSTANTS.reduce((p, [c]) => {
+  let i = 0;
+  while (i < p.length && p[i] === c[i]) i++;
+  return p.slice(0, i);
+}, CONSTANTS[0]?.[0] ?? '');
 
 export function intendedTypes(patch: Patch): ReadonlySet<PgmapType> {
   const out = new Set<PgmapType>();
@@ -24,7 +30,7 @@ export function intendedTypes(patch: Patch): ReadonlySet<PgmapType> {
       for (const l of hunk.lines) {
         // A constant the patch writes (a guard it adds or rewrites) names a type it means; one it only
         // deletes (a type dropped from a guard) does not: that is the hazard to report.
-        if (l.kind !== 'add') continue;
+        if (l.kind !== 'add' || !l.text.includes(COMMON)) continue;
         for (const [c, t] of CONSTANTS) if (l.text.includes(c)) out.add(t);
       }
     }
