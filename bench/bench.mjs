@@ -4,18 +4,23 @@
 // campaign. Prints plain text and writes bench/out/results.json.
 //   npm run bench            (builds first)
 //   node bench/bench.mjs     (uses the existing dist/)
+// Each figure is printed with its anchor from the same run, the ratio and the target (issue #12);
+// for a CLI figure that misses its target, one profiled run says where the time goes (bench/profile.mjs).
 // Environment: BENCH_RUNS (runs per timing, default 5; 3 for the big inputs; one when a run takes
 // over a minute), BENCH_TIMEOUT (seconds a run may take, default 900), BENCH_SKIP_CHECKPATCH=1,
-// BENCH_SKIP_CAMPAIGN=1, PAGEREF_BENCH / PAGEREF_KERNELS (see scripts/bench-corpus.sh).
+// BENCH_SKIP_CAMPAIGN=1, BENCH_SKIP_PREFILTER=1 (the with/without pre-filter comparison of big.diff),
+// PAGEREF_CLI (another build's cli.js, e.g. main's, to compare), PAGEREF_BENCH / PAGEREF_KERNELS
+// (see scripts/bench-corpus.sh).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { profileRun } from './profile.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = path.join(ROOT, 'bench', 'out');
-const CLI = path.join(ROOT, 'dist', 'cli.js');
+const CLI = process.env.PAGEREF_CLI ?? path.join(ROOT, 'dist', 'cli.js');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const BIG_RUNS = Math.min(RUNS, 3);
 const TIMEOUT = Number(process.env.BENCH_TIMEOUT ?? 900) * 1000;
@@ -125,6 +130,11 @@ if (haveCli) {
     delete m.stdout;
     review[k] = m;
   }
+  // A trivial input: a one-line change that calls nothing of the API table (start-up, the bundle, no grammar).
+  const trivial = path.join(OUT, 'trivial.diff');
+  fs.writeFileSync(trivial, 'diff --git a/mm/x.c b/mm/x.c\n--- a/mm/x.c\n+++ b/mm/x.c\n@@ -1,3 +1,3 @@ int f(void)\n {\n-\treturn 0;\n+\treturn 1;\n }\n');
+  review.trivial = timed('review a trivial diff', process.execPath, [CLI, 'review', trivial], { runs: RUNS * 2 });
+  delete review.trivial.stdout;
   review.scan = timed('scan 6.12 folders', process.execPath, [CLI, 'scan', '--format', 'json', ...SCAN_DIRS], { runs: BIG_RUNS, cwd: kernel612 });
   if (!review.scan.failed) {
     try {
@@ -140,6 +150,9 @@ if (haveCli) {
 results.cli = review;
 
 console.log('\nAnchors (same inputs, same run)');
+const nodeStart = timed('node -e 0', process.execPath, ['-e', '0'], { runs: RUNS * 2 });
+delete nodeStart.stdout;
+results.anchors.nodeStart = nodeStart;
 const bare = {};
 for (const k of ['mm30k', 'mm', 'big']) {
   const v = inputs[k];
@@ -179,34 +192,69 @@ if (ed.status === 0) {
 }
 results.editor = editor;
 
-/** A target line: PASS or MISS; `pass` undefined means it could not be measured (detail says why). */
-function target(name, pass, detail) {
-  const t = { name, verdict: pass ? 'PASS' : 'MISS', detail: pass === undefined ? `not measured: ${detail}` : detail };
+/** A figure against its anchor: `ratio` = figure / anchor (or anchor / figure when `inverse`: "x times
+ * faster"), PASS or MISS against `bound` (the ratio at most `bound`, or at least when inverse), and
+ * `extra` further bounds (name, pass). `undefined` pass: not measured. */
+function target(name, { figure, anchor, anchorName, bound, inverse = false, extra = [], why }) {
+  const f = got(figure);
+  const a = got(anchor);
+  let t;
+  if (!f || !a) t = { name, verdict: 'MISS', detail: `not measured: ${why ?? (!f ? cliMiss(figure) : `${anchorName} failed`)}` };
+  else {
+    const ratio = inverse ? a.medianMs / f.medianMs : f.medianMs / a.medianMs;
+    const pass = (inverse ? ratio >= bound : ratio <= bound) && extra.every(([, ok]) => ok);
+    const more = extra.map(([n, ok]) => `; ${n} ${ok ? 'met' : 'NOT met'}`).join('');
+    const verdict = bound === undefined ? 'INFO' : pass ? 'PASS' : 'MISS';
+    const bounds = bound === undefined ? '' : ` (target ${inverse ? '>=' : '<='} ${bound}x${more})`;
+    t = { name, verdict, ratio: Math.round(ratio * 100) / 100, detail: `${f.medianMs} ms, ${anchorName} ${a.medianMs} ms: ${ratio.toFixed(2)}x${inverse ? ' faster' : ''}${bounds}` };
+  }
   results.targets.push(t);
+  return t;
 }
 const got = (m) => (m && !m.failed ? m : undefined);
-const floorNote = (b) => (got(b) ? `; bare tree-sitter floor ${b.medianMs} ms` : '');
 const cliMiss = (m) => (m?.failed ? `CLI failed: ${m.failed}` : 'no dist/cli.js');
-{
-  const m = got(review.mm);
-  target('review mm.diff < 1 s end to end', m && m.medianMs < 1000, m ? `${m.medianMs} ms${floorNote(bare.mm)}` : cliMiss(review.mm));
-  const c = got(checkpatch);
-  const r = got(review.mm30k);
-  const ratio = c && r ? c.medianMs / r.medianMs : undefined;
-  target('mm-30k.diff >= 100x faster than checkpatch.pl', ratio && ratio >= 100,
-    ratio ? `${ratio.toFixed(1)}x (checkpatch ${c.medianMs} ms, review ${r.medianMs} ms${floorNote(bare.mm30k)})` : !r ? cliMiss(review.mm30k) : 'checkpatch not run');
-  const b = got(review.big);
-  target('big.diff < 5 s, peak RSS < 500 MB', b && b.medianMs < 5000 && b.rssMB !== null && b.rssMB < 500,
-    b ? `${b.medianMs} ms, ${b.rssMB ?? 'n/a'} MB${floorNote(bare.big)}` : cliMiss(review.big));
-  const s = got(review.scan);
-  const f = got(bare.scan);
-  target('scan of the 6.12 folders faster than a bare parse', s && f && s.medianMs < f.medianMs,
-    s && f ? `scan ${s.medianMs} ms vs bare parse ${f.medianMs} ms` : s ? 'bare parse failed' : cliMiss(review.scan));
-  const e = editor.failed ? undefined : editor;
-  target('editor re-analysis after a one-line edit < 20 ms', e && e.editMedianMs < 20, e ? `${e.editMedianMs} ms median` : `editor path failed: ${editor.failed}`);
+/** Where one profiled run of a CLI figure spends its time (the phases over 2% of it). */
+function whereTimeGoes(t, args, opts) {
+  if (t.verdict !== 'MISS' || !t.ratio || !haveCli) return;
+  const p = profileRun(args, opts);
+  if (p.error) {
+    t.spent = p.error;
+    return;
+  }
+  t.spent = p;
+  t.detail += `\n        where a profiled run's ${p.totalMs} ms go: ${p.phases.filter(([, ms]) => ms >= p.totalMs / 50).map(([n, ms]) => `${n} ${ms}`).join(', ')}`;
 }
-console.log('\nTargets');
+{
+  const mm = target('review mm.diff vs a bare tree-sitter parse of its C', { figure: review.mm, anchor: bare.mm, anchorName: 'bare parse', bound: 0.5 });
+  whereTimeGoes(mm, ['review', '--format', 'json', inputs.mm.file]);
+  const c = target('review mm-30k.diff vs checkpatch.pl', {
+    figure: review.mm30k, anchor: checkpatch, anchorName: 'checkpatch.pl', bound: 50, inverse: true, why: checkpatch === null ? 'checkpatch not run' : undefined,
+  });
+  whereTimeGoes(c, ['review', '--format', 'json', inputs.mm30k.file]);
+  const b = got(review.big);
+  const big = target('review big.diff vs a bare parse, peak RSS < 300 MB', {
+    figure: review.big, anchor: bare.big, anchorName: 'bare parse', bound: 0.4, extra: b ? [[`peak RSS ${b.rssMB ?? 'n/a'} MB < 300 MB`, b.rssMB !== null && b.rssMB < 300]] : [],
+  });
+  whereTimeGoes(big, ['review', '--format', 'json', inputs.big.file]);
+  target('review a trivial diff vs node -e 0 (no target of its own)', { figure: review.trivial, anchor: nodeStart, anchorName: 'node -e 0' });
+  target('scan of the 6.12 folders vs a bare parse of their files', { figure: review.scan, anchor: bare.scan, anchorName: 'bare parse', bound: 1 });
+  const e = editor.failed ? undefined : editor;
+  results.targets.push(e
+    ? { name: 'editor re-review of series-5k.mbox after a one-line edit', verdict: e.editMedianMs < 5 ? 'PASS' : 'MISS', detail: `${e.editMedianMs} ms median, unchanged re-review ${e.unchangedMedianMs} ms (target < 5 ms)` }
+    : { name: 'editor re-review of series-5k.mbox after a one-line edit', verdict: 'MISS', detail: `not measured: editor path failed: ${editor.failed}` });
+  results.targets.push({ name: 'a 1,000-patch mbox opened cold: first diagnostics < 1 s', verdict: 'MISS', detail: 'not measured: the bench has no 1,000-patch mbox yet' });
+}
+console.log('\nTargets (each figure, its anchor from this run, the ratio and the target)');
 for (const t of results.targets) console.log(`  ${t.verdict}  ${t.name}: ${t.detail}`);
+
+if (process.env.BENCH_SKIP_PREFILTER === '1') console.log('\nPre-filter check: skipped (BENCH_SKIP_PREFILTER=1)');
+else {
+  // The review of the whole 38 MB diff with and without the pre-filter: the same JSON, byte for byte.
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', 'prefilter.ts'), inputs.big.file], { encoding: 'utf8', maxBuffer: 2 ** 26 });
+  const out = r.status === 0 ? JSON.parse(r.stdout.trim().split('\n').pop()) : { failed: (r.stderr.trim().split('\n')[0] || `exit ${r.status}`).slice(0, 200) };
+  results.prefilter = out;
+  console.log(`\nPre-filter check on ${inputs.big.name}: ${out.failed ? `FAILED (${out.failed})` : `${out.identical ? 'identical reports' : 'REPORTS DIFFER'} with and without it (${out.bytes} bytes of JSON)`}`);
+}
 
 if (process.env.BENCH_SKIP_CAMPAIGN === '1') console.log('\nCampaign: skipped (BENCH_SKIP_CAMPAIGN=1)');
 else {

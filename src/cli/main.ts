@@ -268,7 +268,7 @@ async function main(argv: string[]): Promise<number> {
         const format = option(values.format, ['text', 'json'] as const, 'format', 'text');
         const files: string[] = [];
         for (const p of positionals) cFiles(p, files);
-        const report = analyzer.scan(files.map((f) => ({ path: f, text: fs.readFileSync(f, 'utf8') })));
+        const report = await analyzer.scan(files.map((f) => ({ path: f, text: fs.readFileSync(f, 'utf8') })));
         if (format === 'json') await writeJson(report);
         else process.stdout.write(scanToText(report));
         return 0;

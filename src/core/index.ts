@@ -6,7 +6,7 @@ import { CONTEXT_LINE, parseDocument, withSeriesContext } from './patch';
 import type { Patch, Series } from './patch/types';
 import { createCSyntax, type CSyntax, type SyntaxAssets } from './syntax';
 import { API_NAMES, inferEra, parseEraOption, type GitFacts } from './api';
-import { createReviewer, type PreImage, type SimulateResult } from './model/pipeline';
+import { createReviewer, readsAnyHunk, type PreImage, type SimulateResult } from './model/pipeline';
 
 export type { SyntaxAssets as Assets } from './syntax';
 export * from './types';
@@ -50,14 +50,26 @@ export interface Analyzer {
   review(docs: readonly InputDocument[], options?: ReviewOptions): Promise<ReviewReport>;
   /** Full traces (every scenario, before and after, per type) of the hunk number `hunk` (1-based, document order). */
   simulate(doc: InputDocument, hunk: number, options?: ReviewOptions): Promise<SimulateResult | { error: string }>;
-  scan(files: readonly { path: string; text: string }[]): ScanReport;
+  scan(files: readonly { path: string; text: string }[]): Promise<ScanReport>;
   dispose(): void;
 }
 
 export async function createAnalyzer(assets: SyntaxAssets): Promise<Analyzer> {
-  const syntax: CSyntax = await createCSyntax(assets);
+  // The grammar (two WASM modules) is loaded when an input first has a hunk the review reads: a
+  // trivial input, or one whose hunks call nothing of the API table, never loads it.
+  let syntax: CSyntax | undefined;
+  let loading: Promise<CSyntax> | undefined;
+  const grammar = async (): Promise<CSyntax> => syntax ?? (await (loading ??= createCSyntax(assets).then((s) => (syntax = s))));
+  const whenRead = async (series: readonly Series[]) => {
+    if (readsAnyHunk(series)) await grammar();
+  };
   // Kept for the analyzer's life: re-reviews after an edit only redo the hunks that changed.
-  const reviewer = createReviewer(syntax);
+  const reviewer = createReviewer({
+    parse(text, options) {
+      if (!syntax) throw new Error('the C grammar is not loaded');
+      return syntax.parse(text, options);
+    },
+  });
 
   async function parseAll(docs: readonly InputDocument[]): Promise<{ series: Series[]; problems: Problem[] }> {
     const series: Series[] = [];
@@ -121,6 +133,7 @@ export async function createAnalyzer(assets: SyntaxAssets): Promise<Analyzer> {
       const parsed = await parseAll(docs);
       const { series, added, problems } = options.series?.length ? await withContext(parsed.series, options.series) : { ...parsed, added: [] };
       const era = decideEra(series, options.era, options.kernelTree);
+      await whenRead(series);
       const r = reviewer.review(series, { era: era.era, kernelTree: options.kernelTree, includePresent: options.includePresent ?? false, ...(era.patchEras && { patchEras: era.patchEras }) });
       // The patches taken from the context come first in each series: they are not reported.
       const patches = added.length ? series.flatMap((s, i) => r.patches.filter((p) => p.source === s.source).slice(added[i]).map(ownLines)) : r.patches;
@@ -129,9 +142,11 @@ export async function createAnalyzer(assets: SyntaxAssets): Promise<Analyzer> {
     async simulate(doc, hunk, options = {}) {
       const { series } = await parseAll([doc]);
       const era = decideEra(series, options.era, options.kernelTree);
+      await whenRead(series);
       return reviewer.simulate(series, hunk, { era: era.era, kernelTree: options.kernelTree, includePresent: true, ...(era.patchEras && { patchEras: era.patchEras }) });
     },
-    scan(files) {
+    async scan(files) {
+      const syntax = await grammar();
       const calls = [];
       const problems: Problem[] = [];
       for (const f of files) {
@@ -142,7 +157,7 @@ export async function createAnalyzer(assets: SyntaxAssets): Promise<Analyzer> {
       return { version: 1, calls, files: files.length, problems };
     },
     dispose() {
-      syntax.dispose();
+      syntax?.dispose();
     },
   };
 }

@@ -61,13 +61,24 @@ function union(a: readonly PgmapType[], b: readonly PgmapType[]): PgmapType[] {
 /** Each effect and finding of a patch once: on the hunk whose changed lines hold its line (else the
  * first hunk that has it), with the union of the types the hunks found it for. */
 export function placeOnce(hunks: readonly { hunk: Hunk; report: HunkReport }[]): Map<Hunk, HunkReport> {
-  const owns = new Map<number, Hunk>();
-  for (const { hunk } of hunks) for (const l of hunk.lines) if (l.kind !== 'context') owns.set(l.line, hunk);
+  // The (last) hunk that changes a line, looked up for each effect and finding only: a large diff's
+  // patch changes hundreds of thousands of lines and has few of them.
+  const owns = new Map<number, Hunk | undefined>();
+  const ownerOf = (line: number) => {
+    if (owns.has(line)) return owns.get(line);
+    let found: Hunk | undefined;
+    for (let i = hunks.length - 1; i >= 0 && !found; i--) {
+      const h = hunks[i]!.hunk;
+      if (line >= h.range.start.line && line <= h.range.end.line && h.lines.some((l) => l.line === line && l.kind !== 'context')) found = h;
+    }
+    owns.set(line, found);
+    return found;
+  };
   type Item = { hunk: Hunk; onChange: boolean; types: PgmapType[] };
   const owner = new Map<string, Item>();
   const claim = (key: string, hunk: Hunk, line: number, types: readonly PgmapType[]) => {
     const prev = owner.get(key);
-    const lineOwner = owns.get(line);
+    const lineOwner = ownerOf(line);
     if (!prev) owner.set(key, { hunk: lineOwner ?? hunk, onChange: lineOwner !== undefined, types: [...types] });
     else {
       prev.types = union(prev.types, types);
@@ -93,6 +104,7 @@ export function placeOnce(hunks: readonly { hunk: Hunk; report: HunkReport }[]):
     return out;
   };
   return new Map(hunks.map(({ hunk, report }) => {
+    if (report.effects.length === 0 && report.findings.length === 0) return [hunk, report];
     const effects = mine(hunk, report.effects, effectKey, (e, types) => ({ ...e, types }));
     // A finding's message names its types (rules' grouping): with types added by other hunks, it names them all.
     const findings = mine(hunk, report.findings, findingKey, (f, types) => ({ ...f, types, message: f.message.split(f.types.join('/')).join(types.join('/')) }));

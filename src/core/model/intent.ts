@@ -7,6 +7,14 @@ import type { Patch } from '../patch/types';
 import { typesForPath } from '../api';
 import { typesNamed } from './relevance';
 
+const CONSTANTS = Object.entries(PGMAP_TYPE_CONSTANTS);
+/** What every constant starts with: a line without it names none (one look per added line). */
+const COMMON = CONSTANTS.reduce((p, [c]) => {
+  let i = 0;
+  while (i < p.length && p[i] === c[i]) i++;
+  return p.slice(0, i);
+}, CONSTANTS[0]?.[0] ?? '');
+
 export function intendedTypes(patch: Patch): ReadonlySet<PgmapType> {
   const out = new Set<PgmapType>();
   // A file of every type (core mm) says nothing about which one is meant.
@@ -22,8 +30,8 @@ export function intendedTypes(patch: Patch): ReadonlySet<PgmapType> {
       for (const l of hunk.lines) {
         // A constant the patch writes (a guard it adds or rewrites) names a type it means; one it only
         // deletes (a type dropped from a guard) does not: that is the hazard to report.
-        if (l.kind !== 'add') continue;
-        for (const [c, t] of Object.entries(PGMAP_TYPE_CONSTANTS)) if (l.text.includes(c)) out.add(t);
+        if (l.kind !== 'add' || !l.text.includes(COMMON)) continue;
+        for (const [c, t] of CONSTANTS) if (l.text.includes(c)) out.add(t);
       }
     }
   }

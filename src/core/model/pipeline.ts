@@ -21,7 +21,7 @@ import { effectsOf } from './aspects';
 import { runRules } from '../rules';
 import type { SideView } from '../rules/types';
 import { TABLE_VIEW } from './api-view';
-import { blankLines, callsApi, damaged, genericDefinitions, listCalls, showsApiFunction, textFaults, typesNamed, typesOf, unsimulatedCalls, type Sides } from './relevance';
+import { blankLines, damaged, readsHunk, genericDefinitions, listCalls, showsApiFunction, textFaults, typesNamed, typesOf, unsimulatedCalls, type Sides } from './relevance';
 import { bodiesOf, buildOverlay, definedOn, definitionsOf, hashOf, reachedKey, wholeFunctionsOf, type Applied, type HunkPieces, type Overlay, type PatchDefinitions, type SidePiece, type World } from './overlay';
 import { attributedLine, attributeFinding, placeOnce } from './attribution';
 import { intendedTypes } from './intent';
@@ -78,7 +78,9 @@ export interface Reviewer {
   readonly analysed: number;
 }
 
-export function createReviewer(syntax: CSyntax): Reviewer {
+/** `prefilter` false: every hunk's relevance is decided by callsApi alone, without the cheap look
+ * before it (the same reports, slower: the test that proves the pre-filter drops nothing). */
+export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = true }: { prefilter?: boolean } = {}): Reviewer {
   const readCache = new Map<string, HunkRead>();
   const judgeCache = new Map<string, HunkResult>();
   const parseCache = new Map<string, ParsedC>();
@@ -143,8 +145,8 @@ export function createReviewer(syntax: CSyntax): Reviewer {
     const appliedProblems = applied && hunk === file.hunks[0] ? applied.problems : [];
     // A hunk that calls nothing in the API table lists no calls and simulates nothing: it is not parsed
     // (most of a large diff; its body then does not enter the worlds).
+    if (!readsHunk(hunk, prefilter)) return { read: { report: quiet(hunk, applied ? applied.value.source : 'fragment'), problems: appliedProblems, pieces: {}, key: '' }, fresh: false };
     const broken = damaged(hunk);
-    if (!broken && !callsApi(hunk)) return { read: { report: quiet(hunk, applied ? applied.value.source : 'fragment'), problems: appliedProblems, pieces: {}, key: '' }, fresh: false };
     const sides = { before: hunkSide(hunk, 'before'), after: hunkSide(hunk, 'after') };
     // Everything the read is made of: the hunk as parsed (texts, document positions), options, the tree.
     const key = [file.path, hunk.header, JSON.stringify(hunk.range), hunkKey(hunk, sides), hunk.function, opts.era, applied ? `${applied.value.source}:${hashOf(applied.value.before)}` : ''].join('\u0001');
@@ -321,11 +323,14 @@ export function createReviewer(syntax: CSyntax): Reviewer {
           if (applied && file.newBlob && !ZERO.test(file.newBlob)) left.push({ blob: file.newBlob, text: applied.value.after, source: applied.value.source });
           for (const hunk of file.hunks) reads.push({ file, hunk, ...readHunk(file, hunk, applied, popts) });
         }
-        const pieces: HunkPieces[] = reads.map(({ file, hunk, read }) => ({ path: file.path, hunk, changed: new Set(hunk.lines.filter((l) => l.kind !== 'context').map((l) => l.line)), ...read.pieces }));
+        // Only hunks that were parsed have bodies, the only users of their changed lines in the overlay.
+        const pieces: HunkPieces[] = reads.map(({ file, hunk, read }) => ({ path: file.path, hunk, changed: read.pieces.before || read.pieces.after ? changedLines([hunk]) : NO_LINES, ...read.pieces }));
         const overlay = buildOverlay(pieces, base, parseFragment);
-        const intended = intendedTypes(patch);
-        const changed = new Set(reads.flatMap(({ hunk }) => hunk.lines.filter((l) => l.kind !== 'context').map((l) => l.line)));
+        // The patch's changed lines and intended types, made when a first hunk is simulated (a large
+        // diff's patch has hundreds of thousands of lines, and often no hunk to simulate).
+        let judging: { changed: ReadonlySet<number>; intended: ReadonlySet<PgmapType> } | undefined;
         for (const { file, hunk, read, fresh } of reads) {
+          const { changed, intended } = read.judge ? (judging ??= { changed: changedLines(reads.map((r) => r.hunk)), intended: intendedTypes(patch) }) : NOT_JUDGED;
           const judged = judgeHunk(hunk, read, overlay, popts, defs, changed, intended);
           if (fresh || judged.fresh) analysed++;
           for (const p of judged.result.problems) problems.push({ ...p, source: p.source ?? s.source });
@@ -381,6 +386,16 @@ export function createReviewer(syntax: CSyntax): Reviewer {
 }
 
 const ZERO = /^0+$/;
+const NO_LINES: ReadonlySet<number> = new Set();
+/** What judgeHunk is given for a hunk it does not simulate (it returns before looking). */
+const NOT_JUDGED = { changed: NO_LINES, intended: new Set<PgmapType>() };
+
+/** Document lines the hunks add or delete. */
+function changedLines(hunks: readonly Hunk[]): Set<number> {
+  const out = new Set<number>();
+  for (const h of hunks) for (const l of h.lines) if (l.kind !== 'context') out.add(l.line);
+  return out;
+}
 /** Two abbreviations of one object id: one is a prefix of the other. */
 const sameObject = (a: string, b: string) => (a.length <= b.length ? b.startsWith(a) : a.startsWith(b));
 
@@ -400,12 +415,17 @@ function preImageOf(tree: NonNullable<ReviewOptions['kernelTree']>, file: FileDi
   return text === undefined ? undefined : { text, source: 'kernel-tree' };
 }
 
+/** Whether reviewing the series reads (and so parses) any hunk: without one, no grammar is needed. */
+export function readsAnyHunk(series: readonly Series[]): boolean {
+  return series.some((s) => s.patches.some((p) => p.files.some((f) => !f.binary && f.hunks.some((h) => readsHunk(h)))));
+}
+
 /** One-shot review (no cache kept between calls). */
-export function reviewSeries(series: readonly Series[], syntax: CSyntax, opts: ReviewOptions): { patches: PatchReport[]; problems: Problem[] } {
+export function reviewSeries(series: readonly Series[], syntax: Pick<CSyntax, 'parse'>, opts: ReviewOptions): { patches: PatchReport[]; problems: Problem[] } {
   return createReviewer(syntax).review(series, opts);
 }
 
-export function simulateHunk(series: readonly Series[], syntax: CSyntax, hunkNumber: number, opts: ReviewOptions): SimulateResult | { error: string } {
+export function simulateHunk(series: readonly Series[], syntax: Pick<CSyntax, 'parse'>, hunkNumber: number, opts: ReviewOptions): SimulateResult | { error: string } {
   return createReviewer(syntax).simulate(series, hunkNumber, opts);
 }
 

@@ -22,6 +22,23 @@ const CALL = /\b([A-Za-z_]\w*)\s*\(/g;
 /** The same, or a name that ends its line (its `(` may open the next one). */
 const CALL_OR_END = /\b([A-Za-z_]\w*)\s*(\(|$)/g;
 
+/** Any name of the API table as a whole word: what callsApi matches always is one. */
+const API_WORD = new RegExp(`\\b(?:${[...API_NAMES].sort((a, b) => b.length - a.length).map((n) => n.replace(/[^\w]/g, '\\$&')).join('|')})\\b`);
+
+/** The cheap pre-filter before callsApi: whether any line of the hunk names a function of the API table
+ * at all (one regular expression per line, no capture, no set look-ups). A hunk it passes over calls
+ * and defines none (conservative: callsApi's matches are a subset of its). */
+export function mentionsApi(hunk: Hunk): boolean {
+  for (const l of hunk.lines) if (API_WORD.test(l.text)) return true;
+  return false;
+}
+
+/** Whether the review reads a hunk at all (callsApi, or damaged: see readHunk); `prefilter` false
+ * skips mentionsApi and asks callsApi alone (the equivalence test). */
+export function readsHunk(hunk: Hunk, prefilter = true): boolean {
+  return damaged(hunk) || ((!prefilter || mentionsApi(hunk)) && callsApi(hunk));
+}
+
 /** Whether any line of the hunk (either side) calls or defines a function of the API table. Read line by
  * line: most hunks of a large diff call none, and are passed over without building their texts. */
 export function callsApi(hunk: Hunk): boolean {
