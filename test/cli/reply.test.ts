@@ -80,3 +80,41 @@ test('git mailinfo and git am do not take the reply for a patch', { skip: skip |
   assert.match(am.out + am.err, /Patch is empty/);
   git(s.repo, 'am', '--abort');
 });
+
+// b4 (Debian's 0.12) reads a thread as a maintainer does: the reply is a follow-up, never a patch,
+// and nothing of it reaches the mbox b4 prepares for git am. (b4 0.12 stops on folded Subject
+// headers with Python 3.11's mail policy, the example's included: the thread is given unfolded.)
+const hasB4 = spawnSync('b4', ['--version'], { encoding: 'utf8' }).status === 0;
+test('b4 am on the thread with the reply: three patches, the reply a follow-up with no trailers', { skip: skip || needGit || (hasB4 ? false : 'b4 is not installed (scripts/setup.sh installs it)') }, () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pageref-b4-'));
+  try {
+    const r = reply([EXAMPLE, '--patch', '2']);
+    assert.equal(r.code, 0, r.err);
+    // Each message's header unfolded (continuation lines joined), its body as it is.
+    const unfold = (mbox: string) => mbox.split(/(?=^From \S+ )/m).map((m) => {
+      const end = m.indexOf('\n\n');
+      return m.slice(0, end).replace(/\n[ \t]+/g, ' ') + m.slice(end);
+    }).join('');
+    const thread = `${unfold(fs.readFileSync(EXAMPLE, 'utf8'))}\nFrom reviewer Mon Sep 17 00:00:00 2001\nFrom: Reviewer <rev@example.org>\nMessage-ID: <reply.2@example.org>\nDate: Wed, 5 Mar 2025 10:00:00 +0100\n${r.out}`;
+    fs.writeFileSync(path.join(tmp, 'thread.mbox'), thread);
+    const repo = path.join(tmp, 'repo');
+    fs.mkdirSync(repo);
+    git(repo, 'init', '-q');
+    fs.mkdirSync(path.join(tmp, 'out'));
+    const env = { ...process.env, HOME: tmp, XDG_CONFIG_HOME: path.join(tmp, '.config'), GIT_CONFIG_NOSYSTEM: '1' };
+    spawnSync('git', ['config', '--global', 'user.name', 'T'], { env });
+    spawnSync('git', ['config', '--global', 'user.email', 't@example.org'], { env });
+    const b4 = spawnSync('b4', ['-d', '--offline-mode', 'am', '-m', path.join(tmp, 'thread.mbox'), '-o', path.join(tmp, 'out'), '<2.v2.ada@example.org>'], { cwd: repo, env, encoding: 'utf8' });
+    assert.equal(b4.status, 0, b4.stderr.slice(-2000));
+    assert.match(b4.stderr, /Looking at: Re: \[PATCH v2 2\/3\][^\n]*\n\s+adding to followups/);
+    assert.match(b4.stderr, /Total patches: 3/);
+    const [am] = fs.readdirSync(path.join(tmp, 'out')).filter((f) => f.endsWith('.mbx'));
+    const mbx = fs.readFileSync(path.join(tmp, 'out', am!), 'utf8');
+    assert.equal(mbx.match(/^diff --git /gm)?.length, 3, 'the three patches, nothing more');
+    assert.doesNotMatch(mbx, /^> /m, 'no line of the reply');
+    assert.doesNotMatch(mbx, /rev@example\.org/);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
