@@ -4,8 +4,8 @@
 // unknown (blank lines: nothing is assumed to happen there).
 import type { Hunk, HunkLine, Patch } from '../patch/types';
 import type { ParsedC } from '../syntax/types';
-import type { FunctionIR } from '../syntax/ir';
 import type { Body, Bodies } from '../sim/interp';
+import { callees } from '../sim/paths';
 
 /** Functions whose definitions a patch shows, by side: in its deleted or context lines (`before`), in
  * its added or context lines (`after`); and those it adds or deletes outright. */
@@ -222,33 +222,13 @@ export function bodiesOf(own: readonly Body[], world: World): Bodies {
   return { get: (name) => mine.get(name) ?? world.get(name)?.body };
 }
 
-const calleesOfFn = new WeakMap<FunctionIR, readonly string[]>();
-
-/** Every function a body calls by name. */
-export function calleesOf(fn: FunctionIR): readonly string[] {
-  let out = calleesOfFn.get(fn);
-  if (out) return out;
-  const names = new Set<string>();
-  const visit = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach(visit);
-    else if (v && typeof v === 'object') {
-      const o = v as { k?: string; callee?: string };
-      if (o.k === 'call' && typeof o.callee === 'string') names.add(o.callee.replace(/\s+/g, ''));
-      Object.values(o).forEach(visit);
-    }
-  };
-  visit(fn.body);
-  calleesOfFn.set(fn, (out = [...names]));
-  return out;
-}
-
 /** The world entries a hunk's runs can meet (the functions its bodies and `seeds` call, transitively,
  * through the world), as a cache key: `name@id` of each. */
 export function reachedKey(own: readonly Body[], seeds: Iterable<string>, world: World): string {
   if (world.size === 0) return '';
   const mine = new Set(own.map((b) => b.fn.name));
   const seen = new Set<string>();
-  const todo = [...seeds, ...own.flatMap((b) => calleesOf(b.fn))];
+  const todo = [...seeds, ...own.flatMap((b) => callees(b.fn))];
   const out: string[] = [];
   while (todo.length > 0) {
     const n = todo.pop()!;
@@ -257,7 +237,7 @@ export function reachedKey(own: readonly Body[], seeds: Iterable<string>, world:
     const e = mine.has(n) ? undefined : world.get(n);
     if (!e) continue;
     out.push(`${n}@${e.id}`);
-    todo.push(...calleesOf(e.body.fn));
+    todo.push(...callees(e.body.fn));
   }
   return out.sort().join(';');
 }

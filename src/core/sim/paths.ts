@@ -55,22 +55,23 @@ export interface PathsInput {
 }
 
 /** Callees of a body, kept per function (asked for each type and side). */
-const calleesOf = new WeakMap<FunctionIR, readonly string[]>();
+const calleesMemo = new WeakMap<FunctionIR, readonly string[]>();
 
-function callees(fn: FunctionIR): readonly string[] {
-  let out = calleesOf.get(fn);
+/** Every function a body calls by name, once each. */
+export function callees(fn: FunctionIR): readonly string[] {
+  let out = calleesMemo.get(fn);
   if (out) return out;
-  const names: string[] = [];
+  const names = new Set<string>();
   const visit = (v: unknown): void => {
     if (Array.isArray(v)) v.forEach(visit);
     else if (v && typeof v === 'object') {
       const o = v as { k?: string; callee?: string };
-      if (o.k === 'call' && typeof o.callee === 'string') names.push(o.callee.replace(/\s+/g, ''));
+      if (o.k === 'call' && typeof o.callee === 'string') names.add(o.callee.replace(/\s+/g, ''));
       Object.values(o).forEach(visit);
     }
   };
   visit(fn.body);
-  calleesOf.set(fn, (out = [...new Set(names)]));
+  calleesMemo.set(fn, (out = [...names]));
   return out;
 }
 
