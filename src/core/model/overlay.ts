@@ -1,11 +1,12 @@
 // The patch overlay: every hunk's bodies of a patch (and the patches before it in its series) merged
 // per function into one before-world and one after-world. A function that several hunks of one file
-// show in part (without --kernel-tree) is reconstructed from all of them, the gaps between hunks left
-// unknown (blank lines: nothing is assumed to happen there).
+// show in part (without --kernel-tree) is reconstructed from all of them, each gap between hunks one
+// line: the code there is unknown (a GAP_CALL the simulator marks), its blocks follow the indentation.
 import type { Hunk, HunkLine, Patch } from '../patch/types';
 import type { ParsedC } from '../syntax/types';
 import type { Body, Bodies } from '../sim/interp';
 import { callees } from '../sim/paths';
+import { blockLevels, GAP_CALL } from '../syntax/fragment';
 
 /** Functions whose definitions a patch shows, by side: in its deleted or context lines (`before`), in
  * its added or context lines (`after`); and those it adds or deletes outright. */
@@ -126,18 +127,25 @@ function openAtEnd(p: SidePiece): string {
 }
 
 /** Runs of consecutive hunks of one file that continue one function: each next hunk starts inside the
- * function the one before ends in (its header names it). */
-function chains(pieces: readonly HunkPieces[], side: 'before' | 'after'): HunkPieces[][] {
-  const out: HunkPieces[][] = [];
-  let cur: HunkPieces[] = [];
+ * function the one before ends in, which its header names (git names it from the pre-image: on the
+ * after side, where the hunk before renamed it, it is the one that hunk's after side ends in). Each
+ * hunk with the function it continues ('' for the first). */
+function chains(pieces: readonly HunkPieces[], side: 'before' | 'after'): { p: HunkPieces; name: string }[][] {
+  const out: { p: HunkPieces; name: string }[][] = [];
+  let cur: { p: HunkPieces; name: string }[] = [];
+  const continues = (prev: HunkPieces, p: HunkPieces, sd: 'before' | 'after') => {
+    const s = p[sd], ps = prev[sd];
+    return !!s && !s.fromTree && !!ps && prev.path === p.path && s.enclosing !== '' && openAtEnd(ps) === s.enclosing;
+  };
   for (const p of pieces) {
+    const prev = cur[cur.length - 1]?.p;
     const s = p[side];
-    const prev = cur[cur.length - 1];
-    const ps = prev?.[side];
-    if (s && !s.fromTree && ps && prev!.path === p.path && s.enclosing !== '' && openAtEnd(ps) === s.enclosing) cur.push(p);
+    const renamed = side === 'after' && prev && s && !s.fromTree && prev.after && prev.path === p.path && continues(prev, p, 'before');
+    if (prev && continues(prev, p, side)) cur.push({ p, name: s!.enclosing });
+    else if (renamed) cur.push({ p, name: openAtEnd(prev.after!) });
     else {
       if (cur.length > 1) out.push(cur);
-      cur = s && !s.fromTree ? [p] : [];
+      cur = s && !s.fromTree ? [{ p, name: '' }] : [];
     }
   }
   if (cur.length > 1) out.push(cur);
@@ -166,10 +174,20 @@ function oneEach(bodies: readonly Body[]): Body[] {
   return bodies.filter((b) => best.get(b.fn.name) === b);
 }
 
+/** The line standing for the code between two hunks of one function: a GAP_CALL, the blocks the
+ * first leaves open closed before it and those the second starts inside opened after it (by their
+ * indentation; an `if` on a value the input does not show). */
+function gapLine(before: string, after: string): string {
+  const open = blockLevels(before).exit;
+  const next = blockLevels(after).entry;
+  const common = Math.min(open, next);
+  return `${'}'.repeat(open - common)}${'\t'.repeat(common + 1)}${GAP_CALL}();${' if (__above) {'.repeat(next - common)}`;
+}
+
 /** Merges a patch's hunks into its two worlds, on top of `base` (the tree as the patches before it in
  * the series left it). Only functions the patch changes (on either side) enter them: a function a hunk
  * only shows in context, often in part, stays with its table summary for the other hunks. A function
- * shown by several hunks of one file is parsed once from all their texts, one blank line standing
+ * shown by several hunks of one file is parsed once from all their texts, one line (gapLine) standing
  * for each gap, and that body stands for it in every one of them. */
 export function buildOverlay(pieces: readonly HunkPieces[], base: World, parse: ParseFragment): Overlay {
   const worlds = { before: new Map(base), after: new Map(base) };
@@ -180,25 +198,26 @@ export function buildOverlay(pieces: readonly HunkPieces[], base: World, parse: 
     for (const chain of chains(pieces, side)) {
       const texts: string[] = [];
       const docLines: (number | undefined)[] = [];
-      for (const p of chain) {
+      for (const { p } of chain) {
         if (texts.length > 0) {
-          texts.push('');
+          texts.push(gapLine(texts[texts.length - 1]!, p[side]!.text));
           docLines.push(undefined);
         }
         texts.push(p[side]!.text);
         docLines.push(...p[side]!.docLines);
       }
       const text = texts.join('\n');
-      const parsed = parse(text, chain[0]![side]!.enclosing);
-      const links = new Set(chain.slice(1).map((p) => p[side]!.enclosing));
-      const id = hashOf(chain.map((p) => p[side]!.id).join(','));
+      const parsed = parse(text, chain[0]!.p[side]!.enclosing);
+      const links = new Set(chain.slice(1).map((x) => x.name));
+      const id = hashOf(chain.map((x) => x.p[side]!.id).join(','));
       for (const fn of parsed.functions) {
         if (!links.has(fn.name)) continue;
         const body: Body = { fn, docLine: (n) => docLines[n] };
         ids.set(body, id);
-        for (const p of chain) {
+        for (const { p, name } of chain) {
           const mine = own.get(p.hunk)!;
-          mine[side] = mine[side].map((b) => (b.fn.name === fn.name ? body : b));
+          // The part a hunk shows of it (parsed under the header's name, which a rename left behind).
+          mine[side] = mine[side].map((b) => (b.fn.name === fn.name || (name === fn.name && b.fn.partial && b.fn.name === p[side]!.enclosing) ? body : b));
           mine.id += `${side}:${id};`;
         }
       }

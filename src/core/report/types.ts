@@ -61,7 +61,9 @@ export type TraceEvent =
   /** The page reached its free path while a mapping that holds its reference remains. */
   | { readonly kind: 'freed-under-mapping' }
   /** An idle wait or wake on a key. */
-  | { readonly kind: 'idle-wait' | 'idle-wake'; readonly key: string };
+  | { readonly kind: 'idle-wait' | 'idle-wake'; readonly key: string }
+  /** Code of the function the input does not show (between two hunks) ran here: unknown. */
+  | { readonly kind: 'gap' };
 
 /** One step of a trace: a statement or table effect, with the state per pgmap type around it. */
 export interface TraceStep {

@@ -50,19 +50,26 @@ export function errorPathImbalances(before: SideView, after: SideView, change: (
   const all = [...(before.paths ?? []), ...(after.paths ?? [])];
   const held = new Map<string, number>();
   const fnKey = (p: FunctionPath) => `${p.function}|${p.type}`;
-  // `low`: the most the path drops before it first tries to take a reference (a drop after a tryget,
-  // even a failed one, is the path's own business).
+  // `low`: the most the path drops, after code the input does not show (above the hunk, or a gap
+  // between hunks), before it first tries to take a reference (a drop after a tryget, even a failed
+  // one, is the path's own business). A function shown from its start holds nothing there (what it
+  // puts without taking it got from a callee), but what a gap took is unknown.
   const net = (p: FunctionPath) => {
-    let v = 0, low = 0, tried = false;
+    let v = 0, low = 0, tried = false, since = false, from = p.fromStart ? undefined : 0;
     for (const s of p.steps) {
+      if (s.function === p.function && s.events?.some((e) => e.kind === 'gap')) {
+        from ??= v;
+        since = false;
+      }
       v += change(s);
-      tried ||= !!s.events?.some((e) => (e.kind === 'call-fails' && e.pgmapGet) || e.kind === 'pgmap-get');
-      if (!tried) low = Math.min(low, v);
+      const tries = !!s.events?.some((e) => (e.kind === 'call-fails' && e.pgmapGet) || e.kind === 'pgmap-get');
+      tried ||= tries;
+      since ||= tries;
+      if (!since && from !== undefined) low = Math.min(low, v - from);
     }
     return { v, low, tried };
   };
-  // A function shown from its start holds nothing there (what it puts without taking it got from a callee).
-  for (const p of all) held.set(fnKey(p), Math.max(held.get(fnKey(p)) ?? 0, p.fromStart ? 0 : -net(p).low));
+  for (const p of all) held.set(fnKey(p), Math.max(held.get(fnKey(p)) ?? 0, -net(p).low));
   // A fragment of a function that holds a reference for its whole run, showing no path that takes one,
   // lies inside that run: it holds at least one.
   for (const [k, n] of held) {

@@ -8,6 +8,7 @@
 import type { Era, PgmapType } from '../types';
 import { PGMAP_TYPE_CONSTANTS } from '../types';
 import type { Expr, FunctionIR, Stmt } from '../syntax/ir';
+import { GAP_CALL } from '../syntax/fragment';
 import type { ApiEntry, EraEffect, Role } from '../api/types';
 import type { TraceEvent, TraceStep } from '../report/types';
 import { ERRNO, ERROR_POINTER, ERROR_VARIABLES, FAULT_FAILURES, FLAG_CONSTANT, PGMAP_TYPE_PREFIX, isPgmapTypeField } from '../api/concepts';
@@ -556,6 +557,7 @@ function evalCall(e: Extract<Expr, { k: 'call' }>, env: SimEnv, p: Path, frame: 
   return evalArgs(e.args, env, p, frame).flatMap(([q, args]): Out => {
     // ERR_PTR(-E...) is the errno as a pointer.
     if (callee === ERROR_POINTER) return [[q, { k: 'err', names: args[0]?.k === 'err' ? args[0].names : [] }]];
+    if (callee === GAP_CALL) return [[record(env, frame, q, 'code the input does not show', q.state, e.loc.line, undefined, [{ kind: 'gap' }]), UNKNOWN]];
     return callFunction(callee, e, args, env, q, frame);
   });
 }

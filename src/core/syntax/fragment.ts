@@ -176,6 +176,55 @@ export function openersOf(text: string, kind?: Uint8Array): { marks: Map<number,
 /** The last statement before a `}`: one that leaves. */
 const EXIT_LINE = /(^|[;{}]|\n)\s*(return\b[^;]*|goto\s+\w+|break|continue)\s*;\s*$/;
 
+/** The call a reconstructed function has where the input shows none of its code (between two hunks):
+ * the simulator marks it in the trace, and continues from the function's table summary. */
+export const GAP_CALL = '__gap';
+
+/** Blocks a fragment is inside beyond its function's body, read from kernel-style indentation (a tab
+ * or 8 columns a level, the body at one): `entry` at its first statements, `exit` at its end (entry
+ * plus the braces it leaves open, minus those it closes). Lines inside braces the fragment opens, after
+ * braces it closes without opening, labels, `case`s, directives and comments are not read. 0 when no
+ * statement line says. */
+export function blockLevels(text: string, kind: Uint8Array = classify(text)): { entry: number; exit: number } {
+  let depth = 0;
+  let entry: number | undefined;
+  let lineStart = 0;
+  // Braces closed before the function's own (a `}` in column 0 that it never opened).
+  let lowest = 0;
+  let closesFunction: number | undefined;
+  for (let i = 0; i <= text.length; i++) {
+    if (i < text.length && text.charCodeAt(i) !== 10) continue;
+    const line = text.slice(lineStart, i);
+    const startDepth = depth;
+    let first = -1;
+    for (let j = lineStart; j < i; j++) {
+      if (kind[j] !== CODE) continue;
+      const c = text.charCodeAt(j);
+      if (first < 0 && c !== 32 && c !== 9 && c !== 13) first = j;
+      if (c === 123) depth++;
+      else if (c === 125 && --depth < lowest) {
+        lowest = depth;
+        if (j === lineStart && closesFunction === undefined) closesFunction = -depth - 1;
+      }
+    }
+    if (first >= 0 && startDepth === 0 && text[first] !== '}' && !LABEL_LINE.test(line)) {
+      let col = 0;
+      for (let j = lineStart; j < first; j++) col = text[j] === '\t' ? (col & ~7) + 8 : col + 1;
+      const level = Math.floor(col / 8);
+      if (entry === undefined || level < entry) entry = level;
+    }
+    lineStart = i + 1;
+  }
+  // Code at column 0 (a definition, top-level code) is outside the body: a brace it opens is the body's.
+  // A fragment that ends its function was in no more blocks than it closes before (the deeper lines
+  // are statements of a brace-less `if`, `else` or loop).
+  const blocks = Math.min((entry ?? 1) - 1, closesFunction ?? Infinity);
+  return { entry: Math.max(0, blocks), exit: Math.max(0, blocks + depth) };
+}
+
+/** A line that starts with a label, `case` or `default` (outdented in kernel style). */
+const LABEL_LINE = /^\s*(case\b|default\s*:|[A-Za-z_]\w*\s*:(?!:))/;
+
 /** The wrapper's brace for a construct above the hunk (`__above`: a value the hunk does not show). */
 function openerText(o: Opener | undefined): string {
   switch (o) {
@@ -198,7 +247,11 @@ export function fragmentCandidates(fragment: string, enclosingFunction: string |
   const { marks, elseFirst } = openersOf(text, kind);
   // The function's own brace is the outermost; every marked brace is inside it.
   // A `}` indented is a block's, not the function's: the function's brace is one further out.
-  const opens = Math.max(1, -b.minBrace + (b.minBrace < 0 && !b.minAtColumn0 ? 1 : 0), ...[...marks.keys()].map((k) => k + 2));
+  const closed = Math.max(1, -b.minBrace + (b.minBrace < 0 && !b.minAtColumn0 ? 1 : 0), ...[...marks.keys()].map((k) => k + 2));
+  // Blocks its indentation puts it in that it does not close (inside a function it is cut from) are
+  // opened above it by a head it does not show: a branch the paths may take or not.
+  const above = enclosingFunction ? Math.max(0, blockLevels(text, kind).entry + 1 - closed) : 0;
+  const opens = closed + above;
   const name = enclosingFunction && /^\w+$/.test(enclosingFunction) ? enclosingFunction : '__fragment';
   const closeBraces = (n: number) => (n > 0 ? '\n' + '}'.repeat(n) : '');
   let head = '';
@@ -208,12 +261,12 @@ export function fragmentCandidates(fragment: string, enclosingFunction: string |
   let tail = (b.endsWithOperator ? ' 0' : '') + ')'.repeat(b.unclosedParens);
   if (tail || (b.last !== '' && !';{}'.includes(b.last))) tail += ';';
   const end = (tail ? '\n' + tail : '') + closeBraces(opens + b.finalBrace);
-  const braces = Array.from({ length: opens }, (_, k) => (k === 0 ? '{' : openerText(marks.get(opens - 1 - k)))).join(' ');
+  const braces = Array.from({ length: opens }, (_, k) => (k === 0 ? '{' : k <= above ? openerText('if') : openerText(marks.get(opens - 1 - k)))).join(' ');
   // The header's parameter list, when it has one of plain declarations (its names bind the arguments).
   const paramList = /^[\w\s*,[\]]+$/.test(enclosingParams) && name !== '__fragment' ? enclosingParams.replace(/\s+/g, ' ') : 'void';
   const candidates: Candidate[] = [{ source: `void ${name}(${paramList}) ${braces} ${head}\n${text}${end}`, prefixLines: 1, wrapperStart: 0 }];
   // As it is, unless it needs a construct above it (its `case` labels or `break` would read as top level).
-  if (b.minBrace >= 0 && marks.size === 0 && !elseFirst) candidates.unshift({ source: text + closeBraces(b.finalBrace), prefixLines: 0 });
+  if (b.minBrace >= 0 && marks.size === 0 && !elseFirst && above === 0) candidates.unshift({ source: text + closeBraces(b.finalBrace), prefixLines: 0 });
   if (b.unopenedParens > 0 && b.headerTail && b.minBrace >= 0) {
     // The fragment starts in the parameter list of a definition.
     const params = `void ${name}(${'('.repeat(b.unopenedParens - 1)}`;
