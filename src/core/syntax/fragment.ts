@@ -189,9 +189,9 @@ export function blockLevels(text: string, kind: Uint8Array = classify(text)): { 
   let depth = 0;
   let entry: number | undefined;
   let lineStart = 0;
-  // Braces closed before the function's own (a `}` in column 0 that it never opened).
+  // The most braces it closes without opening, and the indentation of the line that closes the last.
   let lowest = 0;
-  let closesFunction: number | undefined;
+  let closer = 0;
   for (let i = 0; i <= text.length; i++) {
     if (i < text.length && text.charCodeAt(i) !== 10) continue;
     const line = text.slice(lineStart, i);
@@ -204,22 +204,28 @@ export function blockLevels(text: string, kind: Uint8Array = classify(text)): { 
       if (c === 123) depth++;
       else if (c === 125 && --depth < lowest) {
         lowest = depth;
-        if (j === lineStart && closesFunction === undefined) closesFunction = -depth - 1;
+        closer = levelOf(text, lineStart, first);
       }
     }
     if (first >= 0 && startDepth === 0 && text[first] !== '}' && !LABEL_LINE.test(line)) {
-      let col = 0;
-      for (let j = lineStart; j < first; j++) col = text[j] === '\t' ? (col & ~7) + 8 : col + 1;
-      const level = Math.floor(col / 8);
+      const level = levelOf(text, lineStart, first);
       if (entry === undefined || level < entry) entry = level;
     }
     lineStart = i + 1;
   }
   // Code at column 0 (a definition, top-level code) is outside the body: a brace it opens is the body's.
-  // A fragment that ends its function was in no more blocks than it closes before (the deeper lines
-  // are statements of a brace-less `if`, `else` or loop).
-  const blocks = Math.min((entry ?? 1) - 1, closesFunction ?? Infinity);
+  // A fragment that closes braces it did not open was in those blocks and in the ones the indentation
+  // of the last close leaves: deeper lines before it are statements of a brace-less `if`, `else` or
+  // loop (a block with braces would close first).
+  const blocks = Math.min((entry ?? 1) - 1, lowest < 0 ? closer - 1 - lowest : Infinity);
   return { entry: Math.max(0, blocks), exit: Math.max(0, blocks + depth) };
+}
+
+/** Indentation level of a line (a tab or 8 columns a level) whose first code character is at `first`. */
+function levelOf(text: string, lineStart: number, first: number): number {
+  let col = 0;
+  for (let j = lineStart; j < first; j++) col = text[j] === '\t' ? (col & ~7) + 8 : col + 1;
+  return Math.floor(col / 8);
 }
 
 /** A line that starts with a label, `case` or `default` (outdented in kernel style). */
