@@ -137,12 +137,18 @@ function chains(pieces: readonly HunkPieces[], side: 'before' | 'after'): { p: H
     const s = p[sd], ps = prev[sd];
     return !!s && !s.fromTree && !!ps && prev.path === p.path && s.enclosing !== '' && openAtEnd(ps) === s.enclosing;
   };
+  // The function open at the end of a chained hunk: its last body, unless that is the part of the
+  // function it continues (parsed under the header's name).
+  const openName = (x: { p: HunkPieces; name: string }) => {
+    const o = openAtEnd(x.p[side]!);
+    return x.name !== '' && o === x.p[side]!.enclosing ? x.name : o;
+  };
   for (const p of pieces) {
-    const prev = cur[cur.length - 1]?.p;
+    const prev = cur[cur.length - 1];
     const s = p[side];
-    const renamed = side === 'after' && prev && s && !s.fromTree && prev.after && prev.path === p.path && continues(prev, p, 'before');
-    if (prev && continues(prev, p, side)) cur.push({ p, name: s!.enclosing });
-    else if (renamed) cur.push({ p, name: openAtEnd(prev.after!) });
+    const linked = prev && s && !s.fromTree && prev.p.path === p.path && s.enclosing !== '';
+    if (linked && openName(prev) === s.enclosing) cur.push({ p, name: s.enclosing });
+    else if (linked && side === 'after' && continues(prev.p, p, 'before')) cur.push({ p, name: openName(prev) });
     else {
       if (cur.length > 1) out.push(cur);
       cur = s && !s.fromTree ? [{ p, name: '' }] : [];

@@ -270,7 +270,10 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
     // The hunk's functions, either side's name, as each world has them (a function the patch moves to
     // another hunk runs from there).
     const names = [...new Set([...own.before, ...own.after].map((b) => b.fn.name))];
-    const inWorld = (side: 'before' | 'after', type: PgmapType) => names.filter((n) => !gated || reachedByName.get(n)?.has(type)).map((n) => bodies[side].get(n)).filter((b): b is Body => b !== undefined && !absent[side].has(b.fn.name));
+    // A function the overlay put in place of the part the hunk shows (renamed by an earlier hunk) is
+    // reached as that part is: the header's function.
+    const reaches = (n: string, type: PgmapType) => (reachedByName.get(n) ?? reachedByName.get(hunk.function))?.has(type);
+    const inWorld = (side: 'before' | 'after', type: PgmapType) => names.filter((n) => !gated || reaches(n, type)).map((n) => bodies[side].get(n)).filter((b): b is Body => b !== undefined && !absent[side].has(b.fn.name));
     // Every path of each changed function that can move a pgmap reference (on either side), for the
     // rules, beside the scenario runs.
     const anyBody = { get: (n: string) => bodies.before.get(n) ?? bodies.after.get(n) };
