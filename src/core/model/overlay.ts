@@ -187,7 +187,7 @@ function gapLine(before: string, after: string): string {
   const open = blockLevels(before).exit;
   const next = blockLevels(after).entry;
   const common = Math.min(open, next);
-  return `${'}'.repeat(open - common)}${'\t'.repeat(common + 1)}${GAP_CALL}();${' if (__above) {'.repeat(next - common)}`;
+  return `${'\t'.repeat(common + 1)}${'} '.repeat(open - common)}${GAP_CALL}();${' if (__above) {'.repeat(next - common)}`;
 }
 
 /** Merges a patch's hunks into its two worlds, on top of `base` (the tree as the patches before it in
@@ -200,6 +200,7 @@ export function buildOverlay(pieces: readonly HunkPieces[], base: World, parse: 
   const own = new Map<Hunk, { before: Body[]; after: Body[]; id: string }>();
   for (const p of pieces) own.set(p.hunk, { before: oneEach(p.before?.bodies ?? []), after: oneEach(p.after?.bodies ?? []), id: '' });
   const ids = new Map<Body, string>();
+  const renamedFrom = new Map<Body, string>();
   for (const side of SIDES) {
     for (const chain of chains(pieces, side)) {
       const texts: string[] = [];
@@ -220,6 +221,8 @@ export function buildOverlay(pieces: readonly HunkPieces[], base: World, parse: 
         if (!links.has(fn.name)) continue;
         const body: Body = { fn, docLine: (n) => docLines[n] };
         ids.set(body, id);
+        const from = chain.find((x) => x.name === fn.name && x.p[side]!.enclosing !== fn.name);
+        if (from) renamedFrom.set(body, from.p[side]!.enclosing);
         for (const { p, name } of chain) {
           const mine = own.get(p.hunk)!;
           // The part a hunk shows of it (parsed under the header's name, which a rename left behind).
@@ -228,6 +231,22 @@ export function buildOverlay(pieces: readonly HunkPieces[], base: World, parse: 
         }
       }
     }
+  }
+  // An after-side body of a function the before side shows too (under its old name where an earlier
+  // hunk renamed it) is continued from that one's table summary where the input shows neither.
+  const withPre = new Map<Body, Body>();
+  for (const p of pieces) {
+    const mine = own.get(p.hunk)!;
+    mine.after = mine.after.map((b) => {
+      const known = withPre.get(b);
+      if (known) return known;
+      const pre = mine.before.find((x) => x.fn.name === (renamedFrom.get(b) ?? b.fn.name));
+      if (!pre) return b;
+      const body: Body = { ...b, pre };
+      withPre.set(b, body);
+      if (ids.has(b)) ids.set(body, ids.get(b)!);
+      return body;
+    });
   }
   const changedNames = new Set<string>();
   for (const p of pieces) for (const side of SIDES) for (const b of own.get(p.hunk)![side]) if (touched(b, p.changed)) changedNames.add(b.fn.name);

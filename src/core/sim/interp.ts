@@ -19,6 +19,9 @@ import { callFunction } from './kernel';
 export interface Body {
   readonly fn: FunctionIR;
   readonly docLine: (textLine: number) => number | undefined;
+  /** The same function as the tree before the patch has it, when the patch shows only parts of it
+   * (an after-side body): what the input does not show is continued from its table summary. */
+  readonly pre?: Body;
 }
 
 /** A set of function names, as far as the simulator asks (a Set, or a union view over several). */
@@ -152,7 +155,9 @@ export function oneLine(s: string): string {
 
 // ---- statements -----------------------------------------------------------------------------
 
-export function execFunction(body: Body, env: SimEnv, caller: Path, depth: number, stack: readonly string[] = [], args: readonly Val[] = []): Path[] {
+/** `atExit`: applied to each path that leaves the body without a failure (a failure value returned, a
+ * goto to a label the body does not show). */
+export function execFunction(body: Body, env: SimEnv, caller: Path, depth: number, stack: readonly string[] = [], args: readonly Val[] = [], atExit?: (p: Path) => Path): Path[] {
   const frame: Frame = { name: body.fn.name, body, depth, stack: [...stack, body.fn.name] };
   // Known argument values (a number, a decided truth) are bound to their parameters.
   const vars: Record<string, Val> = {};
@@ -162,12 +167,12 @@ export function execFunction(body: Body, env: SimEnv, caller: Path, depth: numbe
   });
   const entry: Path = { ...caller, vars, status: 'normal' };
   const out = execStmts([body.fn.body], env, [entry], frame);
-  return out.map((p) => ({ ...p, status: 'normal', vars: caller.vars }));
+  return out.map((p) => ({ ...(atExit && !p.failed && !p.status.startsWith('goto:') ? atExit(p) : p), status: 'normal', vars: caller.vars }));
 }
 
 /** Runs a body called from `caller`'s path: how the callee left is not how the caller leaves. */
-export function callBody(body: Body, env: SimEnv, caller: Path, depth: number, stack: readonly string[], args: readonly Val[] = []): Path[] {
-  return execFunction(body, env, caller, depth, stack, args).map((p) => ({ ...p, failed: caller.failed, exitLine: caller.exitLine }));
+export function callBody(body: Body, env: SimEnv, caller: Path, depth: number, stack: readonly string[], args: readonly Val[] = [], atExit?: (p: Path) => Path): Path[] {
+  return execFunction(body, env, caller, depth, stack, args, atExit).map((p) => ({ ...p, failed: caller.failed, exitLine: caller.exitLine }));
 }
 
 export function execStmts(stmts: readonly Stmt[], env: SimEnv, paths: Path[], frame: Frame): Path[] {

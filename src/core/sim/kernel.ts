@@ -1,12 +1,13 @@
 // What kernel calls do to the page: the API table's effects for (era, type), the put / free path /
 // ->page_free machinery, assertions on the page's counts, and the failure forks of fallible calls
 // (their failure modes are data in the table). Generic C evaluation is interp.ts.
-import type { Expr } from '../syntax/ir';
+import type { Expr, FunctionIR } from '../syntax/ir';
 import type { ApiEntry, EraEffect, Failure, Reach } from '../api/types';
 import type { TraceEvent } from '../report/types';
 import { ASSERTION_MACROS, BRANCH_HINTS, COUNT_CONDITION, FLAG_CONSTANT, IDLE_TEST, IDLE_VAR_CALL, NAMED, PAGE_FREE_CALLBACK, REFCOUNT_KEY } from '../api/concepts';
 import { nrPages, stateChanged, type SimState } from './state';
-import { UNKNOWN, callBody, docLine, execFunction, oneLine, record, truthOf, type Frame, type Out, type Path, type SimEnv, type Val } from './interp';
+import { GAP_CALL } from '../syntax/fragment';
+import { UNKNOWN, callBody, docLine, execFunction, oneLine, record, truthOf, type Body, type Frame, type Out, type Path, type SimEnv, type Val } from './interp';
 
 /** The note of a step where a WARN/BUG condition holds. */
 const WARN_FIRES = 'WARN fires on this path';
@@ -33,7 +34,8 @@ export function callFunction(name: string, e: Extract<Expr, { k: 'call' }>, args
   if (env.absent?.has(name)) return [[record(env, frame, p, e.text, p.state, line, `${name}() does not exist on this side of the patch`, [{ kind: 'missing', callee: name, why: 'side' }]), UNKNOWN]];
   const body = env.bodies.get(name);
   if (body && frame.depth < env.budget.maxDepth && !frame.stack.includes(name)) {
-    return callBody(body, env, p, frame.depth + 1, frame.stack, args).map((q) => [{ ...q, retVal: undefined }, q.retVal ?? UNKNOWN]);
+    const fill = gapFill(body, e, args, env, p, frame);
+    return callBody(body, env, p, frame.depth + 1, frame.stack, args, fill).map((q) => [{ ...q, retVal: undefined }, q.retVal ?? UNKNOWN]);
   }
   const entry = env.api.entry(name);
   if (!entry) return [[p, UNKNOWN]];
@@ -124,6 +126,60 @@ function reachArg(text: string, params: readonly string[], args: readonly Val[])
   const parts = text.split('|').map((t) => one(t.trim()));
   if (parts.length === 1) return parts[0]!;
   return parts.every((v) => v.k === 'flags') ? { k: 'flags', set: [...new Set(parts.flatMap((v) => (v.k === 'flags' ? v.set : [])))] } : UNKNOWN;
+}
+
+/** A body the patch shows only in part (its start above the hunk, or gaps between hunks) of a function
+ * the table summarises: what its shown code does not do is continued from the summary. The difference
+ * between the summary and what the pre-image's shown code does on its primary path, both from the
+ * call's state, is what the unknown code does; it is added where a path leaves the body without a
+ * failure, in both worlds alike (a renamed function keeps its pre-image's summary). */
+function gapFill(body: Body, e: Extract<Expr, { k: 'call' }>, args: readonly Val[], env: SimEnv, p: Path, frame: Frame): ((q: Path) => Path) | undefined {
+  const pre = body.pre ?? body;
+  if (!gapped(body.fn) || !gapped(pre.fn)) return undefined;
+  const entry = env.api.entry(pre.fn.name);
+  const eff = entry && entry.exists.includes(env.era) ? env.api.effect(entry, env.era, env.type) : undefined;
+  if (!entry || !eff || !hasContent(eff)) return undefined;
+  const from: Path = { ...p, primary: true, steps: null };
+  const table = applyEffect(entry, withCallKey(eff, e), e.text, args, env, from, frame, e.loc.line)[0]?.[0].state;
+  const shown = execFunction(pre, env, from, frame.depth + 1, frame.stack, args).find((q) => q.primary);
+  if (!table || !shown || shown.failed || shown.status.startsWith('goto:')) return undefined;
+  const k = shown.state;
+  const ref = table.refcount !== null && k.refcount !== null ? table.refcount - k.refcount : 0;
+  const map = table.mapcount - k.mapcount;
+  const pgmap = table.pgmapRefs - k.pgmapRefs;
+  const mapping = table.mapping !== k.mapping || table.mappingHoldsRef !== k.mappingHoldsRef;
+  const inUse = table.inUse !== k.inUse;
+  if (ref === 0 && map === 0 && pgmap === 0 && !mapping && !inUse) return undefined;
+  const callee: Frame = { name: body.fn.name, body, depth: frame.depth + 1, stack: [...frame.stack, body.fn.name] };
+  return (q) => {
+    const s = q.state;
+    const next: SimState = {
+      ...s, refcount: s.refcount === null ? null : Math.max(0, s.refcount + ref), mapcount: Math.max(0, s.mapcount + map), pgmapRefs: s.pgmapRefs + pgmap,
+      ...(mapping ? { mapping: table.mapping, mappingHoldsRef: table.mappingHoldsRef } : {}), ...(inUse ? { inUse: table.inUse } : {}),
+    };
+    return record(env, callee, q, `${entry.name}(): what the input does not show of it, from the table`, next, undefined, `[table ${env.era}] ${eff.note}`, [{ kind: 'gap' }]);
+  };
+}
+
+/** The call of a body the kernel makes itself (the free path, the devmap hook), as if written `text`. */
+function implicitCall(body: Body, text: string): Extract<Expr, { k: 'call' }> {
+  return { k: 'call', callee: body.fn.name, args: [], text, loc: { line: -1, character: 0 } };
+}
+
+/** The input shows the function in part: not from its start, or with gaps between hunks. */
+function gapped(fn: FunctionIR): boolean {
+  let out = fn.partial === true;
+  if (!out) {
+    const visit = (v: unknown): void => {
+      if (out || !v || typeof v !== 'object') return;
+      if (Array.isArray(v)) return v.forEach(visit);
+      const o = v as { k?: string; callee?: string };
+      if (o.k === 'call' && o.callee === GAP_CALL) out = true;
+      else Object.values(o).forEach(visit);
+    };
+    visit(fn.body);
+  }
+  return out;
 }
 
 /** The entry's failure mode in this era, if it has one. */
@@ -349,7 +405,7 @@ function putPage(env: SimEnv, frame: Frame, p: Path, text: string, line: number 
     const hooks = env.api.withRole('devmap-hook', env.era);
     const patched = hooks.map((h) => env.bodies.get(h)).find((b) => b !== undefined);
     if (patched && frame.depth < env.budget.maxDepth && !frame.stack.includes(patched.fn.name)) {
-      return callBody(patched, env, p, frame.depth + 1, frame.stack).map((q) => [q, UNKNOWN]);
+      return callBody(patched, env, p, frame.depth + 1, frame.stack, [], gapFill(patched, implicitCall(patched, text), [], env, p, frame)).map((q) => [q, UNKNOWN]);
     }
     for (const h of hooks) {
       const entry = env.api.entry(h);
@@ -387,7 +443,7 @@ function freePath(env: SimEnv, frame: Frame, p: Path): Out {
   const patched = names.map((n) => env.bodies.get(n)).find((b) => b !== undefined);
   if (patched && frame.depth < env.budget.maxDepth && !frame.stack.includes(patched.fn.name)) {
     const entered = record(env, frame, start, `${patched.fn.name}(page)`, start.state, undefined, 'free path: the patched body runs');
-    return callBody(patched, env, entered, frame.depth + 1, frame.stack).map((q) => [q, UNKNOWN]);
+    return callBody(patched, env, entered, frame.depth + 1, frame.stack, [], gapFill(patched, implicitCall(patched, `${patched.fn.name}(page)`), [], env, entered, frame)).map((q) => [q, UNKNOWN]);
   }
   for (const n of names) {
     const entry = env.api.entry(n);

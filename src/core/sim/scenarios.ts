@@ -124,7 +124,7 @@ function signature(body: Body): string {
   let sig = signatures.get(body);
   if (sig === undefined) {
     const ir = JSON.stringify(body.fn.body, (k, v: unknown) => (k === 'loc' ? `${body.docLine((v as { line: number }).line)}:${(v as { character: number }).character}` : v));
-    signatures.set(body, (sig = `${body.fn.name}(${body.fn.params.join(',')})${ir}`));
+    signatures.set(body, (sig = `${body.fn.name}(${body.fn.params.join(',')})${ir}${body.pre ? `|pre:${signature(body.pre)}` : ''}`));
   }
   return sig;
 }

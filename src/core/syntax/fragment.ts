@@ -228,6 +228,16 @@ function levelOf(text: string, lineStart: number, first: number): number {
   return Math.floor(col / 8);
 }
 
+/** Whether the text's code starts with a `{` in column 0: a function body's opening brace. */
+export function opensBody(text: string): boolean {
+  const kind = classify(text);
+  for (let i = 0; i < text.length; i++) {
+    if (kind[i] !== CODE || /\s/.test(text[i]!)) continue;
+    return text[i] === '{' && (i === 0 || text[i - 1] === '\n');
+  }
+  return false;
+}
+
 /** A line that starts with a label, `case` or `default` (outdented in kernel style). */
 const LABEL_LINE = /^\s*(case\b|default\s*:|[A-Za-z_]\w*\s*:(?!:))/;
 

@@ -4,7 +4,7 @@ import type { Problem } from '../types';
 import type { ScanCall } from '../report/types';
 import type { FunctionIR } from './ir';
 import type { CallSite, CSyntax, ParsedC, ParseOptions, SyntaxAssets } from './types';
-import { fragmentCandidates, type Candidate } from './fragment';
+import { fragmentCandidates, opensBody, type Candidate } from './fragment';
 import { calleeName, countErrors, firstError, functionName, guardsOf, lowerFunction, lowerTopLevel, textOf, type LowerContext } from './lower';
 import { preprocess } from './preprocess';
 import { candidateText } from './scan';
@@ -66,6 +66,7 @@ export async function createCSyntax(assets: SyntaxAssets): Promise<CSyntax> {
         outerName: options.enclosingFunction ?? '',
         outerParams: paramNames(options.enclosingParams),
         wrapperStart: cand.wrapperStart,
+        bodyShown: options.fragment && opensBody(cand.source.split('\n').slice(cand.prefixLines).join('\n')),
         at: (row, column) => ({ line: Math.min(lastLine, Math.max(0, row - cand.prefixLines)), character: row < cand.prefixLines ? 0 : column }),
       };
       const functions: FunctionIR[] = [];

@@ -15,6 +15,9 @@ export interface LowerContext {
   readonly outerParams?: readonly string[];
   /** A function_definition node that is the synthetic fragment wrapper, if any (by start index). */
   readonly wrapperStart?: number;
+  /** The fragment starts with its function's opening brace (column 0): its statements are the body
+   * from its start, though the head above it is not shown. */
+  readonly bodyShown?: boolean;
 }
 
 const SKIPPED = new Set(['comment', '{', '}', ';']);
@@ -99,7 +102,7 @@ export function lowerFunction(ctx: LowerContext, def: Node): FunctionIR {
     startLine: start.line,
     endLine: end.line,
     errorNodes: countErrors(def),
-    ...(def.startIndex === ctx.wrapperStart ? { partial: true } : {}),
+    ...(def.startIndex === ctx.wrapperStart && !ctx.bodyShown ? { partial: true } : {}),
   };
 }
 
@@ -116,7 +119,7 @@ export function lowerTopLevel(ctx: LowerContext, nodes: readonly Node[], errors:
     startLine: start.line,
     endLine: ctx.at(last.endPosition.row, last.endPosition.column).line,
     errorNodes: errors,
-    partial: true,
+    ...(ctx.bodyShown ? {} : { partial: true }),
   };
 }
 
