@@ -16,7 +16,7 @@ import { API_NAMES, apiEntry, reachesOnlyWhereNamed, typesForPath } from '../api
 import { applyFileDiff, hunkSide } from '../patch';
 import type { Body } from '../sim/interp';
 import { createRunMemo, runScenario, scenarioCallees, scenariosFor, type ScenarioRun } from '../sim/scenarios';
-import { movesPgmapRefs, runFunctionPaths, type FunctionPath } from '../sim/paths';
+import { callees, movesPgmapRefs, runFunctionPaths, type FunctionPath } from '../sim/paths';
 import { effectsOf } from './aspects';
 import { runRules } from '../rules';
 import type { SideView } from '../rules/types';
@@ -279,6 +279,13 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
     const anyBody = { get: (n: string) => bodies.before.get(n) ?? bodies.after.get(n) };
     const mine = [...own.before, ...own.after];
     const touched = new Set(mine.filter((b) => changesBody(b, changed) && movesPgmapRefs(b, opts.era, TABLE_VIEW, anyBody)).map((b) => b.fn.name));
+    // Functions a side adds (the other lacks them) that a function of its world calls: extracted helpers.
+    const adds = (side: 'before' | 'after', other: 'before' | 'after') => {
+      const mineAll = [...own[side], ...[...overlay[side].values()].map((e) => e.body)];
+      const theirs = new Set([...own[other], ...[...overlay[other].values()].map((e) => e.body)].map((b) => b.fn.name));
+      return new Set(mineAll.flatMap((b) => callees(b.fn).filter((n) => n !== b.fn.name && !theirs.has(n))));
+    };
+    const helpers = { before: adds('before', 'after'), after: adds('after', 'before') };
     const paths = { before: [] as FunctionPath[], after: [] as FunctionPath[] };
     const runs = { before: [] as ScenarioRun[], after: [] as ScenarioRun[] };
     for (const side of ['before', 'after'] as const) {
@@ -287,7 +294,7 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
         for (const type of types) paths[side].push(...runFunctionPaths(b, { era: opts.era, type, api: TABLE_VIEW, bodies: bodies[side], absent: absent[side] }).paths);
       }
       for (const type of types) {
-        const placed = placements(inWorld(side, type), inWorld(other, type), opts.era, type, changed);
+        const placed = placements(inWorld(side, type), inWorld(other, type), opts.era, type, changed, helpers[side]);
         // One input for all scenarios of this type and side: they share the run of their common start.
         const input = { era: opts.era, type, side, api: TABLE_VIEW, bodies: bodies[side], absent: absent[side], placed, memo: runMemo };
         for (const scenario of scenariosFor(type, opts.era)) runs[side].push(runScenario(scenario, input));
@@ -441,17 +448,19 @@ function mergeCalls(before: readonly Omit<HunkCall, 'side'>[], after: readonly O
   for (const c of after) if (!beforeKeys.has(key(c))) out.push({ ...c, side: 'after' });
   return out.sort((a, b) => a.line - b.line || a.character - b.character);
 }
-/** Patched functions that no scenario calls and no put reaches, placed into a phase by their role
+/** Patched functions that no scenario calls and no put reaches (nor, for functions the patch adds, a
+ * function of their world: `helpers`), placed into a phase by their role
  * (read over both sides, so a function keeps its place when the patch changes its calls). One per
  * role, with the most changed lines; a function both sides have is preferred, so both worlds run the
  * same one; otherwise (renamed or new functions) each side runs its own. */
-function placements(side: readonly Body[], other: readonly Body[], era: Era, type: PgmapType, changed: ReadonlySet<number>): { name: string; role: Role }[] {
+function placements(side: readonly Body[], other: readonly Body[], era: Era, type: PgmapType, changed: ReadonlySet<number>, helpers: ReadonlySet<string>): { name: string; role: Role }[] {
   const all = [...side, ...other];
   const called = scenarioCallees(era, type);
   const anyScenario = scenarioCallees();
   const best = new Map<Role, { name: string; shared: boolean; weight: number }>();
   for (const name of new Set(side.map((b) => b.fn.name))) {
-    if (called.has(name)) continue;
+    // A helper the patch adds runs where the function that calls it does.
+    if (called.has(name) || helpers.has(name)) continue;
     const entry = apiEntry(name);
     // Table functions the scenarios call for other types or eras stay out of this type's life.
     if (entry && (anyScenario.has(name) || entry.roles.some((r) => IMPLICIT.includes(r)))) continue;
