@@ -122,14 +122,19 @@ export function balance(text: string, kind: Uint8Array = classify(text)): Balanc
 export type Opener = 'if' | 'switch' | 'loop';
 
 /** The enclosing constructs the fragment needs but does not show, by wrapper brace (0 = innermost).
- * `elseFirst`: its first code is an `else` (the `if` and its statement are above the hunk). */
-export function openersOf(text: string, kind?: Uint8Array): { marks: Map<number, Opener>; elseFirst: boolean } {
+ * `elseFirst`: its first code is an `else` (the `if` and its statement are above the hunk);
+ * `danglingElse`: an `else` follows its first statement, whose `if` is above the hunk. */
+export function openersOf(text: string, kind?: Uint8Array): { marks: Map<number, Opener>; elseFirst: boolean; danglingElse?: boolean } {
   const marks = new Map<number, Opener>();
   // Most fragments name no construct that needs one: a cheap look first.
   if (!/\b(else|case|default|break|continue)\b/.test(text) && !/^\s*}/m.test(text)) return { marks, elseFirst: false };
   kind ??= classify(text);
   let depth = 0;
   let elseFirst: boolean | undefined;
+  let danglingElse = false;
+  // An `if` seen at the fragment's own level (its `else` is not dangling), the last code character.
+  let ifSeen = false;
+  let last = 0;
   // Braces the fragment opens itself, and what they belong to (a switch or loop it shows).
   const shown: ('switch' | 'loop' | 'other')[] = [];
   let pending: 'switch' | 'loop' | 'other' = 'other';
@@ -140,6 +145,8 @@ export function openersOf(text: string, kind?: Uint8Array): { marks: Map<number,
     if (kind[i] !== CODE) continue;
     const c = text.charCodeAt(i);
     if (isSpace(c)) continue;
+    const before = last;
+    last = c;
     if (c === 123 || c === 125) elseFirst ??= false;
     if (c === 123) {
       shown.push(pending);
@@ -161,6 +168,9 @@ export function openersOf(text: string, kind?: Uint8Array): { marks: Map<number,
       word.lastIndex = i;
       const w = word.exec(text)![0];
       elseFirst ??= w === 'else';
+      if (depth === 0 && w === 'if') ifSeen = true;
+      if (depth === 0 && w === 'else' && !ifSeen && before === 59 /* ; */ && marks.size === 0) danglingElse = true;
+      last = text.charCodeAt(i + w.length - 1);
       if (w === 'switch') pending = 'switch';
       else if (w === 'for' || w === 'while' || w === 'do') pending = 'loop';
       else if (depth <= 0 && shown.length === 0 && (w === 'case' || w === 'default') && /^\s*[^;{}]*?:(?!:)/.test(text.slice(i + w.length, i + w.length + 200))) {
@@ -170,7 +180,7 @@ export function openersOf(text: string, kind?: Uint8Array): { marks: Map<number,
       i += w.length - 1;
     } else elseFirst ??= false;
   }
-  return { marks, elseFirst: elseFirst === true };
+  return { marks, elseFirst: elseFirst === true, ...(danglingElse ? { danglingElse } : {}) };
 }
 
 /** The last statement before a `}`: one that leaves. */
@@ -260,7 +270,7 @@ export function fragmentCandidates(fragment: string, enclosingFunction: string |
   const text = blankCutComments(fragment);
   const kind = classify(text);
   const b = balance(text, kind);
-  const { marks, elseFirst } = openersOf(text, kind);
+  const { marks, elseFirst, danglingElse } = openersOf(text, kind);
   // The function's own brace is the outermost; every marked brace is inside it.
   // A `}` indented is a block's, not the function's: the function's brace is one further out.
   const closed = Math.max(1, -b.minBrace + (b.minBrace < 0 && !b.minAtColumn0 ? 1 : 0), ...[...marks.keys()].map((k) => k + 2));
@@ -274,6 +284,8 @@ export function fragmentCandidates(fragment: string, enclosingFunction: string |
   if (b.unopenedParens > 0) head = (b.headerTail ? 'if (' : '(') + '('.repeat(b.unopenedParens - 1);
   if (b.startsWithOperator) head += '0';
   if (elseFirst) head += 'if (__above) ;';
+  // Its first statement is the `if`'s (a statement that starts the hunk, not one it continues).
+  else if (danglingElse && b.unopenedParens === 0 && !b.startsWithOperator) head += 'if (__above) ';
   let tail = (b.endsWithOperator ? ' 0' : '') + ')'.repeat(b.unclosedParens);
   if (tail || (b.last !== '' && !';{}'.includes(b.last))) tail += ';';
   const end = (tail ? '\n' + tail : '') + closeBraces(opens + b.finalBrace);
@@ -282,7 +294,7 @@ export function fragmentCandidates(fragment: string, enclosingFunction: string |
   const paramList = /^[\w\s*,[\]]+$/.test(enclosingParams) && name !== '__fragment' ? enclosingParams.replace(/\s+/g, ' ') : 'void';
   const candidates: Candidate[] = [{ source: `void ${name}(${paramList}) ${braces} ${head}\n${text}${end}`, prefixLines: 1, wrapperStart: 0 }];
   // As it is, unless it needs a construct above it (its `case` labels or `break` would read as top level).
-  if (b.minBrace >= 0 && marks.size === 0 && !elseFirst && above === 0) candidates.unshift({ source: text + closeBraces(b.finalBrace), prefixLines: 0 });
+  if (b.minBrace >= 0 && marks.size === 0 && !elseFirst && !danglingElse && above === 0) candidates.unshift({ source: text + closeBraces(b.finalBrace), prefixLines: 0 });
   if (b.unopenedParens > 0 && b.headerTail && b.minBrace >= 0) {
     // The fragment starts in the parameter list of a definition.
     const params = `void ${name}(${'('.repeat(b.unopenedParens - 1)}`;

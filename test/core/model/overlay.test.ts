@@ -9,7 +9,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { parseDocument } from '../../../src/core/patch';
 import { createReviewer, type ReviewOptions } from '../../../src/core/model/pipeline';
-import type { HunkReport } from '../../../src/core/report/types';
+import type { HunkReport, Trace, TraceStep } from '../../../src/core/report/types';
 import { topLevelSymbols } from '../../corpus/cut';
 import { kernelDir, needKernels } from '../../helpers/inputs';
 import { getSyntax } from '../sim/helpers';
@@ -171,6 +171,26 @@ test('the output does not depend on the context size: fragments at -U1 and -U3 (
   for (const ctx of ['-U1', '-U3']) {
     const diff = gitDiff(edits, [ctx]);
     assert.deepEqual(says((await review([diff])).hunks, textOf(diff)), ['finding pgmap-ref-imbalance introduced P2PDMA @ percpu_ref_put(ref);'], ctx);
+  }
+});
+
+// Expectation (kernel source): p2pmem_alloc_mmap() maps each page with vm_insert_page() (a normal PTE
+// holding a reference) and keeps one pgmap reference per mapped page (percpu_ref_get() in the loop,
+// the tryget's dropped by the final put). A -U1 fragment that shows only the failure branch leaves all
+// of that to the table summary: in both worlds the page's allocation ends mapped, with one pgmap
+// reference, the unknown code marked in the trace.
+test('a function shown in part is continued from its table summary', { skip: needKernels }, async () => {
+  const text = kernelFile(P2PDMA);
+  const diff = gitDiff([{ path: P2PDMA, before: text, after: leakEdit(text).first }], ['-U1']);
+  const series = [(await parseDocument({ name: 'p.patch', content: diff })).value];
+  const r = createReviewer(await getSyntax()).simulate(series, 1, { era: ERA, includePresent: false });
+  if ('error' in r) throw new Error(r.error);
+  for (const side of ['before', 'after'] as const) {
+    const life: Trace | undefined = r.traces.find((t) => t.scenario === 'page-life' && t.type === 'P2PDMA' && t.side === side);
+    const alloc: TraceStep[] = (life?.steps ?? []).filter((s) => s.phase === 'alloc');
+    const last = alloc[alloc.length - 1]!;
+    assert.ok(alloc.some((s) => s.function === 'p2pmem_alloc_mmap' && s.events?.some((e) => e.kind === 'gap')), side);
+    assert.deepEqual([last.after.mapping, last.after.mappingHoldsRef, last.after.pgmapRefs], ['normal', true, 1], side);
   }
 });
 

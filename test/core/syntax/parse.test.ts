@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { Language, Parser, Query } from 'web-tree-sitter';
 import type { Expr, Stmt } from '../../../src/core/syntax/ir';
 import { loadAssets } from '../../helpers/assets';
+import { blockLevels } from '../../../src/core/syntax/fragment';
 import { getSyntax, NAMES } from './shared';
 
 /** Statement kinds of a tree, depth first, for compact assertions. */
@@ -287,6 +288,39 @@ test('a fragment gets what it needs above it: the if of a dangling else, of a cl
   // A bare break leaves a loop above; what follows the loop still runs.
   const loop = read('\t\tput_page(page);\n\t\tbreak;\n\t}\n\tput_dev_pagemap(pgmap);\n');
   assert.deepEqual(kinds(loop), ['block', 'loop', 'block', 'expr', 'break', 'expr']);
+});
+
+test('a fragment is in the blocks its indentation says: those it does not close are ifs above it; brace-less bodies open none', async () => {
+  const syntax = await getSyntax();
+  const read = (frag: string) => {
+    const r = syntax.parse(frag, { fragment: true, enclosingFunction: 'f', names: NAMES });
+    assert.equal(r.errorNodes, 0, frag);
+    assert.equal(r.functions.length, 1, frag);
+    return r.functions[0]!.body;
+  };
+  // Three tabs deep and never closed (a loop's failure branch whose heads are above): two ifs on a
+  // value the hunk does not show, the inner one a guard clause.
+  const deep = read('\t\t\tgen_pool_free(pool, addr, len);\n\t\t\tpercpu_ref_put(ref);\n\t\t\treturn ret;\n');
+  assert.deepEqual(kinds(deep), ['block', 'if', 'block', 'if', 'block', 'expr', 'expr', 'return']);
+  assert.deepEqual(blockLevels('\t\t\tput(ref);\n\t\t\treturn ret;\n'), { entry: 2, exit: 2 });
+  // A brace-less `if` body, then the close of the block around it: one block, not two.
+  const braceless = read('\t\t\tgoto error;\n\t}\n\n\tzone_device_page_init(dpage);\n\treturn dpage;\n');
+  assert.deepEqual(kinds(braceless), ['block', 'if', 'block', 'goto', 'expr', 'return']);
+  assert.deepEqual(blockLevels('\t\t\tgoto error;\n\t}\n\tinit(dpage);\n'), { entry: 1, exit: 0 });
+  // The end of a function (a `}` in column 0) after a brace-less `else` body: no block stays open.
+  assert.deepEqual(blockLevels('\t\tput_dev_pagemap(pgmap);\n}\n\nvoid g(void)\n{\n'), { entry: 0, exit: 0 });
+  // An `else` after the hunk's first statement: that statement is the body of an if above the hunk.
+  const dangling = read('\t\tfolio_set_count(folio, 1);\n\telse\n\t\tput_dev_pagemap(folio->page.pgmap);\n');
+  assert.deepEqual(kinds(dangling), ['block', 'if', 'expr', 'else', 'expr']);
+  assert.deepEqual(stmtCalls(dangling), ['folio_set_count@0', 'put_dev_pagemap@2']);
+});
+
+test('a fragment that starts at its function opening brace shows the body from its start', async () => {
+  const syntax = await getSyntax();
+  const r = syntax.parse('{\n\tput_dev_pagemap(page->pgmap);\n}\n', { fragment: true, enclosingFunction: 'f', names: NAMES });
+  assert.equal(r.functions[0]?.partial, undefined);
+  const cut = syntax.parse('\tput_dev_pagemap(page->pgmap);\n}\n', { fragment: true, enclosingFunction: 'f', names: NAMES });
+  assert.equal(cut.functions[0]?.partial, true);
 });
 
 test('what does not parse keeps its calls after an unknown marker', async () => {
