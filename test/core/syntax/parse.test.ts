@@ -263,14 +263,19 @@ function stmtCalls(s: Stmt): string[] {
   return out;
 }
 
-test('a fragment gets what it needs above it: the if of a dangling else, of a closed block, the switch of its case labels, the loop of a bare break', async () => {
+/** Parses a fragment of function `f` that must read clean as one function; its body. */
+async function fragmentReader(): Promise<(frag: string) => Stmt> {
   const syntax = await getSyntax();
-  const read = (frag: string) => {
+  return (frag) => {
     const r = syntax.parse(frag, { fragment: true, enclosingFunction: 'f', names: NAMES });
     assert.equal(r.errorNodes, 0, frag);
     assert.equal(r.functions.length, 1, frag);
     return r.functions[0]!.body;
   };
+}
+
+test('a fragment gets what it needs above it: the if of a dangling else, of a closed block, the switch of its case labels, the loop of a bare break', async () => {
+  const read = await fragmentReader();
   // `} else {` at the start: the block above is an if's, the else branch its alternative.
   const elseBlock = read('\t} else {\n\t\tret = vm_insert_page(vma, addr, page);\n\t\tput_page(page);\n\t}\n\treturn ret;\n}\n');
   assert.deepEqual(kinds(elseBlock).slice(0, 4), ['block', 'if', 'block', 'else']);
@@ -291,13 +296,7 @@ test('a fragment gets what it needs above it: the if of a dangling else, of a cl
 });
 
 test('a fragment is in the blocks its indentation says: those it does not close are ifs above it; brace-less bodies open none', async () => {
-  const syntax = await getSyntax();
-  const read = (frag: string) => {
-    const r = syntax.parse(frag, { fragment: true, enclosingFunction: 'f', names: NAMES });
-    assert.equal(r.errorNodes, 0, frag);
-    assert.equal(r.functions.length, 1, frag);
-    return r.functions[0]!.body;
-  };
+  const read = await fragmentReader();
   // Three tabs deep and never closed (a loop's failure branch whose heads are above): two ifs on a
   // value the hunk does not show, the inner one a guard clause.
   const deep = read('\t\t\tgen_pool_free(pool, addr, len);\n\t\t\tpercpu_ref_put(ref);\n\t\t\treturn ret;\n');
