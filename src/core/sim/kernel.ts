@@ -6,6 +6,7 @@ import type { ApiEntry, EraEffect, Failure, Reach } from '../api/types';
 import type { TraceEvent } from '../report/types';
 import { ASSERTION_MACROS, BRANCH_HINTS, COUNT_CONDITION, FLAG_CONSTANT, IDLE_TEST, IDLE_VAR_CALL, NAMED, PAGE_FREE_CALLBACK, REFCOUNT_KEY } from '../api/concepts';
 import { nrPages, stateChanged, type SimState } from './state';
+import { callees } from './paths';
 import { GAP_CALL } from '../syntax/fragment';
 import { UNKNOWN, callBody, docLine, execFunction, oneLine, record, truthOf, type Body, type Frame, type Out, type Path, type SimEnv, type Val } from './interp';
 
@@ -168,18 +169,7 @@ function implicitCall(body: Body, text: string): Extract<Expr, { k: 'call' }> {
 
 /** The input shows the function in part: not from its start, or with gaps between hunks. */
 function gapped(fn: FunctionIR): boolean {
-  let out = fn.partial === true;
-  if (!out) {
-    const visit = (v: unknown): void => {
-      if (out || !v || typeof v !== 'object') return;
-      if (Array.isArray(v)) return v.forEach(visit);
-      const o = v as { k?: string; callee?: string };
-      if (o.k === 'call' && o.callee === GAP_CALL) out = true;
-      else Object.values(o).forEach(visit);
-    };
-    visit(fn.body);
-  }
-  return out;
+  return fn.partial === true || callees(fn).includes(GAP_CALL);
 }
 
 /** The entry's failure mode in this era, if it has one. */
