@@ -11,9 +11,9 @@ import path from 'node:path';
 import type { ReviewReport } from '../../src/core';
 import { effectLabel } from '../../src/shared/summary';
 import { ROOT } from '../helpers/assets';
+import { SEEDS } from '../helpers/inputs';
 
 const CLI = path.join(ROOT, 'dist', 'cli.js');
-const SEEDS = path.resolve(ROOT, '..', 'shared', 'seeds');
 const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 
 function cli(args: string[], cwd: string): unknown {
