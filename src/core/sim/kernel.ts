@@ -58,7 +58,8 @@ export function callFunction(name: string, e: Extract<Expr, { k: 'call' }>, args
     return frame.body ? [...ok, failPath(entry, fails, e, env, from, frame, true)] : ok;
   };
   const reached = (entry.reaches ?? []).filter((r) => r.eras.includes(env.era) && !frame.stack.includes(r.name) && (env.bodies.get(r.name) !== undefined || tableRefusal(r, env) !== undefined));
-  if (reached.length === 0 || frame.depth >= env.budget.maxDepth) return finish(p);
+  // A call that does nothing to this type's page (GUP does not reach device-private pages) runs none of it.
+  if (reached.length === 0 || frame.depth >= env.budget.maxDepth || !eff || !hasContent(eff)) return finish(p);
   return throughReached(entry, reached, e, args, env, p, frame, fails).flatMap(([q, v]) => (v === undefined ? finish(q) : [[q, v]]));
 }
 

@@ -221,6 +221,13 @@ test('reached bodies: a refusal in the page grab or the vma check is GUP refusin
   assert.equal(aspects('E2', 'GENERIC', await vma('gup_flags & FOLL_LONGTERM'))['longterm-pin'], 'refused');
   assert.equal(aspects('E2', 'GENERIC', await vma('(gup_flags & FOLL_LONGTERM) && (gup_flags & FOLL_PCI_P2PDMA)'))['longterm-pin'], 'allowed');
   assert.equal(aspects('E2', 'GENERIC', await vma('gup_flags & FOLL_PIN'))['longterm-pin'], 'refused', 'pin_user_pages() adds FOLL_PIN');
+  // GUP never reaches a device-private page: a patched grab does not run for one.
+  const refuseAll = await bodiesOf(`int try_grab_folio(struct folio *folio, int refs, unsigned int flags)
+{
+	return -ENOMEM;
+}`);
+  assert.equal(aspects('E2', 'PRIVATE', refuseAll)['longterm-pin'], aspects('E2', 'PRIVATE')['longterm-pin'], 'PRIVATE: as the table says');
+  assert.equal(aspects('E2', 'GENERIC', refuseAll)['longterm-pin'], 'refused', 'GENERIC: the grab refuses');
   // A refusal on a condition the model cannot decide is an alternative, not the outcome.
   assert.equal(aspects('E2', 'GENERIC', await vma('vma->vm_flags & VM_IO'))['longterm-pin'], 'allowed');
 });
