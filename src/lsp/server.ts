@@ -11,7 +11,7 @@ import {
   SymbolKind, TextDocumentSyncKind, TextDocuments, type CancellationToken, type InitializeResult, type Range,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { composeReply, createAnalyzer, PGMAP_TYPES, RULES, apiEntry, effectFor, toSarif, type Analyzer, type Finding, type KernelTree, type RuleId, type Severity, type ReviewOptions } from '../core';
+import { composeReply, createAnalyzer, PGMAP_TYPES, RULES, apiEntry, effectFor, toSarif, type Analyzer, type Finding, type KernelTree, type ReviewReport, type RuleId, type Severity, type ReviewOptions } from '../core';
 import { loadAssets, readRuleDocs } from '../node/assets';
 import { diskKernelTree, looksLikeKernelTree } from '../node/kernel-tree';
 import { callHoverMarkdown } from '../shared/hover-markdown';
@@ -23,6 +23,9 @@ import { atLeast, findingMessage, hunkSummary, lineAnnotations, shownSeverity, s
 import { buildTimelines } from '../shared/timeline';
 import type { SimulationView } from '../shared/webview-protocol';
 import { review, simulate, type Cancel, type HunkEntry, type Review } from './reviews';
+
+/** A document's current review as the report the CLI would print for it (SARIF export, review reply). */
+const reportOf = (r: Review): ReviewReport => ({ version: 1, era: r.era as ReviewReport['era'], eraSource: r.eraSource, patches: r.patches, problems: r.problems });
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = { info: DiagnosticSeverity.Information, warning: DiagnosticSeverity.Warning, error: DiagnosticSeverity.Error };
 const MAX_RELATED = 20;
@@ -426,7 +429,7 @@ export function startServer(connection: Connection, distDir: string): void {
       case SERVER_COMMANDS.exportSarif: {
         const cur = await current(uri, token);
         if (!cur) return new ResponseError(-32602, `${uri} is not open`);
-        const report = { version: 1 as const, era: cur.r.era as never, eraSource: cur.r.eraSource, patches: cur.r.patches, problems: cur.r.problems };
+        const report = reportOf(cur.r);
         // As `pageref review --format sarif` run in the workspace folder that holds the document.
         const name = docName(uri);
         const folder = uri.startsWith('file:') ? folders.find((f) => fileURLToPath(uri).startsWith(f + path.sep)) : undefined;
@@ -438,8 +441,7 @@ export function startServer(connection: Connection, distDir: string): void {
         if (cur.r.parts) return { error: 'this document was reviewed patch by patch (it is large): draft the reply with `pageref reply --patch N FILE`' } satisfies DraftReply;
         if (arg !== undefined && (typeof arg !== 'number' || !Number.isInteger(arg) || arg < 1)) return new ResponseError(-32602, 'draftReply takes [uri, patch number?]');
         const doc = { name: docName(uri), content: cur.doc.getText() };
-        const report = { version: 1 as const, era: cur.r.era as never, eraSource: cur.r.eraSource, patches: cur.r.patches, problems: cur.r.problems };
-        const reply = composeReply(doc, await analyzer.parse(doc), report, { patch: arg as number | undefined });
+        const reply = composeReply(doc, await analyzer.parse(doc), reportOf(cur.r), { patch: arg as number | undefined });
         const error = reply.problems.find((x) => x.severity === 'error');
         if (error || reply.text === undefined || !reply.patch) return { error: error?.message ?? 'no reply' } satisfies DraftReply;
         return { text: reply.text, subject: reply.patch.subject } satisfies DraftReply;

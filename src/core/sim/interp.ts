@@ -499,7 +499,7 @@ function evalBinary(e: Extract<Expr, { k: 'binary' }>, env: SimEnv, p: Path, fra
   return out;
 }
 
-function binary(op: string, l: Val, r: Val): Val {
+export function binary(op: string, l: Val, r: Val): Val {
   const lt = truthOf(l);
   const rt = truthOf(r);
   const dep = (l.k === 'bool' && !!l.typeDep) || (r.k === 'bool' && !!r.typeDep);

@@ -8,7 +8,7 @@ import { ASSERTION_MACROS, BRANCH_HINTS, COUNT_CONDITION, FLAG_CONSTANT, IDLE_TE
 import { nrPages, stateChanged, type SimState } from './state';
 import { callees } from './paths';
 import { GAP_CALL } from '../syntax/fragment';
-import { UNKNOWN, callBody, docLine, execFunction, oneLine, record, truthOf, type Body, type Frame, type Out, type Path, type SimEnv, type Val } from './interp';
+import { UNKNOWN, binary, callBody, docLine, execFunction, oneLine, record, truthOf, type Body, type Frame, type Out, type Path, type SimEnv, type Val } from './interp';
 
 /** The note of a step where a WARN/BUG condition holds. */
 const WARN_FIRES = 'WARN fires on this path';
@@ -125,9 +125,7 @@ function reachArg(text: string, params: readonly string[], args: readonly Val[])
     if (FLAG_CONSTANT.test(t)) return { k: 'flags', set: [t] };
     return UNKNOWN;
   };
-  const parts = text.split('|').map((t) => one(t.trim()));
-  if (parts.length === 1) return parts[0]!;
-  return parts.every((v) => v.k === 'flags') ? { k: 'flags', set: [...new Set(parts.flatMap((v) => (v.k === 'flags' ? v.set : [])))] } : UNKNOWN;
+  return text.split('|').map((t) => one(t.trim())).reduce((a, b) => binary('|', a, b));
 }
 
 /** A body the patch shows only in part (its start above the hunk, or gaps between hunks) of a function

@@ -266,6 +266,12 @@ function openerText(o: Opener | undefined): string {
  * never opened) and, when it is balanced at its start, as it is (top-level statements allowed).
  * The wrapper also completes a statement the fragment starts or ends in the middle of.
  */
+/** A hunk header's parameter list when it is plain declarations (`struct page *page, int refs`), spaces
+ * collapsed; undefined for `void`, a function-pointer parameter or a cut-off header. */
+export function plainParams(list: string | undefined): string | undefined {
+  return list && list.trim() !== 'void' && /^[\w\s*,[\]]+$/.test(list) ? list.replace(/\s+/g, ' ').trim() : undefined;
+}
+
 export function fragmentCandidates(fragment: string, enclosingFunction: string | undefined, enclosingParams = ''): Candidate[] {
   const text = blankCutComments(fragment);
   const kind = classify(text);
@@ -291,7 +297,7 @@ export function fragmentCandidates(fragment: string, enclosingFunction: string |
   const end = (tail ? '\n' + tail : '') + closeBraces(opens + b.finalBrace);
   const braces = Array.from({ length: opens }, (_, k) => (k === 0 ? '{' : k <= above ? openerText('if') : openerText(marks.get(opens - 1 - k)))).join(' ');
   // The header's parameter list, when it has one of plain declarations (its names bind the arguments).
-  const paramList = /^[\w\s*,[\]]+$/.test(enclosingParams) && name !== '__fragment' ? enclosingParams.replace(/\s+/g, ' ') : 'void';
+  const paramList = (name !== '__fragment' && plainParams(enclosingParams)) || 'void';
   const candidates: Candidate[] = [{ source: `void ${name}(${paramList}) ${braces} ${head}\n${text}${end}`, prefixLines: 1, wrapperStart: 0 }];
   // As it is, unless it needs a construct above it (its `case` labels or `break` would read as top level).
   if (b.minBrace >= 0 && marks.size === 0 && !elseFirst && !danglingElse && above === 0) candidates.unshift({ source: text + closeBraces(b.finalBrace), prefixLines: 0 });

@@ -4,7 +4,7 @@ import type { Problem } from '../types';
 import type { ScanCall } from '../report/types';
 import type { FunctionIR } from './ir';
 import type { CallSite, CSyntax, ParsedC, ParseOptions, SyntaxAssets } from './types';
-import { fragmentCandidates, opensBody, type Candidate } from './fragment';
+import { fragmentCandidates, opensBody, plainParams, type Candidate } from './fragment';
 import { calleeName, countErrors, firstError, functionName, guardsOf, lowerFunction, lowerTopLevel, textOf, type LowerContext } from './lower';
 import { preprocess } from './preprocess';
 import { candidateText } from './scan';
@@ -141,7 +141,6 @@ export async function createCSyntax(assets: SyntaxAssets): Promise<CSyntax> {
 
 /** The names in a parameter list (`struct vm_area_struct *vma, unsigned long gup_flags` -> vma, gup_flags). */
 function paramNames(list: string | undefined): string[] {
-  // Plain declarations only (a function-pointer parameter or a cut-off header is not read).
-  if (!list || list.trim() === 'void' || !/^[\w\s*,[\]]+$/.test(list)) return [];
-  return list.split(',').map((p) => /(\w+)\s*(?:\[[^\]]*\])*\s*$/.exec(p.trim())?.[1] ?? '');
+  const plain = plainParams(list);
+  return plain ? plain.split(',').map((p) => /(\w+)\s*(?:\[[^\]]*\])*\s*$/.exec(p.trim())?.[1] ?? '') : [];
 }
