@@ -22,6 +22,13 @@ function cli(args: string[], cwd: string): unknown {
   return JSON.parse(r.stdout);
 }
 
+/** The server's drafted review reply is what `pageref reply` writes for the file (same default patch). */
+function assertDraftReply(got: unknown, name: string, dir: string): void {
+  const reply = spawnSync(process.execPath, [CLI, 'reply', name], { cwd: dir, encoding: 'utf8' });
+  assert.equal(reply.status, 0, reply.stderr);
+  assert.equal((got as { text?: string } | undefined)?.text, reply.stdout);
+}
+
 const hunksOf = (r: ReviewReport) => r.patches.flatMap((p) => p.files.flatMap((f) => f.hunks)).sort((a, b) => a.range.start.line - b.range.start.line);
 
 /** The README's configuration block in `lang` (one each for Neovim, Emacs and Vim). */
@@ -126,14 +133,11 @@ for (const input of inputs().files) {
     assert.ok(gotSim.traces.some((t) => t.steps.length > 0), 'the simulate command returns steps');
     assert.deepEqual(gotSim.traces, dropNulls(sim.traces));
     assert.deepEqual(got.sarif, dropNulls(cli(['review', '--format', 'sarif', name], dir)));
-    // The drafted reply is what `pageref reply` writes (same default patch).
-    const reply = spawnSync(process.execPath, [CLI, 'reply', name], { cwd: dir, encoding: 'utf8' });
-    assert.equal(reply.status, 0, reply.stderr);
-    assert.equal((got.reply as { text: string }).text, reply.stdout);
+    assertDraftReply(got.reply, name, dir);
   });
 
-  test(`Emacs 28 + eglot, README's eglot-server-programs entry, on ${name}: diagnostics and hover`, { skip: has('emacs') ? false : 'emacs is not installed' }, () => {
-    const { hunks, call } = expected(s.file);
+  test(`Emacs 28 + eglot, README's eglot-server-programs entry, on ${name}: diagnostics, hover and draft reply`, { skip: has('emacs') ? false : 'emacs is not installed' }, () => {
+    const { dir, hunks, call } = expected(s.file);
     const got = runEditor(['emacs', '-Q', '--batch', '-l', path.join(ROOT, 'test', 'editors', 'eglot.el')], s, { ext: 'el', text: readmeBlock('elisp') }, call);
     const findings = hunks.flatMap((h) => h.findings);
     // eglot formats a diagnostic as "source [code]: message".
@@ -142,6 +146,7 @@ for (const input of inputs().files) {
     const hover = got.hover as { contents: { value: string } };
     assert.match(hover.contents.value, new RegExp(`^\\*\\*${call.callee}\\*\\*`));
     assert.match(hover.contents.value, /before the patch \| after the patch/);
+    assertDraftReply(got.reply, name, dir);
   });
 
   test(`Vim, README's errorformat and pageref review, on ${name}: the quickfix list`, { skip: has('vim') ? false : 'vim is not installed' }, () => {
