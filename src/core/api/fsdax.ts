@@ -117,7 +117,7 @@ export const FSDAX: readonly ApiEntry[] = [
     source: 'fs/dax.c (38607c62b34b); fs/dax.c (newest: gregkh/linux@185cd2f5fe1e)',
   },
   {
-    name: 'dax_disassociate_entry', roles: [], exists: ALL_ERAS,
+    name: 'dax_disassociate_entry', roles: [], exists: ALL_ERAS, params: ['entry', 'mapping', 'trunc'],
     effects: [
       fx(span('E0', 'E2'), 'clears ->mapping/->index; WARNs if the page is still busy'),
       fx(span('E3'), 'dax_folio_put(): drops one share; at the last clears ->mapping and splits the folio to order 0', { compound: 'split' }),

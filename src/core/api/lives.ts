@@ -137,6 +137,10 @@ function pmdMapping(type: PgmapType): CallSpec[] {
     : [['migrate_vma_pages', 'migrate']];
 }
 
+/** Truncate of an FS DAX file whose page is idle (dax_delete_mapping_entry() -> __dax_invalidate_entry(...,
+ * true)): the entry leaves the file; from E3 the last share splits the folio back to order 0. */
+const TRUNCATE: PhaseSpec = { name: 'disassociate', steps: [['dax_disassociate_entry', 'entry', 'mapping', 'true']], roles: [] };
+
 function largeLife(scenario: ScenarioName, era: Era, type: PgmapType, absent: Absent): PhaseSpec[] {
   const order = orderOf(scenario);
   const start = lifeStart(era, type, absent, order);
@@ -149,8 +153,7 @@ function largeLife(scenario: ScenarioName, era: Era, type: PgmapType, absent: Ab
       { name: 'put', steps: [], roles: ['put'], userRef: true },
       { name: 'unmap', steps: [zap], roles: ['unmap'] },
       { name: 'free', steps: [], roles: ['free-path'], noRestingRef: true },
-      // Truncate: the entry leaves the file; the last share splits the folio back to order 0.
-      { name: 'disassociate', steps: [['dax_disassociate_entry', 'entry', 'mapping', 'trunc']], roles: [] },
+      TRUNCATE,
     ];
   }
   return [
@@ -179,6 +182,7 @@ function pageLifeEnd(era: Era, type: PgmapType, absent: Absent, noRestingRef = f
     { name: 'put', steps: release(era, type, absent), roles: ['put'], userRef: true },
     { name: 'unmap', steps: [['zap_pte_range', 'tlb', 'vma', 'pmd', 'addr', 'end', 'details']], roles: ['unmap'] },
     { name: 'free', steps: [], roles: ['free-path'], ...(noRestingRef ? { noRestingRef } : {}) },
+    ...(type === 'FS_DAX' ? [TRUNCATE] : []),
   ];
 }
 

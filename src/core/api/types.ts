@@ -140,7 +140,8 @@ export interface Reach {
 export interface ApiEntry {
   readonly name: string;
   readonly roles: readonly Role[];
-  /** Parameter names, where `reaches` binds them. */
+  /** Parameter names, where `reaches` binds them, and for a body the input shows from inside (its
+   * parameter list not shown), the names its arguments are bound to. */
   readonly params?: readonly string[];
   /** Functions it runs on its way, in order (see Reach). */
   readonly reaches?: readonly Reach[];

@@ -159,9 +159,12 @@ export function oneLine(s: string): string {
  * goto to a label the body does not show). */
 export function execFunction(body: Body, env: SimEnv, caller: Path, depth: number, stack: readonly string[] = [], args: readonly Val[] = [], atExit?: (p: Path) => Path): Path[] {
   const frame: Frame = { name: body.fn.name, body, depth, stack: [...stack, body.fn.name] };
-  // Known argument values (a number, a decided truth) are bound to their parameters.
+  // Known argument values (a number, a decided truth) are bound to their parameters: a body whose
+  // parameter list the input shows in part or not at all (a hunk starts inside it) has the table's.
   const vars: Record<string, Val> = {};
-  body.fn.params.forEach((name, i) => {
+  const table = env.api.entry(body.fn.name)?.params;
+  const params = table && body.fn.params.length < table.length && body.fn.params.every((n) => table.includes(n)) ? table : body.fn.params;
+  params.forEach((name, i) => {
     const v = args[i];
     if (name && v && v.k !== 'unknown') vars[name] = v;
   });
