@@ -10,7 +10,7 @@ import { decodeInput } from '../patch/text';
 import { findingsOf, hash64, pageStateText, ruleDescription, ruleSeverity, ruleSummary, stripLinks } from './common';
 
 const LEVEL: Record<Severity, Sarif.Result.level> = { info: 'note', warning: 'warning', error: 'error' };
-const BASELINE: Record<Finding['status'], Sarif.Result.baselineState> = { introduced: 'new', fixed: 'absent', present: 'unchanged' };
+const BASELINE: Record<Finding['status'], Sarif.Result.baselineState> = { introduced: 'new', fixed: 'absent', present: 'unchanged', 'cannot-fire': 'new' };
 /** The tool has no web home yet: a URN names it (SARIF wants an absolute URI here). */
 const INFORMATION_URI = 'urn:pageref-lens';
 /** uriBaseId of the documents' directory. */

@@ -104,7 +104,9 @@ export interface Effect {
   readonly trace?: readonly TraceStep[];
 }
 
-export type FindingStatus = 'introduced' | 'fixed' | 'present';
+/** `cannot-fire` (warn-contradicts-state only, information): a check the patch adds or changes that
+ * the model is sure never fires. */
+export type FindingStatus = 'introduced' | 'fixed' | 'present' | 'cannot-fire';
 
 export interface Finding {
   readonly ruleId: RuleId;

@@ -60,14 +60,17 @@ export function runRules(before: SideView, after: SideView, ctx: RuleContext, in
 function group(id: RuleId, rule: Rule, xs: DiffInstance[], fallbackLine: number): Finding[] {
   const groups = new Map<string, { x: DiffInstance; types: PgmapType[] }>();
   for (const x of xs) {
-    const k = `${x.line ?? fallbackLine}|${x.status}|${x.message.split(x.type).join('*')}`;
+    const k = `${x.line ?? fallbackLine}|${x.status}|${x.message.replace(typeWord(x.type), '*')}`;
     const g = groups.get(k);
     if (!g) groups.set(k, { x, types: [x.type] });
     else if (!g.types.includes(x.type)) g.types.push(x.type);
   }
   return [...groups.values()].map(({ x, types }) => ({
-    ruleId: id, status: x.status as FindingStatus, types, severity: rule.meta.severity, line: x.line ?? fallbackLine,
-    message: types.length > 1 ? x.message.split(x.type).join(types.join('/')) : x.message,
+    ruleId: id, status: x.status as FindingStatus, types, severity: x.severity ?? rule.meta.severity, line: x.line ?? fallbackLine,
+    message: types.length > 1 ? x.message.replace(typeWord(x.type), types.join('/')) : x.message,
     trace: x.trace, ...(x.related?.length ? { related: x.related } : {}),
   }));
 }
+
+/** The type's name as a word of a message (not inside MEMORY_DEVICE_FS_DAX, which a quoted condition may hold). */
+const typeWord = (t: PgmapType): RegExp => new RegExp(`(?<![A-Za-z0-9_])${t}(?![A-Za-z0-9_])`, 'g');

@@ -43,6 +43,8 @@ export interface Instance {
   readonly message: string;
   readonly trace: readonly TraceStep[];
   readonly related?: Finding['related'];
+  /** The rule's severity unless set (a rule that also reports information). */
+  readonly severity?: Severity;
 }
 
 export interface DiffInstance extends Instance {

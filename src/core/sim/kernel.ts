@@ -24,11 +24,17 @@ export function callFunction(name: string, e: Extract<Expr, { k: 'call' }>, args
   if (ASSERTION_MACROS.has(name)) {
     // Only conditions on the page's refcount are the model's business (WARN_ON(1) is an unreachable marker).
     const v = args[0] ?? UNKNOWN;
-    if (truthOf(v) === true && COUNT_CONDITION.test(e.args[0]?.text ?? '')) {
-      const next = { ...p.state, warns: [...p.state.warns, e.text] };
-      return [[record(env, frame, p, e.text, next, line, WARN_FIRES, [{ kind: 'warn-fires', condition: oneLine(e.args[0]!.text) }]), v]];
+    if (!COUNT_CONDITION.test(e.args[0]?.text ?? '')) return [[p, v]];
+    const holds = truthOf(v);
+    // A body's check is remembered with its outcome (fired, false, undecided) and the function the
+    // scenario called to reach it.
+    const at = docLine(frame, line);
+    const q: Path = at === undefined ? p : { ...p, state: { ...p.state, checks: [...(p.state.checks ?? []), { line: at, check: name, condition: oneLine(e.args[0]!.text), holds: holds ?? null, root: frame.stack[0]!, phase: env.phase }] } };
+    if (holds === true) {
+      const next = { ...q.state, warns: [...q.state.warns, e.text] };
+      return [[record(env, frame, q, e.text, next, line, WARN_FIRES, [{ kind: 'warn-fires', condition: oneLine(e.args[0]!.text) }]), v]];
     }
-    return [[p, v]];
+    return [[q, v]];
   }
   // Branch hints are their argument.
   if (BRANCH_HINTS.has(name)) return [[p, args[0] ?? UNKNOWN]];

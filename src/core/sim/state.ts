@@ -16,6 +16,9 @@ export interface SimState extends Omit<PageState, 'phase'> {
   readonly waits: readonly { readonly key: string; readonly count: number }[];
   /** WARN/BUG conditions that fired. */
   readonly warns: readonly string[];
+  /** WARN/BUG conditions on the page's state that a body evaluated: document line, macro, condition,
+   * outcome (null: undecided), the function the scenario called on the way (the outermost body), phase. */
+  readonly checks?: readonly { readonly line: number; readonly check: string; readonly condition: string; readonly holds: boolean | null; readonly root: string; readonly phase: string }[];
   /** A put found the refcount already at 0. */
   readonly underflow: boolean;
   /** memunmap_pages waited for this page (true) or finished while it was in use (false). */

@@ -42,7 +42,7 @@ for (const id of RULE_IDS) {
     for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.patch')).sort()) {
       const text = fs.readFileSync(path.join(dir, file), 'utf8');
       const era = /^era: (E[0-5])$/m.exec(text)?.[1] as Era | undefined;
-      const expect = /^expect: (introduced|fixed|present|none)$/m.exec(text)?.[1];
+      const expect = /^expect: (introduced|fixed|present|cannot-fire|none)$/m.exec(text)?.[1];
       assert.ok(era && expect, `${file}: era and expect lines`);
       const all = await findings(text, era);
       const mine = [...new Set(all.filter((f) => f.ruleId === id).map((f) => f.status))];
