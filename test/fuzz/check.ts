@@ -60,7 +60,7 @@ export function violationsOf(report: ReviewReport, c: Case): string[] {
         for (const f of h.findings) {
           if (!has(RULE_IDS, f.ruleId)) v.push(`${where}: ruleId ${String(f.ruleId)}`);
           if (!has(SEVERITIES, f.severity)) v.push(`${where}: severity ${String(f.severity)}`);
-          if (!has(['introduced', 'fixed', 'present'], f.status)) v.push(`${where}: status ${String(f.status)}`);
+          if (!has(['introduced', 'fixed', 'present', 'cannot-fire'], f.status)) v.push(`${where}: status ${String(f.status)}`);
           if (!f.types.every((t) => has(PGMAP_TYPES, t))) v.push(`${where}: types ${f.types.join(',')}`);
           line(`${where} finding ${f.ruleId}`, f.line);
           for (const s of f.trace) line(`${where} trace step`, s.line, true);
