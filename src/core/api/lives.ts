@@ -44,6 +44,10 @@ export interface PhaseSpec {
   /** Free phase of a life whose page keeps its resting reference (in-kernel P2PDMA memory goes back to
    * the gen_pool, never to the page's free path): its pgmap references are judged here, unfreed. */
   readonly keepsResting?: boolean;
+  /** The phase runs only when this predicate, as the patch writes it, finds the page busy (returns
+   * something other than NULL / 0 / false) on its primary path. Without the patch's body the phase is
+   * skipped: the table's predicate and the table's wait agree by construction. */
+  readonly ifBusy?: CallSpec;
 }
 
 /** Names a side of the patch does not have (the patch adds or removes them). */
@@ -225,6 +229,10 @@ export function lifePhases(scenario: ScenarioName, era: Era, type: PgmapType, ab
         GUP,
         { name: 'break-layouts', steps: [['dax_layout_busy_page', 'mapping'], ['ext4_break_layouts', 'inode']], roles: ['fsdax-idle-wait', 'unmap'] },
         UNPIN,
+        // The loop's next round once woken: dax_layout_busy_page_range() runs the per-entry busy test
+        // again; a page it still finds busy is waited for again (ext4_break_layouts(): do { page =
+        // dax_layout_busy_page(); if (!page) return 0; ___wait_var_event(...); } while (!error)).
+        { name: 'recheck', steps: [['ext4_break_layouts', 'inode']], roles: [], ifBusy: ['dax_busy_page', 'entry'] },
       ];
   }
 }

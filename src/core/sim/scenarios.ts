@@ -7,7 +7,7 @@ import type { Role } from '../api/types';
 import { INIT_KEEPS, LIFE_START, lifePhases, orderOf, P2PDMA_MMAP, scenariosFor, USER_REF, type CallSpec, type PhaseSpec, type ScenarioName, type StepSpec } from '../api/lives';
 import type { Trace, TraceStep } from '../report/types';
 import { INITIAL_STATE, type SimState } from './state';
-import { execStmts, newBudget, record, startPath, stepsOf, type ApiView, type Bodies, type Body, type Frame, type Names, type Path, type SimEnv } from './interp';
+import { execFunction, execStmts, newBudget, record, startPath, stepsOf, truthOf, type ApiView, type Bodies, type Body, type Frame, type Names, type Path, type SimEnv } from './interp';
 import { freePathAtZero } from './kernel';
 
 export { SCENARIOS, LARGE_SCENARIOS, PMD_ORDER, orderOf, scenariosFor, type ScenarioName } from '../api/lives';
@@ -193,6 +193,11 @@ function runPhases(phases: readonly Phase[], input: ScenarioInput, env: SimEnv, 
   for (const phase of phases) {
     if (phase.ifPinned && cur.state.pinned === 0) continue;
     env.phase = phase.name;
+    if (phase.ifBusy) {
+      const found = busyTest(phase.ifBusy, env, cur);
+      if (!found) continue;
+      cur = found;
+    }
     const start = cur.state;
     // A placed function missing on this side (new or deleted by the patch): the phase keeps its default.
     const placed = input.placed.filter((p) => phase.roles.includes(p.role) && env.bodies.get(p.name) !== undefined).map((p) => call([p.name, 'page']));
@@ -271,6 +276,16 @@ export function runScenario(scenario: ScenarioName, input: ScenarioInput): Scena
   return run;
 }
 
+/** The patch's body of a busy test run on the page (its arguments unknown): the primary path when it
+ * finds the page busy (returns something other than NULL / 0 / false), else nothing. */
+function busyTest([name]: CallSpec, env: SimEnv, cur: Path): Path | undefined {
+  const body = env.bodies.get(name);
+  if (!body) return undefined;
+  const p = execFunction(body, env, { ...cur, status: 'normal' }, 1).find((q) => q.primary);
+  if (!p || p.failed || p.ret === undefined || /^(NULL|0|false)$/.test(p.ret.trim()) || truthOf(p.retVal ?? { k: 'unknown' }) === false) return undefined;
+  return { ...p, ret: undefined, retVal: undefined, exitLine: cur.exitLine };
+}
+
 /** A page whose users are gone but whose resting reference keeps it above 0 reaches the free path only
  * when that reference is dropped (teardown, or a stray put): the scenario drops it to show that path. */
 function releaseLast(env: SimEnv, p: Path): Path[] {
@@ -292,7 +307,10 @@ export function scenarioCallees(era?: Era, type?: PgmapType): ReadonlySet<string
   const eras: readonly Era[] = era ? [era] : ['E0', 'E1', 'E2', 'E3', 'E4', 'E5'];
   const types: readonly PgmapType[] = type ? [type] : ['PRIVATE', 'COHERENT', 'FS_DAX', 'GENERIC', 'P2PDMA'];
   for (const e of eras) for (const t of types) for (const s of scenariosFor(t, e)) for (const absent of [NONE, WITHOUT_MMAP]) {
-    for (const phase of lifePhases(s, e, t, absent)) for (const step of phase.steps) names.add('refuseIf' in step ? step.refuseIf[0] : step[0]);
+    for (const phase of lifePhases(s, e, t, absent)) {
+      for (const step of phase.steps) names.add('refuseIf' in step ? step.refuseIf[0] : step[0]);
+      if (phase.ifBusy) names.add(phase.ifBusy[0]);
+    }
   }
   calleeCache.set(k, (set = names));
   return set;

@@ -231,3 +231,40 @@ test('reached bodies: a refusal in the page grab or the vma check is GUP refusin
   // A refusal on a condition the model cannot decide is an alternative, not the outcome.
   assert.equal(aspects('E2', 'GENERIC', await vma('vma->vm_flags & VM_IO'))['longterm-pin'], 'allowed');
 });
+
+test('FS DAX page life ends with a truncate at the resting count; a body\'s checks are recorded with their outcome', async () => {
+  const input = { era: 'E2' as const, type: 'FS_DAX' as const, side: 'after' as const, api: TABLE_VIEW, placed: [] };
+  const table = runScenario('page-life', { ...input, bodies: new Map() });
+  assert.deepEqual(table.ends.map((e) => e.phase).slice(-2), ['free', 'disassociate']);
+  assert.equal(table.ends.at(-1)!.state.refcount, 1, 'an idle E2 FS DAX page rests at 1 when it leaves the file');
+  const bodies = await bodiesOf(`static void dax_disassociate_entry(void *entry, struct address_space *mapping, bool trunc)
+{
+	WARN_ON_ONCE(trunc && page_ref_count(page) > 1);
+	WARN_ON_ONCE(trunc && page_ref_count(page) > 0);
+	WARN_ON_ONCE(page->mapping && page_ref_count(page) > 0);
+}`);
+  const run = runScenario('page-life', { ...input, bodies });
+  const checks = run.ends.at(-1)!.state.checks ?? [];
+  assert.deepEqual(checks.map((c) => [c.holds, c.root, c.phase]), [[false, 'dax_disassociate_entry', 'disassociate'], [true, 'dax_disassociate_entry', 'disassociate'], [null, 'dax_disassociate_entry', 'disassociate']],
+    'trunc is bound to true by the truncate; ->mapping is not tracked');
+});
+
+test('break-layouts looks again once woken only through a patched busy test, and waits again when it still finds the page busy', async () => {
+  const input = { era: 'E2' as const, type: 'FS_DAX' as const, side: 'after' as const, api: TABLE_VIEW, placed: [] };
+  const waitsAfter = (run: ReturnType<typeof runScenario>) => [run.ends.find((e) => e.phase === 'unpin')?.state.waits.length, run.ends.find((e) => e.phase === 'recheck')?.state.waits.length];
+  assert.deepEqual(waitsAfter(runScenario('break-layouts', { ...input, bodies: new Map() })), [1, undefined], 'the table\'s busy test: no second round');
+  const busy = (cond: string) => bodiesOf(`static struct page *dax_busy_page(void *entry)
+{
+	unsigned long pfn;
+
+	for_each_mapped_pfn(entry, pfn) {
+		struct page *page = pfn_to_page(pfn);
+
+		if (${cond})
+			return page;
+	}
+	return NULL;
+}`);
+  assert.deepEqual(waitsAfter(runScenario('break-layouts', { ...input, bodies: await busy('page_ref_count(page) > 1') })), [1, undefined], 'idle at 1: the loop ends');
+  assert.deepEqual(waitsAfter(runScenario('break-layouts', { ...input, bodies: await busy('page_ref_count(page) > 0') })), [1, 2], 'busy at 1: it waits again');
+});

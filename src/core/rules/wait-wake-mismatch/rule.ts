@@ -16,6 +16,16 @@ export const rule: Rule = {
       if (!s || s.waits.length === 0) return [];
       const wait = s.waits[0]!;
       const ok = s.wakes.some((w) => w.key === wait.key && w.count === wait.count);
+      // Woken, the loop looks again: a busy test that still finds the page busy waits once more, and
+      // nothing is left to wake it.
+      const again = endOf(run, 'recheck');
+      if (ok && again && again.waits.length > s.waits.length) {
+        const steps = phaseSteps(run.trace.steps, 'recheck');
+        const cause = steps.find((x) => x.line !== undefined && ctx.changedLines.has(x.line));
+        if (!cause) return [];
+        return [{ key: 'idle', type: run.type, line: cause.line, trace: phaseSteps(run.trace.steps, 'break-layouts', 'unpin', 'recheck'),
+          message: `the break-layouts waiter is woken at count ${s.wakes[0]?.count ?? wait.count}, but the busy test still finds the page busy there: the loop waits again and is never woken` }];
+      }
       if (ok) return [];
       const steps = phaseSteps(run.trace.steps, 'break-layouts', 'unpin');
       // Only the hunk's own change can make the pair mismatch: a wait, a wake, their key or count, or
