@@ -13,31 +13,63 @@ const IMPLICIT_ROLES = ['free-path', 'devmap-hook'];
 const calledByKernel = (era: RuleContext['era'], type: PgmapType, name: string): boolean =>
   scenarioCallees(era, type).has(name) || (apiEntry(name)?.roles.some((r) => IMPLICIT_ROLES.includes(r)) ?? false);
 
-interface Judged {
+/** One evaluation of a body's check on one path of a scenario run. */
+interface Evaluation {
   readonly line: number;
   readonly check: string;
   readonly condition: string;
-  readonly types: Set<PgmapType>;
-  sure: boolean;
-  readonly first: { readonly run: ScenarioRun; readonly phase: string };
+  readonly holds: boolean | null;
+  readonly type: PgmapType;
+  /** Scenario and phase: where in the page's life it was evaluated. */
+  readonly where: string;
+  /** Sure of this evaluation: on the type's own life, in a run not cut short. */
+  readonly own: boolean;
+  readonly run: ScenarioRun;
+  readonly phase: string;
 }
 
-/** Every check of a body on the side's paths (the primary path and each alternative), per line and
- * condition: on the changed lines, whether the model is sure it is false everywhere. */
-function judged(side: SideView, ctx: RuleContext, changedOnly: boolean): Map<string, Judged> {
-  const out = new Map<string, Judged>();
+/** Every check a body evaluated on the side's paths (the primary path and each alternative). */
+function evaluations(side: SideView, era: RuleContext['era']): Evaluation[] {
+  const out: Evaluation[] = [];
   for (const run of side.runs) {
     const states = [run.ends[run.ends.length - 1]?.state, ...run.alternatives.map((a) => a.end)];
     for (const s of states) {
       for (const c of s?.checks ?? []) {
-        if (changedOnly && !ctx.changedLines.has(c.line)) continue;
-        const key = changedOnly ? `${c.line}|${c.condition}` : c.condition;
-        let j = out.get(key);
-        if (!j) out.set(key, (j = { line: c.line, check: c.check, condition: c.condition, types: new Set(), sure: true, first: { run, phase: c.phase } }));
-        j.types.add(run.type);
-        // Sure only when decided false, on a path of the type's own life, in a run that was not cut short.
-        if (c.holds !== false || !calledByKernel(ctx.era, run.type, c.root) || run.trace.truncated) j.sure = false;
+        out.push({ line: c.line, check: c.check, condition: c.condition, holds: c.holds, type: run.type, where: `${run.scenario}|${c.phase}`, phase: c.phase, run,
+          own: calledByKernel(era, run.type, c.root) && !run.trace.truncated });
       }
+    }
+  }
+  return out;
+}
+
+/** Checks on the after side's changed lines that can never fire, per type: every evaluation decided
+ * false on the type's own life. A type for which the patch only restates a check (one it removes or
+ * rewrites, evaluated at the same point of the same life, never firing there either) says nothing new. */
+function cannotFire(before: SideView, after: SideView, ctx: RuleContext): DiffInstance[] {
+  const a = evaluations(after, ctx.era);
+  const b = evaluations(before, ctx.era);
+  const kept = new Set(a.map((e) => e.condition));
+  const removed = b.filter((e) => !kept.has(e.condition));
+  const byCheck = new Map<string, Evaluation[]>();
+  for (const e of a) {
+    if (!ctx.changedLines.has(e.line)) continue;
+    const k = `${e.line}|${e.condition}`;
+    byCheck.set(k, [...(byCheck.get(k) ?? []), e]);
+  }
+  const old = new Set(b.map((e) => e.condition));
+  const out: DiffInstance[] = [];
+  for (const es of byCheck.values()) {
+    const first = es[0]!;
+    if (old.has(first.condition) || !es.every((e) => e.holds === false && e.own)) continue;
+    for (const type of new Set(es.map((e) => e.type))) {
+      const where = new Set(es.filter((e) => e.type === type).map((e) => e.where));
+      const restated = removed.some((r) => r.type === type && where.has(r.where)
+        && !removed.some((x) => x.type === type && x.line === r.line && x.condition === r.condition && x.holds === true));
+      if (restated) continue;
+      const shown = es.find((e) => e.type === type)!;
+      out.push({ key: `never|${first.condition}`, type, line: first.line, status: 'cannot-fire', severity: 'info', trace: shown.run.trace.steps.filter((s) => s.phase === shown.phase),
+        message: `${first.check}(${first.condition}) can never fire for ${type} pages: every path of their life that reaches it decides it false` });
     }
   }
   return out;
@@ -53,17 +85,5 @@ export const rule: Rule = {
   },
   // "Can never fire", as information: a check the patch adds or changes (its condition is not one the
   // other side evaluates) that every path of every type reaching it decides false.
-  diff(before, after, ctx) {
-    const old = judged(before, ctx, false);
-    const out: DiffInstance[] = [];
-    for (const j of judged(after, ctx, true).values()) {
-      if (!j.sure || old.has(j.condition)) continue;
-      const { run, phase } = j.first;
-      for (const type of j.types) {
-        out.push({ key: `never|${j.condition}`, type, line: j.line, status: 'cannot-fire', severity: 'info', trace: run.trace.steps.filter((s) => s.phase === phase),
-          message: `${j.check}(${j.condition}) can never fire for ${type} pages: every path of their life that reaches it decides it false` });
-      }
-    }
-    return out;
-  },
+  diff: cannotFire,
 };
