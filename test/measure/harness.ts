@@ -148,7 +148,7 @@ function ruleCaseRuns(): Run[] {
     for (const file of fs.readdirSync(cases).filter((f) => f.endsWith('.patch')).sort()) {
       const text = fs.readFileSync(path.join(cases, file), 'utf8');
       const era = /^era: (E[0-5])$/m.exec(text)?.[1] as Era | undefined;
-      const status = /^expect: (introduced|fixed|present|none)$/m.exec(text)?.[1];
+      const status = /^expect: (introduced|fixed|present|cannot-fire|none)$/m.exec(text)?.[1];
       if (!era || !status) continue;
       const expect: Expectation = status === 'none'
         ? { kind: 'neutral', effects: [], findings: [] }
