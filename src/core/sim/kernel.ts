@@ -216,15 +216,22 @@ function pageFreeCallback(env: SimEnv, frame: Frame, p: Path, text: string, line
   // The type's own callback is one this side of the patch does not define: its pgmap has no ->page_free.
   if (own.some((name) => env.absent?.has(name))) return [[record(env, frame, p, text, p.state, line, `no ->page_free for ${env.type} pages on this side of the patch`), UNKNOWN]];
   const next = { ...p.state, pageFreeCalls: p.state.pageFreeCalls + 1 };
-  let q = record(env, frame, p, text, next, line, 'pgmap->ops->page_free(): the page goes back to its driver', [{ kind: 'page-free' }]);
+  let paths = [record(env, frame, p, text, next, line, 'pgmap->ops->page_free(): the page goes back to its driver', [{ kind: 'page-free' }])];
   for (const name of own) {
+    // The patch's own callback runs as written (a put it adds or removes counts); else the table's.
+    const patched = env.bodies.get(name);
+    if (patched && frame.depth < env.budget.maxDepth && !frame.stack.includes(name)) {
+      const call = implicitCall(patched, `${name}(page)`);
+      paths = paths.flatMap((q) => callBody(patched, env, q, frame.depth + 1, frame.stack, [], gapFill(patched, call, [], env, q, frame)));
+      continue;
+    }
     const entry = env.api.entry(name);
     const eff = entry && env.api.effect(entry, env.era, env.type);
     if (entry && eff?.pgmap === 'put') {
-      q = record(env, { ...frame, body: undefined }, q, `${name}(page) [table ${env.era}]`, { ...q.state, pgmapRefs: q.state.pgmapRefs - 1 }, undefined, eff.note, [{ kind: 'call', callee: name, roles: entry.roles, via: 'callback', text: `${name}(page)` }]);
+      paths = paths.map((q) => record(env, { ...frame, body: undefined }, q, `${name}(page) [table ${env.era}]`, { ...q.state, pgmapRefs: q.state.pgmapRefs - 1 }, undefined, eff.note, [{ kind: 'call', callee: name, roles: entry.roles, via: 'callback', text: `${name}(page)` }]));
     }
   }
-  return [[q, UNKNOWN]];
+  return paths.map((q) => [q, UNKNOWN]);
 }
 
 /** wake_up_var(key) / wait_var_event(key, cond): the key and idle count as written in the call. */

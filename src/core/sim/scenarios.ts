@@ -6,7 +6,7 @@ import type { Expr, Stmt } from '../syntax/ir';
 import type { Role } from '../api/types';
 import { INIT_KEEPS, LIFE_START, lifePhases, orderOf, P2PDMA_MMAP, scenariosFor, USER_REF, type CallSpec, type PhaseSpec, type ScenarioName, type StepSpec } from '../api/lives';
 import type { Trace, TraceStep } from '../report/types';
-import { INITIAL_STATE, type SimState } from './state';
+import { INITIAL_STATE, strayPgmapRefs, type SimState } from './state';
 import { execFunction, execStmts, newBudget, record, startPath, stepsOf, truthOf, type ApiView, type Bodies, type Body, type Frame, type Names, type Path, type SimEnv } from './interp';
 import { freePathAtZero } from './kernel';
 
@@ -287,10 +287,13 @@ function busyTest([name]: CallSpec, env: SimEnv, cur: Path): Path | undefined {
 }
 
 /** A page whose users are gone but whose resting reference keeps it above 0 reaches the free path only
- * when that reference is dropped (teardown, or a stray put): the scenario drops it to show that path. */
+ * when that reference is dropped (teardown, or a stray put): the scenario drops it to show that path.
+ * A page still handed out that holds a pgmap reference of its own (taken for its allocation, dropped on
+ * its free path) is not resting: a reference of its users leaked, and it stays where it is. */
 function releaseLast(env: SimEnv, p: Path): Path[] {
   const s = p.state;
   if (s.freed > 0 || s.refcount !== 1) return [p];
+  if (s.inUse && s.mapping === 'none' && s.pinned === 0 && strayPgmapRefs(s) > 0) return [p];
   const q = record(env, SCENARIO_FRAME, p, 'last reference dropped', { ...s, refcount: 0 }, undefined, 'a 1-based page only reaches its free path when its resting reference goes (teardown or a stray put)');
   return freePathAtZero(env, SCENARIO_FRAME, q);
 }
