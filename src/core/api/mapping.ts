@@ -112,12 +112,12 @@ export const MAPPING: readonly ApiEntry[] = [
   {
     name: 'migrate_vma_pages', roles: ['map'], exists: ALL_ERAS,
     effects: [
-      fx(ALL_ERAS, 'PRIVATE destination: device-private swap entry that owns the page\'s reference; anon mapcount', { types: ['PRIVATE'], mapcount: 'inc', pageTable: { insert: 'swap-entry', holdsRef: true } }),
-      fx(ALL_ERAS, 'COHERENT destination: ordinary anon PTE that owns the page\'s reference', { types: ['COHERENT'], mapcount: 'inc', pageTable: { insert: 'normal', holdsRef: true } }),
+      fx(ALL_ERAS, 'PRIVATE destination: device-private swap entry that owns the page\'s reference (the entry\'s get, then the driver\'s put at finalize: a page at 0 goes 0->1->0 and is freed while mapped); anon mapcount', { types: ['PRIVATE'], refcount: { op: 'handover' }, mapcount: 'inc', pageTable: { insert: 'swap-entry', holdsRef: true } }),
+      fx(ALL_ERAS, 'COHERENT destination: ordinary anon PTE that owns the page\'s reference (the entry\'s get, then the driver\'s put at finalize: a page at 0 goes 0->1->0 and is freed while mapped)', { types: ['COHERENT'], refcount: { op: 'handover' }, mapcount: 'inc', pageTable: { insert: 'normal', holdsRef: true } }),
       fx(ALL_ERAS, 'not a device-page destination for other types', { types: others('PRIVATE', 'COHERENT') }),
     ],
-    doc: 'Second step of migrate_vma: moves the data\'s page-table entries to the driver\'s destination pages, transferring references between source and destination. A device-private destination gets a non-present device-private swap entry, a coherent one an ordinary anon PTE; either way the mapping owns the destination\'s reference and zap_pte_range() drops it.',
-    source: 'mm/migrate_device.c (linux-6.1, linux-6.12)',
+    doc: 'Second step of migrate_vma: moves the data\'s page-table entries to the driver\'s destination pages, transferring references between source and destination. A device-private destination gets a non-present device-private swap entry, a coherent one an ordinary anon PTE; either way the mapping owns the destination\'s reference and zap_pte_range() drops it. With migrate_vma_finalize() it is a hand-over: remove_migration_ptes() takes a reference for each entry it installs (remove_migration_pte(): folio_get()), and migrate_device_finalize() then unlocks and puts the destination, dropping the reference the driver\'s allocation gave it (zone_device_page_init()). A destination handed out at 0 (no zone_device_page_init()) goes 0 -> 1 -> 0: its free path runs (->page_free(), put_dev_pagemap() of a pgmap reference never taken) while the new entry maps it.',
+    source: 'mm/migrate_device.c (linux-6.1, linux-6.12: migrate_device_finalize()), mm/migrate.c (linux-6.12: remove_migration_pte())',
   },
   {
     name: 'migrate_vma_insert_page', roles: ['map'], exists: ALL_ERAS,
