@@ -256,8 +256,10 @@ function stripPrefixes(oldPath: string, newPath: string): [string, string] {
 
 /**
  * The identifier before the first "(" of a hunk header's section, or "". A definition has a return
- * type before its name; a section like `EXPORT_SYMBOL(foo);` or `module_init(bar);` is a top-level
- * macro call after the previous function, so the hunk is in no function.
+ * type before its name, on the same line or (kernel style for long signatures) on the line above, when
+ * the section starts with the name and its parameters are declarations (`foo(struct page *page)`,
+ * `foo(void)`); a section like `EXPORT_SYMBOL(foo);` or `module_init(bar);` is a top-level macro call
+ * after the previous function, so the hunk is in no function.
  */
 export function sectionFunction(section: string): string {
   const paren = section.indexOf('(');
@@ -266,9 +268,15 @@ export function sectionFunction(section: string): string {
   while (e > 0 && (section[e - 1] === ' ' || section[e - 1] === '\t')) e--;
   let s = e;
   while (s > 0 && /[A-Za-z0-9_]/.test(section[s - 1])) s--;
-  if (!(s < e) || /[0-9]/.test(section[s]) || !/[A-Za-z0-9_*]/.test(section.slice(0, s))) return '';
+  if (!(s < e) || /[0-9]/.test(section[s])) return '';
+  const definedAbove = s === 0 && DECLARED_PARAMS.test(section.slice(paren)) && !section.trimEnd().endsWith(';');
+  if (!/[A-Za-z0-9_*]/.test(section.slice(0, s)) && !definedAbove) return '';
   return section.slice(s, e);
 }
+
+/** The parameter list of a definition whose return type is on the line above: `void`, or a first
+ * parameter that declares a name (`struct page *page`, `unsigned long pfn`). */
+const DECLARED_PARAMS = /^\(\s*(void\s*\)|(const\s+)?((struct|union|enum|unsigned|signed)\s+)?[A-Za-z_]\w*[\s*]+[A-Za-z_]\w*\s*([,)[]|$))/;
 
 const MAIL_END = ['Reply instructions', 'More information about', 'next prev parent reply', '______________________________', 'WARNING: multiple messages have this Message-ID'];
 const GREETING = /^(Thanks|Thank you|Regards|Cheers|Best regards|Signed-off-by:|Reviewed-by:|Acked-by:|Tested-by:|On .* wrote:$)/;

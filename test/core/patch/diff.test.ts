@@ -60,6 +60,12 @@ test('function name: the identifier before the first "("', () => {
   assert.equal(sectionFunction('struct page *pfn_to_page(unsigned long pfn)'), 'pfn_to_page');
   assert.equal(sectionFunction('#define PAGE_DEMO(x)'), 'PAGE_DEMO');
   assert.equal(sectionFunction(''), '');
+  // The return type on the line above (kernel style for long signatures): the name starts the section.
+  assert.equal(sectionFunction('nouveau_dmem_page_alloc_locked(struct nouveau_drm *drm)'), 'nouveau_dmem_page_alloc_locked');
+  assert.equal(sectionFunction('demo_alloc(void)'), 'demo_alloc');
+  assert.equal(sectionFunction('demo_map(unsigned long pfn, struct page *page,'), 'demo_map');
+  assert.equal(sectionFunction('DEFINE_PER_CPU(int, demo_count);'), '');
+  assert.equal(sectionFunction('LIST_HEAD(demo_list);'), '');
 });
 
 test('diff -u with timestamps and differing top directories (patch -p1)', async () => {

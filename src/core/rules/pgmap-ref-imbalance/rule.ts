@@ -7,6 +7,7 @@ import { NAMED } from '../../api/concepts';
 import { apiEntry, effectFor } from '../../api';
 import type { FunctionPath } from '../../sim/paths';
 import { IN_KERNEL_LIFE } from '../../api/lives';
+import type { ScenarioRun } from '../../sim/scenarios';
 
 export const rule: Rule = {
   meta: meta('pgmap-ref-imbalance', 'A pgmap reference is leaked or dropped twice on some path', 'error', 'high'),
@@ -25,7 +26,7 @@ export const rule: Rule = {
           message: n < 0
             ? `over a ${run.type} page's life the pgmap reference is dropped ${-n} more time(s) than taken: ${NAMED.teardown}() can finish early, or the percpu ref underflows`
             : `over a ${run.type} page's life ${n} pgmap reference(s) are never dropped: ${NAMED.teardown}() waits forever` });
-      } else if (free && stuck(free)) {
+      } else if (free && stuck(run, free)) {
         const steps = phaseSteps(run.trace.steps, 'alloc', 'map', 'fork', 'unmap', 'put', 'free');
         out.push({ key: 'life-leak', type: run.type, line: lineOf(steps, (s) => s.after.refcount !== s.before.refcount), trace: steps,
           message: `a ${run.type} page's life ends unmapped with ${free.refcount} page reference(s) nobody drops: it never reaches its free path, and the pgmap reference it holds keeps ${NAMED.teardown}() waiting forever` });
@@ -47,15 +48,17 @@ export const rule: Rule = {
   unjudged(side) {
     return runsOf(side.runs, 'page-life').flatMap((run) => {
       const free = endOf(run, 'free');
-      return endOf(run, 'init') && free && free.freed === 0 && run.scenario !== IN_KERNEL_LIFE && !stuck(free) ? [{ key: 'life-drop', type: run.type }, { key: 'life-leak', type: run.type }] : [];
+      return endOf(run, 'init') && free && free.freed === 0 && run.scenario !== IN_KERNEL_LIFE && !stuck(run, free) ? [{ key: 'life-drop', type: run.type }, { key: 'life-leak', type: run.type }] : [];
     });
   },
 };
 
 /** A page left with references but no mapping or pin at the end of its life, holding pgmap references
- * only its free path drops: a reference leaked, and with it those pgmap references. */
-function stuck(s: SimState): boolean {
-  return s.freed === 0 && s.refcount !== null && s.refcount > 0 && s.mapping === 'none' && s.pinned === 0 && strayPgmapRefs(s) > 0;
+ * only its free path drops: a reference leaked, and with it those pgmap references. Judged for the
+ * large folios (the page-life variants, whose types rest at 0) and for order-0 pages of types that rest
+ * at 1; other order-0 lives are left to the masking above: their placed bodies are less complete. */
+function stuck(run: ScenarioRun, s: SimState): boolean {
+  return (run.scenario !== 'page-life' || endOf(run, 'init')?.refcount === 1) && s.freed === 0 && s.refcount !== null && s.refcount > 0 && s.mapping === 'none' && s.pinned === 0 && strayPgmapRefs(s) > 0;
 }
 
 /** pgmap references a step takes (+) or drops (-), except those it hands to the caller. */
