@@ -16,6 +16,9 @@ export interface PatchDefinitions {
   /** Added and never shown on the before side / deleted and never shown on the after side. */
   readonly newOnly: ReadonlySet<string>;
   readonly goneOnly: ReadonlySet<string>;
+  /** Static functions among those that nothing else the patch shows on their side names (not a call,
+   * not an ops table): dead code there, such as a helper a series adds before the patch that calls it. */
+  readonly unused: { readonly before: ReadonlySet<string>; readonly after: ReadonlySet<string> };
   /** Short id of the added and deleted names no side keeps, for cache keys. */
   readonly id: string;
 }
@@ -34,6 +37,7 @@ export function definedOn(text: string): string | undefined {
 
 export function definitionsOf(patch: Patch): PatchDefinitions {
   const before = new Set<string>(), after = new Set<string>(), added = new Set<string>(), deleted = new Set<string>();
+  const statics = new Set<string>();
   for (const file of patch.files) {
     for (const hunk of file.hunks) {
       // The header names a function the hunk is inside: it exists on both sides.
@@ -48,12 +52,35 @@ export function definitionsOf(patch: Patch): PatchDefinitions {
         if (l.kind !== 'del') after.add(name);
         if (l.kind === 'add') added.add(name);
         if (l.kind === 'del') deleted.add(name);
+        if (l.kind !== 'context' && STATIC_DEFINITION.test(l.text)) statics.add(name);
       }
     }
   }
   const newOnly = new Set([...added].filter((n) => !before.has(n)));
   const goneOnly = new Set([...deleted].filter((n) => !after.has(n)));
-  return { before, after, newOnly, goneOnly, id: hashOf([...newOnly].sort().join(',') + '|' + [...goneOnly].sort().join(',')) };
+  const unused = { before: unreferenced(patch, 'del', [...goneOnly].filter((n) => statics.has(n))), after: unreferenced(patch, 'add', [...newOnly].filter((n) => statics.has(n))) };
+  const names = (xs: ReadonlySet<string>) => [...xs].sort().join(',');
+  return { before, after, newOnly, goneOnly, unused, id: hashOf(`${names(newOnly)}|${names(goneOnly)}|${names(unused.before)}|${names(unused.after)}`) };
+}
+
+const STATIC_DEFINITION = /^static\b/;
+
+/** Of `names`, those no line of the patch's `kind` side (its `kind` and context lines) names except
+ * the first line of their own definition. */
+function unreferenced(patch: Patch, kind: 'add' | 'del', names: readonly string[]): Set<string> {
+  const out = new Set(names);
+  if (out.size === 0) return out;
+  const word = new RegExp(`\\b(${names.join('|')})\\b`, 'g');
+  for (const file of patch.files) {
+    for (const hunk of file.hunks) {
+      for (const l of hunk.lines) {
+        if (l.kind !== 'context' && l.kind !== kind) continue;
+        const own = definedOn(l.text);
+        for (const m of l.text.matchAll(word)) if (m[1] !== own) out.delete(m[1]!);
+      }
+    }
+  }
+  return out;
 }
 
 export type Applied = { before: string; after: string; beforeDocLines: (number | undefined)[]; afterDocLines: (number | undefined)[]; source: 'git-blob' | 'kernel-tree' };

@@ -279,13 +279,15 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
     const anyBody = { get: (n: string) => bodies.before.get(n) ?? bodies.after.get(n) };
     const mine = [...own.before, ...own.after];
     const touched = new Set(mine.filter((b) => changesBody(b, changed) && movesPgmapRefs(b, opts.era, TABLE_VIEW, anyBody)).map((b) => b.fn.name));
-    // Functions a side adds (the other lacks them) that a function of its world calls: extracted helpers.
+    // Functions a side adds (the other lacks them) that a function of its world calls: extracted helpers;
+    // and static ones nothing names: dead code on that side (a helper added before its caller). Neither
+    // is placed.
     const adds = (side: 'before' | 'after', other: 'before' | 'after') => {
       const mineAll = [...own[side], ...[...overlay[side].values()].map((e) => e.body)];
       const theirs = new Set([...own[other], ...[...overlay[other].values()].map((e) => e.body)].map((b) => b.fn.name));
       return new Set(mineAll.flatMap((b) => callees(b.fn).filter((n) => n !== b.fn.name && !theirs.has(n))));
     };
-    const helpers = { before: adds('before', 'after'), after: adds('after', 'before') };
+    const helpers = { before: new Set([...adds('before', 'after'), ...defs.unused.before]), after: new Set([...adds('after', 'before'), ...defs.unused.after]) };
     const paths = { before: [] as FunctionPath[], after: [] as FunctionPath[] };
     const runs = { before: [] as ScenarioRun[], after: [] as ScenarioRun[] };
     for (const side of ['before', 'after'] as const) {
@@ -449,7 +451,7 @@ function mergeCalls(before: readonly Omit<HunkCall, 'side'>[], after: readonly O
   return out.sort((a, b) => a.line - b.line || a.character - b.character);
 }
 /** Patched functions that no scenario calls and no put reaches (nor, for functions the patch adds, a
- * function of their world: `helpers`), placed into a phase by their role
+ * function of their world, nor dead static ones: `helpers`), placed into a phase by their role
  * (read over both sides, so a function keeps its place when the patch changes its calls). One per
  * role, with the most changed lines; a function both sides have is preferred, so both worlds run the
  * same one; otherwise (renamed or new functions) each side runs its own. */

@@ -288,14 +288,14 @@ function busyTest([name]: CallSpec, env: SimEnv, cur: Path): Path | undefined {
 
 /** A page whose users are gone but whose resting reference keeps it above 0 reaches the free path only
  * when that reference is dropped (teardown, or a stray put): the scenario drops it to show that path.
- * Where free pages rest at 1 (`restsAtOne`), a page still handed out that holds a pgmap reference of its
- * own (taken for its allocation, dropped on its free path) is not resting: a reference of its users
- * leaked, and it stays where it is. (Where they rest at 0 the page is let go, as a placed body may not
+ * Where free pages rest at 1 (`restsAtOne`), a page still handed out, mapped by nothing (no entry, no
+ * mapcount), that holds a pgmap reference of its own (taken for its allocation, dropped on its free
+ * path) is not resting: a reference of its users leaked, and it stays where it is. (Where they rest at 0 the page is let go, as a placed body may not
  * show all of the puts its caller makes.) */
 function releaseLast(env: SimEnv, p: Path, restsAtOne: boolean): Path[] {
   const s = p.state;
   if (s.freed > 0 || s.refcount !== 1) return [p];
-  if (restsAtOne && s.inUse && s.mapping === 'none' && s.pinned === 0 && strayPgmapRefs(s) > 0) return [p];
+  if (restsAtOne && s.inUse && s.mapping === 'none' && s.mapcount === 0 && s.pinned === 0 && strayPgmapRefs(s) > 0) return [p];
   const q = record(env, SCENARIO_FRAME, p, 'last reference dropped', { ...s, refcount: 0 }, undefined, 'a 1-based page only reaches its free path when its resting reference goes (teardown or a stray put)');
   return freePathAtZero(env, SCENARIO_FRAME, q);
 }

@@ -58,7 +58,7 @@ export const rule: Rule = {
  * large folios (the page-life variants, whose types rest at 0) and for order-0 pages of types that rest
  * at 1; other order-0 lives are left to the masking above: their placed bodies are less complete. */
 function stuck(run: ScenarioRun, s: SimState): boolean {
-  return (run.scenario !== 'page-life' || endOf(run, 'init')?.refcount === 1) && s.freed === 0 && s.refcount !== null && s.refcount > 0 && s.mapping === 'none' && s.pinned === 0 && strayPgmapRefs(s) > 0;
+  return (run.scenario !== 'page-life' || endOf(run, 'init')?.refcount === 1) && s.freed === 0 && s.refcount !== null && s.refcount > 0 && s.mapping === 'none' && (run.scenario !== 'page-life' || s.mapcount === 0) && s.pinned === 0 && strayPgmapRefs(s) > 0;
 }
 
 /** pgmap references a step takes (+) or drops (-), except those it hands to the caller. */
