@@ -175,3 +175,45 @@ test('nothing read is dropped: a table call the simulation cannot hold is a prob
   assert.deepEqual(d.problems, []);
   assert.ok(d.patches[0]!.files[0]!.hunks[0]!.calls.some((c) => c.callee === 'percpu_ref_put' && c.side === 'before'));
 });
+
+/** A small patch of ours adding a helper (`storage` its storage class) that initialises a page and takes
+ * a second reference, with nothing else of the patch naming it. */
+function helperPatch(storage: string): string {
+  return `diff --git a/lib/test_hmm.c b/lib/test_hmm.c
+--- a/lib/test_hmm.c
++++ b/lib/test_hmm.c
+@@ -10,6 +10,13 @@ static int dmirror_ready(struct dmirror *d)
+ 	return d->ready;
+ }
+ 
++${storage}void dmirror_init_twice(struct page *page)
++{
++	zone_device_page_init(page);
++	get_page(page);
++}
++
+ static struct page *dmirror_alloc(struct dmirror *d)
+ {
+ 	struct page *page = dmirror_pop(d);
+`;
+}
+
+test('a static helper the patch adds and nothing it shows names is dead code: not placed into a page life', async () => {
+  // Static and unnamed elsewhere, it cannot run: no effect. Not static, it may be called from other
+  // files: placed as an allocator by its calls, it hands pages out at 2.
+  const reviewer = createReviewer(await getSyntax());
+  const effects = async (storage: string) => reviewer.review([await series(helperPatch(storage))], E2).patches[0]!.files[0]!.hunks.flatMap((h) => h.effects.filter((e) => e.aspect === 'alloc-refcount').map((e) => `${e.before}->${e.after}`));
+  assert.deepEqual(await effects('static '), []);
+  assert.deepEqual(await effects(''), ['1->2']);
+});
+
+test('a driver allocator that hands out pages without zone_device_page_init(): migrate_vma frees them under the new entry', async () => {
+  // linux-6.12: free PRIVATE/COHERENT pages rest at 0 without a pgmap reference; remove_migration_pte()
+  // takes the entry's reference (0 -> 1) and migrate_device_finalize() puts the driver's (1 -> 0): the
+  // free path runs (put_dev_pagemap() of a reference never taken) while the entry maps the page, whose
+  // zap then underflows.
+  const patch = allocPatch('').replace(' \tzone_device_page_init(page);\n+\t\n', '-\tzone_device_page_init(page);\n').replace('@@ -10,6 +10,7 @@', '@@ -10,6 +10,5 @@');
+  const r = createReviewer(await getSyntax()).review([await series(patch)], E2);
+  const found = r.patches[0]!.files[0]!.hunks.flatMap((h) => h.findings.filter((f) => f.status === 'introduced').map((f) => f.ruleId));
+  for (const rule of ['pgmap-ref-imbalance', 'mapping-without-reference', 'refcount-underflow']) assert.ok(found.includes(rule as never), `${rule}: ${found.join(', ')}`);
+});
