@@ -16,8 +16,9 @@ export interface PatchDefinitions {
   /** Added and never shown on the before side / deleted and never shown on the after side. */
   readonly newOnly: ReadonlySet<string>;
   readonly goneOnly: ReadonlySet<string>;
-  /** Static functions among those that nothing else the patch shows on their side names (not a call,
-   * not an ops table): dead code there, such as a helper a series adds before the patch that calls it. */
+  /** Static functions among those (when the patch deletes, resp. adds, no definition line: no rename) that
+   * nothing else the patch shows on their side names (not a call, not an ops table): dead code there,
+   * such as a helper a series adds one patch before the patch that calls it. */
   readonly unused: { readonly before: ReadonlySet<string>; readonly after: ReadonlySet<string> };
   /** Short id of the added and deleted names no side keeps, for cache keys. */
   readonly id: string;
@@ -58,7 +59,12 @@ export function definitionsOf(patch: Patch): PatchDefinitions {
   }
   const newOnly = new Set([...added].filter((n) => !before.has(n)));
   const goneOnly = new Set([...deleted].filter((n) => !after.has(n)));
-  const unused = { before: unreferenced(patch, 'del', [...goneOnly].filter((n) => statics.has(n))), after: unreferenced(patch, 'add', [...newOnly].filter((n) => statics.has(n))) };
+  // Only where no definition line is deleted (added): a definition added in place of one deleted may be
+  // a rename, whose callers the input shows under the old name (a hunk header) or not at all.
+  const unused = {
+    before: unreferenced(patch, 'del', added.size > 0 ? [] : [...goneOnly].filter((n) => statics.has(n))),
+    after: unreferenced(patch, 'add', deleted.size > 0 ? [] : [...newOnly].filter((n) => statics.has(n))),
+  };
   const names = (xs: ReadonlySet<string>) => [...xs].sort().join(',');
   return { before, after, newOnly, goneOnly, unused, id: hashOf(`${names(newOnly)}|${names(goneOnly)}|${names(unused.before)}|${names(unused.after)}`) };
 }
