@@ -203,7 +203,10 @@ function runPhases(phases: readonly Phase[], input: ScenarioInput, env: SimEnv, 
     const placed = input.placed.filter((p) => phase.roles.includes(p.role) && env.bodies.get(p.name) !== undefined).map((p) => call([p.name, 'page']));
     const stmts = placed.length === 0 ? phase.stmts : phase.name === 'init' ? [...phase.stmts.slice(0, INIT_KEEPS), ...placed] : phase.userRef ? [call(USER_REF), ...placed] : placed;
     let paths = execStmts(stmts, env, [{ ...cur, status: 'normal' }], SCENARIO_FRAME);
-    if (phase.name === 'free' && !phase.noRestingRef && !phase.keepsResting) paths = paths.flatMap((p) => releaseLast(env, p, ends.find((e) => e.phase === 'init')?.state.refcount === 1));
+    if (phase.name === 'free' && !phase.noRestingRef && !phase.keepsResting) {
+      const restsAtOne = ends.find((e) => e.phase === 'init')?.state.refcount === 1 && !mappedAgain(ends, stepsOf(cur));
+      paths = paths.flatMap((p) => releaseLast(env, p, restsAtOne));
+    }
     if (phase.name === 'longterm-pin') refused = paths.some((p) => p.primary && p.status === 'return');
     const primary = paths.find((p) => p.primary) ?? paths[0] ?? cur;
     for (const p of paths) {
@@ -214,6 +217,14 @@ function runPhases(phases: readonly Phase[], input: ScenarioInput, env: SimEnv, 
     ends.push({ phase: phase.name, state: cur.state });
   }
   return { cur, ends, alternatives, steps: env.budget.steps, truncated: env.budget.truncated, ...(refused !== undefined ? { refused } : {}) };
+}
+
+/** The life maps its page when it allocates it (P2PDMA's mmap) and a function placed into its map phase
+ * maps it again: a second entry, which the page state (one entry) does not hold, nor the reference it
+ * takes going with it. */
+export function mappedAgain(ends: readonly PhaseEnd[], steps: readonly TraceStep[]): boolean {
+  const alloc = ends.find((e) => e.phase === 'alloc')?.state;
+  return alloc !== undefined && alloc.mapping !== 'none' && steps.some((s) => s.phase === 'map');
 }
 
 export function runScenario(scenario: ScenarioName, input: ScenarioInput): ScenarioRun {
@@ -288,8 +299,8 @@ function busyTest([name]: CallSpec, env: SimEnv, cur: Path): Path | undefined {
 
 /** A page whose users are gone but whose resting reference keeps it above 0 reaches the free path only
  * when that reference is dropped (teardown, or a stray put): the scenario drops it to show that path.
- * Where free pages rest at 1 (`restsAtOne`), a page still handed out, mapped by nothing (no entry, no
- * mapcount), that holds a pgmap reference of its own (taken for its allocation, dropped on its free
+ * Where free pages rest at 1 (`restsAtOne`, and the life does not map the page twice), a page still
+ * handed out, mapped by nothing (no entry, no mapcount), that holds a pgmap reference of its own (taken for its allocation, dropped on its free
  * path) is not resting: a reference of its users leaked, and it stays where it is. (Where they rest at 0 the page is let go, as a placed body may not
  * show all of the puts its caller makes.) */
 function releaseLast(env: SimEnv, p: Path, restsAtOne: boolean): Path[] {

@@ -267,4 +267,38 @@ test('break-layouts looks again once woken only through a patched busy test, and
 }`);
   assert.deepEqual(waitsAfter(runScenario('break-layouts', { ...input, bodies: await busy('page_ref_count(page) > 1') })), [1, undefined], 'idle at 1: the loop ends');
   assert.deepEqual(waitsAfter(runScenario('break-layouts', { ...input, bodies: await busy('page_ref_count(page) > 0') })), [1, 2], 'busy at 1: it waits again');
+
+test('P2PDMA mmap life (E2): the patch\'s ->page_free body runs; a page kept at 1 with its pgmap ref is stuck, not resting; a second mapping is not judged', async () => {
+  // linux-6.12 drivers/pci/p2pdma.c: p2pmem_alloc_mmap() takes a pgmap ref per page and hands its
+  // count to the mapping (vm_insert_page() then put_page()); p2pdma_page_free() drops the pgmap ref.
+  const bodies = await bodiesOf(`static void p2pdma_page_free(struct page *page)
+{
+	gen_pool_free_owner(pool, addr, PAGE_SIZE, (void **)&ref);
+}
+static int p2pmem_alloc_mmap(struct file *filp, struct kobject *kobj, struct bin_attribute *attr, struct vm_area_struct *vma)
+{
+	if (!percpu_ref_tryget_live_rcu(ref))
+		return -ENODEV;
+	ret = vm_insert_page(vma, vaddr, virt_to_page(kaddr));
+	if (ret)
+		return ret;
+	percpu_ref_get(ref);
+	percpu_ref_put(ref);
+	return 0;
+}
+static void my_map(struct page *page)
+{
+	get_page(page);
+}`);
+  const input = { era: 'E2' as const, type: 'P2PDMA' as const, side: 'after' as const, api: TABLE_VIEW, placed: [] };
+  const free = (m: ReadonlyMap<string, Body>, placed: { name: string; role: 'map' }[] = []) => runScenario('page-life', { ...input, bodies: m, placed }).ends.find((e) => e.phase === 'free')!.state;
+  // The callback without its put: freed, one pgmap ref left.
+  const withCallback = new Map([...bodies].filter(([n]) => n === 'p2pdma_page_free'));
+  assert.deepEqual([free(withCallback).freed, free(withCallback).pgmapRefs], [1, 1]);
+  // The mmap without its hand-over put: unmapped at 1 with its pgmap ref, never freed.
+  const mmap = new Map([...bodies].filter(([n]) => n === 'p2pmem_alloc_mmap'));
+  assert.deepEqual([free(mmap).freed, free(mmap).refcount, free(mmap).pgmapRefs], [0, 1, 1]);
+  // A map function placed on the page the mmap already mapped: its reference goes with an entry the
+  // state does not hold; the page is let go as before.
+  assert.equal(free(new Map([...bodies].filter(([n]) => n === 'my_map')), [{ name: 'my_map', role: 'map' }]).freed, 1);
 });

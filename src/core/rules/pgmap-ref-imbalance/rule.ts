@@ -7,7 +7,7 @@ import { NAMED } from '../../api/concepts';
 import { apiEntry, effectFor } from '../../api';
 import type { FunctionPath } from '../../sim/paths';
 import { IN_KERNEL_LIFE } from '../../api/lives';
-import type { ScenarioRun } from '../../sim/scenarios';
+import { mappedAgain, type ScenarioRun } from '../../sim/scenarios';
 
 export const rule: Rule = {
   meta: meta('pgmap-ref-imbalance', 'A pgmap reference is leaked or dropped twice on some path', 'error', 'high'),
@@ -56,9 +56,12 @@ export const rule: Rule = {
 /** A page left with references but no mapping or pin at the end of its life, holding pgmap references
  * only its free path drops: a reference leaked, and with it those pgmap references. Judged for the
  * large folios (the page-life variants, whose types rest at 0) and for order-0 pages of types that rest
- * at 1; other order-0 lives are left to the masking above: their placed bodies are less complete. */
+ * at 1, unmapped (no mapcount) and mapped once; other order-0 lives are left to the masking above: their
+ * placed bodies are less complete. */
 function stuck(run: ScenarioRun, s: SimState): boolean {
-  return (run.scenario !== 'page-life' || endOf(run, 'init')?.refcount === 1) && s.freed === 0 && s.refcount !== null && s.refcount > 0 && s.mapping === 'none' && (run.scenario !== 'page-life' || s.mapcount === 0) && s.pinned === 0 && strayPgmapRefs(s) > 0;
+  const order0 = run.scenario === 'page-life';
+  if (order0 && (endOf(run, 'init')?.refcount !== 1 || s.mapcount !== 0 || mappedAgain(run.ends, run.trace.steps))) return false;
+  return s.freed === 0 && s.refcount !== null && s.refcount > 0 && s.mapping === 'none' && s.pinned === 0 && strayPgmapRefs(s) > 0;
 }
 
 /** pgmap references a step takes (+) or drops (-), except those it hands to the caller. */
