@@ -267,6 +267,7 @@ test('break-layouts looks again once woken only through a patched busy test, and
 }`);
   assert.deepEqual(waitsAfter(runScenario('break-layouts', { ...input, bodies: await busy('page_ref_count(page) > 1') })), [1, undefined], 'idle at 1: the loop ends');
   assert.deepEqual(waitsAfter(runScenario('break-layouts', { ...input, bodies: await busy('page_ref_count(page) > 0') })), [1, 2], 'busy at 1: it waits again');
+});
 
 test('P2PDMA mmap life (E2): the patch\'s ->page_free body runs; a page kept at 1 with its pgmap ref is stuck, not resting; a second mapping is not judged', async () => {
   // linux-6.12 drivers/pci/p2pdma.c: p2pmem_alloc_mmap() takes a pgmap ref per page and hands its
