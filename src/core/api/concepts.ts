@@ -18,6 +18,24 @@ export const BRANCH_HINTS: ReadonlySet<string> = new Set(['likely', 'unlikely'])
 /** The pgmap's ->page_free / ->folio_free callback, called through the ops table. */
 export const PAGE_FREE_CALLBACK = /(->|\.)(page|folio)_free$/;
 
+/** Whether a pgmap of each type has a `->ops` callback, for the callbacks a condition may test instead
+ * of the type (`if (!pgmap->ops->migrate_to_ram)`): 'yes' when memremap_pages() refuses a pgmap of the
+ * type without it, 'no' when no driver of the type defines it, 'maybe' when it is optional (taken as
+ * absent on the primary path: only what memremap_pages() requires is certain).
+ * migrate_to_ram (linux-6.1 and 6.12 mm/memremap.c memremap_pages(): required for
+ * MEMORY_DEVICE_PRIVATE, only ->page_free for MEMORY_DEVICE_COHERENT; defined only by the
+ * device-private/coherent drivers: nouveau_dmem.c, amdkfd kfd_migrate.c, book3s_hv_uvmem.c, test_hmm.c). */
+export const PGMAP_CALLBACKS: Readonly<Record<string, Readonly<Record<PgmapType, 'yes' | 'no' | 'maybe'>>>> = {
+  migrate_to_ram: { PRIVATE: 'yes', COHERENT: 'maybe', FS_DAX: 'no', GENERIC: 'no', P2PDMA: 'no' },
+};
+
+/** The callback a field chain reads from a pgmap's ops table (`page->pgmap->ops->migrate_to_ram`), when
+ * PGMAP_CALLBACKS knows it. */
+export function pgmapCallbackField(path: string): string | undefined {
+  const m = /pgmap(?:->|\.)ops(?:->|\.)(\w+)$/.exec(path.replace(/\s+/g, ''));
+  return m && m[1]! in PGMAP_CALLBACKS ? m[1] : undefined;
+}
+
 /** A field chain that reads a pgmap's type (`page->pgmap->type`, `pgmap->type`). */
 export function isPgmapTypeField(path: string): boolean {
   return /(^|[^a-z_])type$/.test(path) && /pgmap/.test(path);

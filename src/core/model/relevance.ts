@@ -33,10 +33,10 @@ export function mentionsApi(hunk: Hunk): boolean {
   return false;
 }
 
-/** Whether the review reads a hunk at all (callsApi, or damaged: see readHunk); `prefilter` false
- * skips mentionsApi and asks callsApi alone (the equivalence test). */
+/** Whether the review reads a hunk at all (callsApi, inside a function of the API table, or damaged:
+ * see readHunk); `prefilter` false skips mentionsApi and asks callsApi alone (the equivalence test). */
 export function readsHunk(hunk: Hunk, prefilter = true): boolean {
-  return damaged(hunk) || ((!prefilter || mentionsApi(hunk)) && callsApi(hunk));
+  return damaged(hunk) || API_NAMES.has(hunk.function) || ((!prefilter || mentionsApi(hunk)) && callsApi(hunk));
 }
 
 /** Whether any line of the hunk (either side) calls or defines a function of the API table. Read line by

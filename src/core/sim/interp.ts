@@ -11,7 +11,7 @@ import type { Expr, FunctionIR, Stmt } from '../syntax/ir';
 import { GAP_CALL } from '../syntax/fragment';
 import type { ApiEntry, EraEffect, Role } from '../api/types';
 import type { TraceEvent, TraceStep } from '../report/types';
-import { ERRNO, ERROR_POINTER, ERROR_VARIABLES, FAULT_FAILURES, FLAG_CONSTANT, PGMAP_TYPE_PREFIX, isPgmapTypeField } from '../api/concepts';
+import { ERRNO, ERROR_POINTER, ERROR_VARIABLES, FAULT_FAILURES, FLAG_CONSTANT, PGMAP_CALLBACKS, PGMAP_TYPE_PREFIX, isPgmapTypeField, pgmapCallbackField } from '../api/concepts';
 import { pageState, stateChanged, type SimState } from './state';
 import { callFunction } from './kernel';
 
@@ -429,8 +429,16 @@ function evalExpr(e: Expr, env: SimEnv, p: Path, frame: Frame): Out {
       if (FLAG_CONSTANT.test(e.name)) return [[p, { k: 'flags', set: [e.name] }]];
       return [[p, p.vars[e.name] ?? UNKNOWN]];
     }
-    case 'field':
-      return evalExpr(e.base, env, p, frame).map(([q]) => [q, isPgmapTypeField(e.path) ? { k: 'type', t: env.type } : UNKNOWN]);
+    case 'field': {
+      const callback = pgmapCallbackField(e.path);
+      return evalExpr(e.base, env, p, frame).flatMap(([q]): Out => {
+        if (callback === undefined) return [[q, isPgmapTypeField(e.path) ? { k: 'type', t: env.type } : UNKNOWN]];
+        // A callback's presence is decided per type; an optional one is absent on the primary path.
+        const has = PGMAP_CALLBACKS[callback]![env.type as PgmapType];
+        if (has !== 'maybe') return [[q, { k: 'bool', v: has === 'yes', typeDep: true }]];
+        return [[q, { k: 'bool', v: false, typeDep: true }], [{ ...q, primary: false, forkLine: q.forkLine ?? docLine(frame, e.loc.line) }, { k: 'bool', v: true, typeDep: true }]];
+      });
+    }
     case 'unary':
       if (e.op === '-' && e.arg.k === 'ident' && ERRNO.test(e.arg.name)) return [[p, { k: 'err', names: [`-${e.arg.name}`] }]];
       return evalExpr(e.arg, env, p, frame).map(([q, v]) => [q, unary(e.op, v)]);
