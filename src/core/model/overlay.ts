@@ -6,7 +6,7 @@ import type { Hunk, HunkLine, Patch } from '../patch/types';
 import type { ParsedC } from '../syntax/types';
 import type { Body, Bodies } from '../sim/interp';
 import { callees } from '../sim/paths';
-import { blockLevels, GAP_CALL } from '../syntax/fragment';
+import { awaitsStatement, blockLevels, firstCodeLevel, GAP_CALL } from '../syntax/fragment';
 
 /** Functions whose definitions a patch shows, by side: in its deleted or context lines (`before`), in
  * its added or context lines (`after`); and those it adds or deletes outright. */
@@ -217,6 +217,10 @@ function oneEach(bodies: readonly Body[]): Body[] {
  * first leaves open closed before it and those the second starts inside opened after it (by their
  * indentation; an `if` on a value the input does not show). */
 function gapLine(before: string, after: string): string {
+  // A brace-less `if (...)` or `else` whose statement the next hunk starts (indented under it): the
+  // lines between can only be comments (kernel style puts no second statement under it).
+  const awaits = awaitsStatement(before);
+  if (awaits !== undefined && (firstCodeLevel(after) ?? -1) > awaits) return '';
   const open = blockLevels(before).exit;
   const next = blockLevels(after).entry;
   const common = Math.min(open, next);

@@ -1,6 +1,6 @@
 // Fragment repair: a hunk may start or end inside a function. We parse it inside a synthetic
 // opening line (`void f(void) {{`) and closing braces, and map positions back to the fragment.
-import { classify, CODE, COMMENT, PREPROC } from './lexer';
+import { blankCommentsAndLiterals, classify, CODE, COMMENT, PREPROC } from './lexer';
 
 export interface Candidate {
   /** The text to parse (before the pre-pass). */
@@ -229,6 +229,45 @@ export function blockLevels(text: string, kind: Uint8Array = classify(text)): { 
   // loop (a block with braces would close first).
   const blocks = Math.min((entry ?? 1) - 1, lowest < 0 ? closer - 1 - lowest : Infinity);
   return { entry: Math.max(0, blocks), exit: Math.max(0, blocks + depth) };
+}
+
+/** The indentation level of a brace-less `if (...)`, `for (...)`, `while (...)` or `else` the text ends
+ * with, still waiting for its statement (comments skipped); undefined when it ends otherwise. */
+export function awaitsStatement(text: string): number | undefined {
+  const code = blankCommentsAndLiterals(text);
+  let end = code.length - 1;
+  while (end >= 0 && /\s/.test(code[end]!)) end--;
+  let start: number;
+  if (code[end] === ')') {
+    let depth = 0;
+    let i = end;
+    for (; i >= 0; i--) {
+      if (code[i] === ')') depth++;
+      else if (code[i] === '(' && --depth === 0) break;
+    }
+    const head = /\b(if|for|while)\s*$/.exec(code.slice(0, Math.max(0, i)));
+    if (i < 0 || !head) return undefined;
+    start = head.index;
+  } else {
+    const m = /(?:^|[;{}\s])else$/.exec(code.slice(0, end + 1));
+    if (!m) return undefined;
+    start = end - 3;
+  }
+  const lineStart = code.lastIndexOf('\n', start) + 1;
+  let first = lineStart;
+  while (first < start && /[ \t]/.test(code[first]!)) first++;
+  return levelOf(code, lineStart, first);
+}
+
+/** The indentation level of the text's first code line (comments skipped); undefined when it has none. */
+export function firstCodeLevel(text: string): number | undefined {
+  const code = blankCommentsAndLiterals(text);
+  for (let at = 0; at < code.length; at = code.indexOf('\n', at) + 1 || code.length) {
+    let first = at;
+    while (first < code.length && /[ \t]/.test(code[first]!)) first++;
+    if (first < code.length && code[first] !== '\n') return levelOf(code, at, first);
+  }
+  return undefined;
 }
 
 /** Indentation level of a line (a tab or 8 columns a level) whose first code character is at `first`. */
