@@ -6,7 +6,7 @@ import type { Hunk, HunkLine, Patch } from '../patch/types';
 import type { ParsedC } from '../syntax/types';
 import type { Body, Bodies } from '../sim/interp';
 import { callees } from '../sim/paths';
-import { awaitsStatement, blockLevels, firstCodeLevel, GAP_CALL } from '../syntax/fragment';
+import { ABOVE, awaitsStatement, blockLevels, firstCodeLevel, GAP_CALL } from '../syntax/fragment';
 
 /** Functions whose definitions a patch shows, by side: in its deleted or context lines (`before`), in
  * its added or context lines (`after`); and those it adds or deletes outright. */
@@ -224,7 +224,7 @@ function gapLine(before: string, after: string): string {
   const open = blockLevels(before).exit;
   const next = blockLevels(after).entry;
   const common = Math.min(open, next);
-  return `${'\t'.repeat(common + 1)}${'} '.repeat(open - common)}${GAP_CALL}();${' if (__above) {'.repeat(next - common)}`;
+  return `${'\t'.repeat(common + 1)}${'} '.repeat(open - common)}${GAP_CALL}();${` if (${ABOVE}) {`.repeat(next - common)}`;
 }
 
 /** Merges a patch's hunks into its two worlds, on top of `base` (the tree as the patches before it in

@@ -60,6 +60,9 @@ export interface SimEnv {
   readonly bodies: Bodies;
   /** Functions this side of the patch does not have (the patch adds or removes them). */
   readonly absent?: Names;
+  /** Type guards and callback tests decided as for this type (the page's own type does the rest): the
+   * arm another type takes, in a body the input shows only in part (kernel.ts gapFill). */
+  readonly decideAs?: PgmapType;
   readonly budget: Budget;
   /** Scenario phase label written into steps. */
   phase: string;
@@ -157,11 +160,12 @@ export function oneLine(s: string): string {
 
 /** `atExit`: applied to each path that leaves the body without a failure (a failure value returned, a
  * goto to a label the body does not show). */
-export function execFunction(body: Body, env: SimEnv, caller: Path, depth: number, stack: readonly string[] = [], args: readonly Val[] = [], atExit?: (p: Path) => Path): Path[] {
+export function execFunction(body: Body, env: SimEnv, caller: Path, depth: number, stack: readonly string[] = [], args: readonly Val[] = [], atExit?: (p: Path) => Path, seed?: Readonly<Record<string, Val>>): Path[] {
   const frame: Frame = { name: body.fn.name, body, depth, stack: [...stack, body.fn.name] };
   // Known argument values (a number, a decided truth) are bound to their parameters: a body whose
-  // parameter list the input shows in part or not at all (a hunk starts inside it) has the table's.
-  const vars: Record<string, Val> = {};
+  // parameter list the input shows in part or not at all (a hunk starts inside it) has the table's;
+  // `seed` gives values the input does not show (a condition above the hunk).
+  const vars: Record<string, Val> = { ...seed };
   const table = env.api.entry(body.fn.name)?.params;
   const params = table && body.fn.params.length < table.length && body.fn.params.every((n) => table.includes(n)) ? table : body.fn.params;
   params.forEach((name, i) => {
@@ -174,8 +178,8 @@ export function execFunction(body: Body, env: SimEnv, caller: Path, depth: numbe
 }
 
 /** Runs a body called from `caller`'s path: how the callee left is not how the caller leaves. */
-export function callBody(body: Body, env: SimEnv, caller: Path, depth: number, stack: readonly string[], args: readonly Val[] = [], atExit?: (p: Path) => Path): Path[] {
-  return execFunction(body, env, caller, depth, stack, args, atExit).map((p) => ({ ...p, failed: caller.failed, exitLine: caller.exitLine }));
+export function callBody(body: Body, env: SimEnv, caller: Path, depth: number, stack: readonly string[], args: readonly Val[] = [], atExit?: (p: Path) => Path, seed?: Readonly<Record<string, Val>>): Path[] {
+  return execFunction(body, env, caller, depth, stack, args, atExit, seed).map((p) => ({ ...p, failed: caller.failed, exitLine: caller.exitLine }));
 }
 
 export function execStmts(stmts: readonly Stmt[], env: SimEnv, paths: Path[], frame: Frame): Path[] {
@@ -432,9 +436,9 @@ function evalExpr(e: Expr, env: SimEnv, p: Path, frame: Frame): Out {
     case 'field': {
       const callback = pgmapCallbackField(e.path);
       return evalExpr(e.base, env, p, frame).flatMap(([q]): Out => {
-        if (callback === undefined) return [[q, isPgmapTypeField(e.path) ? { k: 'type', t: env.type } : UNKNOWN]];
+        if (callback === undefined) return [[q, isPgmapTypeField(e.path) ? { k: 'type', t: env.decideAs ?? env.type } : UNKNOWN]];
         // A callback's presence is decided per type; an optional one is absent on the primary path.
-        const has = PGMAP_CALLBACKS[callback]![env.type as PgmapType];
+        const has = PGMAP_CALLBACKS[callback]![env.decideAs ?? env.type];
         if (has !== 'maybe') return [[q, { k: 'bool', v: has === 'yes', typeDep: true }]];
         return [[q, { k: 'bool', v: false, typeDep: true }], [{ ...q, primary: false, forkLine: q.forkLine ?? docLine(frame, e.loc.line) }, { k: 'bool', v: true, typeDep: true }]];
       });

@@ -2,12 +2,13 @@
 // ->page_free machinery, assertions on the page's counts, and the failure forks of fallible calls
 // (their failure modes are data in the table). Generic C evaluation is interp.ts.
 import type { Expr, FunctionIR } from '../syntax/ir';
+import { PGMAP_TYPES, type PgmapType } from '../types';
 import type { ApiEntry, EraEffect, Failure, Reach } from '../api/types';
 import type { TraceEvent } from '../report/types';
 import { ASSERTION_MACROS, BRANCH_HINTS, COUNT_CONDITION, FLAG_CONSTANT, IDLE_TEST, IDLE_VAR_CALL, NAMED, PAGE_FREE_CALLBACK, REFCOUNT_KEY } from '../api/concepts';
 import { nrPages, stateChanged, type SimState } from './state';
 import { callees } from './paths';
-import { GAP_CALL } from '../syntax/fragment';
+import { ABOVE, GAP_CALL } from '../syntax/fragment';
 import { UNKNOWN, binary, callBody, docLine, execFunction, oneLine, record, truthOf, type Body, type Frame, type Out, type Path, type SimEnv, type Val } from './interp';
 
 /** The note of a step where a WARN/BUG condition holds. */
@@ -41,8 +42,8 @@ export function callFunction(name: string, e: Extract<Expr, { k: 'call' }>, args
   if (env.absent?.has(name)) return [[record(env, frame, p, e.text, p.state, line, `${name}() does not exist on this side of the patch`, [{ kind: 'missing', callee: name, why: 'side' }]), UNKNOWN]];
   const body = env.bodies.get(name);
   if (body && frame.depth < env.budget.maxDepth && !frame.stack.includes(name)) {
-    const fill = gapFill(body, e, args, env, p, frame);
-    return callBody(body, env, p, frame.depth + 1, frame.stack, args, fill).map((q) => [{ ...q, retVal: undefined }, q.retVal ?? UNKNOWN]);
+    const gap = gapFill(body, e, args, env, p, frame);
+    return callBody(body, env, p, frame.depth + 1, frame.stack, args, gap?.fill, gap?.seed).map((q) => [{ ...q, retVal: undefined }, q.retVal ?? UNKNOWN]);
   }
   const entry = env.api.entry(name);
   if (!entry) return [[p, UNKNOWN]];
@@ -136,35 +137,93 @@ function reachArg(text: string, params: readonly string[], args: readonly Val[])
 
 /** A body the patch shows only in part (its start above the hunk, or gaps between hunks) of a function
  * the table summarises: what its shown code does not do is continued from the summary. The difference
- * between the summary and what the pre-image's shown code does on its primary path, both from the
- * call's state, is what the unknown code does; it is added where a path leaves the body without a
- * failure, in both worlds alike (a renamed function keeps its pre-image's summary). */
-function gapFill(body: Body, e: Extract<Expr, { k: 'call' }>, args: readonly Val[], env: SimEnv, p: Path, frame: Frame): ((q: Path) => Path) | undefined {
+ * between the summary and what the pre-image's shown code does, both from the call's state, is what
+ * the unknown code does; it is added where a path leaves the body without a failure, in both worlds
+ * alike (a renamed function keeps its pre-image's summary). Two things the input does not show are
+ * read from the summary too: the outcome of a condition above the hunk (`seed`: the one whose shown
+ * code agrees with the summary, when only one does), and what an arm the hunk does not show does when
+ * a changed type guard sends the page there (the summary of a type the pre-image sends there, with
+ * the page's own callbacks). */
+function gapFill(body: Body, e: Extract<Expr, { k: 'call' }>, args: readonly Val[], env: SimEnv, p: Path, frame: Frame): { fill?: (q: Path) => Path; seed?: Record<string, Val> } | undefined {
   const pre = body.pre ?? body;
   if (!gapped(body.fn) || !gapped(pre.fn)) return undefined;
   const entry = env.api.entry(pre.fn.name);
-  const eff = entry && entry.exists.includes(env.era) ? env.api.effect(entry, env.era, env.type) : undefined;
+  const effOf = (type: PgmapType) => (entry && entry.exists.includes(env.era) ? env.api.effect(entry, env.era, type) : undefined);
+  const eff = effOf(env.type);
   if (!entry || !eff || !hasContent(eff)) return undefined;
   const from: Path = { ...p, primary: true, steps: null };
-  const table = applyEffect(entry, withCallKey(eff, e), e.text, args, env, from, frame, e.loc.line)[0]?.[0].state;
-  const shown = execFunction(pre, env, from, frame.depth + 1, frame.stack, args).find((q) => q.primary);
-  if (!table || !shown || shown.failed || shown.status.startsWith('goto:')) return undefined;
-  const k = shown.state;
+  const tableOf = (x: EraEffect) => applyEffect(entry, withCallKey(x, e), e.text, args, env, from, frame, e.loc.line)[0]?.[0].state;
+  const shownOf = (seed: Record<string, Val> | undefined, decideAs?: PgmapType) => {
+    const q = execFunction(pre, decideAs ? { ...env, decideAs } : env, from, frame.depth + 1, frame.stack, args, undefined, seed).find((x) => x.primary);
+    return q && !q.failed && !q.status.startsWith('goto:') ? q : undefined;
+  };
+  const table = tableOf(eff);
+  if (!table) return undefined;
+  let seed: Record<string, Val> | undefined;
+  if (readsAbove(pre.fn)) {
+    const agree = [true, false].filter((v) => {
+      const k = shownOf({ [ABOVE]: { k: 'bool', v } })?.state;
+      return k !== undefined && deltaOf(table, k) === undefined;
+    });
+    if (agree.length === 1) seed = { [ABOVE]: { k: 'bool', v: agree[0]! } };
+  }
+  const shown = shownOf(seed);
+  if (!shown) return seed && { seed };
+  const own = deltaOf(table, shown.state);
+  const mine = decisions(shown.steps, null, pre.fn.name);
+  const callee: Frame = { name: body.fn.name, body, depth: frame.depth + 1, stack: [...frame.stack, body.fn.name] };
+  const fill = (q: Path): Path => {
+    let d = own;
+    let from = eff;
+    const taken = decisions(q.steps, p.steps, body.fn.name);
+    if (taken !== mine) {
+      // A changed type guard sends the page down another arm than the pre-image's: what the input does
+      // not show of that arm is what it does for a type the pre-image sends there.
+      for (const t of PGMAP_TYPES) {
+        const other = t === env.type ? undefined : effOf(t);
+        const theirs = other && hasContent(other) ? shownOf(seed, t) : undefined;
+        const summary = theirs && decisions(theirs.steps, null, pre.fn.name) === taken ? tableOf(other!) : undefined;
+        if (!summary) continue;
+        d = deltaOf(summary, theirs!.state);
+        from = other!;
+        break;
+      }
+    }
+    if (!d) return q;
+    const s = q.state;
+    const next: SimState = {
+      ...s, refcount: s.refcount === null ? null : Math.max(0, s.refcount + d.ref), mapcount: Math.max(0, s.mapcount + d.map), pgmapRefs: s.pgmapRefs + d.pgmap,
+      ...(d.mapping ? { mapping: d.mapping.mapping, mappingHoldsRef: d.mapping.holdsRef } : {}), ...(d.inUse !== undefined ? { inUse: d.inUse } : {}),
+    };
+    return record(env, callee, q, `${entry.name}(): what the input does not show of it, from the table`, next, undefined, `[table ${env.era}] ${from.note}`, [{ kind: 'gap' }]);
+  };
+  return { fill, ...(seed ? { seed } : {}) };
+}
+
+/** What the table's end state adds to the shown code's (undefined: nothing). */
+function deltaOf(table: SimState, k: SimState): { ref: number; map: number; pgmap: number; mapping?: { mapping: SimState['mapping']; holdsRef: boolean }; inUse?: boolean } | undefined {
   const ref = table.refcount !== null && k.refcount !== null ? table.refcount - k.refcount : 0;
   const map = table.mapcount - k.mapcount;
   const pgmap = table.pgmapRefs - k.pgmapRefs;
   const mapping = table.mapping !== k.mapping || table.mappingHoldsRef !== k.mappingHoldsRef;
   const inUse = table.inUse !== k.inUse;
   if (ref === 0 && map === 0 && pgmap === 0 && !mapping && !inUse) return undefined;
-  const callee: Frame = { name: body.fn.name, body, depth: frame.depth + 1, stack: [...frame.stack, body.fn.name] };
-  return (q) => {
-    const s = q.state;
-    const next: SimState = {
-      ...s, refcount: s.refcount === null ? null : Math.max(0, s.refcount + ref), mapcount: Math.max(0, s.mapcount + map), pgmapRefs: s.pgmapRefs + pgmap,
-      ...(mapping ? { mapping: table.mapping, mappingHoldsRef: table.mappingHoldsRef } : {}), ...(inUse ? { inUse: table.inUse } : {}),
-    };
-    return record(env, callee, q, `${entry.name}(): what the input does not show of it, from the table`, next, undefined, `[table ${env.era}] ${eff.note}`, [{ kind: 'gap' }]);
-  };
+  return { ref, map, pgmap, ...(mapping ? { mapping: { mapping: table.mapping, holdsRef: table.mappingHoldsRef } } : {}), ...(inUse ? { inUse: table.inUse } : {}) };
+}
+
+/** The type-guard outcomes a path took in `fn` since `since` (its steps when the body was entered). */
+function decisions(steps: Path['steps'], since: Path['steps'], fn: string): string {
+  const out: boolean[] = [];
+  for (let s = steps; s && s !== since; s = s.prev) {
+    const d = s.step.function === fn ? s.step.events?.find((x) => x.kind === 'type-decided') : undefined;
+    if (d?.kind === 'type-decided') out.push(d.taken);
+  }
+  return out.reverse().join(',');
+}
+
+/** The body tests a condition above the hunk (the fragment wrapper's `if (__above)`). */
+function readsAbove(fn: FunctionIR): boolean {
+  return JSON.stringify(fn.body).includes(`"${ABOVE}"`);
 }
 
 /** The call of a body the kernel makes itself (the free path, the devmap hook), as if written `text`. */
@@ -260,7 +319,7 @@ function applyEffect(entry: ApiEntry, eff: EraEffect, text: string, args: readon
   let next: SimState = s;
   let val: Val = UNKNOWN;
   const note = `[table ${env.era}] ${eff.note}`;
-  if (eff.trueFor) val = { k: 'bool', v: eff.trueFor.includes(env.type), typeDep: true };
+  if (eff.trueFor) val = { k: 'bool', v: eff.trueFor.includes(env.decideAs ?? env.type), typeDep: true };
   if (eff.trueForEntry) val = { k: 'bool', v: eff.trueForEntry.includes(s.mapping) && (!eff.trueFor || eff.trueFor.includes(env.type)) };
   if (eff.folioQuery === 'large') val = { k: 'bool', v: !!s.compound };
   if (eff.folioQuery === 'nr-pages') val = { k: 'num', v: nrPages(s) };
@@ -407,7 +466,8 @@ function putPage(env: SimEnv, frame: Frame, p: Path, text: string, line: number 
     const hooks = env.api.withRole('devmap-hook', env.era);
     const patched = hooks.map((h) => env.bodies.get(h)).find((b) => b !== undefined);
     if (patched && frame.depth < env.budget.maxDepth && !frame.stack.includes(patched.fn.name)) {
-      return callBody(patched, env, p, frame.depth + 1, frame.stack, [], gapFill(patched, implicitCall(patched, text), [], env, p, frame)).map((q) => [q, UNKNOWN]);
+      const gap = gapFill(patched, implicitCall(patched, text), [], env, p, frame);
+      return callBody(patched, env, p, frame.depth + 1, frame.stack, [], gap?.fill, gap?.seed).map((q) => [q, UNKNOWN]);
     }
     for (const h of hooks) {
       const entry = env.api.entry(h);
@@ -445,7 +505,8 @@ function freePath(env: SimEnv, frame: Frame, p: Path): Out {
   const patched = names.map((n) => env.bodies.get(n)).find((b) => b !== undefined);
   if (patched && frame.depth < env.budget.maxDepth && !frame.stack.includes(patched.fn.name)) {
     const entered = record(env, frame, start, `${patched.fn.name}(page)`, start.state, undefined, 'free path: the patched body runs');
-    return callBody(patched, env, entered, frame.depth + 1, frame.stack, [], gapFill(patched, implicitCall(patched, `${patched.fn.name}(page)`), [], env, entered, frame)).map((q) => [q, UNKNOWN]);
+    const gap = gapFill(patched, implicitCall(patched, `${patched.fn.name}(page)`), [], env, entered, frame);
+    return callBody(patched, env, entered, frame.depth + 1, frame.stack, [], gap?.fill, gap?.seed).map((q) => [q, UNKNOWN]);
   }
   for (const n of names) {
     const entry = env.api.entry(n);

@@ -231,6 +231,28 @@ export function blockLevels(text: string, kind: Uint8Array = classify(text)): { 
   return { entry: Math.max(0, blocks), exit: Math.max(0, blocks + depth) };
 }
 
+/** The text's first code line is a one-line statement more indented than the next code line and than
+ * the block the text is in (blockLevels): the statement of a brace-less `if`, `else` or loop above it. */
+function leadsBraceless(text: string, kind: Uint8Array): boolean {
+  const lines: { level: number; code: string }[] = [];
+  let start = 0;
+  for (let i = 0; i <= text.length && lines.length < 2; i++) {
+    if (i < text.length && text.charCodeAt(i) !== 10) continue;
+    let first = -1;
+    let code = '';
+    for (let j = start; j < i; j++) {
+      if (kind[j] !== CODE) continue;
+      if (first < 0 && !/\s/.test(text[j]!)) first = j;
+      if (first >= 0) code += text[j];
+    }
+    if (first >= 0) lines.push({ level: levelOf(text, start, first), code: code.trim() });
+    start = i + 1;
+  }
+  const [a, b] = lines;
+  if (!a || !b || !/;$/.test(a.code) || /^[{}#]|^(case|default)\b|^\w+:/.test(a.code) || /^else\b/.test(b.code)) return false;
+  return b.level < a.level && blockLevels(text, kind).entry + 1 < a.level;
+}
+
 /** The indentation level of a brace-less `if (...)`, `for (...)`, `while (...)` or `else` the text ends
  * with, still waiting for its statement (comments skipped); undefined when it ends otherwise. */
 export function awaitsStatement(text: string): number | undefined {
@@ -290,12 +312,15 @@ export function opensBody(text: string): boolean {
 /** A line that starts with a label, `case` or `default` (outdented in kernel style). */
 const LABEL_LINE = /^\s*(case\b|default\s*:|[A-Za-z_]\w*\s*:(?!:))/;
 
+/** The value of a condition above the hunk, in the wrapper of a fragment: the hunk does not show it. */
+export const ABOVE = '__above';
+
 /** The wrapper's brace for a construct above the hunk (`__above`: a value the hunk does not show). */
 function openerText(o: Opener | undefined): string {
   switch (o) {
     case undefined: return '{';
-    case 'if': return 'if (__above) {';
-    case 'switch': return 'switch (__above) { case __above:';
+    case 'if': return `if (${ABOVE}) {`;
+    case 'switch': return `switch (${ABOVE}) { case ${ABOVE}:`;
     case 'loop': return 'for (;;) {';
   }
 }
@@ -328,9 +353,12 @@ export function fragmentCandidates(fragment: string, enclosingFunction: string |
   let head = '';
   if (b.unopenedParens > 0) head = (b.headerTail ? 'if (' : '(') + '('.repeat(b.unopenedParens - 1);
   if (b.startsWithOperator) head += '0';
-  if (elseFirst) head += 'if (__above) ;';
+  if (elseFirst) head += `if (${ABOVE}) ;`;
   // Its first statement is the `if`'s (a statement that starts the hunk, not one it continues).
-  else if (danglingElse && b.unopenedParens === 0 && !b.startsWithOperator) head += 'if (__above) ';
+  else if (danglingElse && b.unopenedParens === 0 && !b.startsWithOperator) head += `if (${ABOVE}) `;
+  // A first statement indented under a brace-less `if`/`else` above the hunk (the code after it is less
+  // indented): that branch's statement, run or not.
+  else if (above === 0 && b.unopenedParens === 0 && !b.startsWithOperator && leadsBraceless(text, kind)) head += `if (${ABOVE}) `;
   let tail = (b.endsWithOperator ? ' 0' : '') + ')'.repeat(b.unclosedParens);
   if (tail || (b.last !== '' && !';{}'.includes(b.last))) tail += ';';
   const end = (tail ? '\n' + tail : '') + closeBraces(opens + b.finalBrace);
