@@ -1,6 +1,6 @@
 // Intent: the pgmap types a patch means to change, read from what it touches (driver files of given
-// types), the type constants on the lines it adds (a guard it writes names the types it is about)
-// and its subject. A change of an intended type is an effect to report; a change of another type,
+// types), its subject, and, when the subject names no type, the type constants on the lines it adds
+// (a guard it writes names the types it is about). A change of an intended type is an effect to report; a change of another type,
 // guard or not, is the hazard pgmap-type-guard-changed and its relatives look for.
 import { PGMAP_TYPES, PGMAP_TYPE_CONSTANTS, type PgmapType } from '../types';
 import type { Patch } from '../patch/types';
@@ -23,9 +23,14 @@ export function intendedTypes(patch: Patch): ReadonlySet<PgmapType> {
   };
   // Prose spells the concepts as the code does, give or take case and separators ("device private");
   // words every type shares (pgmap, zone_device) say nothing.
-  add(typesNamed(patch.subject.toLowerCase().replace(/[\s-]+/g, '_').replace(/zone_device|dev_pagemap|pgmap/g, '')));
+  const said = typesNamed(patch.subject.toLowerCase().replace(/[\s-]+/g, '_').replace(/zone_device|dev_pagemap|pgmap/g, ''));
+  add(said);
+  // A subject that names types says which the patch means: a constant it writes for another type (a
+  // type added to a guard) is a change it does not announce.
+  const bySubject = said.length > 0 && said.length < PGMAP_TYPES.length;
   for (const file of patch.files) {
     add(typesForPath(file.path));
+    if (bySubject) continue;
     for (const hunk of file.hunks) {
       for (const l of hunk.lines) {
         // A constant the patch writes (a guard it adds or rewrites) names a type it means; one it only

@@ -36,7 +36,7 @@ async function guardFindings(doc: string): Promise<string[]> {
   return [...new Set(hunks.flatMap((h) => h.findings.filter((f) => f.ruleId === 'pgmap-type-guard-changed').flatMap((f) => f.types)))].sort();
 }
 
-test('intended types: subject words, driver files and type constants on added lines', async () => {
+test('intended types: subject words, driver files and (when the subject names none) type constants on added lines', async () => {
   const doc = (subject: string, file: string, line: string) =>
     mail(subject, `diff --git a/${file} b/${file}\n--- a/${file}\n+++ b/${file}\n@@ -1,2 +1,2 @@ void f(void)\n {\n-\n+${line}\n`);
   const of = async (d: string) => [...intendedTypes((await parseDocument({ name: 'x', content: d })).value.patches[0]!)].sort();
@@ -46,6 +46,8 @@ test('intended types: subject words, driver files and type constants on added li
   assert.deepEqual(await of(doc('mm/memremap: handle every pgmap the same way', 'mm/memremap.c', '\tx();')), [], 'words every type shares say nothing');
   const dropped = mail('mm: tidy up', 'diff --git a/mm/memremap.c b/mm/memremap.c\n--- a/mm/memremap.c\n+++ b/mm/memremap.c\n@@ -1,2 +1,1 @@ void f(void)\n {\n-\tif (pgmap->type == MEMORY_DEVICE_FS_DAX)\n');
   assert.deepEqual(await of(dropped), [], 'a type dropped from a guard is not meant');
+  assert.deepEqual(await of(doc('mm/memremap: let device-private pages rest at zero', 'mm/memremap.c', '\t    pgmap->type != MEMORY_DEVICE_PCI_P2PDMA)')), ['PRIVATE'],
+    'a subject that names its types outranks a constant the patch writes for another');
 });
 
 // Expectation (6.12 mm/memremap.c): without the guard, FS_DAX, GENERIC and P2PDMA pages are no longer

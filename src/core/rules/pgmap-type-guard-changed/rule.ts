@@ -24,8 +24,13 @@ function ownSpan(steps: readonly TraceStep[], own: ReadonlySet<string>): readonl
   return steps.slice(first, last + 1);
 }
 
-/** A type-guard decision (`if`/`switch` on the pgmap type) on a line the patch adds or deletes. */
-const guardStep = (s: TraceStep, changed: ReadonlySet<number>) => decided(s) !== undefined && s.line !== undefined && changed.has(s.line);
+/** A type-guard decision (`if`/`switch` on the pgmap type) with a line the patch adds or deletes (any
+ * line of a condition written over several). */
+function guardStep(s: TraceStep, changed: ReadonlySet<number>): boolean {
+  const e = s.events?.find((x) => x.kind === 'type-decided');
+  if (e?.kind !== 'type-decided') return false;
+  return (s.line !== undefined && changed.has(s.line)) || (e.lines ?? []).some((l) => changed.has(l));
+}
 
 function changedGuards(side: SideView, changed: ReadonlySet<number>, own: ReadonlySet<string>): Set<string> {
   const out = new Set<string>();
