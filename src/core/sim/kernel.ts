@@ -43,7 +43,7 @@ export function callFunction(name: string, e: Extract<Expr, { k: 'call' }>, args
   const body = env.bodies.get(name);
   if (body && frame.depth < env.budget.maxDepth && !frame.stack.includes(name)) {
     const gap = gapFill(body, e, args, env, p, frame);
-    return callBody(body, env, p, frame.depth + 1, frame.stack, args, gap?.fill, gap?.seed).map((q) => [{ ...q, retVal: undefined }, q.retVal ?? UNKNOWN]);
+    return callBody(body, env, gap?.entered ?? p, frame.depth + 1, frame.stack, args, gap?.fill, gap?.seed).map((q) => [{ ...q, retVal: undefined }, q.retVal ?? UNKNOWN]);
   }
   const entry = env.api.entry(name);
   if (!entry) return [[p, UNKNOWN]];
@@ -144,7 +144,7 @@ function reachArg(text: string, params: readonly string[], args: readonly Val[])
  * code agrees with the summary, when only one does), and what an arm the hunk does not show does when
  * a changed type guard sends the page there (the summary of a type the pre-image sends there, with
  * the page's own callbacks). */
-function gapFill(body: Body, e: Extract<Expr, { k: 'call' }>, args: readonly Val[], env: SimEnv, p: Path, frame: Frame): { fill?: (q: Path) => Path; seed?: Record<string, Val> } | undefined {
+function gapFill(body: Body, e: Extract<Expr, { k: 'call' }>, args: readonly Val[], env: SimEnv, p: Path, frame: Frame): { fill?: (q: Path) => Path; seed?: Record<string, Val>; entered?: Path } | undefined {
   const pre = body.pre ?? body;
   if (!gapped(body.fn) || !gapped(pre.fn)) return undefined;
   const entry = env.api.entry(pre.fn.name);
@@ -152,11 +152,19 @@ function gapFill(body: Body, e: Extract<Expr, { k: 'call' }>, args: readonly Val
   const eff = effOf(env.type);
   if (!entry || !eff || !hasContent(eff)) return undefined;
   const from: Path = { ...p, primary: true, steps: null };
+  const callee: Frame = { name: body.fn.name, body, depth: frame.depth + 1, stack: [...frame.stack, body.fn.name] };
   const tableOf = (x: EraEffect) => applyEffect(entry, withCallKey(x, e), e.text, args, env, from, frame, e.loc.line)[0]?.[0].state;
-  const shownOf = (seed: Record<string, Val> | undefined, decideAs?: PgmapType) => {
-    const q = execFunction(pre, decideAs ? { ...env, decideAs } : env, from, frame.depth + 1, frame.stack, args, undefined, seed).find((x) => x.primary);
+  const run = (start: Path, seed: Record<string, Val> | undefined, decideAs?: PgmapType) => {
+    const q = execFunction(pre, decideAs ? { ...env, decideAs } : env, start, frame.depth + 1, frame.stack, args, undefined, seed).find((x) => x.primary);
     return q && !q.failed && !q.status.startsWith('goto:') ? q : undefined;
   };
+  // A free path hands the page to ->page_free() before anything else it does: a body shown from below
+  // its start that does not call it ran it above the hunk.
+  const enter = eff.pageFreeCallback && pre.fn.partial && !pageFreed(run(from, undefined)?.steps ?? null)
+    ? (x: Path) => pageFreeCallback(env, callee, x, `pgmap->ops->page_free(page): above what the input shows [table ${env.era}]`, undefined)[0]![0]
+    : undefined;
+  const start = enter ? enter(from) : from;
+  const shownOf = (seed: Record<string, Val> | undefined, decideAs?: PgmapType) => run(start, seed, decideAs);
   const table = tableOf(eff);
   if (!table) return undefined;
   let seed: Record<string, Val> | undefined;
@@ -170,19 +178,18 @@ function gapFill(body: Body, e: Extract<Expr, { k: 'call' }>, args: readonly Val
   const shown = shownOf(seed);
   if (!shown) return seed && { seed };
   const own = deltaOf(table, shown.state);
-  const mine = decisions(shown.steps, null, pre.fn.name);
-  const callee: Frame = { name: body.fn.name, body, depth: frame.depth + 1, stack: [...frame.stack, body.fn.name] };
+  const mine = decisions(shown.steps, start.steps, pre.fn.name);
   const fill = (q: Path): Path => {
     let d = own;
     let from = eff;
-    const taken = decisions(q.steps, p.steps, body.fn.name);
+    const taken = decisions(q.steps, entered.steps, body.fn.name);
     if (taken !== mine) {
       // A changed type guard sends the page down another arm than the pre-image's: what the input does
       // not show of that arm is what it does for a type the pre-image sends there.
       for (const t of PGMAP_TYPES) {
         const other = t === env.type ? undefined : effOf(t);
         const theirs = other && hasContent(other) ? shownOf(seed, t) : undefined;
-        const summary = theirs && decisions(theirs.steps, null, pre.fn.name) === taken ? tableOf(other!) : undefined;
+        const summary = theirs && decisions(theirs.steps, start.steps, pre.fn.name) === taken ? tableOf(other!) : undefined;
         if (!summary) continue;
         d = deltaOf(summary, theirs!.state);
         from = other!;
@@ -197,7 +204,14 @@ function gapFill(body: Body, e: Extract<Expr, { k: 'call' }>, args: readonly Val
     };
     return record(env, callee, q, `${entry.name}(): what the input does not show of it, from the table`, next, undefined, `[table ${env.era}] ${from.note}`, [{ kind: 'gap' }]);
   };
-  return { fill, ...(seed ? { seed } : {}) };
+  const entered = enter ? enter(p) : p;
+  return { fill, ...(seed ? { seed } : {}), ...(enter ? { entered } : {}) };
+}
+
+/** Whether ->page_free() ran on the steps. */
+function pageFreed(steps: Path['steps']): boolean {
+  for (let s = steps; s; s = s.prev) if (s.step.events?.some((x) => x.kind === 'page-free')) return true;
+  return false;
 }
 
 /** What the table's end state adds to the shown code's (undefined: nothing). */
@@ -467,7 +481,7 @@ function putPage(env: SimEnv, frame: Frame, p: Path, text: string, line: number 
     const patched = hooks.map((h) => env.bodies.get(h)).find((b) => b !== undefined);
     if (patched && frame.depth < env.budget.maxDepth && !frame.stack.includes(patched.fn.name)) {
       const gap = gapFill(patched, implicitCall(patched, text), [], env, p, frame);
-      return callBody(patched, env, p, frame.depth + 1, frame.stack, [], gap?.fill, gap?.seed).map((q) => [q, UNKNOWN]);
+      return callBody(patched, env, gap?.entered ?? p, frame.depth + 1, frame.stack, [], gap?.fill, gap?.seed).map((q) => [q, UNKNOWN]);
     }
     for (const h of hooks) {
       const entry = env.api.entry(h);
@@ -506,7 +520,7 @@ function freePath(env: SimEnv, frame: Frame, p: Path): Out {
   if (patched && frame.depth < env.budget.maxDepth && !frame.stack.includes(patched.fn.name)) {
     const entered = record(env, frame, start, `${patched.fn.name}(page)`, start.state, undefined, 'free path: the patched body runs');
     const gap = gapFill(patched, implicitCall(patched, `${patched.fn.name}(page)`), [], env, entered, frame);
-    return callBody(patched, env, entered, frame.depth + 1, frame.stack, [], gap?.fill, gap?.seed).map((q) => [q, UNKNOWN]);
+    return callBody(patched, env, gap?.entered ?? entered, frame.depth + 1, frame.stack, [], gap?.fill, gap?.seed).map((q) => [q, UNKNOWN]);
   }
   for (const n of names) {
     const entry = env.api.entry(n);
