@@ -231,8 +231,9 @@ export function blockLevels(text: string, kind: Uint8Array = classify(text)): { 
   return { entry: Math.max(0, blocks), exit: Math.max(0, blocks + depth) };
 }
 
-/** The text's first code line is a one-line statement more indented than the next code line and than
- * the block the text is in (blockLevels): the statement of a brace-less `if`, `else` or loop above it. */
+/** The text's first code line is a one-line statement more indented than the next code line (a
+ * statement, or the function's closing brace) and than the block the text is in (blockLevels): the
+ * statement of a brace-less `if`, `else` or loop above it. */
 function leadsBraceless(text: string, kind: Uint8Array): boolean {
   const lines: { level: number; code: string }[] = [];
   let start = 0;
@@ -250,6 +251,8 @@ function leadsBraceless(text: string, kind: Uint8Array): boolean {
   }
   const [a, b] = lines;
   if (!a || !b || !/;$/.test(a.code) || /^[{}#]|^(case|default)\b|^\w+:/.test(a.code) || /^else\b/.test(b.code)) return false;
+  // (A `}` that closes a block inside the function already stands for the branch: its wrapper is an if.)
+  if (b.code.startsWith('}') && b.level > 0) return false;
   return b.level < a.level && blockLevels(text, kind).entry + 1 < a.level;
 }
 
