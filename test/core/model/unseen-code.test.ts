@@ -1,0 +1,89 @@
+// What a hunk does not show of a function the API table summarises is read from the summary: a
+// condition above the hunk, the arms of a type guard the hunk changes but does not show, the
+// ->page_free() call above it, and the presence of a pgmap callback a guard tests instead of the type.
+// The hunks are our own, a few lines in the shape of linux-6.1/6.12 mm/memremap.c's free path
+// (E2: ->page_free(), then PRIVATE/COHERENT drop their pgmap reference and the others are reset to 1).
+// Each expectation was written from the kernel source before the model was run (see each test).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseDocument } from '../../../src/core/patch';
+import { createReviewer, type ReviewOptions } from '../../../src/core/model/pipeline';
+import type { Finding } from '../../../src/core/report/types';
+import { getSyntax } from '../sim/helpers';
+
+const E2: ReviewOptions = { era: 'E2', includePresent: false };
+const HEADER = '@@ -490,4 +490,3 @@ void free_zone_device_folio(struct folio *folio)';
+
+function mail(subject: string, hunk: string, file = 'mm/memremap.c'): string {
+  return `From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001\nFrom: T <t@example.org>\nSubject: [PATCH] ${subject}\n\n---\ndiff --git a/${file} b/${file}\n--- a/${file}\n+++ b/${file}\n${hunk}\n`;
+}
+
+async function findings(doc: string, opts = E2): Promise<Finding[]> {
+  const series = (await parseDocument({ name: 'unseen.patch', content: doc })).value;
+  const r = createReviewer(await getSyntax()).review([series], opts);
+  return r.patches.flatMap((p) => p.files.flatMap((f) => f.hunks.flatMap((h) => h.findings)));
+}
+
+/** `ruleId status TYPES` of each finding, sorted. */
+const keys = (fs: readonly Finding[]) => fs.map((f) => `${f.ruleId} ${f.status} ${f.types.join(',')}`).sort();
+
+// 6.12 free_zone_device_folio(): COHERENT leaves the put_dev_pagemap() arm for the folio_set_count(1)
+// arm, neither of which the hunk shows: its per-allocation pgmap reference leaks and a freed COHERENT
+// page rests at 1. No other type changes arm.
+test('a narrowed type guard whose arms the hunk does not show: the arm is read from the table', async () => {
+  const hunk = `${HEADER}\n \n-\tif (folio->page.pgmap->type != MEMORY_DEVICE_PRIVATE &&\n-\t    folio->page.pgmap->type != MEMORY_DEVICE_COHERENT)\n+\tif (folio->page.pgmap->type != MEMORY_DEVICE_PRIVATE)\n \t\t/*`;
+  assert.deepEqual(keys(await findings(mail('mm/memremap: only device-private pages drop their pgmap reference on free', hunk))), [
+    'free-page-nonzero-refcount introduced COHERENT',
+    'pgmap-ref-imbalance introduced COHERENT',
+    'pgmap-type-guard-changed introduced COHERENT',
+  ]);
+});
+
+// The same guard widened on its second line to P2PDMA, under a subject about device-private and
+// coherent pages: P2PDMA now drops a pgmap reference its ->page_free() (p2pdma_page_free) already
+// dropped, and rests at 0. The guard's first line is context: the change is still a guard change.
+test('a guard widened on its second line changes the types it adds, which the subject does not name', async () => {
+  const hunk = '@@ -491,3 +491,4 @@ void free_zone_device_folio(struct folio *folio)\n \tif (folio->page.pgmap->type != MEMORY_DEVICE_PRIVATE &&\n-\t    folio->page.pgmap->type != MEMORY_DEVICE_COHERENT)\n+\t    folio->page.pgmap->type != MEMORY_DEVICE_COHERENT &&\n+\t    folio->page.pgmap->type != MEMORY_DEVICE_PCI_P2PDMA)\n \t\t/*';
+  assert.deepEqual(keys(await findings(mail('mm/memremap: let device-private and coherent pages rest at zero', hunk))), [
+    'pgmap-ref-imbalance introduced P2PDMA',
+    'pgmap-type-guard-changed introduced P2PDMA',
+  ]);
+});
+
+// memremap_pages() requires ->migrate_to_ram of PRIVATE pgmaps only; no FS_DAX, GENERIC or P2PDMA
+// driver defines one; a COHERENT pgmap may lack it. Testing it instead of the type keeps PRIVATE in the
+// put arm and FS_DAX/GENERIC/P2PDMA in the reset arm; COHERENT without the callback is reset and keeps
+// its pgmap reference.
+test('a guard replaced by a callback test: callback presence is decided per type', async () => {
+  const hunk = `${HEADER}\n \n-\tif (folio->page.pgmap->type != MEMORY_DEVICE_PRIVATE &&\n-\t    folio->page.pgmap->type != MEMORY_DEVICE_COHERENT)\n+\tif (!folio->page.pgmap->ops->migrate_to_ram)\n \t\t/*`;
+  const got = await findings(mail('mm/memremap: test for migrate_to_ram instead of the pgmap type on free', hunk));
+  assert.deepEqual([...new Set(got.flatMap((f) => f.types))], ['COHERENT'], 'only COHERENT changes');
+  assert.ok(keys(got).includes('pgmap-type-guard-changed introduced COHERENT'));
+});
+
+// The else arm of the guard above the hunk removed: PRIVATE/COHERENT (the types the table's summary
+// sends to put_dev_pagemap()) keep the reference zone_device_page_init() took. They do not run the
+// reset to 1 the hunk shows: that is the other types' arm, so they still rest at 0.
+test('a condition above the hunk takes the outcome the table summary agrees with, in both worlds', async () => {
+  const hunk = '@@ -497,4 +497,2 @@ void free_zone_device_folio(struct folio *folio)\n \t\tfolio_set_count(folio, 1);\n-\telse\n-\t\tput_dev_pagemap(folio->page.pgmap);\n }';
+  assert.deepEqual(keys(await findings(mail('mm/memremap: device-private pages keep their pgmap reference', hunk))), ['pgmap-ref-imbalance introduced PRIVATE,COHERENT']);
+});
+
+// 6.1 free_zone_device_page(): ->page_free() is called above the hunk, then every type but
+// PRIVATE/COHERENT is reset to 1. Removing the reset fixes a count store on a page ->page_free() has
+// already given back to its driver (FS_DAX and GENERIC, as in the measure's free-page-reset-removed-61).
+test('a free path shown from below its start ran ->page_free() above the hunk', async () => {
+  const hunk = '@@ -510,10 +510,4 @@ void free_zone_device_page(struct page *page)\n \n-\tif (page->pgmap->type != MEMORY_DEVICE_PRIVATE &&\n-\t    page->pgmap->type != MEMORY_DEVICE_COHERENT)\n-\t\t/*\n-\t\t * Reset the page count to 1.\n-\t\t */\n-\t\tset_page_count(page, 1);\n-\telse\n+\tif (page->pgmap->type == MEMORY_DEVICE_PRIVATE ||\n+\t    page->pgmap->type == MEMORY_DEVICE_COHERENT)\n \t\tput_dev_pagemap(page->pgmap);';
+  const got = keys(await findings(mail('mm/memremap: do not reset the refcount of freed device pages', hunk)));
+  assert.ok(got.some((k) => /^unsafe-set-page-count fixed .*FS_DAX,GENERIC/.test(k)), got.join('\n'));
+});
+
+// With the whole function from a tree, a hunk that shows only the guard (no call of the table) is
+// still judged: the same COHERENT change as the fragment above.
+test('a hunk inside a table function that calls nothing is judged (kernel tree)', async () => {
+  const tree = 'void free_zone_device_folio(struct folio *folio)\n{\n\tfolio->page.pgmap->ops->page_free(folio_page(folio, 0));\n\n\tif (folio->page.pgmap->type != MEMORY_DEVICE_PRIVATE &&\n\t    folio->page.pgmap->type != MEMORY_DEVICE_COHERENT)\n\t\t/*\n\t\t * Reset.\n\t\t */\n\t\tfolio_set_count(folio, 1);\n\telse\n\t\tput_dev_pagemap(folio->page.pgmap);\n}\n';
+  const hunk = '@@ -4,4 +4,3 @@ void free_zone_device_folio(struct folio *folio)\n \n-\tif (folio->page.pgmap->type != MEMORY_DEVICE_PRIVATE &&\n-\t    folio->page.pgmap->type != MEMORY_DEVICE_COHERENT)\n+\tif (folio->page.pgmap->type != MEMORY_DEVICE_PRIVATE)\n \t\t/*';
+  const opts: ReviewOptions = { ...E2, kernelTree: { readFile: (p) => (p === 'mm/memremap.c' ? tree : undefined) } };
+  const got = keys(await findings(mail('mm/memremap: only device-private pages drop their pgmap reference on free', hunk), opts));
+  assert.deepEqual(got, ['free-page-nonzero-refcount introduced COHERENT', 'pgmap-ref-imbalance introduced COHERENT', 'pgmap-type-guard-changed introduced COHERENT']);
+});
