@@ -12,6 +12,8 @@ import type { Finding } from '../../../src/core/report/types';
 import { getSyntax } from '../sim/helpers';
 
 const E2: ReviewOptions = { era: 'E2', includePresent: false };
+/** The step of code between two hunks that the input does not show (interp's GAP_CALL). */
+const GAP_STATEMENT = 'code the input does not show';
 const HEADER = '@@ -490,4 +490,3 @@ void free_zone_device_folio(struct folio *folio)';
 
 function mail(subject: string, hunk: string, file = 'mm/memremap.c'): string {
@@ -86,4 +88,23 @@ test('a hunk inside a table function that calls nothing is judged (kernel tree)'
   const opts: ReviewOptions = { ...E2, kernelTree: { readFile: (p) => (p === 'mm/memremap.c' ? tree : undefined) } };
   const got = keys(await findings(mail('mm/memremap: only device-private pages drop their pgmap reference on free', hunk), opts));
   assert.deepEqual(got, ['free-page-nonzero-refcount introduced COHERENT', 'pgmap-ref-imbalance introduced COHERENT', 'pgmap-type-guard-changed introduced COHERENT']);
+});
+
+// The guard turned into a switch with the same arms for the same types (two hunks of one function,
+// the first cut inside the comment under the guard, the second from the reset on): nothing changes.
+// Before the patch, between the hunks there can only be comment lines: the statement of the
+// brace-less if is the second hunk's first line.
+test('two hunks around the statement of a brace-less if: no unknown code between them', async () => {
+  const doc = mail('mm/memremap: switch on the pgmap type in free_zone_device_folio()',
+    '@@ -490,4 +490,4 @@ void free_zone_device_folio(struct folio *folio)\n \n-\tif (folio->page.pgmap->type != MEMORY_DEVICE_PRIVATE &&\n-\t    folio->page.pgmap->type != MEMORY_DEVICE_COHERENT)\n+\tswitch (folio->page.pgmap->type) {\n+\tdefault:\n \t\t/*\n' +
+    '@@ -497,4 +497,8 @@ void free_zone_device_folio(struct folio *folio)\n \t\tfolio_set_count(folio, 1);\n-\telse\n+\t\tbreak;\n+\tcase MEMORY_DEVICE_PRIVATE:\n+\tcase MEMORY_DEVICE_COHERENT:\n \t\tput_dev_pagemap(folio->page.pgmap);\n+\t\tbreak;\n+\t}\n }');
+  const series = (await parseDocument({ name: 'switch.patch', content: doc })).value;
+  const r = createReviewer(await getSyntax()).review([series], E2);
+  const hunks = r.patches.flatMap((p) => p.files.flatMap((f) => f.hunks));
+  assert.deepEqual(hunks.flatMap((h) => [...h.effects.map((e) => e.aspect), ...h.findings.map((f) => f.ruleId)]), []);
+  const sim = createReviewer(await getSyntax()).simulate([series], 2, E2);
+  assert.ok(!('error' in sim));
+  // (After the patch the first hunk ends on `default:`, which statements may follow.)
+  const unknown = sim.traces.filter((t) => t.side === 'before').flatMap((t) => t.steps).filter((s) => s.function === 'free_zone_device_folio' && s.statement === GAP_STATEMENT);
+  assert.deepEqual(unknown, [], 'the reconstructed pre-image has no unknown code between the hunks');
 });

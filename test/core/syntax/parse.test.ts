@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Language, Parser, Query } from 'web-tree-sitter';
 import type { Expr, Stmt } from '../../../src/core/syntax/ir';
 import { loadAssets } from '../../helpers/assets';
-import { blockLevels } from '../../../src/core/syntax/fragment';
+import { awaitsStatement, blockLevels, firstCodeLevel } from '../../../src/core/syntax/fragment';
 import { getSyntax, NAMES } from './shared';
 
 /** Statement kinds of a tree, depth first, for compact assertions. */
@@ -312,6 +312,18 @@ test('a fragment is in the blocks its indentation says: those it does not close 
   const dangling = read('\t\tfolio_set_count(folio, 1);\n\telse\n\t\tput_dev_pagemap(folio->page.pgmap);\n');
   assert.deepEqual(kinds(dangling), ['block', 'if', 'expr', 'else', 'expr']);
   assert.deepEqual(stmtCalls(dangling), ['folio_set_count@0', 'put_dev_pagemap@2']);
+  // The same statement with its else removed, before the function's end: still the if's statement.
+  const lastArm = read('\t\tfolio_set_count(folio, 1);\n}\n');
+  assert.deepEqual(kinds(lastArm), ['block', 'if', 'expr']);
+});
+
+test('a hunk that ends on a brace-less if or else awaits its statement; the first code line has a level', () => {
+  assert.equal(awaitsStatement('\tfolio->mapping = NULL;\n\n\tif (folio->page.pgmap->type != MEMORY_DEVICE_PRIVATE &&\n\t    folio->page.pgmap->type != MEMORY_DEVICE_COHERENT)\n\t\t/*\n'), 1);
+  assert.equal(awaitsStatement('\t\tfolio_set_count(folio, 1);\n\telse\n'), 1);
+  assert.equal(awaitsStatement('\tif (x) {\n'), undefined);
+  assert.equal(awaitsStatement('\tput_page(page);\n'), undefined);
+  assert.equal(awaitsStatement('\tf(a, (b));\n'), undefined);
+  assert.equal(firstCodeLevel('\t\t * again.\n\t\t */\n\t\tfolio_set_count(folio, 1);\n'.replace(/^[^\n]*\n[^\n]*\n/, '\n\n')), 2);
 });
 
 test('a fragment that starts at its function opening brace shows the body from its start', async () => {
