@@ -226,8 +226,9 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
     const reachedByName = new Map<string, Set<PgmapType>>();
     for (const x of [before, after]) for (const [name, ts] of x.reaches) for (const t of ts) reachedByName.set(name, (reachedByName.get(name) ?? new Set()).add(t));
     const pieces = { before: before.piece, after: after.piece };
-    // A hunk that calls no table function is judged when it changes one (its guards, the arms they pick).
-    const inTable = [...before.bodies, ...after.bodies].some((b) => apiEntry(b.fn.name) !== undefined);
+    // A hunk that calls no table function is judged when it changes the body of the one it is inside (a
+    // guard it changes, the arms the guard picks).
+    const inTable = apiEntry(hunk.function) !== undefined && [...before.bodies, ...after.bodies].some((b) => b.fn.name === hunk.function && changesBody(b, changedLines([hunk])));
     if ((calls.length === 0 && !inTable) || types.length === 0) return { report, problems, pieces };
     return { report, problems, pieces, judge: { types, gated, reachedByName } };
   }
