@@ -243,7 +243,9 @@ function execStmt(stmt: Stmt, env: SimEnv, p: Path, frame: Frame): Path[] {
     case 'if': {
       const out: Path[] = [];
       // A guard clause (`if (...) return / goto`) usually does not fire: its branch is the odd path.
-      for (const [q, truth] of evalCond(stmt.cond, env, p, frame, exits(stmt.then) ? false : undefined)) {
+      // A statement the input does not show (the hunk ends after the condition): its arms are unknown.
+      const cut = stmt.then.k === 'block' && stmt.then.body.length === 0 && !stmt.else;
+      for (const [q, truth] of evalCond(stmt.cond, env, p, frame, exits(stmt.then) ? false : undefined, cut)) {
         if (truth) out.push(...execStmt(stmt.then, env, q, frame));
         else if (stmt.else) out.push(...execStmt(stmt.else, env, q, frame));
         else out.push(q);
@@ -347,13 +349,13 @@ function exits(s: Stmt): boolean {
 
 /** Evaluates a condition; an undecidable one forks, the usual outcome (`usually`, else a guess from
  * its shape) on the primary path. */
-function evalCond(e: Expr, env: SimEnv, p: Path, frame: Frame, usually?: boolean): [Path, boolean][] {
+function evalCond(e: Expr, env: SimEnv, p: Path, frame: Frame, usually?: boolean, cut = false): [Path, boolean][] {
   const out: [Path, boolean][] = [];
   for (const [q, v] of evalExpr(e, env, p, frame)) {
     const t = truthOf(v);
     if (t !== undefined) {
       const typeDep = v.k === 'bool' && v.typeDep;
-      out.push([typeDep ? record(env, frame, q, `if (${e.text})`, q.state, e.loc.line, `type guard: ${t ? 'true' : 'false'} for ${env.type}`, [{ kind: 'type-decided', taken: t, ...spanLines(frame, e) }]) : q, t]);
+      out.push([typeDep ? record(env, frame, q, `if (${e.text})`, q.state, e.loc.line, `type guard: ${t ? 'true' : 'false'} for ${env.type}`, [{ kind: 'type-decided', taken: t, ...spanLines(frame, e), ...(cut ? { cut } : {}) }]) : q, t]);
       continue;
     }
     const fork = docLine(frame, e.loc.line);

@@ -141,9 +141,9 @@ function reachArg(text: string, params: readonly string[], args: readonly Val[])
  * the unknown code does; it is added where a path leaves the body without a failure, in both worlds
  * alike (a renamed function keeps its pre-image's summary). Two things the input does not show are
  * read from the summary too: the outcome of a condition above the hunk (`seed`: the one whose shown
- * code agrees with the summary, when only one does), and what an arm the hunk does not show does when
- * a changed type guard sends the page there (the summary of a type the pre-image sends there, with
- * the page's own callbacks). */
+ * code agrees with the summary, when only one does), and what the arm of a type guard cut by the hunk
+ * does when a changed guard sends the page there (the summary of a type the pre-image sends there,
+ * with the page's own callbacks). */
 function gapFill(body: Body, e: Extract<Expr, { k: 'call' }>, args: readonly Val[], env: SimEnv, p: Path, frame: Frame): { fill?: (q: Path) => Path; seed?: Record<string, Val>; entered?: Path } | undefined {
   const pre = body.pre ?? body;
   if (!gapped(body.fn) || !gapped(pre.fn)) return undefined;
@@ -225,12 +225,13 @@ function deltaOf(table: SimState, k: SimState): { ref: number; map: number; pgma
   return { ref, map, pgmap, ...(mapping ? { mapping: { mapping: table.mapping, holdsRef: table.mappingHoldsRef } } : {}), ...(inUse ? { inUse: table.inUse } : {}) };
 }
 
-/** The type-guard outcomes a path took in `fn` since `since` (its steps when the body was entered). */
+/** The outcomes of the type guards whose arms the input does not show (`cut`) that a path took in
+ * `fn` since `since` (its steps when the body was entered). */
 function decisions(steps: Path['steps'], since: Path['steps'], fn: string): string {
   const out: boolean[] = [];
   for (let s = steps; s && s !== since; s = s.prev) {
     const d = s.step.function === fn ? s.step.events?.find((x) => x.kind === 'type-decided') : undefined;
-    if (d?.kind === 'type-decided') out.push(d.taken);
+    if (d?.kind === 'type-decided' && d.cut) out.push(d.taken);
   }
   return out.reverse().join(',');
 }
