@@ -33,10 +33,16 @@ export function mentionsApi(hunk: Hunk): boolean {
   return false;
 }
 
-/** Whether the review reads a hunk at all (callsApi, inside a function of the API table, or damaged:
- * see readHunk); `prefilter` false skips mentionsApi and asks callsApi alone (the equivalence test). */
+/** Whether the review reads a hunk at all (callsApi, changesTableGuard, or damaged: see readHunk);
+ * `prefilter` false skips mentionsApi and asks callsApi alone (the equivalence test). */
 export function readsHunk(hunk: Hunk, prefilter = true): boolean {
-  return damaged(hunk) || API_NAMES.has(hunk.function) || ((!prefilter || mentionsApi(hunk)) && callsApi(hunk));
+  return damaged(hunk) || changesTableGuard(hunk) || ((!prefilter || mentionsApi(hunk)) && callsApi(hunk));
+}
+
+/** The hunk is inside a function of the API table and its changed lines name ZONE_DEVICE concepts (a
+ * type guard it changes, whose arms it may not show): read and judged even when it calls nothing. */
+export function changesTableGuard(hunk: Hunk): boolean {
+  return API_NAMES.has(hunk.function) && typesNamed(hunk.lines.filter((l) => l.kind !== 'context').map((l) => l.text).join('\n')).length > 0;
 }
 
 /** Whether any line of the hunk (either side) calls or defines a function of the API table. Read line by
