@@ -1,4 +1,5 @@
-// Hazard 8: a pgmap->type guard is removed, widened or narrowed, changing what other types do.
+// Hazard 8: a pgmap->type guard is removed, widened or narrowed, changing what other types do (a guard
+// rewritten as its negation sorts the types as before and is none of these).
 // Reported for each type whose steps inside the hunk's functions differ between before and after,
 // when the hunk changes a condition that tests the pgmap type, and the patch does not mean to change
 // that type (ctx.intended).
@@ -69,7 +70,12 @@ export const rule: Rule = {
     const added = [...changedGuards(after, ctx.changedLines, own)];
     if (removed.length === 0 && added.length === 0) return [];
     const out: DiffInstance[] = [];
-    if (ctx.types.every((t) => outcomes(before, t, ctx.changedLines, own) === outcomes(after, t, ctx.changedLines, own))) return [];
+    const pairs = ctx.types.map((t) => [outcomes(before, t, ctx.changedLines, own), outcomes(after, t, ctx.changedLines, own)] as const);
+    if (pairs.every(([b, a]) => b === a)) return [];
+    // Rewritten to its negation (`!= A && != B` -> `== A || == B`): the guard sorts the types into the
+    // same two groups, it is neither widened, narrowed nor removed; what its arms do now is the effects'.
+    // (A type that meets the guard on neither side says nothing.)
+    if (pairs.every(([b, a]) => (b === '' && a === '') || (b !== '' && a === negated(b)))) return [];
     for (const type of ctx.types) {
       // A type the patch means to change: its new behaviour is an effect, not a hazard.
       if (ctx.intended?.has(type)) continue;
@@ -85,6 +91,11 @@ export const rule: Rule = {
     return out;
   },
 };
+
+/** The outcomes of one side's guards, each negated. */
+function negated(outcome: string): string {
+  return outcome.split('\n').map((x) => (x === 'true' ? 'false' : x === 'false' ? 'true' : x)).join('\n');
+}
 
 function summary(steps: readonly TraceStep[]): string {
   const shown = (s: TraceStep) => {
