@@ -246,9 +246,9 @@ function implicitCall(body: Body, text: string): Extract<Expr, { k: 'call' }> {
   return { k: 'call', callee: body.fn.name, args: [], text, loc: { line: -1, character: 0 } };
 }
 
-/** The input shows the function in part: not from its start, or with gaps between hunks. */
+/** The input shows the function in part: not from its start, not to its end, or with gaps between hunks. */
 function gapped(fn: FunctionIR): boolean {
-  return fn.partial === true || callees(fn).includes(GAP_CALL);
+  return fn.partial === true || fn.cut === true || callees(fn).includes(GAP_CALL);
 }
 
 /** The entry's failure mode in this era, if it has one. */

@@ -79,7 +79,12 @@ export async function createCSyntax(assets: SyntaxAssets): Promise<CSyntax> {
         const outer = root.namedChildren.filter((c): c is Node => !!c && c.startIndex < firstDef && !NOT_STATEMENTS.has(c.type));
         if (outer.length) functions.push(lowerTopLevel(ctx, outer, outer.reduce((s, n) => s + countErrors(n), 0)));
       }
-      for (const d of definitions) functions.push(lowerFunction(ctx, d));
+      for (const d of definitions) {
+        const fn = lowerFunction(ctx, d);
+        // Closed by the wrapper's braces after the fragment's last line: its end is not shown.
+        const cut = options.fragment && d.startIndex !== cand.wrapperStart && d.endPosition.row > cand.prefixLines + lastLine;
+        functions.push(cut ? { ...fn, cut } : fn);
+      }
       const errorNodes = countErrors(root);
       const problems: Problem[] = [];
       if (errorNodes > 0) {

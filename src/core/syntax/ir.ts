@@ -56,4 +56,6 @@ export interface FunctionIR {
   readonly errorNodes: number;
   /** Statements of a fragment: the definition's head (its start) is not in the input. */
   readonly partial?: boolean;
+  /** A definition the fragment shows from its head but not to its closing brace (its end is not in the input). */
+  readonly cut?: boolean;
 }

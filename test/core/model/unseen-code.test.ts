@@ -110,3 +110,17 @@ test('two hunks around the statement of a brace-less if: no unknown code between
   const unknown = sim.traces.filter((t) => t.side === 'before').flatMap((t) => t.steps).filter((s) => s.function === 'free_zone_device_folio' && s.statement === GAP_STATEMENT);
   assert.deepEqual(unknown, [], 'the reconstructed pre-image has no unknown code between the hunks');
 });
+
+// linux-6.1 mm/memremap.c: zone_device_page_init() follows free_zone_device_page(); a hunk whose
+// trailing context shows only its first line (the pgmap tryget) does not show the set_page_count(page,
+// 1) and lock_page() after it. Continued from its table summary, a PRIVATE page is still allocated at
+// 1, mapped, unmapped and freed: it reaches the free path the hunk changes.
+test('a function the hunk shows from its head but not to its end is continued from its table summary', async () => {
+  const doc = mail('mm/memremap: tidy the free path',
+    '@@ -510,6 +510,6 @@ void free_zone_device_page(struct page *page)\n \telse\n-\t\tput_dev_pagemap(page->pgmap);\n+\t\tput_dev_pagemap(page->pgmap); /* per-allocation reference */\n }\n \n void zone_device_page_init(struct page *page)\n {\n \tWARN_ON_ONCE(!percpu_ref_tryget_live(&page->pgmap->ref));');
+  const series = (await parseDocument({ name: 'cut.patch', content: doc })).value;
+  const sim = createReviewer(await getSyntax()).simulate([series], 1, E2);
+  assert.ok(!('error' in sim));
+  const life = sim.traces.find((t) => t.side === 'before' && t.type === 'PRIVATE' && t.scenario === 'page-life');
+  assert.ok(life?.steps.some((s) => s.function === 'free_zone_device_page'), 'the PRIVATE page reaches free_zone_device_page()');
+});

@@ -326,6 +326,12 @@ test('a hunk that ends on a brace-less if or else awaits its statement; the firs
   assert.equal(firstCodeLevel('\t\t * again.\n\t\t */\n\t\tfolio_set_count(folio, 1);\n'.replace(/^[^\n]*\n[^\n]*\n/, '\n\n')), 2);
 });
 
+test('a definition the fragment opens and does not close is cut; the ones it closes are not', async () => {
+  const syntax = await getSyntax();
+  const r = syntax.parse('\tput_dev_pagemap(page->pgmap);\n}\n\nvoid zone_device_page_init(struct page *page)\n{\n\tpercpu_ref_tryget_live(&page->pgmap->ref);\n', { fragment: true, enclosingFunction: 'free_zone_device_page', names: NAMES });
+  assert.deepEqual(r.functions.map((f) => [f.name, !!f.partial, !!f.cut]), [['free_zone_device_page', true, false], ['zone_device_page_init', false, true]]);
+});
+
 test('a fragment that starts at its function opening brace shows the body from its start', async () => {
   const syntax = await getSyntax();
   const r = syntax.parse('{\n\tput_dev_pagemap(page->pgmap);\n}\n', { fragment: true, enclosingFunction: 'f', names: NAMES });
