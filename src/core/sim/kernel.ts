@@ -296,7 +296,10 @@ function pageFreeCallback(env: SimEnv, frame: Frame, p: Path, text: string, line
     const patched = env.bodies.get(name);
     if (patched && frame.depth < env.budget.maxDepth && !frame.stack.includes(name)) {
       const call = implicitCall(patched, `${name}(page)`);
-      paths = paths.flatMap((q) => callBody(patched, env, q, frame.depth + 1, frame.stack, [], gapFill(patched, call, [], env, q, frame)));
+      paths = paths.flatMap((q) => {
+        const gap = gapFill(patched, call, [], env, q, frame);
+        return callBody(patched, env, gap?.entered ?? q, frame.depth + 1, frame.stack, [], gap?.fill, gap?.seed);
+      });
       continue;
     }
     const entry = env.api.entry(name);
