@@ -159,13 +159,14 @@ function definitionsIn(text: string): { name: string; start: number; end: number
 }
 
 /** Generic definitions of a hunk: complete ones that, on both sides, name no ZONE_DEVICE concept and are
- * not in the API table. Their text lines per side, and their document lines. */
-export function genericDefinitions(hunk: Hunk, sides: Sides, named: (text: string) => readonly PgmapType[]): { before: ReadonlySet<number>; after: ReadonlySet<number>; docLines: ReadonlySet<number> } {
+ * neither in the API table nor among the patch's `helpers` (called where it changes a table function).
+ * Their text lines per side, and their document lines. */
+export function genericDefinitions(hunk: Hunk, sides: Sides, named: (text: string) => readonly PgmapType[], helpers: ReadonlySet<string> = new Set()): { before: ReadonlySet<number>; after: ReadonlySet<number>; docLines: ReadonlySet<number> } {
   const defs = { before: definitionsIn(sides.before.text), after: definitionsIn(sides.after.text) };
   const split = { before: sides.before.text.split('\n'), after: sides.after.text.split('\n') };
   const text = (side: 'before' | 'after', d: { start: number; end: number }) => split[side].slice(d.start, d.end + 1).join('\n');
   const reached = new Set<string>();
-  for (const side of ['before', 'after'] as const) for (const d of defs[side]) if (apiEntry(d.name) || named(text(side, d)).length > 0) reached.add(d.name);
+  for (const side of ['before', 'after'] as const) for (const d of defs[side]) if (apiEntry(d.name) || helpers.has(d.name) || named(text(side, d)).length > 0) reached.add(d.name);
   const lines = { before: new Set<number>(), after: new Set<number>() };
   const docLines = new Set<number>();
   for (const side of ['before', 'after'] as const) {

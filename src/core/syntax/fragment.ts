@@ -9,6 +9,8 @@ export interface Candidate {
   readonly prefixLines: number;
   /** Start index of the synthetic wrapper definition, when there is one. */
   readonly wrapperStart?: number;
+  /** Where the fragment's own text ends in `source` (the repair's closing braces follow). */
+  readonly textEnd?: number;
 }
 
 interface Balance {
@@ -298,9 +300,10 @@ export function fragmentCandidates(fragment: string, enclosingFunction: string |
   const braces = Array.from({ length: opens }, (_, k) => (k === 0 ? '{' : k <= above ? openerText('if') : openerText(marks.get(opens - 1 - k)))).join(' ');
   // The header's parameter list, when it has one of plain declarations (its names bind the arguments).
   const paramList = (name !== '__fragment' && plainParams(enclosingParams)) || 'void';
-  const candidates: Candidate[] = [{ source: `void ${name}(${paramList}) ${braces} ${head}\n${text}${end}`, prefixLines: 1, wrapperStart: 0 }];
+  const prefix = `void ${name}(${paramList}) ${braces} ${head}\n`;
+  const candidates: Candidate[] = [{ source: `${prefix}${text}${end}`, prefixLines: 1, wrapperStart: 0, textEnd: prefix.length + text.length }];
   // As it is, unless it needs a construct above it (its `case` labels or `break` would read as top level).
-  if (b.minBrace >= 0 && marks.size === 0 && !elseFirst && !danglingElse && above === 0) candidates.unshift({ source: text + closeBraces(b.finalBrace), prefixLines: 0 });
+  if (b.minBrace >= 0 && marks.size === 0 && !elseFirst && !danglingElse && above === 0) candidates.unshift({ source: text + closeBraces(b.finalBrace), prefixLines: 0, textEnd: text.length });
   if (b.unopenedParens > 0 && b.headerTail && b.minBrace >= 0) {
     // The fragment starts in the parameter list of a definition.
     const params = `void ${name}(${'('.repeat(b.unopenedParens - 1)}`;

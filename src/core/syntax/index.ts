@@ -66,6 +66,7 @@ export async function createCSyntax(assets: SyntaxAssets): Promise<CSyntax> {
         outerName: options.enclosingFunction ?? '',
         outerParams: paramNames(options.enclosingParams),
         wrapperStart: cand.wrapperStart,
+        textEnd: cand.textEnd,
         bodyShown: options.fragment && opensBody(cand.source.split('\n').slice(cand.prefixLines).join('\n')),
         at: (row, column) => ({ line: Math.min(lastLine, Math.max(0, row - cand.prefixLines)), character: row < cand.prefixLines ? 0 : column }),
       };

@@ -56,4 +56,6 @@ export interface FunctionIR {
   readonly errorNodes: number;
   /** Statements of a fragment: the definition's head (its start) is not in the input. */
   readonly partial?: boolean;
+  /** The input stops inside the definition: its end is not shown (closed by the parser's repair). */
+  readonly cut?: boolean;
 }
