@@ -146,8 +146,11 @@ export const FOLIO: readonly ApiEntry[] = [
     ['pte_mkwrite', 'A writable copy of a PTE, of the same kind.', 'include/linux/pgtable.h, arch/x86/include/asm/pgtable.h (linux-6.1, linux-6.12)'],
     ['pte_mkdirty', 'A dirty copy of a PTE, of the same kind.', 'arch/x86/include/asm/pgtable.h (linux-6.1, linux-6.12)'],
     ['pmd_mkhuge', 'A huge (leaf) copy of a PMD, of the same kind.', 'arch/x86/include/asm/pgtable.h (linux-6.1, linux-6.12)'],
+    ['pmd_mkyoung', 'A young copy of a PMD, of the same kind.', 'arch/x86/include/asm/pgtable.h (linux-6.1, linux-6.12)'],
+    ['pmd_mkdirty', 'A dirty copy of a PMD, of the same kind.', 'arch/x86/include/asm/pgtable.h (linux-6.1, linux-6.12)'],
+    ['maybe_pmd_mkwrite', 'A PMD made writable when the vma allows it, of the same kind.', 'mm/huge_memory.c (linux-6.1, linux-6.12)'],
   ] as const).map(([name, doc, source]) => helper(name, ALL_ERAS, [fx(ALL_ERAS, 'returns an entry of its argument\'s kind', { keepsEntry: true })], doc, source)),
-  builder('pfn_t_pmd', span('E0', 'E3'), 'normal', 'Builds a PMD for a pfn_t: insert_pfn_pmd() then marks it devmap (pfn_t_devmap()) or special; pfn_t is gone in E4.', 'include/linux/pfn_t.h (linux-6.1, linux-6.12)'),
+  builder('pfn_t_pmd', span('E0', 'E3'), 'normal', 'Builds a huge PMD for a pfn_t: insert_pfn_pmd() then marks it devmap (pfn_t_devmap(): FS DAX, device DAX) or, from v6.11, special; pfn_t is gone in E4.', 'include/linux/pfn_t.h (linux-6.1, linux-6.12)'),
   builder('folio_mk_pmd', span('E3'), 'normal', 'Builds a normal huge PMD for a folio (v6.16+; mk_huge_pmd() before): insert_pmd() for folios, paired with folio_get() and folio_add_file_rmap_pmd(), so the entry holds its reference (c4297465d4ca).', NEXT_HUGE),
   builder('folio_mk_pud', span('E3'), 'normal', 'Builds a normal huge PUD for a folio (v6.16+): insert_pud() for folios, paired with folio_get() and folio_add_file_rmap_pud() (02825c0925fb).', NEXT_HUGE),
 ];

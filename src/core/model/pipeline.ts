@@ -205,9 +205,7 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
         const line = p.line !== undefined ? docLine(p.line) : undefined;
         if (line !== undefined ? fromTree || broken : !fromTree && broken) problems.push({ ...p, line: line ?? hunk.headerLine });
       }
-      // A definition the hunk cuts before any call (its head, declarations) shows nothing to run: the
-      // function is the table's (or unknown), as if the hunk did not show it.
-      const bodies: Body[] = functions.filter((fn) => !fn.cut || callees(fn).length > 0).map((fn) => ({ fn, docLine }));
+      const bodies: Body[] = functions.map((fn) => ({ fn, docLine }));
       const hunkDocs = new Set(hls.map((l) => l.line));
       const calls = parsed.calls
         .map((c) => ({ c, line: docLine(c.loc.line) }))

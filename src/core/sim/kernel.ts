@@ -39,7 +39,7 @@ export function callFunction(name: string, e: Extract<Expr, { k: 'call' }>, args
   // Branch hints are their argument.
   if (BRANCH_HINTS.has(name)) return [[p, args[0] ?? UNKNOWN]];
   if (env.absent?.has(name)) return [[record(env, frame, p, e.text, p.state, line, `${name}() does not exist on this side of the patch`, [{ kind: 'missing', callee: name, why: 'side' }]), UNKNOWN]];
-  const body = env.bodies.get(name);
+  const body = runnable(env.bodies.get(name));
   if (body && frame.depth < env.budget.maxDepth && !frame.stack.includes(name)) {
     const fill = gapFill(body, e, args, env, p, frame);
     return callBody(body, env, p, frame.depth + 1, frame.stack, args, fill).map((q) => [{ ...q, retVal: undefined }, q.retVal ?? UNKNOWN]);
@@ -119,10 +119,16 @@ function throughReached(entry: ApiEntry, reached: readonly Reach[], e: Extract<E
   return [...live.map((q): [Path, undefined] => [q, undefined]), ...out];
 }
 
+/** A body the input shows enough of to run: not one it cuts before any call (a definition's head, its
+ * declarations), which stands for the function as the table has it. */
+function runnable(body: Body | undefined): Body | undefined {
+  return body && body.fn.cut && callees(body.fn).length === 0 ? undefined : body;
+}
+
 /** Whether `name` is a patched body, or reaches one through the functions that do its work. */
 function reachesBody(name: string, env: SimEnv, stack: readonly string[]): boolean {
   if (stack.includes(name)) return false;
-  if (env.bodies.get(name) !== undefined) return true;
+  if (runnable(env.bodies.get(name)) !== undefined) return true;
   const entry = env.api.entry(name);
   return (entry?.reaches ?? []).some((r) => r.work && r.eras.includes(env.era) && reachesBody(r.name, env, [...stack, name]));
 }
@@ -217,9 +223,9 @@ function implicitCall(body: Body, text: string): Extract<Expr, { k: 'call' }> {
   return { k: 'call', callee: body.fn.name, args: [], text, loc: { line: -1, character: 0 } };
 }
 
-/** The input shows the function in part: not from its start or to its end, or with gaps between hunks. */
+/** The input shows the function in part: not from its start, or with gaps between hunks. */
 function gapped(fn: FunctionIR): boolean {
-  return fn.partial === true || fn.cut === true || callees(fn).includes(GAP_CALL);
+  return fn.partial === true || callees(fn).includes(GAP_CALL);
 }
 
 /** The entry's failure mode in this era, if it has one. */
