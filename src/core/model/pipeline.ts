@@ -488,7 +488,9 @@ function placements(side: readonly Body[], other: readonly Body[], era: Era, typ
     if (entry && (anyScenario.has(name) || entry.roles.some((r) => IMPLICIT.includes(r)))) continue;
     const mine = all.filter((x) => x.fn.name === name);
     const roles = new Set<Role>(entry?.roles ?? []);
-    if (!entry) for (const b of mine) for (const c of pageCalls(b.fn)) for (const r of apiEntry(c)?.roles ?? []) roles.add(r);
+    // A caller of what this life already runs (vm_insert_pages() -> insert_page_into_pte_locked(), which
+    // P2PDMA's mmap reaches) is another way to it, not a phase of its own.
+    if (!entry) for (const b of mine) for (const c of pageCalls(b.fn)) if (!called.has(c)) for (const r of apiEntry(c)?.roles ?? []) roles.add(r);
     // A function that takes references is not a release function even if an error path puts.
     const role = PLACE_ORDER.find((r) => roles.has(r) && !(r === 'put' && roles.has('get')));
     if (!role) continue;
