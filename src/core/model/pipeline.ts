@@ -477,6 +477,7 @@ function mergeCalls(before: readonly Omit<HunkCall, 'side'>[], after: readonly O
 function placements(side: readonly Body[], other: readonly Body[], era: Era, type: PgmapType, changed: ReadonlySet<number>, helpers: ReadonlySet<string>): { name: string; role: Role }[] {
   const all = [...side, ...other];
   const called = scenarioCallees(era, type);
+  const direct = scenarioCallees(era, type, false);
   // Reached by another type's life is no reason to stay out of this one's (migrate_vma_insert_page()).
   const anyScenario = scenarioCallees(undefined, undefined, false);
   const best = new Map<Role, { name: string; shared: boolean; weight: number }>();
@@ -488,9 +489,11 @@ function placements(side: readonly Body[], other: readonly Body[], era: Era, typ
     if (entry && (anyScenario.has(name) || entry.roles.some((r) => IMPLICIT.includes(r)))) continue;
     const mine = all.filter((x) => x.fn.name === name);
     const roles = new Set<Role>(entry?.roles ?? []);
-    // A caller of what this life already runs (vm_insert_pages() -> insert_page_into_pte_locked(), which
-    // P2PDMA's mmap reaches) is another way to it, not a phase of its own.
-    if (!entry) for (const b of mine) for (const c of pageCalls(b.fn)) if (!called.has(c)) for (const r of apiEntry(c)?.roles ?? []) roles.add(r);
+    // A caller the patch leaves as it is of what this life reaches inside one of its calls
+    // (insert_page_in_batch_locked() -> insert_page_into_pte_locked(), which P2PDMA's mmap reaches) is
+    // another way to it, not a phase of its own.
+    const untouched = mine.every((b) => !changesBody(b, changed));
+    if (!entry) for (const b of mine) for (const c of pageCalls(b.fn)) if (!untouched || !called.has(c) || direct.has(c)) for (const r of apiEntry(c)?.roles ?? []) roles.add(r);
     // A function that takes references is not a release function even if an error path puts.
     const role = PLACE_ORDER.find((r) => roles.has(r) && !(r === 'put' && roles.has('get')));
     if (!role) continue;
