@@ -162,6 +162,9 @@ export interface ApiEntry {
   /** It puts every pgmap reference it takes before it returns (GUP-fast keeps its pgmap in a local, not
    * in the walk context the slow path hands to its caller): each return leaves the pgmap count as found. */
   readonly pgmapBalanced?: boolean;
+  /** It drops the pgmap reference its caller took, on every return (memory_failure_dev_pagemap(): "drop
+   * pgmap ref acquired in caller"): it holds one where it starts, and each return must leave it at 0. */
+  readonly pgmapConsumes?: boolean;
   /** Failure modes (see Failure); none: the call cannot fail, as far as references go. */
   readonly fails?: readonly Failure[];
   /** Eras the function exists in (it is "unknown" outside them). */

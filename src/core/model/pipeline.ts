@@ -21,7 +21,7 @@ import { effectsOf } from './aspects';
 import { runRules } from '../rules';
 import type { SideView } from '../rules/types';
 import { TABLE_VIEW } from './api-view';
-import { blankLines, damaged, readsHunk, genericDefinitions, listCalls, showsApiFunction, textFaults, typesNamed, typesOf, unsimulatedCalls, type Sides } from './relevance';
+import { blankLines, changesExitOfApiFunction, damaged, readsHunk, genericDefinitions, listCalls, showsApiFunction, textFaults, typesNamed, typesOf, unsimulatedCalls, type Sides } from './relevance';
 import { bodiesOf, buildOverlay, definedOn, definitionsOf, hashOf, reachedKey, wholeFunctionsOf, type Applied, type HunkPieces, type Overlay, type PatchDefinitions, type SidePiece, type World } from './overlay';
 import { attributedLine, attributeFinding, placeOnce } from './attribution';
 import { intendedTypes } from './intent';
@@ -229,7 +229,7 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
     const reachedByName = new Map<string, Set<PgmapType>>();
     for (const x of [before, after]) for (const [name, ts] of x.reaches) for (const t of ts) reachedByName.set(name, (reachedByName.get(name) ?? new Set()).add(t));
     const pieces = { before: before.piece, after: after.piece };
-    if (calls.length === 0 || types.length === 0) return { report, problems, pieces };
+    if ((calls.length === 0 && !changesExitOfApiFunction(hunk)) || types.length === 0) return { report, problems, pieces };
     return { report, problems, pieces, judge: { types, gated, reachedByName } };
   }
 

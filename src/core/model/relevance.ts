@@ -36,8 +36,15 @@ export function mentionsApi(hunk: Hunk): boolean {
 /** Whether the review reads a hunk at all (callsApi, or damaged: see readHunk); `prefilter` false
  * skips mentionsApi and asks callsApi alone (the equivalence test). */
 export function readsHunk(hunk: Hunk, prefilter = true): boolean {
-  return damaged(hunk) || ((!prefilter || mentionsApi(hunk)) && callsApi(hunk));
+  return damaged(hunk) || ((!prefilter || mentionsApi(hunk)) && callsApi(hunk)) || changesExitOfApiFunction(hunk);
 }
+
+/** A hunk of a table function that adds or deletes a `return` or `goto`: it changes the function's paths
+ * even where it calls nothing (a `goto out` turned into a `return` that skips the put at out:). */
+export function changesExitOfApiFunction(hunk: Hunk): boolean {
+  return API_NAMES.has(hunk.function) && hunk.lines.some((l) => l.kind !== 'context' && EXIT_STATEMENT.test(l.text));
+}
+const EXIT_STATEMENT = /\b(return|goto)\b/;
 
 /** Whether any line of the hunk (either side) calls or defines a function of the API table. Read line by
  * line: most hunks of a large diff call none, and are passed over without building their texts. */
