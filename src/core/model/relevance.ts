@@ -36,13 +36,14 @@ export function mentionsApi(hunk: Hunk): boolean {
 /** Whether the review reads a hunk at all (callsApi, or damaged: see readHunk); `prefilter` false
  * skips mentionsApi and asks callsApi alone (the equivalence test). */
 export function readsHunk(hunk: Hunk, prefilter = true): boolean {
-  return damaged(hunk) || ((!prefilter || mentionsApi(hunk)) && callsApi(hunk)) || changesExitOfApiFunction(hunk);
+  return damaged(hunk) || ((!prefilter || mentionsApi(hunk)) && callsApi(hunk)) || (!!hunk.function && changesExitOfApiFunction(hunk));
 }
 
-/** A hunk of a table function that adds or deletes a `return` or `goto`: it changes the function's paths
- * even where it calls nothing (a `goto out` turned into a `return` that skips the put at out:). */
+/** A hunk that adds or deletes a `return` or `goto` in a table function that must put, on every return,
+ * the pgmap reference its caller handed it: it changes what the function gives back even where it calls
+ * nothing (a `goto out` turned into a `return` that skips the put at out:). */
 export function changesExitOfApiFunction(hunk: Hunk): boolean {
-  return API_NAMES.has(hunk.function) && hunk.lines.some((l) => l.kind !== 'context' && EXIT_STATEMENT.test(l.text));
+  return !!apiEntry(hunk.function)?.pgmapConsumes && hunk.lines.some((l) => l.kind !== 'context' && EXIT_STATEMENT.test(l.text));
 }
 const EXIT_STATEMENT = /\b(return|goto)\b/;
 
