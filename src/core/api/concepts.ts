@@ -1,6 +1,7 @@
 // Kernel vocabulary the simulator meets outside the API table's functions: assertion macros, branch
 // hints, how C code spells a failure it returns, the pgmap callback and type field. Data only.
 import { PGMAP_TYPES, type PgmapType } from '../types';
+import type { MappingKind } from '../report/types';
 
 /** WARN/BUG macros: their first argument is a condition that must not hold. */
 export const ASSERTION_MACROS: ReadonlySet<string> = new Set([
@@ -11,6 +12,11 @@ export const ASSERTION_MACROS: ReadonlySet<string> = new Set([
 /** An assertion the model judges: on the page's reference or map counts, and on the folio's shape
  * (large folios). WARN_ON(1) is not. */
 export const COUNT_CONDITION = /ref_count|refcount|page_count|_refcount|folio_ref|mapcount|folio_test_large|PageCompound|folio_order/;
+
+/** Entry kinds that zap (and fork, GUP) treat as holding a page reference: vm_normal_page() finds the
+ * page behind a normal entry, zap_nonpresent_ptes() the page of a device-private swap entry, and each
+ * drops one reference; special and devmap entries are skipped (mm/memory.c, linux-6.1, linux-6.12). */
+export const REFCOUNTED_ENTRY_KINDS: readonly MappingKind[] = ['normal', 'swap-entry'];
 
 /** Branch hints: their value is their argument. */
 export const BRANCH_HINTS: ReadonlySet<string> = new Set(['likely', 'unlikely']);

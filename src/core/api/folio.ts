@@ -3,6 +3,7 @@
 // the corpus patches touch (mm/memremap.c, mm/huge_memory.c, mm/migrate_device.c, include/linux/mm.h).
 // Kernel texts read for E3-E5: see NOTES.md ("Trees read for E3-E5").
 import type { ApiEntry, EraEffect } from './types';
+import type { MappingKind } from '../report/types';
 import { ALL_ERAS, fx, others, span } from './build';
 
 const MM_H = 'include/linux/mm.h (linux-6.1, linux-6.12)';
@@ -15,9 +16,10 @@ function helper(name: string, exists: ApiEntry['exists'], effects: EraEffect[], 
   return { name, roles: [], exists, effects, doc, source, helper: true };
 }
 
-/** An entry builder: returns an entry value of `kind`; set_pte_at()/set_pmd_at() installs it. */
-function builder(name: string, exists: ApiEntry['exists'], kind: 'normal' | 'special' | 'devmap', doc: string, source: string): ApiEntry {
-  return helper(name, exists, [fx(exists, `builds a ${kind} entry`, { builds: kind })], doc, source);
+/** An entry builder: returns an entry value of `kind`; set_pte_at()/set_pmd_at() installs it. `fromEntry`:
+ * it marks the entry it is passed (pte_mkspecial()), so the result is known only when that entry is. */
+function builder(name: string, exists: ApiEntry['exists'], kind: MappingKind, doc: string, source: string, fromEntry = false): ApiEntry {
+  return helper(name, exists, [fx(exists, `builds a ${kind} entry`, { builds: kind, ...(fromEntry ? { keepsEntry: true } : {}) })], doc, source);
 }
 
 export const FOLIO: readonly ApiEntry[] = [
@@ -130,11 +132,25 @@ export const FOLIO: readonly ApiEntry[] = [
     source: 'mm/migrate_device.c as patched by corpus item 20 (2026)',
   },
   // Entry builders: what kind of entry each era's insert path builds.
-  builder('pte_mkdevmap', span('E0', 'E3'), 'devmap', 'Marks a PTE devmap (x86: also special). insert_pfn() used it for pfn_t PFN_DEV|PFN_MAP pfns (FS DAX, device DAX) until d438d2734170 removed the bit (E4).', 'include/linux/pgtable.h (linux-6.1, linux-6.12; d438d2734170)'),
-  builder('pmd_mkdevmap', span('E0', 'E3'), 'devmap', 'Marks a PMD devmap; vmf_insert_pfn_pmd() for DAX pfns until E4.', 'include/linux/pgtable.h (linux-6.1, linux-6.12; d438d2734170)'),
-  builder('pte_mkspecial', ALL_ERAS, 'special', 'Marks a PTE special: vm_normal_page() returns NULL for it, so zap, fork and GUP leave the page\'s counts alone. insert_pfn() uses it for plain pfns, and from E4 (4b1d3145c104) for every pfn vmf_insert_mixed() inserts.', 'include/linux/pgtable.h (linux-6.1, linux-6.12; 4b1d3145c104)'),
-  builder('pmd_mkspecial', span('E2'), 'special', 'Marks a huge PMD special (v6.11+, pfnmap huge mappings): insert_pmd() for pfns without a folio; vm_normal_page_pmd() returns NULL for it.', `include/linux/pgtable.h (linux-6.12); ${NEXT_HUGE}`),
-  builder('pud_mkspecial', span('E2'), 'special', 'Marks a huge PUD special (v6.11+): insert_pud() for pfns without a folio.', `include/linux/pgtable.h (linux-6.12); ${NEXT_HUGE}`),
+  builder('pte_mkdevmap', span('E0', 'E3'), 'devmap', 'Marks a PTE devmap (x86: also special). insert_pfn() used it for pfn_t PFN_DEV|PFN_MAP pfns (FS DAX, device DAX) until d438d2734170 removed the bit (E4).', 'include/linux/pgtable.h (linux-6.1, linux-6.12; d438d2734170)', true),
+  builder('pmd_mkdevmap', span('E0', 'E3'), 'devmap', 'Marks a PMD devmap; vmf_insert_pfn_pmd() for DAX pfns until E4.', 'include/linux/pgtable.h (linux-6.1, linux-6.12; d438d2734170)', true),
+  builder('pte_mkspecial', ALL_ERAS, 'special', 'Marks a PTE special: vm_normal_page() returns NULL for it, so zap, fork and GUP leave the page\'s counts alone. insert_pfn() uses it for plain pfns, and from E4 (4b1d3145c104) for every pfn vmf_insert_mixed() inserts.', 'include/linux/pgtable.h (linux-6.1, linux-6.12; 4b1d3145c104)', true),
+  builder('pmd_mkspecial', span('E2'), 'special', 'Marks a huge PMD special (v6.11+, pfnmap huge mappings): insert_pmd() for pfns without a folio; vm_normal_page_pmd() returns NULL for it.', `include/linux/pgtable.h (linux-6.12); ${NEXT_HUGE}`, true),
+  builder('pud_mkspecial', span('E2'), 'special', 'Marks a huge PUD special (v6.11+): insert_pud() for pfns without a folio.', `include/linux/pgtable.h (linux-6.12); ${NEXT_HUGE}`, true),
+  builder('mk_pte', ALL_ERAS, 'normal', 'Builds a present PTE for a struct page: insert_page_into_pte_locked() and migrate_vma_insert_page() (COHERENT destinations) install it as built, a normal entry that zap drops a reference for.', MM_H),
+  ...(['make_readable_device_private_entry', 'make_writable_device_private_entry'] as const).map((name) => builder(name, ALL_ERAS, 'swap-entry',
+    `Builds a ${name.includes('writable') ? 'writable' : 'read-only'} device-private swap entry for a pfn: migrate_vma_insert_page() installs it (swp_entry_to_pte(), set_pte_at()) for PRIVATE destination pages; zap_nonpresent_ptes() drops the page reference it holds.`,
+    'include/linux/swapops.h (linux-6.1, linux-6.12)')),
+  ...([
+    ['swp_entry_to_pte', 'The PTE form of a swap entry (a device-private entry stays one).', 'include/linux/swapops.h (linux-6.1, linux-6.12)'],
+    ['pte_mkwrite', 'A writable copy of a PTE, of the same kind.', 'include/linux/pgtable.h, arch/x86/include/asm/pgtable.h (linux-6.1, linux-6.12)'],
+    ['pte_mkdirty', 'A dirty copy of a PTE, of the same kind.', 'arch/x86/include/asm/pgtable.h (linux-6.1, linux-6.12)'],
+    ['pmd_mkhuge', 'A huge (leaf) copy of a PMD, of the same kind.', 'arch/x86/include/asm/pgtable.h (linux-6.1, linux-6.12)'],
+    ['pmd_mkyoung', 'A young copy of a PMD, of the same kind.', 'arch/x86/include/asm/pgtable.h (linux-6.1, linux-6.12)'],
+    ['pmd_mkdirty', 'A dirty copy of a PMD, of the same kind.', 'arch/x86/include/asm/pgtable.h (linux-6.1, linux-6.12)'],
+    ['maybe_pmd_mkwrite', 'A PMD made writable when the vma allows it, of the same kind.', 'mm/huge_memory.c (linux-6.1, linux-6.12)'],
+  ] as const).map(([name, doc, source]) => helper(name, ALL_ERAS, [fx(ALL_ERAS, 'returns an entry of its argument\'s kind', { keepsEntry: true })], doc, source)),
+  builder('pfn_t_pmd', span('E0', 'E3'), 'normal', 'Builds a huge PMD for a pfn_t: insert_pfn_pmd() then marks it devmap (pfn_t_devmap(): FS DAX, device DAX) or, from v6.11, special; pfn_t is gone in E4.', 'include/linux/pfn_t.h (linux-6.1, linux-6.12)'),
   builder('folio_mk_pmd', span('E3'), 'normal', 'Builds a normal huge PMD for a folio (v6.16+; mk_huge_pmd() before): insert_pmd() for folios, paired with folio_get() and folio_add_file_rmap_pmd(), so the entry holds its reference (c4297465d4ca).', NEXT_HUGE),
   builder('folio_mk_pud', span('E3'), 'normal', 'Builds a normal huge PUD for a folio (v6.16+): insert_pud() for folios, paired with folio_get() and folio_add_file_rmap_pud() (02825c0925fb).', NEXT_HUGE),
 ];

@@ -1,7 +1,7 @@
 // Inserting user page-table entries for ZONE_DEVICE memory (mm/memory.c, mm/huge_memory.c,
 // fs/dax.c, mm/migrate_device.c, drivers/pci/p2pdma.c).
 import type { ApiEntry } from './types';
-import { ALL_ERAS, fx, others, span } from './build';
+import { ALL_ERAS, DAX, fx, others, span } from './build';
 
 const MEMORY_C = 'mm/memory.c (linux-6.1, linux-6.12)';
 /** The newest read: insert_pfn() always pte_mkspecial(); __vm_insert_mixed(vma, addr, unsigned long pfn, mkwrite) without pfn_t. */
@@ -18,7 +18,29 @@ function pfnInsert(what: string): ApiEntry['effects'] {
   ];
 }
 
+/** An entry store: installs the entry it is passed (argument 4), of the kind its builder gave it. */
+function store(name: string, what: string): ApiEntry {
+  return {
+    name, roles: [], exists: ALL_ERAS, helper: true,
+    effects: [fx(ALL_ERAS, `installs the ${what} it is passed; it holds a page reference when zap drops one for its kind (normal, device-private), none when special or devmap`, { installsArg: 4 })],
+    doc: `Writes a ${what} into the page table. It takes no reference itself: the entry holds the one its caller took when zap will drop one for it (a normal entry, a device-private swap entry: vm_normal_page() and zap_nonpresent_ptes() find the page), and none when it is special or devmap (vm_normal_page() skips those). Its kind is that of the builder (mk_pte(), pte_mkspecial(), pmd_mkdevmap(), ...).`,
+    source: 'arch/x86/include/asm/pgtable.h, mm/memory.c (linux-6.1, linux-6.12)',
+  };
+}
+
 export const MAPPING: readonly ApiEntry[] = [
+  store('set_pte_at', 'PTE'),
+  store('set_pmd_at', 'huge PMD'),
+  store('set_pud_at', 'huge PUD'),
+  {
+    name: 'insert_pfn_pmd', roles: ['map'], exists: span('E0', 'E3'),
+    effects: [
+      fx(span('E0', 'E3'), 'DAX pfn (pfn_t_devmap()): devmap PMD, no page ref, no mapcount', { types: DAX, pageTable: { insert: 'devmap', holdsRef: false } }),
+      fx(span('E0', 'E3'), 'not a mapping of these types\' pages', { types: others(...DAX) }),
+    ],
+    doc: 'The locked core of vmf_insert_pfn_pmd(): builds pmd_mkdevmap() for a pfn_t with PFN_DEV|PFN_MAP (FS DAX and device DAX pages) and pmd_mkspecial() otherwise, and takes neither a page reference nor a mapcount: zap_huge_pmd() removes such entries through its vma_is_special_huge() path without a put.',
+    source: HUGE_C,
+  },
   {
     name: 'insert_pfn', roles: ['map'], exists: ALL_ERAS, effects: pfnInsert('PTE'),
     doc: 'Installs a PTE for a raw pfn without touching the struct page: no reference, no mapcount. The entry is devmap when the pfn_t carries PFN_DEV|PFN_MAP (FS DAX, device DAX; E0-E3), otherwise special; from E4 it takes a plain pfn and always builds pte_mkspecial(pfn_pte(pfn, prot)). Behind vmf_insert_pfn*() and vmf_insert_mixed().',
@@ -57,6 +79,7 @@ export const MAPPING: readonly ApiEntry[] = [
   },
   {
     name: 'insert_page', roles: ['map', 'get'], fails: [{ returns: ['-EINVAL', '-ENOMEM', '-EBUSY'], success: 'zero' }], exists: ALL_ERAS,
+    reaches: [{ eras: ALL_ERAS, name: 'insert_page_into_pte_locked', args: [], work: true }],
     effects: [fx(ALL_ERAS, '+1 page ref, +1 file mapcount, normal PTE (the shared zero page: special, no ref)', REFCOUNTED)],
     doc: 'Maps a struct page with a normal PTE, taking a page reference (get_page/folio_get) and a file mapcount (page_add_file_rmap / folio_add_file_rmap_pte) plus the mm counter; the shared zero page is mapped special without a reference. Behind vm_insert_page() and vmf_insert_page_mkwrite(). Needs a count >= 1 first.',
     source: MEMORY_C,
@@ -72,6 +95,7 @@ export const MAPPING: readonly ApiEntry[] = [
   },
   {
     name: 'vm_insert_page', roles: ['map', 'get'], fails: [{ returns: ['-EFAULT', '-EINVAL', '-ENOMEM', '-EBUSY'], success: 'zero' }], exists: ALL_ERAS,
+    reaches: [{ eras: ALL_ERAS, name: 'insert_page', args: [], work: true }],
     effects: [fx(ALL_ERAS, '+1 page ref, +1 mapcount, normal PTE', REFCOUNTED)],
     doc: 'Driver API to map one kernel page into a user vma (insert_page()): +1 reference, +1 mapcount, normal PTE. p2pmem_alloc_mmap() uses it for P2PDMA pages (v6.2+), so the page needs count >= 1 before the call (E3: set_page_count(page, 1)).',
     source: MEMORY_C,
@@ -111,6 +135,8 @@ export const MAPPING: readonly ApiEntry[] = [
   },
   {
     name: 'migrate_vma_pages', roles: ['map'], exists: ALL_ERAS,
+    // A destination without a source page (an empty address) is mapped by migrate_vma_insert_page().
+    reaches: [{ eras: ALL_ERAS, name: 'migrate_vma_insert_page', args: [], work: true }],
     effects: [
       fx(ALL_ERAS, 'PRIVATE destination: device-private swap entry that owns the page\'s reference (the entry\'s get, then the driver\'s put at finalize: a page at 0 goes 0->1->0 and is freed while mapped); anon mapcount', { types: ['PRIVATE'], refcount: { op: 'handover' }, mapcount: 'inc', pageTable: { insert: 'swap-entry', holdsRef: true } }),
       fx(ALL_ERAS, 'COHERENT destination: ordinary anon PTE that owns the page\'s reference (the entry\'s get, then the driver\'s put at finalize: a page at 0 goes 0->1->0 and is freed while mapped)', { types: ['COHERENT'], refcount: { op: 'handover' }, mapcount: 'inc', pageTable: { insert: 'normal', holdsRef: true } }),
@@ -122,15 +148,18 @@ export const MAPPING: readonly ApiEntry[] = [
   {
     name: 'migrate_vma_insert_page', roles: ['map'], exists: ALL_ERAS,
     effects: [
-      fx(ALL_ERAS, 'PRIVATE: installs a device-private swap entry holding the page\'s reference; anon rmap', { types: ['PRIVATE'], mapcount: 'inc', pageTable: { insert: 'swap-entry', holdsRef: true } }),
-      fx(ALL_ERAS, 'COHERENT: installs a normal anon PTE holding the page\'s reference', { types: ['COHERENT'], mapcount: 'inc', pageTable: { insert: 'normal', holdsRef: true } }),
+      fx(ALL_ERAS, 'PRIVATE: +1 page ref (get_page / folio_get), anon rmap, a device-private swap entry that holds it', { types: ['PRIVATE'], refcount: { op: 'inc' }, mapcount: 'inc', pageTable: { insert: 'swap-entry', holdsRef: true } }),
+      fx(ALL_ERAS, 'COHERENT: +1 page ref (get_page / folio_get), anon rmap, a normal anon PTE that holds it', { types: ['COHERENT'], refcount: { op: 'inc' }, mapcount: 'inc', pageTable: { insert: 'normal', holdsRef: true } }),
       fx(ALL_ERAS, 'not used for other types', { types: others('PRIVATE', 'COHERENT') }),
     ],
-    doc: 'Fills a previously empty address during migrate_vma_pages(): adds the anon rmap of the destination page and installs a device-private swap entry (PRIVATE) or a normal PTE (COHERENT); the caller\'s allocation reference becomes the mapping\'s.',
+    doc: 'Fills a previously empty address during migrate_vma_pages(): adds the anon rmap of the destination page, takes a page reference for the new entry (get_page() in linux-6.1, folio_get() in linux-6.12) and installs a device-private swap entry (PRIVATE) or a normal PTE (COHERENT) that holds it; migrate_vma_finalize() then drops the driver\'s allocation reference (folio_put(dst)), so the mapping\'s is the one left.',
     source: 'mm/migrate_device.c (linux-6.1, linux-6.12)',
   },
   {
     name: 'p2pmem_alloc_mmap', roles: ['alloc', 'map', 'pgmap-get'], exists: span('E2'),
+    // E2: per page vm_insert_page(), then percpu_ref_get() and put_page() (the rest of its summary).
+    // E3 sets the count to 1 before the insert: its rest would have to come first.
+    reaches: [{ eras: ['E2'], name: 'vm_insert_page', args: [], work: true }],
     effects: [
       fx(['E2'], 'per page: vm_insert_page() 1->2, put_page() 2->1: the mapping owns the count (a page at 0 goes 0->1->0 and is freed while mapped); +1 pgmap ref', { types: ['P2PDMA'], refcount: { op: 'handover' }, mapcount: 'inc', pgmap: 'get', pageTable: { insert: 'normal', holdsRef: true } }),
       fx(span('E3'), 'per page: set_page_count(1), vm_insert_page() 1->2, put_page() 2->1; +1 pgmap ref', { types: ['P2PDMA'], refcount: { op: 'set', value: 1 }, mapcount: 'inc', pgmap: 'get', pageTable: { insert: 'normal', holdsRef: true } }),

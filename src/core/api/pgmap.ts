@@ -54,6 +54,18 @@ export const PGMAP: readonly ApiEntry[] = [
     source: 'include/linux/memremap.h (linux-6.1, linux-6.12)',
   },
   {
+    name: 'memory_failure_dev_pagemap', roles: ['pgmap-put'], exists: ALL_ERAS, pgmapConsumes: true,
+    effects: [fx(ALL_ERAS, 'puts the pgmap reference memory_failure() took with get_dev_pagemap(), on every return', { pgmap: 'put' })],
+    doc: 'Memory failure of a ZONE_DEVICE pfn: memory_failure() takes the pgmap with get_dev_pagemap() and hands it over; this function calls the pgmap\'s ->memory_failure() (pmem in FS DAX mode) or the generic handler, and drops that reference at its one exit ("drop pgmap ref acquired in caller", put_dev_pagemap() at out:). A return that skips out: leaks it.',
+    source: 'mm/memory-failure.c (linux-6.1, linux-6.12)',
+  },
+  {
+    name: 'pgmap_has_memory_failure', roles: ['predicate'], exists: span('E1'), helper: true,
+    effects: [fx(span('E1'), 'true for FS_DAX: pmem\'s fsdax_pagemap_ops has ->memory_failure', { trueFor: ['FS_DAX'] })],
+    doc: 'Whether the pgmap has a ->memory_failure operation (v5.19+): only pmem\'s FS DAX pgmaps (fsdax_pagemap_ops) set one; memory_failure_dev_pagemap() then asks the driver first.',
+    source: 'include/linux/memremap.h, drivers/nvdimm/pmem.c (linux-6.1, linux-6.12)',
+  },
+  {
     name: 'percpu_ref_init', roles: [], exists: ALL_ERAS,
     effects: [fx(ALL_ERAS, 'initialises pgmap->ref (one initial reference, dropped by percpu_ref_kill)')],
     doc: 'Initialises a percpu reference; memremap_pages() uses it for pgmap->ref with dev_pagemap_percpu_release() completing pgmap->done at zero.',

@@ -58,6 +58,12 @@ export const PREDICATES: readonly ApiEntry[] = [
   devmapTest('pmd_devmap', 'PMD'),
   devmapTest('pud_devmap', 'PUD'),
   {
+    name: 'pfn_t_devmap', roles: ['predicate'], exists: span('E0', 'E3'), helper: true,
+    effects: [fx(span('E0', 'E3'), 'true for DAX pfns (PFN_DEV|PFN_MAP): FS_DAX (pmem), device DAX', { trueFor: DAX })],
+    doc: 'Whether a pfn_t carries PFN_DEV|PFN_MAP: the pfns of FS DAX (pmem\'s pfn_flags) and device DAX (phys_to_pfn_t(phys, PFN_DEV|PFN_MAP)). insert_pfn() and insert_pfn_pmd() build devmap entries for them, special ones otherwise. pfn_t is gone in E4.',
+    source: 'include/linux/pfn_t.h, drivers/dax/device.c, drivers/nvdimm/pmem.c (linux-6.1, linux-6.12)',
+  },
+  {
     name: 'pte_special', roles: ['predicate'], exists: ALL_ERAS,
     effects: [fx(ALL_ERAS, 'true for special PTEs (pfn maps, zero page, E4 vmf_insert_mixed)')],
     doc: 'Tests the special PTE bit: vm_normal_page() returns NULL for special PTEs, so nothing refcounts them. From E4 vmf_insert_mixed() marks its PFNs special (4b1d3145c104).',

@@ -84,6 +84,14 @@ export interface EraEffect {
   readonly trueForEntry?: readonly MappingKind[];
   /** Entry builders: the kind of entry the returned value is (pte_mkspecial, folio_mk_pmd, pte_mkdevmap). */
   readonly builds?: MappingKind;
+  /** Entry modifiers (pte_mkwrite, swp_entry_to_pte): the returned entry is of the kind of argument 1.
+   * With `builds` (pte_mkspecial): the entry of argument 1 marked so, known only when argument 1 is. */
+  readonly keepsEntry?: boolean;
+  /** Entry stores (set_pte_at, set_pmd_at): argument N (1-based) is installed when its kind is known
+   * (built by a `builds` call); it holds a reference when zap drops one for its kind (normal, swap
+   * entry: vm_normal_page() finds the page), none when special or devmap. Of an unknown value nothing
+   * is assumed (a fragment's entry built above the hunk: the enclosing function's summary says). */
+  readonly installsArg?: number;
   /** GUP on devmap entries: a pgmap reference is held for the walk (get_dev_pagemap ... put_dev_pagemap)
    * and released before the call returns, so there is no net pgmap effect. */
   readonly pgmapHeld?: boolean;
@@ -135,6 +143,12 @@ export interface Reach {
   /** Its arguments: a parameter of the entry (bound to the caller's argument), a number, a flag
    * constant, or a union of those (`gup_flags|FOLL_PIN`); anything else is unknown. */
   readonly args: readonly string[];
+  /** It does part of the entry's work (vm_insert_page() is insert_page(), whose PTE set-up is
+   * insert_page_into_pte_locked()): when the patch changes it, or a function it reaches so, it runs in
+   * that part's place: the entry's effect minus its table effect, both from the call's state (the rest:
+   * p2pmem_alloc_mmap()'s put_page() and pgmap reference), follows it on the paths where it succeeds.
+   * Such a function is never placed into a page life by its role: the life reaches it here. */
+  readonly work?: true;
 }
 
 export interface ApiEntry {
@@ -148,6 +162,9 @@ export interface ApiEntry {
   /** It puts every pgmap reference it takes before it returns (GUP-fast keeps its pgmap in a local, not
    * in the walk context the slow path hands to its caller): each return leaves the pgmap count as found. */
   readonly pgmapBalanced?: boolean;
+  /** It drops the pgmap reference its caller took, on every return (memory_failure_dev_pagemap(): "drop
+   * pgmap ref acquired in caller"): it holds one where it starts, and each return must leave it at 0. */
+  readonly pgmapConsumes?: boolean;
   /** Failure modes (see Failure); none: the call cannot fail, as far as references go. */
   readonly fails?: readonly Failure[];
   /** Eras the function exists in (it is "unknown" outside them). */

@@ -35,7 +35,9 @@ export function observe(runs: readonly ScenarioRun[]): Observation[] {
   if (freed && freed.freed > 0) add('free-refcount', 'after the free path', freed.refcount?.toString(), 'page-life', ['put', 'free', 'unmap']);
   const firstUse = alloc?.refcount === 0 ? mapped : alloc;
   add('alloc-refcount', 'after allocation', firstUse?.refcount?.toString(), 'page-life', ['alloc', 'map']);
-  if (mapped) add('mapping-ref', 'in the user mapping', mapped.mapping !== 'none' && mapped.mappingHoldsRef ? 'yes' : 'no', 'page-life', ['alloc', 'map']);
+  // An entry whose page went through its free path while it was being set up holds no reference, whatever its kind.
+  const freedUnder = life?.trace.steps.some((s) => (s.phase === 'alloc' || s.phase === 'map') && s.events?.some((e) => e.kind === 'freed-under-mapping'));
+  if (mapped) add('mapping-ref', 'in the user mapping', mapped.mapping !== 'none' && mapped.mappingHoldsRef && !freedUnder ? 'yes' : 'no', 'page-life', ['alloc', 'map']);
   if (mapped && mapped.mapping !== 'none') add('mapping-kind', 'in the user mapping', mapped.mapping, 'page-life', ['alloc', 'map']);
   if (freed && freed.freed > 0) {
     add('page-free-callback', 'on the free path', freed.pageFreeCalls > 0 ? 'yes' : 'no', 'page-life', ['put', 'free', 'unmap']);

@@ -21,7 +21,7 @@ import { effectsOf } from './aspects';
 import { runRules } from '../rules';
 import type { SideView } from '../rules/types';
 import { TABLE_VIEW } from './api-view';
-import { blankLines, changesTableGuard, damaged, readsHunk, genericDefinitions, listCalls, showsApiFunction, textFaults, typesNamed, typesOf, unsimulatedCalls, type Sides } from './relevance';
+import { blankLines, changesExitOfApiFunction, changesTableGuard, damaged, readsHunk, genericDefinitions, listCalls, showsApiFunction, textFaults, typesNamed, typesOf, unsimulatedCalls, type Sides } from './relevance';
 import { bodiesOf, buildOverlay, definedOn, definitionsOf, hashOf, reachedKey, wholeFunctionsOf, type Applied, type HunkPieces, type Overlay, type PatchDefinitions, type SidePiece, type World } from './overlay';
 import { attributedLine, attributeFinding, placeOnce } from './attribution';
 import { intendedTypes } from './intent';
@@ -117,7 +117,8 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
     const depth = head !== undefined ? braceDepth(text) : 0;
     if (depth > 0) {
       const closed = parse(`${text}\n;${'}'.repeat(depth)}`, '', true);
-      return closed.functions.length > 0 ? closed : parse(text, head!, false);
+      // The last definition is the one the cut left open.
+      return closed.functions.length > 0 ? { ...closed, functions: closed.functions.map((f, i, all) => (i === all.length - 1 ? { ...f, cut: true } : f)) } : parse(text, head!, false);
     }
     return parse(text, enclosing, false, params);
   }
@@ -141,7 +142,7 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
     return { header: hunk.header, function: hunk.function, range: hunk.range, source, calls, effects: [], findings: [] };
   }
 
-  function readHunk(file: FileDiff, hunk: Hunk, applied: Result<Applied> | undefined, opts: ReviewOptions): { read: HunkRead; fresh: boolean } {
+  function readHunk(file: FileDiff, hunk: Hunk, applied: Result<Applied> | undefined, opts: ReviewOptions, helpers: ReadonlySet<string> = NO_NAMES): { read: HunkRead; fresh: boolean } {
     const appliedProblems = applied && hunk === file.hunks[0] ? applied.problems : [];
     // A hunk that calls nothing in the API table lists no calls and simulates nothing: it is not parsed
     // (most of a large diff; its body then does not enter the worlds).
@@ -149,13 +150,15 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
     const broken = damaged(hunk);
     const sides = { before: hunkSide(hunk, 'before'), after: hunkSide(hunk, 'after') };
     // Everything the read is made of: the hunk as parsed (texts, document positions), options, the tree.
-    const key = [file.path, hunk.header, JSON.stringify(hunk.range), hunkKey(hunk, sides), hunk.function, opts.era, applied ? `${applied.value.source}:${hashOf(applied.value.before)}` : ''].join('\u0001');
+    // The patch's helpers this hunk may define (their names as the key has them).
+    const mine = [...helpers].filter((n) => sides.before.text.includes(n) || sides.after.text.includes(n));
+    const key = [file.path, hunk.header, JSON.stringify(hunk.range), hunkKey(hunk, sides), hunk.function, opts.era, applied ? `${applied.value.source}:${hashOf(applied.value.before)}` : '', mine.join(',')].join('\u0001');
     const known = readCache.get(key);
     if (known) return { read: known, fresh: false };
     if (readCache.size > MAX_CACHE) readCache.clear();
     let made: Omit<HunkRead, 'key'>;
     try {
-      made = analyseHunk(file, hunk, sides, broken, applied?.value, hashOf(key));
+      made = analyseHunk(file, hunk, sides, broken, applied?.value, hashOf(key), new Set(mine));
     } catch (e) {
       // A bug of ours must not cost the whole review: this hunk is reported unanalysed.
       made = { report: quiet(hunk, 'fragment'), pieces: {}, problems: [{ severity: 'error', message: `internal error while reading ${hunk.header}: ${String(e)}`, line: hunk.headerLine }] };
@@ -165,7 +168,7 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
     return { read, fresh: true };
   }
 
-  function analyseHunk(file: FileDiff, hunk: Hunk, sides: Sides, broken: boolean, applied: Applied | undefined, id: string): Omit<HunkRead, 'key'> {
+  function analyseHunk(file: FileDiff, hunk: Hunk, sides: Sides, broken: boolean, applied: Applied | undefined, id: string, helpers: ReadonlySet<string>): Omit<HunkRead, 'key'> {
     const fileTypes = typesForPath(file.path);
     // In core mm code (every type) and filesystems, pages reach only the functions that name their concepts.
     const gated = reachesOnlyWhereNamed(file.path);
@@ -179,7 +182,7 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
     const problems: Problem[] = [];
     // In such files, complete generic definitions inside the hunk (a moved or new file shows hundreds)
     // are blanked before parsing; their calls are listed from the text.
-    const generic = gated && !applied && !broken ? genericDefinitions(hunk, sides, named) : undefined;
+    const generic = gated && !applied && !broken ? genericDefinitions(hunk, sides, named, helpers) : undefined;
     const parsedSides = (['before', 'after'] as const).map((side) => {
       const hls = hunk.lines.filter((l) => l.kind === 'context' || l.kind === (side === 'before' ? 'del' : 'add'));
       const fromTree = applied && wholeFunctionsOf((t) => parse(t, '', true), applied, side, hls);
@@ -229,7 +232,7 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
     // A hunk that calls no table function is judged when it changes a guard in the body of the one it is
     // inside (the arms the guard picks may be beyond it).
     const inTable = changesTableGuard(hunk) && [...before.bodies, ...after.bodies].some((b) => b.fn.name === hunk.function && changesBody(b, changedLines([hunk])));
-    if ((calls.length === 0 && !inTable) || types.length === 0) return { report, problems, pieces };
+    if ((calls.length === 0 && !inTable && !changesExitOfApiFunction(hunk)) || types.length === 0) return { report, problems, pieces };
     return { report, problems, pieces, judge: { types, gated, reachedByName } };
   }
 
@@ -327,6 +330,7 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
       const left: { blob: string; text: string; source: PreImage['source'] }[] = [];
       for (const patch of s.patches) {
         const defs = definitionsOf(patch);
+        const helpers = helpersOfApiFunctions(patch);
         const era = opts.patchEras?.get(patch);
         const popts = era ? { ...opts, era } : opts;
         const reads: { file: FileDiff; hunk: Hunk; read: HunkRead; fresh: boolean }[] = [];
@@ -336,7 +340,7 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
           const appliedFile = pre !== undefined ? applyFileDiff(pre.text, file) : undefined;
           const applied = appliedFile && pre ? { ...appliedFile, value: { ...appliedFile.value, source: pre.source } } : undefined;
           if (applied && file.newBlob && !ZERO.test(file.newBlob)) left.push({ blob: file.newBlob, text: applied.value.after, source: applied.value.source });
-          for (const hunk of file.hunks) reads.push({ file, hunk, ...readHunk(file, hunk, applied, popts) });
+          for (const hunk of file.hunks) reads.push({ file, hunk, ...readHunk(file, hunk, applied, popts, helpers) });
         }
         // Only hunks that were parsed have bodies, the only users of their changed lines in the overlay.
         const pieces: HunkPieces[] = reads.map(({ file, hunk, read }) => ({ path: file.path, hunk, changed: read.pieces.before || read.pieces.after ? changedLines([hunk]) : NO_LINES, ...read.pieces }));
@@ -402,6 +406,21 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
 
 const ZERO = /^0+$/;
 const NO_LINES: ReadonlySet<number> = new Set();
+const NO_NAMES: ReadonlySet<string> = new Set();
+const CALLED = /\b([A-Za-z_]\w*)\s*\(/g;
+
+/** Functions the patch calls on the lines it changes in a function of the API table (a helper it
+ * extracts from insert_page()): where the patch defines one, it is no generic code, whatever it names. */
+function helpersOfApiFunctions(patch: Patch): ReadonlySet<string> {
+  const out = new Set<string>();
+  for (const file of patch.files) {
+    for (const hunk of file.hunks) {
+      if (!API_NAMES.has(hunk.function)) continue;
+      for (const l of hunk.lines) if (l.kind !== 'context') for (const m of l.text.matchAll(CALLED)) if (!API_NAMES.has(m[1]!)) out.add(m[1]!);
+    }
+  }
+  return out.size ? out : NO_NAMES;
+}
 /** What judgeHunk is given for a hunk it does not simulate (it returns before looking). */
 const NOT_JUDGED = { changed: NO_LINES, intended: new Set<PgmapType>() };
 
@@ -461,7 +480,9 @@ function mergeCalls(before: readonly Omit<HunkCall, 'side'>[], after: readonly O
 function placements(side: readonly Body[], other: readonly Body[], era: Era, type: PgmapType, changed: ReadonlySet<number>, helpers: ReadonlySet<string>): { name: string; role: Role }[] {
   const all = [...side, ...other];
   const called = scenarioCallees(era, type);
-  const anyScenario = scenarioCallees();
+  const direct = scenarioCallees(era, type, false);
+  // Reached by another type's life is no reason to stay out of this one's (migrate_vma_insert_page()).
+  const anyScenario = scenarioCallees(undefined, undefined, false);
   const best = new Map<Role, { name: string; shared: boolean; weight: number }>();
   for (const name of new Set(side.map((b) => b.fn.name))) {
     // A helper the patch adds runs where the function that calls it does.
@@ -471,7 +492,11 @@ function placements(side: readonly Body[], other: readonly Body[], era: Era, typ
     if (entry && (anyScenario.has(name) || entry.roles.some((r) => IMPLICIT.includes(r)))) continue;
     const mine = all.filter((x) => x.fn.name === name);
     const roles = new Set<Role>(entry?.roles ?? []);
-    if (!entry) for (const b of mine) for (const c of pageCalls(b.fn)) for (const r of apiEntry(c)?.roles ?? []) roles.add(r);
+    // A caller the patch leaves as it is of what this life reaches inside one of its calls
+    // (insert_page_in_batch_locked() -> insert_page_into_pte_locked(), which P2PDMA's mmap reaches) is
+    // another way to it, not a phase of its own.
+    const untouched = mine.every((b) => !changesBody(b, changed));
+    if (!entry) for (const b of mine) for (const c of pageCalls(b.fn)) if (!untouched || !called.has(c) || direct.has(c)) for (const r of apiEntry(c)?.roles ?? []) roles.add(r);
     // A function that takes references is not a release function even if an error path puts.
     const role = PLACE_ORDER.find((r) => roles.has(r) && !(r === 'put' && roles.has('get')));
     if (!role) continue;

@@ -33,10 +33,10 @@ export function mentionsApi(hunk: Hunk): boolean {
   return false;
 }
 
-/** Whether the review reads a hunk at all (callsApi, changesTableGuard, or damaged: see readHunk);
+/** Whether the review reads a hunk at all (callsApi, changesTableGuard, changesExitOfApiFunction, or damaged: see readHunk);
  * `prefilter` false skips mentionsApi and asks callsApi alone (the equivalence test). */
 export function readsHunk(hunk: Hunk, prefilter = true): boolean {
-  return damaged(hunk) || changesTableGuard(hunk) || ((!prefilter || mentionsApi(hunk)) && callsApi(hunk));
+  return damaged(hunk) || changesTableGuard(hunk) || ((!prefilter || mentionsApi(hunk)) && callsApi(hunk)) || (!!hunk.function && changesExitOfApiFunction(hunk));
 }
 
 /** The hunk is inside a function of the API table and its changed lines name ZONE_DEVICE concepts (a
@@ -44,6 +44,14 @@ export function readsHunk(hunk: Hunk, prefilter = true): boolean {
 export function changesTableGuard(hunk: Hunk): boolean {
   return API_NAMES.has(hunk.function) && typesNamed(hunk.lines.filter((l) => l.kind !== 'context').map((l) => l.text).join('\n')).length > 0;
 }
+
+/** A hunk that adds or deletes a `return` or `goto` in a table function that must put, on every return,
+ * the pgmap reference its caller handed it: it changes what the function gives back even where it calls
+ * nothing (a `goto out` turned into a `return` that skips the put at out:). */
+export function changesExitOfApiFunction(hunk: Hunk): boolean {
+  return !!apiEntry(hunk.function)?.pgmapConsumes && hunk.lines.some((l) => l.kind !== 'context' && EXIT_STATEMENT.test(l.text));
+}
+const EXIT_STATEMENT = /\b(return|goto)\b/;
 
 /** Whether any line of the hunk (either side) calls or defines a function of the API table. Read line by
  * line: most hunks of a large diff call none, and are passed over without building their texts. */
@@ -165,13 +173,14 @@ function definitionsIn(text: string): { name: string; start: number; end: number
 }
 
 /** Generic definitions of a hunk: complete ones that, on both sides, name no ZONE_DEVICE concept and are
- * not in the API table. Their text lines per side, and their document lines. */
-export function genericDefinitions(hunk: Hunk, sides: Sides, named: (text: string) => readonly PgmapType[]): { before: ReadonlySet<number>; after: ReadonlySet<number>; docLines: ReadonlySet<number> } {
+ * neither in the API table nor among the patch's `helpers` (called where it changes a table function).
+ * Their text lines per side, and their document lines. */
+export function genericDefinitions(hunk: Hunk, sides: Sides, named: (text: string) => readonly PgmapType[], helpers: ReadonlySet<string> = new Set()): { before: ReadonlySet<number>; after: ReadonlySet<number>; docLines: ReadonlySet<number> } {
   const defs = { before: definitionsIn(sides.before.text), after: definitionsIn(sides.after.text) };
   const split = { before: sides.before.text.split('\n'), after: sides.after.text.split('\n') };
   const text = (side: 'before' | 'after', d: { start: number; end: number }) => split[side].slice(d.start, d.end + 1).join('\n');
   const reached = new Set<string>();
-  for (const side of ['before', 'after'] as const) for (const d of defs[side]) if (apiEntry(d.name) || named(text(side, d)).length > 0) reached.add(d.name);
+  for (const side of ['before', 'after'] as const) for (const d of defs[side]) if (apiEntry(d.name) || helpers.has(d.name) || named(text(side, d)).length > 0) reached.add(d.name);
   const lines = { before: new Set<number>(), after: new Set<number>() };
   const docLines = new Set<number>();
   for (const side of ['before', 'after'] as const) {

@@ -46,7 +46,7 @@ export interface ExitImbalance {
  * starts (after its gets), it holds the most any path of either side drops before taking: a put implies
  * a held reference, and the code above the hunk is the same on both sides. A failure exit must end at 0;
  * so must every return of a path `balanced` says gives back all it takes (it hands nothing to its caller). */
-export function errorPathImbalances(before: SideView, after: SideView, change: (s: TraceStep) => number, message: (x: ExitImbalance) => string, balanced: (p: FunctionPath) => boolean = () => false): DiffInstance[] {
+export function errorPathImbalances(before: SideView, after: SideView, change: (s: TraceStep) => number, message: (x: ExitImbalance) => string, balanced: (p: FunctionPath) => boolean = () => false, heldAtEntry: (p: FunctionPath) => number = () => 0): DiffInstance[] {
   const all = [...(before.paths ?? []), ...(after.paths ?? [])];
   const held = new Map<string, number>();
   const fnKey = (p: FunctionPath) => `${p.function}|${p.type}`;
@@ -69,7 +69,7 @@ export function errorPathImbalances(before: SideView, after: SideView, change: (
     }
     return { v, low, tried };
   };
-  for (const p of all) held.set(fnKey(p), Math.max(held.get(fnKey(p)) ?? 0, -net(p).low));
+  for (const p of all) held.set(fnKey(p), Math.max(held.get(fnKey(p)) ?? 0, -net(p).low, heldAtEntry(p)));
   // A fragment of a function that holds a reference for its whole run, showing no path that takes one,
   // lies inside that run: it holds at least one.
   for (const [k, n] of held) {

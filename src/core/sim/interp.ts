@@ -10,7 +10,7 @@ import { PGMAP_TYPE_CONSTANTS } from '../types';
 import type { Expr, FunctionIR, Stmt } from '../syntax/ir';
 import { GAP_CALL } from '../syntax/fragment';
 import type { ApiEntry, EraEffect, Role } from '../api/types';
-import type { TraceEvent, TraceStep } from '../report/types';
+import type { MappingKind, TraceEvent, TraceStep } from '../report/types';
 import { ERRNO, ERROR_POINTER, ERROR_VARIABLES, FAULT_FAILURES, FLAG_CONSTANT, PGMAP_CALLBACKS, PGMAP_TYPE_PREFIX, isPgmapTypeField, pgmapCallbackField } from '../api/concepts';
 import { pageState, stateChanged, type SimState } from './state';
 import { callFunction } from './kernel';
@@ -78,6 +78,8 @@ export type Val =
   | { readonly k: 'nz' }
   /** A known set of flag constants (`FOLL_LONGTERM | FOLL_PIN`): a flag test on it is decided. */
   | { readonly k: 'flags'; readonly set: readonly string[] }
+  /** A page-table entry value of a known kind (built by pte_mkspecial(), mk_pte(), ...). */
+  | { readonly k: 'entry'; readonly kind: MappingKind }
   // `staleHead`: a folio reached through the compound head of a stale former tail (another folio).
   | { readonly k: 'unknown'; readonly staleHead?: boolean };
 

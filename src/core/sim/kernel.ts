@@ -5,7 +5,7 @@ import type { Expr, FunctionIR } from '../syntax/ir';
 import { PGMAP_TYPES, type PgmapType } from '../types';
 import type { ApiEntry, EraEffect, Failure, Reach } from '../api/types';
 import type { TraceEvent } from '../report/types';
-import { ASSERTION_MACROS, BRANCH_HINTS, COUNT_CONDITION, FLAG_CONSTANT, IDLE_TEST, IDLE_VAR_CALL, NAMED, PAGE_FREE_CALLBACK, REFCOUNT_KEY } from '../api/concepts';
+import { ASSERTION_MACROS, BRANCH_HINTS, REFCOUNTED_ENTRY_KINDS, COUNT_CONDITION, FLAG_CONSTANT, IDLE_TEST, IDLE_VAR_CALL, NAMED, PAGE_FREE_CALLBACK, REFCOUNT_KEY } from '../api/concepts';
 import { nrPages, stateChanged, type SimState } from './state';
 import { callees } from './paths';
 import { ABOVE, GAP_CALL } from '../syntax/fragment';
@@ -40,7 +40,7 @@ export function callFunction(name: string, e: Extract<Expr, { k: 'call' }>, args
   // Branch hints are their argument.
   if (BRANCH_HINTS.has(name)) return [[p, args[0] ?? UNKNOWN]];
   if (env.absent?.has(name)) return [[record(env, frame, p, e.text, p.state, line, `${name}() does not exist on this side of the patch`, [{ kind: 'missing', callee: name, why: 'side' }]), UNKNOWN]];
-  const body = env.bodies.get(name);
+  const body = runnable(env.bodies.get(name));
   if (body && frame.depth < env.budget.maxDepth && !frame.stack.includes(name)) {
     const gap = gapFill(body, e, args, env, p, frame);
     return callBody(body, env, gap?.entered ?? p, frame.depth + 1, frame.stack, args, gap?.fill, gap?.seed).map((q) => [{ ...q, retVal: undefined }, q.retVal ?? UNKNOWN]);
@@ -64,7 +64,16 @@ export function callFunction(name: string, e: Extract<Expr, { k: 'call' }>, args
     // The scenarios' own calls are the page's normal life; a body's fallible call also fails.
     return frame.body ? [...ok, failPath(entry, fails, e, env, from, frame, true)] : ok;
   };
-  const reached = (entry.reaches ?? []).filter((r) => r.eras.includes(env.era) && !frame.stack.includes(r.name) && (env.bodies.get(r.name) !== undefined || tableRefusal(r, env) !== undefined));
+  const work = eff && hasContent(eff) && frame.depth < env.budget.maxDepth ? (entry.reaches ?? []).find((r) => r.work && r.eras.includes(env.era) && reachesBody(r.name, env, [...frame.stack, entry.name])) : undefined;
+  const rest = work && eff ? restOf(entry, eff, work, e, args, env, p, frame) : undefined;
+  if (work && rest) {
+    const inner: Frame = { ...frame, depth: frame.depth + 1, stack: [...frame.stack, entry.name] };
+    const bound = work.args.map((a) => reachArg(a, entry.params ?? [], args));
+    const call: Extract<Expr, { k: 'call' }> = { ...e, callee: work.name, args: [], text: `${oneLine(e.text)} -> ${work.name}()` };
+    const success = fails ? successValue(fails) : UNKNOWN;
+    return callFunction(work.name, call, bound, env, p, inner).flatMap(([q, v]): Out => (v.k === 'err' || q.failed ? [[q, v]] : rest(q).map(([x]) => [x, v.k === 'unknown' ? success : v])));
+  }
+  const reached = (entry.reaches ?? []).filter((r) => !r.work && r.eras.includes(env.era) && !frame.stack.includes(r.name) && (env.bodies.get(r.name) !== undefined || tableRefusal(r, env) !== undefined));
   // A call that does nothing to this type's page (GUP does not reach device-private pages) runs none of it.
   if (reached.length === 0 || frame.depth >= env.budget.maxDepth || !eff || !hasContent(eff)) return finish(p);
   return throughReached(entry, reached, e, args, env, p, frame, fails).flatMap(([q, v]) => (v === undefined ? finish(q) : [[q, v]]));
@@ -109,6 +118,48 @@ function throughReached(entry: ApiEntry, reached: readonly Reach[], e: Extract<E
     live = next;
   }
   return [...live.map((q): [Path, undefined] => [q, undefined]), ...out];
+}
+
+/** A body the input shows enough of to run: not one it cuts before any call (a definition's head, its
+ * declarations), which stands for the function as the table has it. */
+function runnable(body: Body | undefined): Body | undefined {
+  return body && body.fn.cut && callees(body.fn).length === 0 ? undefined : body;
+}
+
+/** Whether `name` is a patched body, or reaches one through the functions that do its work. */
+function reachesBody(name: string, env: SimEnv, stack: readonly string[]): boolean {
+  if (stack.includes(name)) return false;
+  if (runnable(env.bodies.get(name)) !== undefined) return true;
+  const entry = env.api.entry(name);
+  return (entry?.reaches ?? []).some((r) => r.work && r.eras.includes(env.era) && reachesBody(r.name, env, [...stack, name]));
+}
+
+/** What `entry` does beyond the function `r` that does its work (both table summaries, from the call's
+ * state): applied after `r` ran, on the paths where it succeeded. None when `r` has no summary here. */
+function restOf(entry: ApiEntry, eff: EraEffect, r: Reach, e: Extract<Expr, { k: 'call' }>, args: readonly Val[], env: SimEnv, p: Path, frame: Frame): ((q: Path) => Out) | undefined {
+  const part = env.api.entry(r.name);
+  const partEff = part && part.exists.includes(env.era) ? env.api.effect(part, env.era, env.type) : undefined;
+  if (!part || !partEff || !hasContent(partEff)) return undefined;
+  const from: Path = { ...p, primary: true, steps: null };
+  const whole = applyEffect(entry, eff, e.text, args, env, from, frame, e.loc.line)[0]?.[0].state;
+  const done = applyEffect(part, partEff, e.text, [], env, from, frame, e.loc.line)[0]?.[0].state;
+  if (!whole || !done) return undefined;
+  const ref = whole.refcount !== null && done.refcount !== null ? whole.refcount - done.refcount : 0;
+  const map = whole.mapcount - done.mapcount;
+  const pgmap = whole.pgmapRefs - done.pgmapRefs;
+  const mapping = whole.mapping !== done.mapping || whole.mappingHoldsRef !== done.mappingHoldsRef;
+  const inUse = whole.inUse !== done.inUse;
+  const text = `${oneLine(e.text)}: the rest of ${entry.name}() beyond ${r.name}(), from the table`;
+  const note = `[table ${env.era}] ${eff.note}`;
+  return (q) => {
+    const s = q.state;
+    const next: SimState = {
+      ...s, mapcount: Math.max(0, s.mapcount + map), pgmapRefs: s.pgmapRefs + pgmap, refcount: ref > 0 && s.refcount !== null ? s.refcount + ref : s.refcount,
+      ...(mapping ? { mapping: whole.mapping, mappingHoldsRef: whole.mappingHoldsRef } : {}), ...(inUse ? { inUse: whole.inUse } : {}),
+    };
+    const t = record(env, frame, q, text, next, e.loc.line, note);
+    return ref < 0 ? putPage(env, frame, t, `${text}: ${NAMED.put}()`, e.loc.line, devmapHookOfPut(env), -ref) : [[t, UNKNOWN]];
+  };
 }
 
 /** The table's flag check of a reached function, for the simulated type in this era. */
@@ -345,6 +396,11 @@ function applyEffect(entry: ApiEntry, eff: EraEffect, text: string, args: readon
   if (eff.folioQuery === 'entry-order') val = { k: 'num', v: s.order ?? 0 };
   if (eff.folioQuery === 'head' && s.staleHead) val = { k: 'unknown', staleHead: true };
   if (eff.clearsStaleHead && s.staleHead) next = { ...next, staleHead: false };
+  // A builder that marks the entry it is passed (keepsEntry) knows the result only when it knows that entry.
+  if (eff.builds) val = !eff.keepsEntry || args[0]?.k === 'entry' ? { k: 'entry', kind: eff.builds } : UNKNOWN;
+  else if (eff.keepsEntry && args[0]?.k === 'entry') val = args[0];
+  const stored = eff.installsArg !== undefined ? args[eff.installsArg - 1] : undefined;
+  if (stored?.k === 'entry') next = { ...next, mapping: stored.kind, mappingHoldsRef: REFCOUNTED_ENTRY_KINDS.includes(stored.kind), inUse: true };
   if (eff.orderArg) {
     const order = argNum(args[args.length - 1]) ?? s.order ?? 0;
     next = { ...next, order, ...(eff.compound === 'prep' ? { compound: order > 0 } : {}) };

@@ -81,6 +81,7 @@ export function callees(fn: FunctionIR): readonly string[] {
 export function movesPgmapRefs(body: Body, era: Era, api: ApiView, bodies: Bodies, depth = newBudget().maxDepth, seen = new Set<string>()): boolean {
   const own = api.entry(body.fn.name);
   if (own?.pgmapBalanced && own.effects.some((f) => f.pgmapHeld && f.eras.includes(era))) return true;
+  if (own?.pgmapConsumes && own.exists.includes(era)) return true;
   seen.add(body.fn.name);
   return callees(body.fn).some((n) => {
     const e = api.entry(n);

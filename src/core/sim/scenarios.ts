@@ -9,6 +9,7 @@ import type { Trace, TraceStep } from '../report/types';
 import { INITIAL_STATE, strayPgmapRefs, type SimState } from './state';
 import { execFunction, execStmts, newBudget, record, startPath, stepsOf, truthOf, type ApiView, type Bodies, type Body, type Frame, type Names, type Path, type SimEnv } from './interp';
 import { freePathAtZero } from './kernel';
+import { apiEntry } from '../api';
 
 export { SCENARIOS, LARGE_SCENARIOS, PMD_ORDER, orderOf, scenariosFor, type ScenarioName } from '../api/lives';
 
@@ -314,9 +315,19 @@ function releaseLast(env: SimEnv, p: Path, restsAtOne: boolean): Path[] {
 const WITHOUT_MMAP: Names = new Set([P2PDMA_MMAP]);
 const calleeCache = new Map<string, ReadonlySet<string>>();
 
-/** Functions the scenarios call by name (for one era and type, or for all). */
-export function scenarioCallees(era?: Era, type?: PgmapType): ReadonlySet<string> {
-  const k = `${era ?? '*'}|${type ?? '*'}`;
+/** `name` and the functions that do its work in `era` (API table `reaches` marked `work`): the lives
+ * reach those where they call `name`. */
+function addWithWork(names: Set<string>, name: string, era: Era, seen: Set<string> = new Set()): void {
+  if (seen.has(name)) return;
+  seen.add(name);
+  names.add(name);
+  for (const r of apiEntry(name)?.reaches ?? []) if (r.work && r.eras.includes(era)) addWithWork(names, r.name, era, seen);
+}
+
+/** Functions the scenarios call by name, or (`work`) reach through the functions that do their work
+ * (for one era and type, or for all). */
+export function scenarioCallees(era?: Era, type?: PgmapType, work = true): ReadonlySet<string> {
+  const k = `${era ?? '*'}|${type ?? '*'}|${work}`;
   let set = calleeCache.get(k);
   if (set) return set;
   const names = new Set<string>();
@@ -324,7 +335,11 @@ export function scenarioCallees(era?: Era, type?: PgmapType): ReadonlySet<string
   const types: readonly PgmapType[] = type ? [type] : ['PRIVATE', 'COHERENT', 'FS_DAX', 'GENERIC', 'P2PDMA'];
   for (const e of eras) for (const t of types) for (const s of scenariosFor(t, e)) for (const absent of [NONE, WITHOUT_MMAP]) {
     for (const phase of lifePhases(s, e, t, absent)) {
-      for (const step of phase.steps) names.add('refuseIf' in step ? step.refuseIf[0] : step[0]);
+      for (const step of phase.steps) {
+        const name = 'refuseIf' in step ? step.refuseIf[0] : step[0];
+        if (work) addWithWork(names, name, e);
+        else names.add(name);
+      }
       if (phase.ifBusy) names.add(phase.ifBusy[0]);
     }
   }

@@ -9,6 +9,8 @@ export interface Candidate {
   readonly prefixLines: number;
   /** Start index of the synthetic wrapper definition, when there is one. */
   readonly wrapperStart?: number;
+  /** Where the fragment's own text ends in `source` (the repair's closing braces follow). */
+  readonly textEnd?: number;
 }
 
 interface Balance {
@@ -118,8 +120,9 @@ export function balance(text: string, kind: Uint8Array = classify(text)): Balanc
 
 /** What a brace the fragment closes without opening (or an arm it starts inside) belongs to, from the
  * innermost (0) out: the `if` of an `else` that follows its `}`, the switch whose `case` labels the
- * fragment shows without the `switch`, the loop or switch a `break` / `continue` leaves. */
-export type Opener = 'if' | 'switch' | 'loop';
+ * fragment shows without the `switch`, the loop or switch a `break` / `continue` leaves; 'else': an
+ * `if` whose `else` arm the fragment shows and whose own arm it does not (the else arm is the usual path). */
+export type Opener = 'if' | 'else' | 'switch' | 'loop';
 
 /** The enclosing constructs the fragment needs but does not show, by wrapper brace (0 = innermost).
  * `elseFirst`: its first code is an `else` (the `if` and its statement are above the hunk);
@@ -159,7 +162,9 @@ export function openersOf(text: string, kind?: Uint8Array): { marks: Map<number,
         // A brace opened above the hunk: an `else` after it makes it an if's.
         let j = i + 1;
         while (j < text.length && (kind[j] !== CODE || isSpace(text.charCodeAt(j)))) j++;
-        if (text.startsWith('else', j) && !isWord(text.charCodeAt(j + 4))) marks.set(-depth - 1, 'if');
+        // When the hunk shows nothing of the `if` arm (its first code is this `}`), the `else` arm it shows
+        // is the usual path.
+        if (text.startsWith('else', j) && !isWord(text.charCodeAt(j + 4))) marks.set(-depth - 1, before === 0 ? 'else' : 'if');
         // A block that ends by leaving (`goto out; }`) is a branch's: otherwise nothing after it would run.
         // (A `}` in column 0 ends the function.)
         else if (i > 0 && text[i - 1] !== '\n' && !marks.has(-depth - 1) && EXIT_LINE.test(text.slice(text.lastIndexOf('\n', text.lastIndexOf('\n', i) - 1) + 1, i))) marks.set(-depth - 1, 'if');
@@ -175,7 +180,7 @@ export function openersOf(text: string, kind?: Uint8Array): { marks: Map<number,
       else if (w === 'for' || w === 'while' || w === 'do') pending = 'loop';
       else if (depth <= 0 && shown.length === 0 && (w === 'case' || w === 'default') && /^\s*[^;{}]*?:(?!:)/.test(text.slice(i + w.length, i + w.length + 200))) {
         // A `break` seen first in the arm leaves this switch, not a loop.
-        if (marks.get(-depth) !== 'if') marks.set(-depth, 'switch');
+        if (marks.get(-depth) !== 'if' && marks.get(-depth) !== 'else') marks.set(-depth, 'switch');
       } else if ((w === 'break' || w === 'continue') && depth <= 0 && !shown.some((x) => x !== 'other') && !marks.has(-depth)) marks.set(-depth, 'loop');
       i += w.length - 1;
     } else elseFirst ??= false;
@@ -323,6 +328,7 @@ function openerText(o: Opener | undefined): string {
   switch (o) {
     case undefined: return '{';
     case 'if': return `if (${ABOVE}) {`;
+    case 'else': return `if (!${ABOVE}) {`;
     case 'switch': return `switch (${ABOVE}) { case ${ABOVE}:`;
     case 'loop': return 'for (;;) {';
   }
@@ -368,9 +374,10 @@ export function fragmentCandidates(fragment: string, enclosingFunction: string |
   const braces = Array.from({ length: opens }, (_, k) => (k === 0 ? '{' : k <= above ? openerText('if') : openerText(marks.get(opens - 1 - k)))).join(' ');
   // The header's parameter list, when it has one of plain declarations (its names bind the arguments).
   const paramList = (name !== '__fragment' && plainParams(enclosingParams)) || 'void';
-  const candidates: Candidate[] = [{ source: `void ${name}(${paramList}) ${braces} ${head}\n${text}${end}`, prefixLines: 1, wrapperStart: 0 }];
+  const prefix = `void ${name}(${paramList}) ${braces} ${head}\n`;
+  const candidates: Candidate[] = [{ source: `${prefix}${text}${end}`, prefixLines: 1, wrapperStart: 0, textEnd: prefix.length + text.length }];
   // As it is, unless it needs a construct above it (its `case` labels or `break` would read as top level).
-  if (b.minBrace >= 0 && marks.size === 0 && !elseFirst && !danglingElse && above === 0) candidates.unshift({ source: text + closeBraces(b.finalBrace), prefixLines: 0 });
+  if (b.minBrace >= 0 && marks.size === 0 && !elseFirst && !danglingElse && above === 0) candidates.unshift({ source: text + closeBraces(b.finalBrace), prefixLines: 0, textEnd: text.length });
   if (b.unopenedParens > 0 && b.headerTail && b.minBrace >= 0) {
     // The fragment starts in the parameter list of a definition.
     const params = `void ${name}(${'('.repeat(b.unopenedParens - 1)}`;

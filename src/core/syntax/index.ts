@@ -66,6 +66,7 @@ export async function createCSyntax(assets: SyntaxAssets): Promise<CSyntax> {
         outerName: options.enclosingFunction ?? '',
         outerParams: paramNames(options.enclosingParams),
         wrapperStart: cand.wrapperStart,
+        textEnd: cand.textEnd,
         bodyShown: options.fragment && opensBody(cand.source.split('\n').slice(cand.prefixLines).join('\n')),
         at: (row, column) => ({ line: Math.min(lastLine, Math.max(0, row - cand.prefixLines)), character: row < cand.prefixLines ? 0 : column }),
       };
@@ -80,10 +81,7 @@ export async function createCSyntax(assets: SyntaxAssets): Promise<CSyntax> {
         if (outer.length) functions.push(lowerTopLevel(ctx, outer, outer.reduce((s, n) => s + countErrors(n), 0)));
       }
       for (const d of definitions) {
-        const fn = lowerFunction(ctx, d);
-        // Closed by the wrapper's braces after the fragment's last line: its end is not shown.
-        const cut = options.fragment && d.startIndex !== cand.wrapperStart && d.endPosition.row > cand.prefixLines + lastLine;
-        functions.push(cut ? { ...fn, cut } : fn);
+        functions.push(lowerFunction(ctx, d));
       }
       const errorNodes = countErrors(root);
       const problems: Problem[] = [];

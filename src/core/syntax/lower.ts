@@ -18,6 +18,8 @@ export interface LowerContext {
   /** The fragment starts with its function's opening brace (column 0): its statements are the body
    * from its start, though the head above it is not shown. */
   readonly bodyShown?: boolean;
+  /** Where the input's text ends in `source`: a definition that goes on past it is cut. */
+  readonly textEnd?: number;
 }
 
 const SKIPPED = new Set(['comment', '{', '}', ';']);
@@ -103,6 +105,7 @@ export function lowerFunction(ctx: LowerContext, def: Node): FunctionIR {
     endLine: end.line,
     errorNodes: countErrors(def),
     ...(def.startIndex === ctx.wrapperStart && !ctx.bodyShown ? { partial: true } : {}),
+    ...(ctx.textEnd !== undefined && def.endIndex > ctx.textEnd ? { cut: true } : {}),
   };
 }
 

@@ -303,3 +303,31 @@ static void my_map(struct page *page)
   // state does not hold; the page is let go as before.
   assert.equal(free(new Map([...bodies].filter(([n]) => n === 'my_map')), [{ name: 'my_map', role: 'map' }]).freed, 1);
 });
+
+test('a life reaches the patched function that does a table call\'s work, with the rest of the call after it; entries are installed of the kind their builder gives', async () => {
+  const src = (entry: string, get: boolean) => `int insert_page_into_pte_locked(struct vm_area_struct *vma, pte_t *pte, unsigned long addr, struct page *page, pgprot_t prot)
+{
+	struct folio *folio = page_folio(page);
+${get ? '\tfolio_get(folio);\n' : ''}	folio_add_file_rmap_pte(folio, page, vma);
+	set_pte_at(vma->vm_mm, addr, pte, ${entry});
+	return 0;
+}
+`;
+  // As the table has it: p2pmem_alloc_mmap() -> vm_insert_page() -> insert_page() -> this body.
+  const normal = aspects('E2', 'P2PDMA', await bodiesOf(src('mk_pte(page, prot)', true)));
+  assert.equal(normal['mapping-kind'], 'normal');
+  assert.equal(normal['mapping-ref'], 'yes');
+  assert.equal(normal['pgmap-ref'], 'per-allocation', 'the rest of p2pmem_alloc_mmap(): its pgmap reference and put_page()');
+  // pte_mkspecial() on a known entry: a special PTE, which zap skips (no reference held).
+  const special = aspects('E2', 'P2PDMA', await bodiesOf(src('pte_mkspecial(mk_pte(page, prot))', true)));
+  assert.equal(special['mapping-kind'], 'special');
+  assert.equal(special['mapping-ref'], 'no');
+  // Without the get, p2pmem_alloc_mmap()'s put frees the page under its new PTE: the PTE holds nothing.
+  const noGet = aspects('E2', 'P2PDMA', await bodiesOf(src('mk_pte(page, prot)', false)));
+  assert.equal(noGet['mapping-ref'], 'no');
+  // An entry of unknown kind (built where the input does not show): set_pte_at() assumes nothing.
+  const unknown = aspects('E2', 'P2PDMA', await bodiesOf(src('pteval', true)));
+  assert.equal(unknown['mapping-kind'], undefined);
+  // Other types do not reach it: their lives are the table's.
+  assert.deepEqual(aspects('E2', 'FS_DAX', await bodiesOf(src('pte_mkspecial(mk_pte(page, prot))', true))), aspects('E2', 'FS_DAX'));
+});

@@ -280,12 +280,15 @@ test('a fragment gets what it needs above it: the if of a dangling else, of a cl
   const elseBlock = read('\t} else {\n\t\tret = vm_insert_page(vma, addr, page);\n\t\tput_page(page);\n\t}\n\treturn ret;\n}\n');
   assert.deepEqual(kinds(elseBlock).slice(0, 4), ['block', 'if', 'block', 'else']);
   assert.deepEqual(stmtCalls(elseBlock), ['vm_insert_page@1', 'put_page@2']);
+  // It shows nothing of the if's own arm: the else arm it shows is the usual path (the test reads `!__above`).
+  assert.match(JSON.stringify(elseBlock), /"text":"!__above"/);
   // `else` first: the if and its statement are above.
   const bare = read('\telse\n\t\tget_page(page);\n\tput_page(page);\n');
   assert.deepEqual(kinds(bare), ['block', 'if', 'block', 'else', 'expr', 'expr']);
   // A hunk after `goto out; }`: the block closed is an if's body, the statements after it run.
   const afterGoto = read('\t\tgoto out;\n\t}\n\n\tret = vm_insert_page(vma, addr, page);\n\tput_page(page);\n\treturn ret;\n');
   assert.deepEqual(kinds(afterGoto), ['block', 'if', 'block', 'goto', 'expr', 'expr', 'return']);
+  assert.doesNotMatch(JSON.stringify(afterGoto), /!__above/);
   // A switch arm without its case: the switch is above, every arm is kept.
   const arm = read('\t\tput_dev_pagemap(folio->pgmap);\n\t\tbreak;\n\t\tfolio_set_count(folio, 0);\n\tcase MEMORY_DEVICE_GENERIC:\n\t\tfolio_set_count(folio, 1);\n\t\tbreak;\n');
   assert.deepEqual(kinds(arm), ['block', 'switch', 'case(__above)', 'expr', 'break', 'expr', 'case(MEMORY_DEVICE_GENERIC)', 'expr', 'break']);

@@ -39,9 +39,12 @@ export const rule: Rule = {
   // gives it back on every return, success or not.
   diff(before, after, ctx) {
     const holdsForCall = (p: FunctionPath) => { const e = apiEntry(p.function); return !!e?.pgmapBalanced && !!effectFor(e, ctx.era, p.type)?.pgmapHeld; };
+    // A function that drops its caller's pgmap reference holds it where it starts, and gives it back on every return.
+    const consumes = (p: FunctionPath) => !!apiEntry(p.function)?.pgmapConsumes;
     return errorPathImbalances(before, after, pgmapChange, (x) => x.surplus > 0
       ? `${x.exit} keeps ${x.surplus} pgmap reference(s) it took${x.failing ? ` (${x.failing}() failed)` : ''}: ${NAMED.teardown}() waits forever`
-      : `${x.exit} drops ${-x.surplus} pgmap reference(s) more than it took${x.failing ? ` (${x.failing}() failed)` : ''}: ${NAMED.teardown}() can finish under a user, or the percpu ref underflows`, holdsForCall);
+      : `${x.exit} drops ${-x.surplus} pgmap reference(s) more than it took${x.failing ? ` (${x.failing}() failed)` : ''}: ${NAMED.teardown}() can finish under a user, or the percpu ref underflows`,
+      (p) => holdsForCall(p) || consumes(p), (p) => (consumes(p) ? 1 : 0));
   },
   // A page whose life never reaches its free path says nothing about the balance at its free: a patch
   // that stops the free path from running (pages resting at 0 that nothing puts) masks an imbalance.
