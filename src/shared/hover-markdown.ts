@@ -32,10 +32,11 @@ function pgmapText(e: EraEffect): string | undefined {
   switch (e.pgmap) {
     case 'get': return `takes ${n}`;
     case 'put': return `drops ${n}`;
-    case 'kill-wait': return 'kills the ref and waits for it to drain';
+    case 'kill-wait': return e.pgmapCount === undefined ? 'kills the ref and waits for it to drain' : 'kills the ref, drops the per-page references set-up took, and waits for it to drain';
     case 'kill': return 'kills the ref: no new reference from now on (does not wait)';
     case 'drain-wait': return 'after a kill, waits until no page holds a reference';
     case 'static-per-page': return 'one reference per page from setup to teardown';
+    case 'memmap-remove': return 'removes the memmap: pages still in use lose their struct pages';
   }
 }
 

@@ -48,6 +48,11 @@ export interface PhaseSpec {
    * something other than NULL / 0 / false) on its primary path. Without the patch's body the phase is
    * skipped: the table's predicate and the table's wait agree by construction. */
   readonly ifBusy?: CallSpec;
+  /** The pgmap references this phase takes or drops are the pgmap's own per-page ones, not a user's:
+   * from E1 memremap_pages() takes one per page (pagemap_range(): percpu_ref_get_many(), not for
+   * PRIVATE/COHERENT from E2) and memunmap_pages() drops them (percpu_ref_put_many()) before it waits
+   * for the users' references; E0 pages own theirs (their final put drops it). */
+  readonly pgmapStatic?: boolean;
 }
 
 /** Names a side of the patch does not have (the patch adds or removes them). */
@@ -127,7 +132,7 @@ const GUP: PhaseSpec = { name: 'gup', steps: [['get_user_pages', 'addr', '1', 'F
 /** The first LIFE_START phases of every scenario. */
 function lifeStart(era: Era, type: PgmapType, absent: Absent, order = 0): PhaseSpec[] {
   return [
-    INIT,
+    era === 'E0' ? INIT : { ...INIT, pgmapStatic: true },
     { name: 'alloc', steps: allocation(era, type, absent, order), roles: ['alloc'] },
     { name: 'map', steps: order === PMD_ORDER ? pmdMapping(type) : mapping(era, type), roles: ['map'] },
   ];
@@ -207,7 +212,7 @@ export function lifePhases(scenario: ScenarioName, era: Era, type: PgmapType, ab
         { name: 'free', steps: [], roles: [], keepsResting: true },
       ];
     case 'teardown':
-      return [...lifeStart(era, type, absent), { name: 'teardown', steps: [['memunmap_pages', 'pgmap']], roles: ['teardown'] }];
+      return [...lifeStart(era, type, absent), { name: 'teardown', steps: [['memunmap_pages', 'pgmap']], roles: ['teardown'], ...(era === 'E0' ? {} : { pgmapStatic: true }) }];
     case 'gup':
       return [...lifeStart(era, type, absent), GUP, UNPIN];
     case 'longterm-pin':

@@ -13,7 +13,7 @@ const SETUP: ApiEntry['effects'] = [
 
 export const PGMAP: readonly ApiEntry[] = [
   {
-    name: 'memremap_pages', roles: ['memmap-init'], exists: ALL_ERAS,
+    name: 'memremap_pages', roles: ['memmap-init'], exists: ALL_ERAS, contains: ['pagemap_range'],
     effects: SETUP,
     doc: 'Sets up a dev_pagemap: percpu_ref_init(), then per range pagemap_range(), which initialises the memmap (resting refcount per era/type) and takes one pgmap reference per page, except for PRIVATE/COHERENT from E2 (0dc45ca1ce18), whose pages take theirs at allocation. Adds a linear mapping except for PRIVATE.',
     source: 'mm/memremap.c (linux-6.1, linux-6.12)',
@@ -25,7 +25,7 @@ export const PGMAP: readonly ApiEntry[] = [
     source: 'mm/memremap.c (linux-6.1, linux-6.12)',
   },
   {
-    name: 'devm_memremap_pages', roles: ['memmap-init'], exists: ALL_ERAS,
+    name: 'devm_memremap_pages', roles: ['memmap-init'], exists: ALL_ERAS, contains: ['pagemap_range'],
     effects: SETUP,
     doc: 'Device-managed memremap_pages(): sets the pgmap up and registers memunmap_pages() as a devres action, so the teardown runs when the driver detaches. P2PDMA (pci_p2pdma_add_resource()) and device DAX use it. Same per-page effects as memremap_pages().',
     source: 'mm/memremap.c (linux-6.1, linux-6.12); mm/memremap.c (E5: ColinIanKing/linux-next@201037a59604)',
@@ -34,12 +34,18 @@ export const PGMAP: readonly ApiEntry[] = [
     name: 'memunmap_pages', roles: ['teardown', 'pgmap-put'], exists: ALL_ERAS,
     effects: [
       fx(['E0'], 'kill; put_page() every pfn (idle pages go to 0 and drop their pgmap ref); wait for the ref to drain', { refcount: { op: 'put' }, pgmap: 'kill-wait' }),
-      fx(['E1'], 'kill; percpu_ref_put_many() of all per-page refs up front; wait: in-use pages no longer hold it up', { pgmap: 'kill-wait' }),
+      fx(['E1'], 'kill; percpu_ref_put_many() of all per-page refs up front; wait: in-use pages no longer hold it up', { pgmap: 'kill-wait', pgmapCount: 1 }),
       fx(span('E2'), 'PRIVATE/COHERENT: kill, no pre-drop; waits for every allocated page to be freed', { types: PRIV_COH, pgmap: 'kill-wait' }),
-      fx(span('E2'), 'kill; percpu_ref_put_many() of the static per-page refs; wait', { types: others('PRIVATE', 'COHERENT'), pgmap: 'kill-wait' }),
+      fx(span('E2'), 'kill; percpu_ref_put_many() of the static per-page refs; wait', { types: others('PRIVATE', 'COHERENT'), pgmap: 'kill-wait', pgmapCount: 1 }),
     ],
     doc: 'Tears a dev_pagemap down: percpu_ref_kill(), drop the per-page references (E0 by put_page() on every pfn; E1+ by percpu_ref_put_many(), skipped for PRIVATE/COHERENT from E2), wait_for_completion(&pgmap->done), remove the memmap. Whatever still holds a pgmap ref blocks it; a leaked ref hangs it, a missing ref lets it finish under a user (hazard 3).',
     source: 'mm/memremap.c (dc90f0846df4; 27674ef6c73f; 0dc45ca1ce18; linux-6.1, linux-6.12)',
+  },
+  {
+    name: 'pageunmap_range', roles: [], exists: ALL_ERAS,
+    effects: [fx(ALL_ERAS, 'removes the memmap of one range (remove_pfn_range_from_zone(), __remove_pages() / arch_remove_memory()): a page still in use loses its struct page', { pgmap: 'memmap-remove' })],
+    doc: 'memunmap_pages() per range, after wait_for_completion(&pgmap->done): "pages are dead and unused, undo the arch mapping": takes the range out of ZONE_DEVICE and removes its memmap (__remove_pages() for PRIVATE, arch_remove_memory() and the KASAN shadow for the others), then pgmap_array_delete(). Run before the wait, it frees struct pages that users still reference (hazard 3).',
+    source: 'mm/memremap.c (linux-6.1, linux-6.12)',
   },
   {
     name: 'get_dev_pagemap', roles: ['pgmap-get'], fails: [{ returns: 'null', whenKilled: 'also' }], exists: ALL_ERAS,

@@ -28,6 +28,7 @@ export type PgmapOp =
   | 'kill-wait' // memunmap_pages: kill, drop the per-page refs, wait for zero
   | 'kill' // percpu_ref_kill: no new reference from now on; does not wait
   | 'drain-wait' // wait_for_completion(&pgmap->done) after a kill: blocks while a page holds a reference
+  | 'memmap-remove' // pageunmap_range: the memmap goes; a page still referenced and not waited for loses its struct page
   | 'static-per-page'; // memremap_pages/pagemap_range: +1 per page at setup
 
 /** Roles give a hunk context when it does not show the whole story. */
@@ -62,7 +63,8 @@ export interface EraEffect {
   readonly mapcount?: 'inc' | 'dec' | 'reset';
   readonly pgmap?: PgmapOp;
   /** How many pgmap references a 'get'/'put' takes or drops: 1 when absent; 'arg' = second argument
-   * (percpu_ref_get_many(ref, nr)); 'nr-pages' = folio_nr_pages(): 1 << order once compound set-up ran,
+   * (percpu_ref_get_many(ref, nr)); on a 'kill-wait', the static per-page references dropped before the
+   * wait (none when absent); 'nr-pages' = folio_nr_pages(): 1 << order once compound set-up ran,
    * else 1 (E5 free path); 'order-pages' = 1 << order of the order the call sets up (E5 init's
    * percpu_ref_tryget_many(ref, 1 << order)), whether or not compound set-up follows. */
   readonly pgmapCount?: number | 'arg' | 'nr-pages' | 'order-pages';
@@ -159,6 +161,9 @@ export interface ApiEntry {
   readonly params?: readonly string[];
   /** Functions it runs on its way, in order (see Reach). */
   readonly reaches?: readonly Reach[];
+  /** Functions its summary includes (memremap_pages(): pagemap_range()): a scenario phase that runs a
+   * patched one of them in its place runs that body instead of this summary, not both. */
+  readonly contains?: readonly string[];
   /** It puts every pgmap reference it takes before it returns (GUP-fast keeps its pgmap in a local, not
    * in the walk context the slow path hands to its caller): each return leaves the pgmap count as found. */
   readonly pgmapBalanced?: boolean;

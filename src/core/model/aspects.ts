@@ -41,10 +41,11 @@ export function observe(runs: readonly ScenarioRun[]): Observation[] {
   if (mapped && mapped.mapping !== 'none') add('mapping-kind', 'in the user mapping', mapped.mapping, 'page-life', ['alloc', 'map']);
   if (freed && freed.freed > 0) {
     add('page-free-callback', 'on the free path', freed.pageFreeCalls > 0 ? 'yes' : 'no', 'page-life', ['put', 'free', 'unmap']);
-    // pgmapRefs count the references the page owns (E0: its per-page one from memremap_pages).
+    // pgmapRefs count the references held for the page: its users' and the per-page one memremap_pages()
+    // takes at init (E0: the page's own; E1+: the pgmap's, dropped by memunmap_pages()).
     const taken = (mapped?.pgmapRefs ?? 0) - (init?.pgmapRefs ?? 0);
     const dropped = freed.pgmapRefs - (mapped?.pgmapRefs ?? 0);
-    const value = strayPgmapRefs(freed) !== 0 ? `unbalanced (${signed(taken)} at allocation, ${signed(dropped)} on free)` : taken > 0 ? 'per-allocation' : 'static';
+    const value = strayPgmapRefs(freed) !== 0 ? `unbalanced (${signed(taken)} at allocation, ${signed(dropped)} on free)` : taken > 0 ? 'per-allocation' : (init?.pgmapRefs ?? 0) > 0 ? 'static' : 'none';
     add('pgmap-ref', 'from allocation to free', value, 'page-life', ['alloc', 'map', 'put', 'free', 'unmap']);
   }
   const td = end(by('teardown'), 'teardown');
@@ -57,6 +58,8 @@ export function observe(runs: readonly ScenarioRun[]): Observation[] {
   if (lt?.refused !== undefined) add('longterm-pin', 'for FOLL_LONGTERM', lt.refused ? 'refused' : 'allowed', 'longterm-pin', ['longterm-pin']);
   const bl = end(by('break-layouts'), 'break-layouts');
   if (bl && bl.waits.length > 0) add('idle-refcount', 'in the break-layouts wait', String(bl.waits[0]!.count), 'break-layouts', ['break-layouts', 'unpin']);
+  const woken = end(by('break-layouts'), 'unpin')?.wakeAt;
+  if (woken !== undefined) add('idle-refcount', 'in the idle wake', String(woken), 'break-layouts', ['unpin']);
   for (const run of runs) {
     const label = run.scenario === 'page-life:order-1' ? 'an order-1 folio' : run.scenario === 'page-life:pmd' ? 'a PMD folio' : undefined;
     if (!label) continue;

@@ -220,6 +220,14 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
       return { bodies, reaches, calls, piece };
     });
     const [before, after] = parsedSides as [typeof parsedSides[0], typeof parsedSides[0]];
+    // A side that shows no statement of the function whose statements the other side shows (the hunk
+    // only deletes them, or only adds them) still shows that function: nothing of it, in part.
+    for (const [mine, theirs] of [[before, after], [after, before]] as const) {
+      const shown = theirs.bodies.find((b) => b.fn.partial && b.fn.name === hunk.function);
+      if (!shown || mine.bodies.length > 0) continue;
+      mine.bodies.push({ fn: { ...shown.fn, body: { k: 'block', body: [], loc: shown.fn.body.loc }, errorNodes: 0 }, docLine: () => undefined });
+      mine.reaches.set(shown.fn.name, theirs.reaches.get(shown.fn.name) ?? []);
+    }
     problems.push(...unsimulatedCalls(hunk, sides, { before: before.bodies, after: after.bodies }, generic?.docLines));
     const listed = generic ? listCalls(hunk, sides, (l) => generic.docLines.has(l.line)) : [];
     const calls = [...mergeCalls(before.calls, after.calls), ...listed].sort((a, b) => a.line - b.line || a.character - b.character);
@@ -237,17 +245,19 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
   }
 
   /** Runs a read hunk's scenarios in the patch's two worlds: effects, findings, traces. */
-  function judgeHunk(hunk: Hunk, read: HunkRead, overlay: Overlay, opts: ReviewOptions, defs: PatchDefinitions, changed: ReadonlySet<number>, intended: ReadonlySet<PgmapType>): { result: HunkResult; fresh: boolean } {
+  function judgeHunk(hunk: Hunk, file: FileDiff, read: HunkRead, overlay: Overlay, opts: ReviewOptions, defs: PatchDefinitions, changed: ReadonlySet<number>, intended: ReadonlySet<PgmapType>): { result: HunkResult; fresh: boolean } {
     const { judge } = read;
     if (!judge) return { result: { report: read.report, traces: [], problems: read.problems }, fresh: false };
     const own = overlay.own.get(hunk)!;
     const seeds = [...scenarioCallees(), ...IMPLICIT_NAMES];
-    const key = [read.key, own.id, reachedKey(own.before, seeds, overlay.before), reachedKey(own.after, seeds, overlay.after), defs.id, opts.includePresent, [...intended].join(',')].join('\u0001');
+    const siblings = siblingsOf(hunk, file.hunks, overlay);
+    const key = [read.key, own.id, reachedKey(own.before, seeds, overlay.before), reachedKey(own.after, seeds, overlay.after), defs.id, opts.includePresent, [...intended].join(','),
+      siblings.map((n) => `${n}@${overlay.before.get(n)?.id ?? ''}/${overlay.after.get(n)?.id ?? ''}`).join(';')].join('\u0001');
     let r = judgeCache.get(key);
     if (r) return { result: r, fresh: false };
     if (judgeCache.size > MAX_CACHE) judgeCache.clear();
     try {
-      r = judgeRead(hunk, read, judge, own, overlay, opts, defs, changed, intended);
+      r = judgeRead(hunk, read, judge, own, overlay, opts, defs, changed, intended, siblings);
     } catch (e) {
       r = { report: read.report, traces: [], problems: [...read.problems, { severity: 'error', message: `internal error while simulating ${hunk.header}: ${String(e)}`, line: hunk.headerLine }] };
     }
@@ -255,7 +265,7 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
     return { result: r, fresh: true };
   }
 
-  function judgeRead(hunk: Hunk, read: HunkRead, judge: NonNullable<HunkRead['judge']>, own: { before: readonly Body[]; after: readonly Body[] }, overlay: Overlay, opts: ReviewOptions, defs: PatchDefinitions, changed: ReadonlySet<number>, intended: ReadonlySet<PgmapType>): HunkResult {
+  function judgeRead(hunk: Hunk, read: HunkRead, judge: NonNullable<HunkRead['judge']>, own: { before: readonly Body[]; after: readonly Body[] }, overlay: Overlay, opts: ReviewOptions, defs: PatchDefinitions, changed: ReadonlySet<number>, intended: ReadonlySet<PgmapType>, siblings: readonly string[]): HunkResult {
     const { types, gated, reachedByName } = judge;
     const problems = [...read.problems];
     const hunkChanged = hunk.lines.filter((l) => l.kind !== 'context').map((l) => l.line);
@@ -302,7 +312,14 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
         for (const type of types) paths[side].push(...runFunctionPaths(b, { era: opts.era, type, api: TABLE_VIEW, bodies: bodies[side], absent: absent[side] }).paths);
       }
       for (const type of types) {
-        const placed = placements(inWorld(side, type), inWorld(other, type), opts.era, type, changed, helpers[side]);
+        const mine = placements(inWorld(side, type), inWorld(other, type), opts.era, type, changed, helpers[side]);
+        // The patch is one change: every scenario starts from the memmap set-up the patch leaves, so a
+        // set-up function another hunk changes (pagemap_range(), the producer of the per-page references
+        // a memunmap_pages() hunk drops) runs here too, unless one of the hunk's own does. (Functions the
+        // scenarios call by name already come from the whole patch; other roles stay the hunk's.)
+        const sib = (w: 'before' | 'after') => siblings.map((n) => bodies[w].get(n)).filter((b): b is Body => b !== undefined && !absent[w].has(b.fn.name));
+        const setUp = placements(sib(side), sib(other), opts.era, type, changed, helpers[side]).filter((p) => p.role === 'memmap-init' && !mine.some((m) => m.role === p.role));
+        const placed = [...mine, ...setUp];
         // One input for all scenarios of this type and side: they share the run of their common start.
         const input = { era: opts.era, type, side, api: TABLE_VIEW, bodies: bodies[side], absent: absent[side], placed, memo: runMemo };
         for (const scenario of scenariosFor(type, opts.era)) runs[side].push(runScenario(scenario, input));
@@ -350,7 +367,7 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
         let judging: { changed: ReadonlySet<number>; intended: ReadonlySet<PgmapType> } | undefined;
         for (const { file, hunk, read, fresh } of reads) {
           const { changed, intended } = read.judge ? (judging ??= { changed: changedLines(reads.map((r) => r.hunk)), intended: intendedTypes(patch) }) : NOT_JUDGED;
-          const judged = judgeHunk(hunk, read, overlay, popts, defs, changed, intended);
+          const judged = judgeHunk(hunk, file, read, overlay, popts, defs, changed, intended);
           if (fresh || judged.fresh) analysed++;
           for (const p of judged.result.problems) problems.push({ ...p, source: p.source ?? s.source });
           visit(patch, file, hunk, judged.result);
@@ -507,6 +524,23 @@ function placements(side: readonly Body[], other: readonly Body[], era: Era, typ
     if (!prev || (shared && !prev.shared) || (shared === prev.shared && weight > prev.weight)) best.set(role, { name, shared, weight });
   }
   return [...best].map(([role, { name }]) => ({ name, role }));
+}
+
+/** Memmap set-up functions of the table that other hunks of the same file change (not this hunk's):
+ * the producer and consumer of a pgmap's references sit together (pagemap_range() and memunmap_pages());
+ * a whole tree's diff does not make every hunk's life start from every set-up it moves. */
+function siblingsOf(hunk: Hunk, sameFile: readonly Hunk[], overlay: Overlay): string[] {
+  const mine = new Set([...overlay.own.get(hunk)!.before, ...overlay.own.get(hunk)!.after].map((b) => b.fn.name));
+  const names = new Set<string>();
+  for (const h of sameFile) {
+    const o = overlay.own.get(h);
+    if (h === hunk || !o) continue;
+    for (const b of [...o.before, ...o.after]) {
+      const n = b.fn.name;
+      if (!mine.has(n) && apiEntry(n)?.roles.includes('memmap-init') && overlay.before.get(n)?.id !== overlay.after.get(n)?.id) names.add(n);
+    }
+  }
+  return [...names].sort();
 }
 
 /** Callees handed the page being simulated: an argument names a page, folio or pfn (never the shared

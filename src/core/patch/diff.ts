@@ -269,7 +269,9 @@ export function sectionFunction(section: string): string {
   let s = e;
   while (s > 0 && /[A-Za-z0-9_]/.test(section[s - 1])) s--;
   if (!(s < e) || /[0-9]/.test(section[s])) return '';
-  const definedAbove = s === 0 && DECLARED_PARAMS.test(section.slice(paren)) && !section.trimEnd().endsWith(';');
+  // The return type on the line above: the name and its parameters (or only `(`, xfs style:
+  // `xfs_break_dax_layouts(`) start the line; one that ends in `;` is a macro call.
+  const definedAbove = s === 0 && (DECLARED_PARAMS.test(section.slice(paren)) || section.slice(paren).trim() === '(') && !section.trimEnd().endsWith(';');
   if (!/[A-Za-z0-9_*]/.test(section.slice(0, s)) && !definedAbove) return '';
   return section.slice(s, e);
 }

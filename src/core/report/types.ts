@@ -75,6 +75,8 @@ export interface TraceStep {
   readonly function: string;
   /** 0-based document line when the step comes from the patch; undefined for table steps. */
   readonly line?: number;
+  /** Last document line of the statement, when it spans several (a call whose arguments run on). */
+  readonly endLine?: number;
   /** Scenario phase: "init", "alloc", "map", "unmap", "put", "free", "teardown", "gup", "break-layouts". */
   readonly phase: string;
   readonly types: readonly PgmapType[];

@@ -13,7 +13,7 @@ import type { ApiEntry, EraEffect, Role } from '../api/types';
 import type { MappingKind, TraceEvent, TraceStep } from '../report/types';
 import { ERRNO, ERROR_POINTER, ERROR_VARIABLES, FAULT_FAILURES, FLAG_CONSTANT, PGMAP_CALLBACKS, PGMAP_TYPE_PREFIX, isPgmapTypeField, pgmapCallbackField } from '../api/concepts';
 import { pageState, stateChanged, type SimState } from './state';
-import { callFunction } from './kernel';
+import { callFunction, guardedWakeCount } from './kernel';
 
 /** A function body the patch provides, with the map from parsed-text lines to document lines. */
 export interface Body {
@@ -66,6 +66,8 @@ export interface SimEnv {
   readonly budget: Budget;
   /** Scenario phase label written into steps. */
   phase: string;
+  /** The phase's pgmap references are the pgmap's static per-page ones (PhaseSpec.pgmapStatic). */
+  pgmapStatic?: boolean;
 }
 
 export type Val =
@@ -145,9 +147,13 @@ export function record(env: SimEnv, frame: Frame, p: Path, statement: string, ne
   const all = [...events];
   const dp = next.pgmapRefs - p.state.pgmapRefs;
   if (dp !== 0) all.push({ kind: dp > 0 ? 'pgmap-get' : 'pgmap-drop', count: dp });
+  if (dp !== 0 && env.pgmapStatic) next = { ...next, staticRefs: (p.state.staticRefs ?? 0) + dp };
   if (next.underflow && !p.state.underflow) all.push({ kind: 'underflow' });
+  const line = docLine(frame, textLine);
+  const rows = line === undefined || textLine === undefined || !statement.includes('\n') ? 0 : statement.split('\n').length - 1;
+  const endLine = rows > 0 ? docLine(frame, textLine! + rows) : undefined;
   const step: TraceStep = {
-    statement: oneLine(statement), function: frame.name, line: docLine(frame, textLine), phase: env.phase,
+    statement: oneLine(statement), function: frame.name, line, ...(endLine !== undefined && endLine !== line ? { endLine } : {}), phase: env.phase,
     types: [env.type], before: pageState(p.state), after: pageState(next), ...(note ? { note } : {}), ...(all.length ? { events: all } : {}),
   };
   return { ...p, state: next, steps: { step, prev: p.steps } };
@@ -244,10 +250,12 @@ function execStmt(stmt: Stmt, env: SimEnv, p: Path, frame: Frame): Path[] {
     }
     case 'if': {
       const out: Path[] = [];
+      const wakeAt = guardedWakeCount(stmt.cond, stmt.then, env);
       // A guard clause (`if (...) return / goto`) usually does not fire: its branch is the odd path.
       // A statement the input does not show (the hunk ends after the condition): its arms are unknown.
       const cut = stmt.then.k === 'block' && stmt.then.body.length === 0 && !stmt.else;
-      for (const [q, truth] of evalCond(stmt.cond, env, p, frame, exits(stmt.then) ? false : undefined, cut)) {
+      for (const [c, truth] of evalCond(stmt.cond, env, p, frame, exits(stmt.then) ? false : undefined, cut)) {
+        const q = wakeAt === undefined ? c : { ...c, state: { ...c.state, wakeAt } };
         if (truth) out.push(...execStmt(stmt.then, env, q, frame));
         else if (stmt.else) out.push(...execStmt(stmt.else, env, q, frame));
         else out.push(q);

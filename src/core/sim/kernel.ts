@@ -1,12 +1,12 @@
 // What kernel calls do to the page: the API table's effects for (era, type), the put / free path /
 // ->page_free machinery, assertions on the page's counts, and the failure forks of fallible calls
 // (their failure modes are data in the table). Generic C evaluation is interp.ts.
-import type { Expr, FunctionIR } from '../syntax/ir';
+import type { Expr, FunctionIR, Stmt } from '../syntax/ir';
 import { PGMAP_TYPES, type PgmapType } from '../types';
 import type { ApiEntry, EraEffect, Failure, Reach } from '../api/types';
 import type { TraceEvent } from '../report/types';
 import { ASSERTION_MACROS, BRANCH_HINTS, REFCOUNTED_ENTRY_KINDS, COUNT_CONDITION, FLAG_CONSTANT, IDLE_TEST, IDLE_VAR_CALL, NAMED, PAGE_FREE_CALLBACK, REFCOUNT_KEY } from '../api/concepts';
-import { nrPages, stateChanged, type SimState } from './state';
+import { nrPages, stateChanged, userPgmapRefs, type SimState } from './state';
 import { callees } from './paths';
 import { ABOVE, GAP_CALL } from '../syntax/fragment';
 import { UNKNOWN, binary, callBody, docLine, execFunction, oneLine, record, truthOf, type Body, type Frame, type Out, type Path, type SimEnv, type Val } from './interp';
@@ -43,7 +43,9 @@ export function callFunction(name: string, e: Extract<Expr, { k: 'call' }>, args
   const body = runnable(env.bodies.get(name));
   if (body && frame.depth < env.budget.maxDepth && !frame.stack.includes(name)) {
     const gap = gapFill(body, e, args, env, p, frame);
-    return callBody(body, env, gap?.entered ?? p, frame.depth + 1, frame.stack, args, gap?.fill, gap?.seed).map((q) => [{ ...q, retVal: undefined }, q.retVal ?? UNKNOWN]);
+    const ran = execFunction(body, env, gap?.entered ?? p, frame.depth + 1, frame.stack, args, gap?.fill, gap?.seed);
+    // The scenarios' own calls are the page's normal life: the body's path that succeeds.
+    return (frame.body ? ran : succeeding(ran)).map((q) => [{ ...q, failed: p.failed, exitLine: p.exitLine, retVal: undefined }, q.retVal ?? UNKNOWN]);
   }
   const entry = env.api.entry(name);
   if (!entry) return [[p, UNKNOWN]];
@@ -77,6 +79,29 @@ export function callFunction(name: string, e: Extract<Expr, { k: 'call' }>, args
   // A call that does nothing to this type's page (GUP does not reach device-private pages) runs none of it.
   if (reached.length === 0 || frame.depth >= env.budget.maxDepth || !eff || !hasContent(eff)) return finish(p);
   return throughReached(entry, reached, e, args, env, p, frame, fails).flatMap(([q, v]) => (v === undefined ? finish(q) : [[q, v]]));
+}
+
+/** The idle count a wake guarded by `cond` wakes at: `if (<refcount call> == N) <fsdax wake>(...)`
+ * (__put_devmap_managed_folio_refs(): folio_ref_sub_return(folio, refs) == 1), whether or not the
+ * count is reached on this path. */
+export function guardedWakeCount(cond: Expr, then: Stmt, env: SimEnv): number | undefined {
+  const first = then.k === 'block' ? then.body[0] : then;
+  if (first?.k !== 'expr' || first.expr.k !== 'call' || !env.api.entry(first.expr.callee)?.roles.includes('fsdax-wake')) return undefined;
+  if (cond.k !== 'binary' || cond.op !== '==') return undefined;
+  const counts = (e: Expr) => e.k === 'call' && !!env.api.entry(e.callee)?.effects.some((f) => f.refcount?.op === 'dec' || f.refcount?.op === 'read');
+  const [call, n] = counts(cond.left) ? [cond.left, cond.right] : [cond.right, cond.left];
+  return counts(call) && n.k === 'number' ? n.value : undefined;
+}
+
+/** `paths` with the first that leaves without a failure as the primary one, when the primary one fails
+ * (pagemap_range() returns -ENOMEM when get_dev_pagemap() finds a conflicting pgmap: success of the
+ * lookup is the error path there). */
+function succeeding(paths: readonly Path[]): Path[] {
+  // Only an errno or NULL the body returns itself: an error variable may hold 0 (ext4_break_layouts()).
+  const primary = paths.find((q) => q.primary);
+  const ok = paths.find((q) => !q.failed);
+  if (!primary?.failed || primary.retVal?.k !== 'err' || !ok) return [...paths];
+  return paths.map((q) => (q === ok ? { ...q, primary: true } : q === primary ? { ...q, primary: false, forkLine: q.forkLine ?? ok.forkLine } : q));
 }
 
 /** Runs the functions `entry` reaches that the patch changes, in order, with their arguments bound. A
@@ -249,10 +274,12 @@ function gapFill(body: Body, e: Extract<Expr, { k: 'call' }>, args: readonly Val
     }
     if (!d) return q;
     const s = q.state;
-    const next: SimState = {
+    let next: SimState = {
       ...s, refcount: s.refcount === null ? null : Math.max(0, s.refcount + d.ref), mapcount: Math.max(0, s.mapcount + d.map), pgmapRefs: s.pgmapRefs + d.pgmap,
       ...(d.mapping ? { mapping: d.mapping.mapping, mappingHoldsRef: d.mapping.holdsRef } : {}), ...(d.inUse !== undefined ? { inUse: d.inUse } : {}),
+      ...(d.teardown && !s.tornDown ? { tornDown: true, teardownWaited: d.teardown === 'all' ? d.waited : (s.teardownWaited ?? false) } : {}),
     };
+    if ((d.teardown === 'wait' || (d.teardown === 'all' && s.tornDown)) && !s.drained) next = { ...next, ...drain(next) };
     return record(env, callee, q, `${entry.name}(): what the input does not show of it, from the table`, next, undefined, `[table ${env.era}] ${from.note}`, [{ kind: 'gap' }]);
   };
   const entered = enter ? enter(p) : p;
@@ -266,14 +293,20 @@ function pageFreed(steps: Path['steps']): boolean {
 }
 
 /** What the table's end state adds to the shown code's (undefined: nothing). */
-function deltaOf(table: SimState, k: SimState): { ref: number; map: number; pgmap: number; mapping?: { mapping: SimState['mapping']; holdsRef: boolean }; inUse?: boolean } | undefined {
+function deltaOf(table: SimState, k: SimState): { ref: number; map: number; pgmap: number; mapping?: { mapping: SimState['mapping']; holdsRef: boolean }; inUse?: boolean; teardown?: 'all' | 'kill' | 'wait'; waited?: boolean } | undefined {
   const ref = table.refcount !== null && k.refcount !== null ? table.refcount - k.refcount : 0;
   const map = table.mapcount - k.mapcount;
   const pgmap = table.pgmapRefs - k.pgmapRefs;
   const mapping = table.mapping !== k.mapping || table.mappingHoldsRef !== k.mappingHoldsRef;
   const inUse = table.inUse !== k.inUse;
-  if (ref === 0 && map === 0 && pgmap === 0 && !mapping && !inUse) return undefined;
-  return { ref, map, pgmap, ...(mapping ? { mapping: { mapping: table.mapping, holdsRef: table.mappingHoldsRef } } : {}), ...(inUse ? { inUse: table.inUse } : {}) };
+  // A teardown the summary makes (kill, then wait): the unknown code makes all of it when the shown
+  // code tears nothing down, only the kill when the shown code waits, only the wait when it kills.
+  const teardown = table.tornDown ? (k.drained ? 'kill' : k.tornDown ? 'wait' : 'all') : undefined;
+  if (ref === 0 && map === 0 && pgmap === 0 && !mapping && !inUse && !teardown) return undefined;
+  return {
+    ref, map, pgmap, ...(mapping ? { mapping: { mapping: table.mapping, holdsRef: table.mappingHoldsRef } } : {}), ...(inUse ? { inUse: table.inUse } : {}),
+    ...(teardown ? { teardown, waited: table.teardownWaited } : {}),
+  };
 }
 
 /** The outcomes of the type guards whose arms the input does not show (`cut`) that a path took in
@@ -479,10 +512,10 @@ function applyEffect(entry: ApiEntry, eff: EraEffect, text: string, args: readon
   if (eff.pgmap === 'get') next = { ...next, pgmapRefs: next.pgmapRefs + pgCount };
   else if (eff.pgmap === 'put') next = { ...next, pgmapRefs: next.pgmapRefs - pgCount };
   // E0: the per-page pgmap ref of memremap_pages() belongs to the page (its final put drops it);
-  // from E1 memunmap_pages() drops those refs itself, so they are not the page's.
-  else if (eff.pgmap === 'static-per-page' && env.era === 'E0') next = { ...next, pgmapRefs: next.pgmapRefs + 1, ownsStaticRef: true };
+  // from E1 memunmap_pages() drops those refs itself: they are the pgmap's (the init phase marks them).
+  else if (eff.pgmap === 'static-per-page') next = { ...next, pgmapRefs: next.pgmapRefs + 1, ...(env.era === 'E0' ? { ownsStaticRef: true } : {}) };
   if (eff.idle && entry.roles.includes('fsdax-idle-wait')) next = { ...next, waits: [...next.waits, { key: eff.idle.key, count: eff.idle.count }] };
-  else if (eff.idle && entry.roles.includes('fsdax-wake') && rc?.op !== 'dec') next = { ...next, wakes: [...next.wakes, { key: eff.idle.key, count: next.refcount }] };
+  else if (eff.idle && entry.roles.includes('fsdax-wake') && rc?.op !== 'dec') next = { ...next, wakes: [...next.wakes, { key: eff.idle.key, count: next.refcount }], wakeAt: next.wakeAt ?? next.refcount ?? undefined };
   const pt = eff.pageTable;
   // Removing the user mappings of a page that has none does nothing.
   if (pt && 'remove' in pt && s.mapping === 'none') return [[record(env, frame, p, text, s, line, `${note} (the page is not mapped)`, [callEvent(entry, text, env)]), val]];
@@ -497,11 +530,20 @@ function applyEffect(entry: ApiEntry, eff: EraEffect, text: string, args: readon
     if (!othersRemain) next = { ...next, mapping: 'none', mappingHoldsRef: false };
     if ((!rc || rc.op === 'read') && held && !pt.callerPuts) tail = (q) => putPage(env, frame, q, `${text}: drop the mapping's reference`, line, devmapHookOfPut(env), 1);
   }
-  if (eff.pgmap === 'kill-wait') next = teardown(next, rc?.op === 'put');
+  if (eff.pgmap === 'kill-wait') {
+    const drop = eff.pgmapCount === undefined ? 0 : pgCount;
+    next = teardown({ ...next, pgmapRefs: next.pgmapRefs - drop, staticRefs: (next.staticRefs ?? 0) - drop }, rc?.op === 'put');
+  }
   // The same teardown when a patched memunmap_pages() body runs its parts: the kill, then the wait,
-  // which waits for the page only if it still holds a reference then.
+  // which waits for the page only if it still holds a user's reference then, and its memmap is still there.
   else if (eff.pgmap === 'kill') next = { ...next, tornDown: true, teardownWaited: next.teardownWaited ?? false };
-  else if (eff.pgmap === 'drain-wait' && next.tornDown) next = { ...next, teardownWaited: !!next.teardownWaited || next.pgmapRefs > 0 };
+  // pgmap->done completes only once the ref is killed and drained: a wait on it implies the kill (one the
+  // input does not show), and so does the removal of the memmap.
+  else if (eff.pgmap === 'drain-wait') next = { ...next, ...drain(next) };
+  else if (eff.pgmap === 'memmap-remove') {
+    next = { ...next, tornDown: true, teardownWaited: next.teardownWaited ?? false };
+    if (!next.teardownWaited && userPgmapRefs(next) > 0) next = { ...next, memmapGoneInUse: true };
+  }
   // A helper that changes nothing (page_folio(), folio_test_large()) leaves no step: it only gives a value.
   if (entry.helper && !tail && !stateChanged(s, next)) return [[p, val]];
   const events: TraceEvent[] = [callEvent(entry, text, env)];
@@ -521,12 +563,18 @@ function callEvent(entry: ApiEntry, text: string, env: SimEnv): TraceEvent {
   return { kind: 'call', callee: entry.name, roles: entry.roles, via: 'table', text: oneLine(text.endsWith(suffix) ? text.slice(0, -suffix.length) : text) };
 }
 
-/** memunmap_pages(): kill the pgmap ref, drop the static per-page refs, wait for the rest. */
+/** memunmap_pages(): kill the pgmap ref, drop the static per-page refs (done by the caller), wait for the rest. */
 function teardown(s: SimState, putsPages: boolean): SimState {
   // E0 drops the per-page refs by put_page() on every pfn (the put itself follows): a page still
   // referenced after that put keeps its pgmap ref, and teardown waits for it.
-  const waited = putsPages ? s.refcount !== null && s.refcount > 1 : s.pgmapRefs > 0;
+  const waited = putsPages ? s.refcount !== null && s.refcount > 1 : userPgmapRefs(s) > 0;
   return { ...s, tornDown: true, teardownWaited: waited };
+}
+
+/** wait_for_completion(&pgmap->done): it waits for the page while the page holds a user's reference and
+ * still has its memmap. */
+function drain(s: SimState): Pick<SimState, 'tornDown' | 'teardownWaited' | 'drained'> {
+  return { tornDown: true, drained: true, teardownWaited: !!s.teardownWaited || (userPgmapRefs(s) > 0 && !s.memmapGoneInUse) };
 }
 
 function devmapHookOfPut(env: SimEnv): boolean {
@@ -560,7 +608,7 @@ function putPage(env: SimEnv, frame: Frame, p: Path, text: string, line: number 
 /** The devmap hook's action at its free count: ->page_free (E0 PRIVATE) or the idle wakeup (FS_DAX). */
 function freeAction(entry: ApiEntry, eff: EraEffect, env: SimEnv, frame: Frame, p: Path, line: number | undefined): Out {
   let q = p;
-  if (eff.idle) q = record(env, frame, q, `${entry.name}: ${NAMED.idleWake}() [table ${env.era}]`, { ...q.state, wakes: [...q.state.wakes, { key: eff.idle.key, count: q.state.refcount }] }, line, `idle at ${eff.idle.count}: waiters are woken`, [{ kind: 'idle-wake', key: eff.idle.key }]);
+  if (eff.idle) q = record(env, frame, q, `${entry.name}: ${NAMED.idleWake}() [table ${env.era}]`, { ...q.state, wakes: [...q.state.wakes, { key: eff.idle.key, count: q.state.refcount }], wakeAt: eff.idle.count }, line, `idle at ${eff.idle.count}: waiters are woken`, [{ kind: 'idle-wake', key: eff.idle.key }]);
   if (eff.pageFreeCallback) {
     q = { ...q, state: { ...q.state, freed: q.state.freed + 1, inUse: false } };
     return pageFreeCallback(env, frame, q, `pgmap->ops->page_free(page) [table ${env.era}]`, line);

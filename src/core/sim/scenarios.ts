@@ -194,6 +194,7 @@ function runPhases(phases: readonly Phase[], input: ScenarioInput, env: SimEnv, 
   for (const phase of phases) {
     if (phase.ifPinned && cur.state.pinned === 0) continue;
     env.phase = phase.name;
+    env.pgmapStatic = phase.pgmapStatic;
     if (phase.ifBusy) {
       const found = busyTest(phase.ifBusy, env, cur);
       if (!found) continue;
@@ -201,8 +202,11 @@ function runPhases(phases: readonly Phase[], input: ScenarioInput, env: SimEnv, 
     }
     const start = cur.state;
     // A placed function missing on this side (new or deleted by the patch): the phase keeps its default.
-    const placed = input.placed.filter((p) => phase.roles.includes(p.role) && env.bodies.get(p.name) !== undefined).map((p) => call([p.name, 'page']));
-    const stmts = placed.length === 0 ? phase.stmts : phase.name === 'init' ? [...phase.stmts.slice(0, INIT_KEEPS), ...placed] : phase.userRef ? [call(USER_REF), ...placed] : placed;
+    const names = input.placed.filter((p) => phase.roles.includes(p.role) && env.bodies.get(p.name) !== undefined).map((p) => p.name);
+    const placed = names.map((n) => call([n, 'page']));
+    // Init keeps its first calls, except one whose summary includes a placed body (that body runs instead).
+    const kept = () => phase.stmts.slice(0, INIT_KEEPS).filter((st) => !(st.k === 'expr' && st.expr.k === 'call' && input.api.entry(st.expr.callee)?.contains?.some((n) => names.includes(n))));
+    const stmts = placed.length === 0 ? phase.stmts : phase.name === 'init' ? [...kept(), ...placed] : phase.userRef ? [call(USER_REF), ...placed] : placed;
     let paths = execStmts(stmts, env, [{ ...cur, status: 'normal' }], SCENARIO_FRAME);
     if (phase.name === 'free' && !phase.noRestingRef && !phase.keepsResting) {
       const restsAtOne = ends.find((e) => e.phase === 'init')?.state.refcount === 1 && !mappedAgain(ends, stepsOf(cur));

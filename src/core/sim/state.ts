@@ -12,6 +12,8 @@ export interface SimState extends Omit<PageState, 'phase'> {
   readonly pageFreeCalls: number;
   /** Idle wakes: key ("refcount" | "page") and the refcount at the moment of the wake. */
   readonly wakes: readonly { readonly key: string; readonly count: number | null }[];
+  /** The refcount at which the idle waker wakes waiters (the count its guard tests, reached or not). */
+  readonly wakeAt?: number;
   /** Idle waits: key and the refcount the waiter waits for. */
   readonly waits: readonly { readonly key: string; readonly count: number }[];
   /** WARN/BUG conditions that fired. */
@@ -25,6 +27,15 @@ export interface SimState extends Omit<PageState, 'phase'> {
   readonly teardownWaited?: boolean;
   /** A GUP walk held a pgmap reference for this page (E0-E2 devmap entries). */
   readonly pgmapHeld?: boolean;
+  /** E1+: of pgmapRefs, the pgmap's own per-page references (taken at memmap init, dropped by
+   * memunmap_pages() before it waits), not the page's users': negative when teardown drops more than
+   * setup took. */
+  readonly staticRefs?: number;
+  /** memunmap_pages() waited for pgmap->done (whether or not the page held it up). */
+  readonly drained?: boolean;
+  /** memunmap_pages() removed the memmap (pageunmap_range()) while the page still held a reference
+   * and before it waited for it: a wait after that is too late. */
+  readonly memmapGoneInUse?: boolean;
   /** E0: the page owns its per-page pgmap ref from memremap_pages() until its count reaches 0. */
   readonly ownsStaticRef?: boolean;
   /** Folio order the scenario's page is handed out at (0 when absent). */
@@ -43,7 +54,12 @@ export function nrPages(s: SimState): number {
 /** pgmap refs the page holds that nothing will drop: 0 for a balanced life. An E0 page resting at a
  * non-zero count still legitimately holds its per-page ref. */
 export function strayPgmapRefs(s: SimState): number {
-  return s.pgmapRefs - (s.ownsStaticRef && s.refcount !== 0 ? 1 : 0);
+  return userPgmapRefs(s) - (s.ownsStaticRef && s.refcount !== 0 ? 1 : 0);
+}
+
+/** pgmap refs held for the page's users (allocation, GUP, mappings): what memunmap_pages() waits for. */
+export function userPgmapRefs(s: SimState): number {
+  return s.pgmapRefs - (s.staticRefs ?? 0);
 }
 
 export const INITIAL_STATE: SimState = {

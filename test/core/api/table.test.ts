@@ -55,7 +55,7 @@ test('fields are used where they mean something', () => {
       const op = f.refcount?.op;
       if (f.devmapHook) assert.equal(op, 'put', `${e.name}: devmapHook needs a put`);
       if (f.freeAt !== undefined) assert.ok(op === 'put' || op === 'dec', `${e.name}: freeAt needs put/dec`);
-      if (f.pgmapCount !== undefined) assert.ok(f.pgmap === 'get' || f.pgmap === 'put', `${e.name}: pgmapCount needs get/put`);
+      if (f.pgmapCount !== undefined) assert.ok(f.pgmap === 'get' || f.pgmap === 'put' || f.pgmap === 'kill-wait', `${e.name}: pgmapCount needs get/put/kill-wait`);
       if (f.pgmapHeld) assert.equal(f.pgmap, undefined, `${e.name}: pgmapHeld has no net pgmap op`);
       if (f.types) assert.ok(f.types.length > 0, `${e.name}: empty types`);
     }

@@ -73,3 +73,30 @@ test('kernel-tree mode: p2pmem_alloc_mmap() error-path put dropped and restored'
     assert.deepEqual(mine.map((f) => [f.status, f.types]), [[status, ['P2PDMA']]], `${file}: ${JSON.stringify(hunks[0]!.findings.map((f) => [f.ruleId, f.status, f.types, f.message]))}`);
   }
 });
+
+// Expectation (linux-6.12 mm/memremap.c: pagemap_range() takes pfn_len() per-page references for
+// every type but PRIVATE/COHERENT, memunmap_pages() drops as many under the same guard): excluding
+// GENERIC from the get alone underflows the ref at teardown; excluding it from both keeps the pair
+// balanced and GENERIC pages simply stop pinning their pgmap.
+test('kernel-tree mode: the per-page pgmap references of set-up and teardown, one side or both', { skip: needKernels }, async () => {
+  const kdir = kernelDir('6.12')!;
+  const rel = 'mm/memremap.c';
+  const guard = '\tif (pgmap->type != MEMORY_DEVICE_PRIVATE &&\n\t    pgmap->type != MEMORY_DEVICE_COHERENT)\n';
+  const widened = '\tif (pgmap->type != MEMORY_DEVICE_PRIVATE &&\n\t    pgmap->type != MEMORY_DEVICE_COHERENT &&\n\t    pgmap->type != MEMORY_DEVICE_GENERIC)\n';
+  const get = `${guard}\t\tpercpu_ref_get_many`;
+  const text = fs.readFileSync(path.join(kdir, rel), 'utf8');
+  assert.equal(text.split(guard).length - 1, 2, 'the guard of the get (pagemap_range) and of the put (memunmap_pages)');
+  const reviewer = createReviewer(await getSyntax());
+  const review = async (edit: (t: string) => string) => {
+    const series = (await parseDocument({ name: 'p.patch', content: makePatch(kdir, rel, edit) })).value;
+    const r = reviewer.review([series], { era: 'E2', includePresent: false, kernelTree: { readFile: (p) => (p === rel ? text : undefined) } });
+    return r.patches.flatMap((p) => p.files.flatMap((f) => f.hunks));
+  };
+  const getOnly = await review((t) => t.replace(get, `${widened}\t\tpercpu_ref_get_many`));
+  assert.deepEqual(getOnly.flatMap((h) => h.findings.filter((f) => f.ruleId === 'pgmap-ref-imbalance').map((f) => [f.status, f.types])), [['introduced', ['GENERIC']]]);
+  const both = await review((t) => t.split(guard).join(widened));
+  assert.equal(both.length, 2);
+  // Said once for the patch (on the first hunk that shows it), never an imbalance.
+  assert.deepEqual(both.flatMap((h) => h.findings.filter((f) => f.ruleId === 'pgmap-ref-imbalance')), []);
+  assert.deepEqual(both.flatMap((h) => h.effects.filter((e) => e.aspect === 'pgmap-ref').map((e) => [e.types, e.before, e.after])), [[['GENERIC'], 'static', 'none']]);
+});

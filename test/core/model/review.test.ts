@@ -217,3 +217,20 @@ test('a driver allocator that hands out pages without zone_device_page_init(): m
   const found = r.patches[0]!.files[0]!.hunks.flatMap((h) => h.findings.filter((f) => f.status === 'introduced').map((f) => f.ruleId));
   for (const rule of ['pgmap-ref-imbalance', 'mapping-without-reference', 'refcount-underflow']) assert.ok(found.includes(rule as never), `${rule}: ${found.join(', ')}`);
 });
+
+/** A rule case of ours, as a series. */
+async function ruleCase(rule: string, name: string): Promise<Series> {
+  const file = new URL(`../../../src/core/rules/${rule}/cases/${name}.patch`, import.meta.url);
+  return series((await import('node:fs')).readFileSync(file, 'utf8'));
+}
+
+// Expectations: the E2 FS DAX waker (__put_devmap_managed_folio_refs()) wakes at the count its guard
+// tests; memunmap_pages() without its wait no longer waits for pages holding a user's pgmap reference
+// (PRIVATE/COHERENT allocations, P2PDMA mappings).
+test('idle-refcount is read from the waker too; a deleted wait with nothing left of its function', async () => {
+  const reviewer = createReviewer(await getSyntax());
+  const waker = reviewer.review([await ruleCase('wait-wake-mismatch', 'waker-count-zero')], E2).patches[0]!.files[0]!.hunks[0]!;
+  assert.deepEqual(waker.effects.filter((e) => e.aspect === 'idle-refcount').map((e) => [e.types, e.before, e.after]), [[['FS_DAX'], '1', '0']]);
+  const wait = reviewer.review([await ruleCase('pgmap-teardown-race', 'wait-deleted-u1')], E2).patches[0]!.files[0]!.hunks[0]!;
+  assert.deepEqual(wait.effects.filter((e) => e.aspect === 'teardown-waits').map((e) => [[...e.types].sort(), e.before, e.after]), [[['COHERENT', 'P2PDMA', 'PRIVATE'], 'yes', 'no']]);
+});

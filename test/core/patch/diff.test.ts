@@ -57,6 +57,8 @@ test('function name: the identifier before the first "("', () => {
   assert.equal(sectionFunction('static int foo (void)'), 'foo');
   assert.equal(sectionFunction('EXPORT_SYMBOL_GPL(memremap_pages);'), '');
   assert.equal(sectionFunction('module_init(dax_init);'), '');
+  // xfs puts the return type on the line above: git's header is the name's line.
+  assert.equal(sectionFunction('xfs_break_dax_layouts('), 'xfs_break_dax_layouts');
   assert.equal(sectionFunction('struct page *pfn_to_page(unsigned long pfn)'), 'pfn_to_page');
   assert.equal(sectionFunction('#define PAGE_DEMO(x)'), 'PAGE_DEMO');
   assert.equal(sectionFunction(''), '');

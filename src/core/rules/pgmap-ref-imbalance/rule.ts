@@ -32,6 +32,16 @@ export const rule: Rule = {
           message: `a ${run.type} page's life ends unmapped with ${free.refcount} page reference(s) nobody drops: it never reaches its free path, and the pgmap reference it holds keeps ${NAMED.teardown}() waiting forever` });
       }
     }
+    // The pgmap's own per-page references (E1+): memunmap_pages() drops what memremap_pages() took.
+    for (const run of runsOf(side.runs, 'teardown')) {
+      const n = endOf(run, 'teardown')?.staticRefs ?? 0;
+      if (n === 0) continue;
+      const steps = phaseSteps(run.trace.steps, 'init', 'teardown');
+      out.push({ key: n < 0 ? 'teardown-drop' : 'teardown-leak', type: run.type, line: lineOf(steps, (s) => s.after.pgmapRefs !== s.before.pgmapRefs), trace: steps,
+        message: n < 0
+          ? `${NAMED.teardown}() drops ${-n} more per-page pgmap reference(s) of a ${run.type} page than the pgmap's set-up took: the percpu ref underflows, and the pgmap can go while pages are in use`
+          : `${NAMED.teardown}() leaves ${n} per-page pgmap reference(s) of a ${run.type} page that the pgmap's set-up took: it waits forever` });
+    }
     return dedupe(out);
   },
   // Every failure exit of every changed function gives back what it took (judged across the sides).

@@ -30,7 +30,7 @@ export const rule: Rule = {
       const steps = phaseSteps(run.trace.steps, 'break-layouts', 'unpin');
       // Only the hunk's own change can make the pair mismatch: a wait, a wake, their key or count, or
       // the put on the release path (which runs the wake). Elsewhere the pairing is the tree's, not the patch's.
-      const changed = (x: TraceStep) => x.line !== undefined && ctx.changedLines.has(x.line);
+      const changed = (x: TraceStep) => x.line !== undefined && [...ctx.changedLines].some((l) => l >= x.line! && l <= (x.endLine ?? x.line!));
       const cause = steps.find((x) => changed(x) && waitOrWake(x)) ?? steps.find((x) => changed(x) && x.phase === 'unpin');
       if (!cause) return [];
       const wake = s.wakes[0];
