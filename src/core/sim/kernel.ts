@@ -223,6 +223,11 @@ function reachArg(text: string, params: readonly string[], args: readonly Val[])
 function gapFill(body: Body, e: Extract<Expr, { k: 'call' }>, args: readonly Val[], env: SimEnv, p: Path, frame: Frame): { fill?: (q: Path) => Path; seed?: Record<string, Val>; entered?: Path } | undefined {
   const pre = body.pre ?? body;
   if (!gapped(body.fn) || !gapped(pre.fn)) return undefined;
+  // A helper extracted from the function it runs inside (its pre-image is that function's): what the
+  // input does not show of the function is filled once, at that function's own exit, when it has one
+  // (a wrapper the input shows whole leaves it to the helper).
+  const outer = pre.fn.name !== body.fn.name && frame.stack.includes(pre.fn.name) ? env.bodies.get(pre.fn.name) : undefined;
+  if (outer && gapped(outer.fn)) return undefined;
   const entry = env.api.entry(pre.fn.name);
   const effOf = (type: PgmapType) => (entry && entry.exists.includes(env.era) ? env.api.effect(entry, env.era, type) : undefined);
   const eff = effOf(env.type);
