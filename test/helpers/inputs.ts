@@ -1,7 +1,9 @@
 // Real inputs read at test time: the seed threads in ../shared/seeds and Debian's kernel sources
-// unpacked by scripts/kernel-sources.sh. Tests that need them skip visibly when they are absent.
+// unpacked by scripts/kernel-sources.sh, and the benchmark's diffs made from them. Tests that need them
+// skip visibly when they are absent.
 import fs from 'node:fs';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { ROOT } from './assets';
 
 export const SHARED = process.env.PAGEREF_SHARED ?? path.resolve(ROOT, '..', 'shared');
@@ -21,4 +23,18 @@ export const needKernels: string | false =
 
 export function seedFiles(): string[] {
   return fs.existsSync(SEEDS) ? fs.readdirSync(SEEDS).filter((f) => f.endsWith('.txt')).sort().map((f) => path.join(SEEDS, f)) : [];
+}
+
+let corpus: string | undefined;
+/** The benchmark's diffs (scripts/bench-corpus.sh makes them once from the Debian kernels): their folder. */
+export function benchCorpus(): string {
+  if (corpus) return corpus;
+  const r = spawnSync('bash', [path.join(ROOT, 'scripts', 'bench-corpus.sh')], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`scripts/bench-corpus.sh failed: ${r.stderr}`);
+  return (corpus = r.stdout.trim().split('\n').pop()!);
+}
+
+/** The file diffs of `text` whose b/ path `keep` accepts. */
+export function fileDiffs(text: string, keep: (p: string) => boolean): string {
+  return text.split(/^(?=diff --git )/m).filter((d) => keep(/^diff --git \S+ b\/(\S+)/.exec(d)?.[1] ?? '')).join('');
 }

@@ -312,13 +312,13 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
         for (const type of types) paths[side].push(...runFunctionPaths(b, { era: opts.era, type, api: TABLE_VIEW, bodies: bodies[side], absent: absent[side] }).paths);
       }
       for (const type of types) {
-        const mine = placements(inWorld(side, type), inWorld(other, type), opts.era, type, changed, helpers[side]);
+        const mine = placements(inWorld(side, type), inWorld(other, type), opts.era, type, changed, helpers[side], bodies[side]);
         // The patch is one change: every scenario starts from the memmap set-up the patch leaves, so a
         // set-up function another hunk changes (pagemap_range(), the producer of the per-page references
         // a memunmap_pages() hunk drops) runs here too, unless one of the hunk's own does. (Functions the
         // scenarios call by name already come from the whole patch; other roles stay the hunk's.)
         const sib = (w: 'before' | 'after') => siblings.map((n) => bodies[w].get(n)).filter((b): b is Body => b !== undefined && !absent[w].has(b.fn.name));
-        const setUp = placements(sib(side), sib(other), opts.era, type, changed, helpers[side]).filter((p) => p.role === 'memmap-init' && !mine.some((m) => m.role === p.role));
+        const setUp = placements(sib(side), sib(other), opts.era, type, changed, helpers[side], bodies[side]).filter((p) => p.role === 'memmap-init' && !mine.some((m) => m.role === p.role));
         const placed = [...mine, ...setUp];
         // One input for all scenarios of this type and side: they share the run of their common start.
         const input = { era: opts.era, type, side, api: TABLE_VIEW, bodies: bodies[side], absent: absent[side], placed, memo: runMemo };
@@ -494,7 +494,7 @@ function mergeCalls(before: readonly Omit<HunkCall, 'side'>[], after: readonly O
  * (read over both sides, so a function keeps its place when the patch changes its calls). One per
  * role, with the most changed lines; a function both sides have is preferred, so both worlds run the
  * same one; otherwise (renamed or new functions) each side runs its own. */
-function placements(side: readonly Body[], other: readonly Body[], era: Era, type: PgmapType, changed: ReadonlySet<number>, helpers: ReadonlySet<string>): { name: string; role: Role }[] {
+function placements(side: readonly Body[], other: readonly Body[], era: Era, type: PgmapType, changed: ReadonlySet<number>, helpers: ReadonlySet<string>, world: { get(name: string): Body | undefined }): { name: string; role: Role }[] {
   const all = [...side, ...other];
   const called = scenarioCallees(era, type);
   const direct = scenarioCallees(era, type, false);
@@ -513,7 +513,10 @@ function placements(side: readonly Body[], other: readonly Body[], era: Era, typ
     // (insert_page_in_batch_locked() -> insert_page_into_pte_locked(), which P2PDMA's mmap reaches) is
     // another way to it, not a phase of its own.
     const untouched = mine.every((b) => !changesBody(b, changed));
-    if (!entry) for (const b of mine) for (const c of pageCalls(b.fn)) if (!untouched || !called.has(c) || direct.has(c)) for (const r of apiEntry(c)?.roles ?? []) roles.add(r);
+    // A function outside the table takes the roles of the table functions it calls, directly or through
+    // one of the world's functions (__folio_batch_release() -> folios_put() -> folios_put_refs()).
+    const through = (c: string): readonly string[] => (apiEntry(c) ? [c] : world.get(c) ? pageCalls(world.get(c)!.fn).filter((d) => apiEntry(d)) : []);
+    if (!entry) for (const b of mine) for (const c of pageCalls(b.fn).flatMap(through)) if (!untouched || !called.has(c) || direct.has(c)) for (const r of apiEntry(c)?.roles ?? []) roles.add(r);
     // A function that takes references is not a release function even if an error path puts.
     const role = PLACE_ORDER.find((r) => roles.has(r) && !(r === 'put' && roles.has('get')));
     if (!role) continue;

@@ -8,28 +8,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { parseDocument } from '../../../src/core/patch';
 import { createReviewer } from '../../../src/core/model/pipeline';
 import { callsApi, mentionsApi } from '../../../src/core/model/relevance';
 import { createAnalyzer } from '../../../src/core/index';
 import { API_NAMES } from '../../../src/core/api';
-import { loadAssets, ROOT } from '../../helpers/assets';
-import { needKernels } from '../../helpers/inputs';
+import { loadAssets } from '../../helpers/assets';
+import { benchCorpus, fileDiffs, needKernels } from '../../helpers/inputs';
 import { getSyntax } from '../sim/helpers';
-
-let corpus: string | undefined;
-function benchCorpus(): string {
-  if (corpus) return corpus;
-  const r = spawnSync('bash', [path.join(ROOT, 'scripts', 'bench-corpus.sh')], { encoding: 'utf8' });
-  assert.equal(r.status, 0, `scripts/bench-corpus.sh failed: ${r.stderr}`);
-  return (corpus = r.stdout.trim().split('\n').pop()!);
-}
-
-/** The file diffs of `text` whose b/ path `keep` accepts. */
-function fileDiffs(text: string, keep: (p: string) => boolean): string {
-  return text.split(/^(?=diff --git )/m).filter((d) => keep(/^diff --git \S+ b\/(\S+)/.exec(d)?.[1] ?? '')).join('');
-}
 
 async function bothWays(name: string, content: string): Promise<{ with: string; without: string; hunks: number; mentioning: number; calling: number }> {
   const series = (await parseDocument({ name, content })).value;

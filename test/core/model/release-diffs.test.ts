@@ -1,0 +1,22 @@
+// The E2 review of real release-to-release diffs (scripts/bench-corpus.sh, Debian's 6.1 -> 6.12) on
+// the parts where a whole-diff overlay once made neutral code look like a change.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseDocument } from '../../../src/core/patch';
+import { createReviewer } from '../../../src/core/model/pipeline';
+import { benchCorpus, fileDiffs, needKernels } from '../../helpers/inputs';
+import { getSyntax } from '../sim/helpers';
+
+test('6.1 -> 6.12 mm/swap.c with include/linux/mm.h: the batch release is a put on both sides (release_pages() then, folios_put() -> folios_put_refs() now): no finding', { skip: needKernels }, async () => {
+  // 6.1: __pagevec_release() -> release_pages(); 6.12: __folio_batch_release() -> folios_put() (an
+  // inline of mm.h the patch adds) -> folios_put_refs(). Both put a ZONE_DEVICE page the same way.
+  const big = fs.readFileSync(path.join(benchCorpus(), 'big.diff'), 'utf8');
+  const content = fileDiffs(big, (p) => p === 'mm/swap.c' || p === 'include/linux/mm.h');
+  assert.ok(content.includes('folios_put_refs'), 'the slice shows folios_put_refs()');
+  const series = (await parseDocument({ name: 'swap-mm.diff', content })).value;
+  const report = createReviewer(await getSyntax()).review([series], { era: 'E2', includePresent: false });
+  const findings = report.patches.flatMap((p) => p.files.flatMap((f) => f.hunks.flatMap((h) => h.findings.map((x) => `${f.path} ${h.header.slice(0, 40)} ${x.ruleId} ${x.status} ${x.types.join(',')}`))));
+  assert.deepEqual(findings, []);
+});
