@@ -373,10 +373,14 @@ export const MUTATIONS: readonly Mutation[] = [
       kind: 'semantic', effects: [{ aspect: 'mapping-ref', types: ['P2PDMA'], before: 'yes', after: 'no' }],
       findings: [
         { ruleId: 'mapping-without-reference', status: 'introduced', types: ['P2PDMA'] },
-        { ruleId: 'refcount-underflow', status: 'introduced', types: ['P2PDMA'] },
+        { ruleId: 'pgmap-ref-imbalance', status: 'introduced', types: ['P2PDMA'] },
       ],
     },
-    reason: 'insert_page_into_pte_locked() (vm_insert_page, used for P2PDMA by p2pmem_alloc_mmap in E2) takes the PTE\'s reference; zap_present_pte drops it, so without the get the mapping holds none and unmap underflows.',
+    // Corrected (session 4) from refcount-underflow after reading linux-6.12 again: the count never goes
+    // below 0. p2pmem_alloc_mmap()'s put_page() (drivers/pci/p2pdma.c:150) takes the page 1 -> 0 and
+    // free_zone_device_folio() resets a P2PDMA page to 1 after ->page_free() (mm/memremap.c:491-497),
+    // so the zap frees it a second time: p2pdma_page_free()'s percpu_ref_put() runs twice for one get.
+    reason: 'insert_page_into_pte_locked() (vm_insert_page, used for P2PDMA by p2pmem_alloc_mmap in E2) takes the PTE\'s reference; zap_present_pte drops it, so without the get the mapping holds none: the page is freed under its PTE by the mmap\'s put, and again by the zap, dropping its pgmap reference twice.',
   },
   {
     id: 'insert-page-special-helper', tree: '6.12', shape: 'helper-ref-special',

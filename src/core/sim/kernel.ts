@@ -44,8 +44,14 @@ export function callFunction(name: string, e: Extract<Expr, { k: 'call' }>, args
   if (body && frame.depth < env.budget.maxDepth && !frame.stack.includes(name)) {
     const gap = gapFill(body, e, args, env, p, frame);
     const ran = execFunction(body, env, gap?.entered ?? p, frame.depth + 1, frame.stack, args, gap?.fill, gap?.seed);
+    // A type test whose body the patch shows but that answers from what the model does not hold
+    // (`page_zonenum(page) == ZONE_DEVICE`) answers as the table says.
+    const entry = env.api.entry(name);
+    const eff = entry?.roles.includes('type-test') && entry.exists.includes(env.era) ? env.api.effect(entry, env.era, env.type) : undefined;
+    const tableTruth: Val | undefined = eff?.trueFor ? { k: 'bool', v: eff.trueFor.includes(env.decideAs ?? env.type), typeDep: true } : undefined;
+    const answer = (v: Val | undefined): Val => (tableTruth && (v === undefined || truthOf(v) === undefined) ? tableTruth : v ?? UNKNOWN);
     // The scenarios' own calls are the page's normal life: the body's path that succeeds.
-    return (frame.body ? ran : succeeding(ran)).map((q) => [{ ...q, failed: p.failed, exitLine: p.exitLine, retVal: undefined }, q.retVal ?? UNKNOWN]);
+    return (frame.body ? ran : succeeding(ran)).map((q) => [{ ...q, failed: p.failed, exitLine: p.exitLine, retVal: undefined }, answer(q.retVal)]);
   }
   const entry = env.api.entry(name);
   if (!entry) return [[p, UNKNOWN]];
