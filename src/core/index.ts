@@ -2,7 +2,7 @@
 // Strings and bytes in, plain data out; problems are returned, never thrown.
 import type { Era, InputDocument, Problem } from './types';
 import type { HunkReport, PatchReport, ReviewReport, ScanReport, TraceStep } from './report/types';
-import { CONTEXT_LINE, parseDocument, withSeriesContext } from './patch';
+import { CONTEXT_LINE, createParseMemo, parseDocument, withSeriesContext, type ParseMemo } from './patch';
 import type { Patch, Series } from './patch/types';
 import { createCSyntax, type CSyntax, type SyntaxAssets } from './syntax';
 import { API_NAMES, inferEra, parseEraOption, type GitFacts } from './api';
@@ -54,6 +54,11 @@ export interface Analyzer {
   dispose(): void;
 }
 
+/** Documents whose last read an analyzer keeps (an editor's open documents), up to a size (bytes or
+ * UTF-16 units; the memo holds a copy of each message's text). */
+const MAX_MEMOS = 16;
+const MEMO_MAX_SIZE = 8_000_000;
+
 export async function createAnalyzer(assets: SyntaxAssets): Promise<Analyzer> {
   // The grammar (two WASM modules) is loaded when an input first has a hunk the review reads: a
   // trivial input, or one whose hunks call nothing of the API table, never loads it.
@@ -71,11 +76,22 @@ export async function createAnalyzer(assets: SyntaxAssets): Promise<Analyzer> {
     },
   });
 
+  // The last read of each document reviewed: its unchanged messages are not read again (ParseMemo).
+  const memos = new Map<string, ParseMemo>();
+  const memoOf = (name: string): ParseMemo => {
+    let m = memos.get(name);
+    if (!m) {
+      if (memos.size >= MAX_MEMOS) memos.delete(memos.keys().next().value!);
+      memos.set(name, (m = createParseMemo()));
+    }
+    return m;
+  };
+
   async function parseAll(docs: readonly InputDocument[]): Promise<{ series: Series[]; problems: Problem[] }> {
     const series: Series[] = [];
     const problems: Problem[] = [];
     for (const doc of docs) {
-      const r = await parseDocument(doc);
+      const r = await parseDocument(doc, doc.content.length <= MEMO_MAX_SIZE ? memoOf(doc.name) : undefined);
       series.push(r.value);
       problems.push(...r.problems.map((p) => ({ ...p, source: p.source ?? doc.name })));
     }
@@ -84,7 +100,7 @@ export async function createAnalyzer(assets: SyntaxAssets): Promise<Analyzer> {
 
   async function withContext(own: readonly Series[], docs: readonly InputDocument[]): Promise<{ series: Series[]; added: number[]; problems: Problem[] }> {
     const names = new Set(own.map((s) => s.source));
-    const context = (await Promise.all(docs.filter((d) => !names.has(d.name)).map(parseDocument))).map((r) => r.value);
+    const context = (await Promise.all(docs.filter((d) => !names.has(d.name)).map((d) => parseDocument(d)))).map((r) => r.value);
     const merged = own.map((s) => withSeriesContext(s, context));
     return {
       series: merged.map((m) => m.series),

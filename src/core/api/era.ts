@@ -236,8 +236,34 @@ const MAX_DATED_BLOBS = 2;
 const DECLARES = /^[A-Za-z_#]/;
 
 /** Pre-image lines of a hunk: its section text, context and deleted lines. */
-function preLines(hunk: Series['patches'][number]['files'][number]['hunks'][number]): string[] {
+function preLines(hunk: EraHunk): string[] {
   return [hunk.section, ...hunk.lines.filter((l) => l.kind !== 'add').map((l) => l.text)];
+}
+
+type EraHunk = Series['patches'][number]['files'][number]['hunks'][number];
+
+/** The era evidence a hunk shows, in ERA_EVIDENCE order: what its pre-image names (a file's
+ * evidence only in its files), and for each added line that declares a name, what that line names.
+ * Kept per hunk: an editor's re-review after an edit reads the same hunk objects again (the patch
+ * reader's memo), and this look at every line is most of the inference. */
+const hunkEvidenceOf = new WeakMap<EraHunk, { readonly pre: readonly EraEvidence[]; readonly declared: readonly (readonly EraEvidence[])[] }>();
+
+function hunkEvidence(hunk: EraHunk, path: string): { readonly pre: readonly EraEvidence[]; readonly declared: readonly (readonly EraEvidence[])[] } {
+  let r = hunkEvidenceOf.get(hunk);
+  if (!r) {
+    const pre = preLines(hunk);
+    const named = pre.some((l) => ANY_EVIDENCE.test(l));
+    r = {
+      pre: !named ? [] : ERA_EVIDENCE.filter((ev) => {
+        if (ev.path && !ev.path.test(path)) return false;
+        const i = pre.findIndex((l) => ev.pattern.test(l));
+        return i >= 0 && (!ev.test || ev.test(pre, i));
+      }),
+      declared: hunk.lines.filter((l) => l.kind === 'add' && DECLARES.test(l.text) && ANY_EVIDENCE.test(l.text)).map((l) => ERA_EVIDENCE.filter((ev) => ev.pattern.test(l.text))),
+    };
+    hunkEvidenceOf.set(hunk, r);
+  }
+  return r;
 }
 
 /** Infers the base era of each series and the era each patch is reviewed in. */
@@ -295,18 +321,11 @@ function inferSeries(s: Series, git: GitFacts | undefined): { era: Era; why: str
         }
       }
       for (const hunk of file.hunks) {
-        const pre = preLines(hunk);
-        if (pre.some((l) => ANY_EVIDENCE.test(l))) {
-          for (const ev of ERA_EVIDENCE) {
-            if (introduced.has(ev.label) || seen.has(ev.label) || (ev.path && !ev.path.test(file.path))) continue;
-            const i = pre.findIndex((l) => ev.pattern.test(l));
-            if (i >= 0 && (!ev.test || ev.test(pre, i))) add({ label: ev.label, eras: ev.eras, weight: W.code });
-          }
-        }
-        for (const l of hunk.lines) {
-          if (l.kind !== 'add' || !DECLARES.test(l.text) || !ANY_EVIDENCE.test(l.text)) continue;
-          for (const ev of ERA_EVIDENCE) {
-            if (introduced.has(ev.label) || !ev.pattern.test(l.text)) continue;
+        const found = hunkEvidence(hunk, file.path);
+        for (const ev of found.pre) if (!introduced.has(ev.label) && !seen.has(ev.label)) add({ label: ev.label, eras: ev.eras, weight: W.code });
+        for (const evs of found.declared) {
+          for (const ev of evs) {
+            if (introduced.has(ev.label)) continue;
             introduced.set(ev.label, ev);
             mine.push(ev);
           }

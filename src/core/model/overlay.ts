@@ -221,10 +221,21 @@ function gapLine(before: string, after: string): string {
   // lines between can only be comments (kernel style puts no second statement under it).
   const awaits = awaitsStatement(before);
   if (awaits !== undefined && (firstCodeLevel(after) ?? -1) > awaits) return '';
-  const open = blockLevels(before).exit;
-  const next = blockLevels(after).entry;
+  const open = levelsOf(before).exit;
+  const next = levelsOf(after).entry;
   const common = Math.min(open, next);
   return `${'\t'.repeat(common + 1)}${'} '.repeat(open - common)}${GAP_CALL}();${` if (${ABOVE}) {`.repeat(next - common)}`;
+}
+
+/** blockLevels of a piece's text, kept (a re-review rebuilds the overlay of every patch after an edited one from the same texts). */
+const levels = new Map<string, { entry: number; exit: number }>();
+function levelsOf(text: string): { entry: number; exit: number } {
+  let r = levels.get(text);
+  if (!r) {
+    if (levels.size >= 4000) levels.clear();
+    levels.set(text, (r = blockLevels(text)));
+  }
+  return r;
 }
 
 /** Merges a patch's hunks into its two worlds, on top of `base` (the tree as the patches before it in
@@ -303,13 +314,23 @@ export function bodiesOf(own: readonly Body[], world: World): Bodies {
   return { get: (name) => mine.get(name) ?? world.get(name)?.body };
 }
 
+const seedsOf = new WeakMap<World, { seeds: readonly string[]; present: readonly string[] }>();
+function seedsIn(seeds: readonly string[], world: World): readonly string[] {
+  const known = seedsOf.get(world);
+  if (known?.seeds === seeds) return known.present;
+  const present = seeds.filter((n) => world.has(n));
+  seedsOf.set(world, { seeds, present });
+  return present;
+}
+
 /** The world entries a hunk's runs can meet (the functions its bodies and `seeds` call, transitively,
  * through the world), as a cache key: `name@id` of each. */
-export function reachedKey(own: readonly Body[], seeds: Iterable<string>, world: World): string {
+export function reachedKey(own: readonly Body[], seeds: readonly string[], world: World): string {
   if (world.size === 0) return '';
   const mine = new Set(own.map((b) => b.fn.name));
   const seen = new Set<string>();
-  const todo = [...seeds, ...own.flatMap((b) => callees(b.fn))];
+  // A name the world lacks adds nothing: the seeds are looked up once per world.
+  const todo = [...seedsIn(seeds, world), ...own.flatMap((b) => callees(b.fn))];
   const out: string[] = [];
   while (todo.length > 0) {
     const n = todo.pop()!;

@@ -70,6 +70,9 @@ const MAX_CACHE = 4000;
 const PLACE_ORDER: readonly Role[] = ['memmap-init', 'alloc', 'map', 'unmap', 'teardown', 'put', 'gup', 'fsdax-idle-wait'];
 const IMPLICIT: readonly Role[] = ['free-path', 'devmap-hook', 'page-free-callback'];
 const IMPLICIT_NAMES: readonly string[] = [...API_NAMES].filter((n) => apiEntry(n)!.roles.some((r) => IMPLICIT.includes(r)));
+/** What every hunk's runs can call besides its own bodies' callees (reachedKey); made once, when first judged. */
+let seeds: readonly string[] | undefined;
+const SEEDS = (): readonly string[] => (seeds ??= [...scenarioCallees(), ...IMPLICIT_NAMES]);
 
 export interface Reviewer {
   review(series: readonly Series[], opts: ReviewOptions): { patches: PatchReport[]; problems: Problem[] };
@@ -138,6 +141,22 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
     return '';
   }
 
+  /** Whether the review reads the hunk and, if so, its sides and the key of its text; kept per hunk
+   * object (an editor's re-review reads the unchanged messages' hunks again: the patch reader's memo). */
+  const looks = new WeakMap<Hunk, { readonly broken: boolean; readonly sides: Sides; readonly key: string } | null>();
+  function lookAt(hunk: Hunk): { readonly broken: boolean; readonly sides: Sides; readonly key: string } | null {
+    let look = looks.get(hunk);
+    if (look === undefined) {
+      if (!readsHunk(hunk, prefilter)) look = null;
+      else {
+        const sides = { before: hunkSide(hunk, 'before'), after: hunkSide(hunk, 'after') };
+        look = { broken: damaged(hunk), sides, key: [hunk.header, JSON.stringify(hunk.range), hunkKey(hunk, sides), hunk.function].join('\u0001') };
+      }
+      looks.set(hunk, look);
+    }
+    return look;
+  }
+
   function quiet(hunk: Hunk, source: HunkReport['source'], calls: readonly HunkCall[] = []): HunkReport {
     return { header: hunk.header, function: hunk.function, range: hunk.range, source, calls, effects: [], findings: [] };
   }
@@ -146,13 +165,13 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
     const appliedProblems = applied && hunk === file.hunks[0] ? applied.problems : [];
     // A hunk that calls nothing in the API table lists no calls and simulates nothing: it is not parsed
     // (most of a large diff; its body then does not enter the worlds).
-    if (!readsHunk(hunk, prefilter)) return { read: { report: quiet(hunk, applied ? applied.value.source : 'fragment'), problems: appliedProblems, pieces: {}, key: '' }, fresh: false };
-    const broken = damaged(hunk);
-    const sides = { before: hunkSide(hunk, 'before'), after: hunkSide(hunk, 'after') };
+    const look = lookAt(hunk);
+    if (!look) return { read: { report: quiet(hunk, applied ? applied.value.source : 'fragment'), problems: appliedProblems, pieces: {}, key: '' }, fresh: false };
+    const { broken, sides } = look;
     // Everything the read is made of: the hunk as parsed (texts, document positions), options, the tree.
     // The patch's helpers this hunk may define (their names as the key has them).
     const mine = [...helpers].filter((n) => sides.before.text.includes(n) || sides.after.text.includes(n));
-    const key = [file.path, hunk.header, JSON.stringify(hunk.range), hunkKey(hunk, sides), hunk.function, opts.era, applied ? `${applied.value.source}:${hashOf(applied.value.before)}` : '', mine.join(',')].join('\u0001');
+    const key = [file.path, look.key, opts.era, applied ? `${applied.value.source}:${hashOf(applied.value.before)}` : '', mine.join(',')].join('\u0001');
     const known = readCache.get(key);
     if (known) return { read: known, fresh: false };
     if (readCache.size > MAX_CACHE) readCache.clear();
@@ -249,9 +268,8 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
     const { judge } = read;
     if (!judge) return { result: { report: read.report, traces: [], problems: read.problems }, fresh: false };
     const own = overlay.own.get(hunk)!;
-    const seeds = [...scenarioCallees(), ...IMPLICIT_NAMES];
     const siblings = siblingsOf(hunk, file.hunks, overlay);
-    const key = [read.key, own.id, reachedKey(own.before, seeds, overlay.before), reachedKey(own.after, seeds, overlay.after), defs.id, opts.includePresent, [...intended].join(','),
+    const key = [read.key, own.id, reachedKey(own.before, SEEDS(), overlay.before), reachedKey(own.after, SEEDS(), overlay.after), defs.id, opts.includePresent, [...intended].join(','),
       siblings.map((n) => `${n}@${overlay.before.get(n)?.id ?? ''}/${overlay.after.get(n)?.id ?? ''}`).join(';')].join('\u0001');
     let r = judgeCache.get(key);
     if (r) return { result: r, fresh: false };
@@ -339,17 +357,31 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
     return { report: { ...read.report, effects, findings }, traces: [...runs.before, ...runs.after].map((r) => r.trace), problems };
   }
 
+  /** A patch's last review, by the patch object: served again while the patch, the world it starts
+   * from (the same object: the patches before it were served too) and the options are the same (an
+   * editor's re-review; not with a kernel tree, whose pre-images an earlier patch may have left). */
+  const patchReviews = new WeakMap<Patch, { base: World; options: string; after: World; visits: { file: FileDiff; hunk: Hunk; result: HunkResult }[]; problems: Problem[] }>();
+
   function walk(series: readonly Series[], opts: ReviewOptions, visit: (patch: Patch, file: FileDiff, hunk: Hunk, r: HunkResult) => void): Problem[] {
     const problems: Problem[] = [];
     for (const s of series) {
-      let base: World = new Map();
+      let base: World = EMPTY_WORLD;
       // Files as earlier patches of the series left them, by the blob id their index line gives.
       const left: { blob: string; text: string; source: PreImage['source'] }[] = [];
       for (const patch of s.patches) {
-        const defs = definitionsOf(patch);
-        const helpers = helpersOfApiFunctions(patch);
         const era = opts.patchEras?.get(patch);
         const popts = era ? { ...opts, era } : opts;
+        const options = `${s.source}\u0001${popts.era}\u0001${popts.includePresent}`;
+        const served = opts.kernelTree ? undefined : patchReviews.get(patch);
+        if (served && served.base === base && served.options === options) {
+          for (const p of served.problems) problems.push(p);
+          for (const v of served.visits) visit(patch, v.file, v.hunk, v.result);
+          base = served.after;
+          continue;
+        }
+        const own = { visits: [] as { file: FileDiff; hunk: Hunk; result: HunkResult }[], problems: [] as Problem[] };
+        const facts = factsOf(patch);
+        const { defs, helpers } = facts;
         const reads: { file: FileDiff; hunk: Hunk; read: HunkRead; fresh: boolean }[] = [];
         for (const file of patch.files) {
           if (file.binary) continue;
@@ -362,16 +394,16 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
         // Only hunks that were parsed have bodies, the only users of their changed lines in the overlay.
         const pieces: HunkPieces[] = reads.map(({ file, hunk, read }) => ({ path: file.path, hunk, changed: read.pieces.before || read.pieces.after ? changedLines([hunk]) : NO_LINES, ...read.pieces }));
         const overlay = buildOverlay(pieces, base, parseFragment);
-        // The patch's changed lines and intended types, made when a first hunk is simulated (a large
-        // diff's patch has hundreds of thousands of lines, and often no hunk to simulate).
-        let judging: { changed: ReadonlySet<number>; intended: ReadonlySet<PgmapType> } | undefined;
         for (const { file, hunk, read, fresh } of reads) {
-          const { changed, intended } = read.judge ? (judging ??= { changed: changedLines(reads.map((r) => r.hunk)), intended: intendedTypes(patch) }) : NOT_JUDGED;
+          const { changed, intended } = read.judge ? (facts.judging ??= { changed: changedLines(reads.map((r) => r.hunk)), intended: intendedTypes(patch) }) : NOT_JUDGED;
           const judged = judgeHunk(hunk, file, read, overlay, popts, defs, changed, intended);
           if (fresh || judged.fresh) analysed++;
-          for (const p of judged.result.problems) problems.push({ ...p, source: p.source ?? s.source });
-          visit(patch, file, hunk, judged.result);
+          for (const p of judged.result.problems) own.problems.push({ ...p, source: p.source ?? s.source });
+          own.visits.push({ file, hunk, result: judged.result });
         }
+        for (const p of own.problems) problems.push(p);
+        for (const v of own.visits) visit(patch, v.file, v.hunk, v.result);
+        if (!opts.kernelTree) patchReviews.set(patch, { base, options, after: overlay.after, ...own });
         base = overlay.after;
       }
     }
@@ -421,7 +453,24 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
   };
 }
 
+/** What the review reads off a whole patch, kept per patch object (an editor's re-review reads the
+ * unchanged messages' patches again: the patch reader's memo). `judging` is made when a first hunk of
+ * the patch is simulated (a large diff's patch has hundreds of thousands of lines, and often no hunk to simulate). */
+interface PatchFacts {
+  readonly defs: PatchDefinitions;
+  readonly helpers: ReadonlySet<string>;
+  judging?: { readonly changed: ReadonlySet<number>; readonly intended: ReadonlySet<PgmapType> };
+}
+const patchFacts = new WeakMap<Patch, PatchFacts>();
+function factsOf(patch: Patch): PatchFacts {
+  let f = patchFacts.get(patch);
+  if (!f) patchFacts.set(patch, (f = { defs: definitionsOf(patch), helpers: helpersOfApiFunctions(patch) }));
+  return f;
+}
+
 const ZERO = /^0+$/;
+/** The world before a series' first patch (one object: a patch review is served again by its base's identity). */
+const EMPTY_WORLD: World = new Map();
 const NO_LINES: ReadonlySet<number> = new Set();
 const NO_NAMES: ReadonlySet<string> = new Set();
 const CALLED = /\b([A-Za-z_]\w*)\s*\(/g;

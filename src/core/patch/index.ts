@@ -4,7 +4,7 @@ import type { InputDocument, Position, Problem, Result } from '../types';
 import { docLines, placedLines, scanDiffs, type Src } from './diff';
 import { cleanMessageId, decodeHeader, isFromLine, messageBody, parseSubject, readHeaders, startsWithHeaders, webMessageStarts, webMeta } from './mail';
 import { decodeInput } from './text';
-import type { BaseHints, InputFormat, Patch, Series } from './types';
+import type { BaseHints, Hunk, InputFormat, Patch, Series } from './types';
 
 export { applyFileDiff, type AppliedFile } from './apply';
 export { hunkSide, type HunkSide } from './diff';
@@ -20,9 +20,30 @@ interface Message {
   readonly endLine: number;
 }
 
-export async function parseDocument(doc: InputDocument): Promise<Result<Series>> {
+/** What reading a mailbox's messages made, kept between reads of the same document (an editor's
+ * re-review after an edit): a message whose lines and position are unchanged gives the same Patch
+ * objects again, so the per-hunk caches downstream keep serving it. Opaque; one per document. */
+export interface ParseMemo {
+  messages: Map<string, MessageRead>;
+  /** The last read's hunks by file path and header line: a changed message's unchanged hunks are these objects again. */
+  hunks: Map<string, Hunk>;
+}
+
+export function createParseMemo(): ParseMemo {
+  return { messages: new Map(), hunks: new Map() };
+}
+
+/** One message as read: its problems in the order the two passes report them, its patch (if kept). */
+interface MessageRead {
+  readonly headerProblems: readonly Problem[];
+  readonly scanProblems: readonly Problem[];
+  readonly quoted: readonly number[];
+  readonly patch?: Patch;
+}
+
+export async function parseDocument(doc: InputDocument, memo?: ParseMemo): Promise<Result<Series>> {
   try {
-    return await parse(doc);
+    return await parse(doc, memo);
   } catch (e) {
     // A bug of ours must not take the caller down: report it as a problem of this document.
     const problems: Problem[] = [{ severity: 'error', message: `internal error while reading the document: ${e instanceof Error ? e.message : String(e)}` }];
@@ -30,7 +51,7 @@ export async function parseDocument(doc: InputDocument): Promise<Result<Series>>
   }
 }
 
-async function parse(doc: InputDocument): Promise<Result<Series>> {
+async function parse(doc: InputDocument, memo: ParseMemo | undefined): Promise<Result<Series>> {
   const problems: Problem[] = [];
   const decoded = decodeInput(doc.content);
   problems.push(...decoded.problems);
@@ -49,6 +70,7 @@ async function parse(doc: InputDocument): Promise<Result<Series>> {
     const starts: number[] = [];
     for (let i = first; i < lines.length; i++) if (lines[i].startsWith('From ') && isFromLine(lines, i)) starts.push(i);
     format = starts.length === 1 && /^From [0-9a-f]{40} /.test(lines[first]) ? 'format-patch' : 'mbox';
+    if (memo) return done(format, ...(await memoMessages(lines, starts, memo, problems)));
     for (let k = 0; k < starts.length; k++) messages.push(await mailMessage(lines, starts[k] + 1, starts[k], k + 1 < starts.length ? starts[k + 1] : lines.length, problems));
   } else if (startsWithHeaders(lines, first) && !isLorePage(lines, first)) {
     format = 'mbox';
@@ -64,36 +86,95 @@ async function parse(doc: InputDocument): Promise<Result<Series>> {
   const patches: Patch[] = [];
   const quoted: number[] = [];
   for (const m of messages) {
-    const scan = scanDiffs(m.body, 0, m.body.length, problems);
-    for (const l of scan.quoted) quoted.push(l); // may be millions: no spread
-    const info = parseSubject(m.rawSubject);
-    const isCover = info.index === 0;
-    // A diffless [PATCH] message is kept (and reported) in a mailbox; on a web page it is
-    // almost always a reply whose archive dropped the "Re:".
-    if (scan.files.length === 0 && !isCover && !(info.tagged && !info.reply && format !== 'web-archive')) continue;
-    if (scan.files.length === 0 && !isCover) {
-      problems.push({ severity: 'warning', message: `patch ${label(info.index, info.total)}"${info.subject}" has no diff`, line: m.startLine });
-    }
-    const base = baseHints(m.body);
-    patches.push({
-      subject: info.subject,
-      rawSubject: m.rawSubject,
-      ...(info.index !== undefined && { index: info.index, total: info.total }),
-      ...(info.version !== undefined && { version: info.version }),
-      rfc: info.rfc,
-      isCover,
-      ...(m.from !== undefined && { from: m.from }),
-      ...(m.date !== undefined && { date: m.date }),
-      ...(m.messageId !== undefined && { messageId: m.messageId }),
-      ...(m.inReplyTo !== undefined && { inReplyTo: m.inReplyTo }),
-      ...(base && { base }),
-      fromReply: info.reply || (format === 'web-archive' && hasQuote(m.body)),
-      files: scan.files,
-      startLine: m.startLine,
-      endLine: m.endLine,
-    });
+    const patch = messagePatch(m, format, problems, quoted);
+    if (patch) patches.push(patch);
   }
   return done(format, patches, quoted);
+}
+
+/** A mailbox's messages read through the memo (see ParseMemo): the same problems, patches and quoted
+ * lines in the same order as reading them afresh. */
+async function memoMessages(lines: readonly string[], starts: readonly number[], memo: ParseMemo, problems: Problem[]): Promise<[Patch[], number[]]> {
+  const reads: MessageRead[] = [];
+  const kept = new Map<string, MessageRead>();
+  for (let k = 0; k < starts.length; k++) {
+    const end = k + 1 < starts.length ? starts[k + 1]! : lines.length;
+    const key = `${starts[k]}\u0000${lines.slice(starts[k], end).join('\n')}`;
+    let read = memo.messages.get(key);
+    if (!read) {
+      const headerProblems: Problem[] = [];
+      const m = await mailMessage(lines, starts[k]! + 1, starts[k]!, end, headerProblems);
+      const scanProblems: Problem[] = [];
+      const quoted: number[] = [];
+      const patch = messagePatch(m, 'mbox', scanProblems, quoted);
+      read = { headerProblems, scanProblems, quoted, ...(patch && { patch: sameHunks(patch, memo.hunks) }) };
+    }
+    kept.set(key, read);
+    reads.push(read);
+  }
+  memo.messages = kept;
+  memo.hunks = new Map();
+  for (const r of reads) for (const f of r.patch?.files ?? []) for (const h of f.hunks) memo.hunks.set(`${f.path}\u0000${h.headerLine}`, h);
+  for (const r of reads) problems.push(...r.headerProblems);
+  const patches: Patch[] = [];
+  const quoted: number[] = [];
+  for (const r of reads) {
+    problems.push(...r.scanProblems);
+    for (const l of r.quoted) quoted.push(l);
+    if (r.patch) patches.push(r.patch);
+  }
+  return [patches, quoted];
+}
+
+/** The patch with each hunk equal to one of `known` (same file path and header line) replaced by that object. */
+function sameHunks(patch: Patch, known: ReadonlyMap<string, Hunk>): Patch {
+  const same = (path: string, h: Hunk): Hunk => {
+    const k = known.get(`${path}\u0000${h.headerLine}`);
+    return k && equalHunks(h, k) ? k : h;
+  };
+  return { ...patch, files: patch.files.map((f) => ({ ...f, hunks: f.hunks.map((h) => same(f.path, h)) })) };
+}
+
+function equalHunks(a: Hunk, b: Hunk): boolean {
+  if (a.lines.length !== b.lines.length || a.header !== b.header || a.function !== b.function || a.section !== b.section) return false;
+  for (let i = 0; i < a.lines.length; i++) {
+    const x = a.lines[i]!;
+    const y = b.lines[i]!;
+    if (x.text !== y.text || x.kind !== y.kind || x.line !== y.line || x.character !== y.character || x.repaired !== y.repaired || x.noNewline !== y.noNewline) return false;
+  }
+  return JSON.stringify([a.oldStart, a.oldCount, a.newStart, a.newCount, a.range, a.repairs]) === JSON.stringify([b.oldStart, b.oldCount, b.newStart, b.newCount, b.range, b.repairs]);
+}
+
+/** The patch a message holds (undefined: a message that is not one), its problems and quoted diff lines added to the lists. */
+function messagePatch(m: Message, format: InputFormat, problems: Problem[], quoted: number[]): Patch | undefined {
+  const scan = scanDiffs(m.body, 0, m.body.length, problems);
+  for (const l of scan.quoted) quoted.push(l); // may be millions: no spread
+  const info = parseSubject(m.rawSubject);
+  const isCover = info.index === 0;
+  // A diffless [PATCH] message is kept (and reported) in a mailbox; on a web page it is
+  // almost always a reply whose archive dropped the "Re:".
+  if (scan.files.length === 0 && !isCover && !(info.tagged && !info.reply && format !== 'web-archive')) return undefined;
+  if (scan.files.length === 0 && !isCover) {
+    problems.push({ severity: 'warning', message: `patch ${label(info.index, info.total)}"${info.subject}" has no diff`, line: m.startLine });
+  }
+  const base = baseHints(m.body);
+  return {
+    subject: info.subject,
+    rawSubject: m.rawSubject,
+    ...(info.index !== undefined && { index: info.index, total: info.total }),
+    ...(info.version !== undefined && { version: info.version }),
+    rfc: info.rfc,
+    isCover,
+    ...(m.from !== undefined && { from: m.from }),
+    ...(m.date !== undefined && { date: m.date }),
+    ...(m.messageId !== undefined && { messageId: m.messageId }),
+    ...(m.inReplyTo !== undefined && { inReplyTo: m.inReplyTo }),
+    ...(base && { base }),
+    fromReply: info.reply || (format === 'web-archive' && hasQuote(m.body)),
+    files: scan.files,
+    startLine: m.startLine,
+    endLine: m.endLine,
+  };
 }
 
 /** A tree or version named as the base in the prose above the diff. */

@@ -1,0 +1,83 @@
+// Re-review after an edit (the editor path): the patch reader gives unchanged messages' patches and
+// unchanged hunks again as the same objects, and the review served from them and from the analyzer's
+// caches is the review a fresh analyzer makes of the edited text, byte for byte.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createParseMemo, parseDocument } from '../../../src/core/patch';
+import { createAnalyzer } from '../../../src/core/index';
+import { loadAssets, ROOT } from '../../helpers/assets';
+
+const NAME = path.join(ROOT, 'examples', 'series.mbox');
+const ORIGINAL = fs.readFileSync(NAME, 'utf8');
+
+/** The text with the first line equal to `line` replaced by `by` (lines: without their newline). */
+function edit(text: string, line: string, by: string): string {
+  const lines = text.split('\n');
+  const i = lines.indexOf(line);
+  assert.ok(i >= 0, `no line ${JSON.stringify(line)} in ${NAME}`);
+  lines[i] = by;
+  return lines.join('\n');
+}
+
+test('the patch reader gives unchanged messages and hunks again as the same objects', async () => {
+  const memo = createParseMemo();
+  const first = (await parseDocument({ name: NAME, content: ORIGINAL }, memo)).value;
+  assert.equal(first.patches.length, 3);
+  const again = (await parseDocument({ name: NAME, content: ORIGINAL }, memo)).value;
+  assert.deepEqual(again.patches.map((p, i) => p === first.patches[i]), [true, true, true]);
+  assert.equal(again.cover, first.cover);
+  // A comment added to patch 2's added line: patches 1 and 3 are the same objects, patch 2 a new one.
+  const edited = (await parseDocument({ name: NAME, content: edit(ORIGINAL, '+\tset_page_count(page, 0);', '+\tset_page_count(page, 0); /* edited */') }, memo)).value;
+  assert.deepEqual(edited.patches.map((p, i) => p === again.patches[i]), [true, false, true]);
+  assert.equal(edited.patches[1]!.files[0]!.hunks[0]!.lines.find((l) => l.kind === 'add' && l.text.includes('set_page_count'))?.text, '\tset_page_count(page, 0); /* edited */');
+  // Its subject changed instead: a new patch object whose unchanged hunk is the same object.
+  const retitled = (await parseDocument({ name: NAME, content: edit(ORIGINAL, 'Subject: [PATCH v2 2/3] mm/mm_init: start every ZONE_DEVICE page at refcount', 'Subject: [PATCH v2 2/3] mm/mm_init: start each ZONE_DEVICE page at refcount') }, memo)).value;
+  assert.notEqual(retitled.patches[1], edited.patches[1]);
+  assert.notEqual(retitled.patches[1]!.files[0]!.hunks[0], edited.patches[1]!.files[0]!.hunks[0], 'the edited hunk is not the same');
+  const back = (await parseDocument({ name: NAME, content: ORIGINAL }, memo)).value;
+  assert.equal(back.patches[1]!.files[0]!.hunks[0], retitled.patches[1]!.files[0]!.hunks[0]);
+  // A line inserted above every patch moves them all: nothing is the same object.
+  const moved = (await parseDocument({ name: NAME, content: ORIGINAL.replace('\n\n', '\n\n\n') }, memo)).value;
+  assert.deepEqual(moved.patches.map((p, i) => p === back.patches[i]), [false, false, false]);
+  assert.equal(moved.patches[0]!.startLine, back.patches[0]!.startLine + 1);
+  // The memo changes nothing of the read.
+  for (const text of [ORIGINAL, ORIGINAL.replace('\n\n', '\n\n\n')]) {
+    assert.equal(JSON.stringify((await parseDocument({ name: NAME, content: text }, memo)).value), JSON.stringify((await parseDocument({ name: NAME, content: text })).value));
+  }
+});
+
+test('a re-review after each edit is the review a fresh analyzer makes of the edited text', async () => {
+  const texts = [
+    ORIGINAL,
+    // Patch 2: a comment on its added line.
+    edit(ORIGINAL, '+\tset_page_count(page, 0);', '+\tset_page_count(page, 0); /* edited */'),
+    // Patch 1: a second put of the pgmap reference (the world patches 2 and 3 start from changes).
+    edit(ORIGINAL, '+\tput_dev_pagemap(pgmap);', '+\tput_dev_pagemap(pgmap); put_dev_pagemap(pgmap);'),
+    ORIGINAL,
+    // Patch 3: back to put_page() on the after side.
+    edit(ORIGINAL, '+\tfolio_put(folio);', '+\tput_page(&folio->page);'),
+    // Every patch moved down a line.
+    ORIGINAL.replace('\n\n', '\n\n\n'),
+    ORIGINAL,
+  ];
+  const analyzer = await createAnalyzer(loadAssets());
+  try {
+    const findings: number[] = [];
+    for (const [i, text] of texts.entries()) {
+      const reviewed = await analyzer.review([{ name: NAME, content: text }]);
+      const fresh = await createAnalyzer(loadAssets());
+      const expected = await fresh.review([{ name: NAME, content: text }]);
+      fresh.dispose();
+      assert.equal(JSON.stringify(reviewed), JSON.stringify(expected), `text ${i}`);
+      findings.push(reviewed.patches.reduce((n, p) => n + p.files.reduce((m, f) => m + f.hunks.reduce((k, h) => k + h.findings.length, 0), 0), 0));
+    }
+    // The edits matter to the review (else this proves little): patch 1's double put and patch 3's put_page change the findings.
+    assert.notEqual(findings[2], findings[0]);
+    assert.notEqual(findings[4], findings[0]);
+    assert.equal(findings[6], findings[0]);
+  } finally {
+    analyzer.dispose();
+  }
+});
