@@ -4,7 +4,9 @@
 // Then the same cold review and edit through the language server (dist/lsp.js, built first, over
 // stdio as an editor runs it), each until the server is idle: the time, and the longest stall of
 // this thread's event loop, which is what an editor's client would feel.
-//   node --import tsx bench/editor.ts SERIES [RUNS]   -> one JSON line
+// Last, a large mbox (MBOX, 1,000 patches) opened cold in a fresh server: the time until its first
+// diagnostics arrive, and until the server is idle.
+//   node --import tsx bench/editor.ts SERIES [RUNS] [MBOX]   -> one JSON line
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
@@ -12,13 +14,13 @@ import { pathToFileURL } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import {
   createProtocolConnection, DidChangeTextDocumentNotification, DidOpenTextDocumentNotification, ExitNotification,
-  InitializedNotification, InitializeRequest, ShutdownRequest, StreamMessageReader, StreamMessageWriter,
+  InitializedNotification, InitializeRequest, PublishDiagnosticsNotification, ShutdownRequest, StreamMessageReader, StreamMessageWriter,
 } from 'vscode-languageserver-protocol/node';
 import { createAnalyzer } from '../src/core/index';
 import { IdleRequest } from '../src/shared/protocol';
 import { loadAssets } from '../test/helpers/assets';
 
-const [file, runsArg] = process.argv.slice(2);
+const [file, runsArg, bigMbox] = process.argv.slice(2);
 const runs = Number(runsArg ?? 50);
 const text = fs.readFileSync(file, 'utf8');
 const lines = text.split('\n');
@@ -46,13 +48,47 @@ async function timed(work: () => Promise<unknown>): Promise<{ ms: number; stallM
   return { ms, stallMs: h.max / 1e6 };
 }
 
-/** The series opened in the language server, then the one-line edit, each until the server is idle. */
-async function throughServer(): Promise<{ cold: { ms: number; stallMs: number }; edit: { ms: number; stallMs: number } }> {
+/** A language server (dist/lsp.js, built first) started and initialised, as an editor starts it. */
+async function startServer() {
   const child = spawn(process.execPath, [path.resolve('dist', 'lsp.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   conn.listen();
   await conn.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions: { pageref: { debounceMs: 0 } } });
   await conn.sendNotification(InitializedNotification.type, {});
+  return {
+    conn,
+    async stop(): Promise<void> {
+      await conn.sendRequest(ShutdownRequest.type);
+      await conn.sendNotification(ExitNotification.type);
+      conn.dispose();
+    },
+  };
+}
+
+/** `mbox` opened cold (the server started and initialised first): until its first diagnostics, and until idle. */
+async function coldOpen(mbox: string): Promise<{ firstMs: number; idleMs: number; diagnostics: number; notifications: number }> {
+  const server = await startServer();
+  const uri = pathToFileURL(path.resolve(mbox)).href;
+  let first: number | undefined;
+  let diagnostics = 0;
+  let notifications = 0;
+  server.conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
+    if (p.uri !== uri) return;
+    first ??= performance.now();
+    diagnostics = p.diagnostics.length;
+    notifications++;
+  });
+  const t0 = performance.now();
+  await server.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'diff', version: 1, text: fs.readFileSync(mbox, 'utf8') } });
+  await server.conn.sendRequest(IdleRequest);
+  const idleMs = performance.now() - t0;
+  await server.stop();
+  return { firstMs: first === undefined ? -1 : first - t0, idleMs, diagnostics, notifications };
+}
+
+/** The series opened in the language server, then the one-line edit, each until the server is idle. */
+async function throughServer(): Promise<{ cold: { ms: number; stallMs: number }; edit: { ms: number; stallMs: number } }> {
+  const { conn, stop } = await startServer();
   const uri = pathToFileURL(path.resolve(file)).href;
   const cold = await timed(async () => {
     await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'diff', version: 1, text } });
@@ -63,9 +99,7 @@ async function throughServer(): Promise<{ cold: { ms: number; stallMs: number };
     await conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: 2 }, contentChanges: [{ range: { start: at, end: at }, text: ' /* server edit */' }] });
     await conn.sendRequest(IdleRequest);
   });
-  await conn.sendRequest(ShutdownRequest.type);
-  await conn.sendNotification(ExitNotification.type);
-  conn.dispose();
+  await stop();
   return { cold, edit };
 }
 
@@ -96,6 +130,7 @@ async function main(): Promise<void> {
   analyzer.dispose();
 
   const server = await throughServer();
+  const big = bigMbox ? await coldOpen(bigMbox) : undefined;
 
   console.log(JSON.stringify({
     lines: lines.length,
@@ -111,6 +146,7 @@ async function main(): Promise<void> {
     serverColdStallMs: round(server.cold.stallMs),
     serverEditMs: round(server.edit.ms),
     serverEditStallMs: round(server.edit.stallMs),
+    ...(big && { mboxFirstDiagnosticsMs: round(big.firstMs), mboxIdleMs: round(big.idleMs), mboxDiagnostics: big.diagnostics, mboxPublished: big.notifications }),
   }));
 }
 

@@ -9,6 +9,8 @@
 #                  cut short (the last file diff may lack its later hunks)
 #   series-5k.mbox a format-patch mbox of about 5,000 lines (whole file diffs of mm/ files that
 #                  matter to ZONE_DEVICE, one patch per file) for the editor path
+#   series-1000.mbox a 1,000-patch mbox: the first 1,000 hunks of mm.diff, one patch each (its file's
+#                  diff --git, --- and +++ lines and the hunk), for the editor's cold open
 # Usage: bash scripts/bench-corpus.sh   -> prints the cache directory
 # Overrides: PAGEREF_BENCH=/some/dir (output), PAGEREF_KERNELS=/some/dir (input).
 set -euo pipefail
@@ -79,5 +81,25 @@ if [ ! -s "$out/series-5k.mbox" ]; then
     } >>"$tmp"
   done
   mv "$tmp" "$out/series-5k.mbox"
+fi
+if [ ! -s "$out/series-1000.mbox" ]; then
+  awk -v n=1000 '
+    function flush() {
+      if (hunk == "") return
+      k++
+      printf "From %040d Mon Sep 17 00:00:00 2001\nFrom: PageRef Bench <bench@example.org>\nDate: Sat, 1 Nov 2025 12:00:00 +0000\n", k
+      printf "Subject: [PATCH %d/%d] mm: hunk %d of the v6.1..v6.12 diff of mm/\n\n", k, n, k
+      printf "Benchmark input made by scripts/bench-corpus.sh.\n\nSigned-off-by: PageRef Bench <bench@example.org>\n---\n"
+      printf "%s%s-- \n2.39.5\n\n", header, hunk
+      hunk = ""
+      if (k == n) exit
+    }
+    /^diff --git / { flush(); header = $0 "\n"; inhunk = 0; next }
+    /^(---|\+\+\+) / && !inhunk { header = header $0 "\n"; next }
+    /^@@ / { flush(); hunk = $0 "\n"; inhunk = 1; next }
+    inhunk { hunk = hunk $0 "\n" }
+    END { flush() }
+  ' "$out/mm.diff" >"$out/series-1000.mbox.tmp"
+  mv "$out/series-1000.mbox.tmp" "$out/series-1000.mbox"
 fi
 echo "$out"

@@ -6,7 +6,7 @@ import { CONTEXT_LINE, createParseMemo, parseDocument, withSeriesContext, type P
 import type { Patch, Series } from './patch/types';
 import { createCSyntax, type CSyntax, type SyntaxAssets } from './syntax';
 import { API_NAMES, inferEra, parseEraOption, type GitFacts } from './api';
-import { createReviewer, readsAnyHunk, type PreImage, type SimulateResult } from './model/pipeline';
+import { createReviewer, readsAnyHunk, type PreImage, type ReviewResult, type SimulateResult } from './model/pipeline';
 
 export type { SyntaxAssets as Assets } from './syntax';
 export * from './types';
@@ -30,6 +30,9 @@ export interface ReviewOptions {
   /** Other documents of the series (mails, format-patch files): a patch k of n is reviewed after
    * the patches 1..k-1 found among them, as it would be in the whole series. Only those are read. */
   readonly series?: readonly InputDocument[];
+  /** Called after each patch is reviewed (series order) and awaited: an editor shows the first
+   * patches' findings while the rest are reviewed. `report()` is the report of those done so far. */
+  readonly onProgress?: (progress: { readonly done: number; readonly total: number; report(): ReviewReport }) => void | Promise<void>;
 }
 
 export type { SimulateResult, PreImage } from './model/pipeline';
@@ -90,8 +93,10 @@ export async function createAnalyzer(assets: SyntaxAssets): Promise<Analyzer> {
   async function parseAll(docs: readonly InputDocument[]): Promise<{ series: Series[]; problems: Problem[] }> {
     const series: Series[] = [];
     const problems: Problem[] = [];
-    for (const doc of docs) {
-      const r = await parseDocument(doc, doc.content.length <= MEMO_MAX_SIZE ? memoOf(doc.name) : undefined);
+    for (const [i, doc] of docs.entries()) {
+      // A document given twice is read twice: its patches are two series' objects.
+      const memo = doc.content.length <= MEMO_MAX_SIZE && !docs.slice(0, i).some((d) => d.name === doc.name) ? memoOf(doc.name) : undefined;
+      const r = await parseDocument(doc, memo);
       series.push(r.value);
       problems.push(...r.problems.map((p) => ({ ...p, source: p.source ?? doc.name })));
     }
@@ -150,10 +155,17 @@ export async function createAnalyzer(assets: SyntaxAssets): Promise<Analyzer> {
       const { series, added, problems } = options.series?.length ? await withContext(parsed.series, options.series) : { ...parsed, added: [] };
       const era = decideEra(series, options.era, options.kernelTree);
       await whenRead(series);
-      const r = reviewer.review(series, { era: era.era, kernelTree: options.kernelTree, includePresent: options.includePresent ?? false, ...(era.patchEras && { patchEras: era.patchEras }) });
-      // The patches taken from the context come first in each series: they are not reported.
-      const patches = added.length ? series.flatMap((s, i) => r.patches.filter((p) => p.source === s.source).slice(added[i]).map(ownLines)) : r.patches;
-      return { version: 1, era: era.era, eraSource: era.eraSource, patches, problems: [...problems, ...era.problems, ...r.problems] };
+      const report = (r: ReviewResult): ReviewReport => {
+        // The patches taken from the context come first in each series: they are not reported.
+        const patches = added.length ? series.flatMap((s, i) => r.patches.filter((p) => p.source === s.source).slice(added[i]).map(ownLines)) : r.patches;
+        return { version: 1, era: era.era, eraSource: era.eraSource, patches, problems: [...problems, ...era.problems, ...r.problems] };
+      };
+      const steps = reviewer.reviewSteps(series, { era: era.era, kernelTree: options.kernelTree, includePresent: options.includePresent ?? false, ...(era.patchEras && { patchEras: era.patchEras }) });
+      for (;;) {
+        const step = steps.next();
+        if (step.done) return report(step.value);
+        if (options.onProgress) await options.onProgress({ done: step.value.done, total: step.value.total, report: () => report(step.value.partial()) });
+      }
     },
     async simulate(doc, hunk, options = {}) {
       const { series } = await parseAll([doc]);

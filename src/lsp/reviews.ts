@@ -1,7 +1,7 @@
 // The server's reviews: one per open document, re-run after edits (debounced), the superseded
 // ones dropped, a document over the size limit reviewed patch by patch (bounded memory, and a
 // cancellation point between patches). Plain data in and out: the LSP side is server.ts.
-import type { Analyzer, HunkReport, FileReport, PatchReport, Problem, ReviewOptions, Severity, SimulateResult } from '../core';
+import type { Analyzer, HunkReport, FileReport, PatchReport, Problem, ReviewOptions, ReviewReport, Severity, SimulateResult } from '../core';
 import { shownSeverity } from '../shared/summary';
 
 export interface HunkEntry {
@@ -102,15 +102,47 @@ const RECYCLE_AFTER_HUNKS = 5000;
 
 const yieldToEvents = () => new Promise<void>((r) => setImmediate(r));
 
+/** A whole document's review of a long series (this many patches or more) shows its first patches'
+ * findings (onPartial) once it has run this long, then again at this interval; every review lets other
+ * events in (edits, requests) at least this often. */
+const PARTIAL_MIN_PATCHES = 20;
+const FIRST_PARTIAL_MS = 250;
+const PARTIAL_EVERY_MS = 1000;
+const YIELD_EVERY_MS = 50;
+
+/** Thrown through the analyzer to stop a superseded review between two patches. */
+class Superseded extends Error {}
+
 /**
  * Reviews `text`; undefined when cancelled. Over `largeSize` UTF-16 units, piece by piece, each piece
  * in the era of the first (inferred once), and one problem says so.
  */
 export async function review(analyzer: Analyzer, name: string, text: string, version: number, options: ReviewOptions,
-  largeSize: number, cancel: Cancel, freshAnalyzer: () => Promise<Analyzer>): Promise<Review | undefined> {
+  largeSize: number, cancel: Cancel, freshAnalyzer: () => Promise<Analyzer>, onPartial?: (r: Review) => void): Promise<Review | undefined> {
   const t0 = performance.now();
   if (text.length <= largeSize) {
-    const r = await analyzer.review([{ name, content: text }], options);
+    let shown = t0 + FIRST_PARTIAL_MS - PARTIAL_EVERY_MS;
+    let yielded = t0;
+    const onProgress = async (p: { done: number; total: number; report(): ReviewReport }): Promise<void> => {
+      const now = performance.now();
+      if (onPartial && p.total >= PARTIAL_MIN_PATCHES && p.done < p.total && now - shown >= PARTIAL_EVERY_MS) {
+        shown = now;
+        const r = p.report();
+        onPartial({ version, era: r.era, eraSource: r.eraSource, patches: r.patches, problems: r.problems, hunks: hunksOf(r.patches), millis: now - t0 });
+      }
+      if (now - yielded >= YIELD_EVERY_MS) {
+        await yieldToEvents();
+        yielded = performance.now();
+      }
+      if (cancel.cancelled) throw new Superseded();
+    };
+    let r: ReviewReport;
+    try {
+      r = await analyzer.review([{ name, content: text }], { ...options, onProgress });
+    } catch (e) {
+      if (e instanceof Superseded) return undefined;
+      throw e;
+    }
     if (cancel.cancelled) return undefined;
     return { version, era: r.era, eraSource: r.eraSource, patches: r.patches, problems: r.problems, hunks: hunksOf(r.patches), millis: performance.now() - t0 };
   }

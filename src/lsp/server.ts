@@ -136,7 +136,11 @@ export function startServer(connection: Connection, distDir: string): void {
     const version = doc.version;
     let r: Review | undefined;
     try {
-      r = await review(analyzer, docName(uri), doc.getText(), version, options(), settings.largeDocumentSize, cancel, () => createAnalyzer(assets));
+      // A long review shows its first patches' findings while it goes on.
+      const partial = (p: Review) => {
+        if (!cancel.cancelled && documents.get(uri)?.version === version) publish(uri, p);
+      };
+      r = await review(analyzer, docName(uri), doc.getText(), version, options(), settings.largeDocumentSize, cancel, () => createAnalyzer(assets), partial);
     } catch (e) {
       log(`review of ${uri} failed: ${e instanceof Error ? e.stack : String(e)}`);
     }
@@ -218,9 +222,8 @@ export function startServer(connection: Connection, distDir: string): void {
     };
   }
 
-  function publish(uri: string): void {
+  function publish(uri: string, r = states.get(uri)?.result): void {
     const doc = documents.get(uri);
-    const r = states.get(uri)?.result;
     if (!doc || !r) return;
     const diagnostics: Diagnostic[] = [];
     let left = 0;

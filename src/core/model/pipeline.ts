@@ -74,8 +74,23 @@ const IMPLICIT_NAMES: readonly string[] = [...API_NAMES].filter((n) => apiEntry(
 let seeds: readonly string[] | undefined;
 const SEEDS = (): readonly string[] => (seeds ??= [...scenarioCallees(), ...IMPLICIT_NAMES]);
 
+/** A review's patches (series order) and the problems met. */
+export interface ReviewResult {
+  readonly patches: PatchReport[];
+  readonly problems: Problem[];
+}
+
+/** After one more patch of a stepwise review: how many of how many are done, and the report so far. */
+export interface ReviewStep {
+  readonly done: number;
+  readonly total: number;
+  partial(): ReviewResult;
+}
+
 export interface Reviewer {
-  review(series: readonly Series[], opts: ReviewOptions): { patches: PatchReport[]; problems: Problem[] };
+  review(series: readonly Series[], opts: ReviewOptions): ReviewResult;
+  /** review() one patch at a time: a step after each patch, in series order; returns what review() does. */
+  reviewSteps(series: readonly Series[], opts: ReviewOptions): Generator<ReviewStep, ReviewResult>;
   simulate(series: readonly Series[], hunkNumber: number, opts: ReviewOptions): SimulateResult | { error: string };
   /** Hunks analysed (not served from the cache) since the reviewer was made. */
   readonly analysed: number;
@@ -364,6 +379,12 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
 
   function walk(series: readonly Series[], opts: ReviewOptions, visit: (patch: Patch, file: FileDiff, hunk: Hunk, r: HunkResult) => void): Problem[] {
     const problems: Problem[] = [];
+    for (const _ of walkPatches(series, opts, visit, problems));
+    return problems;
+  }
+
+  /** Walks the series in order, visiting each hunk's result and adding to `problems`; a step after each patch. */
+  function* walkPatches(series: readonly Series[], opts: ReviewOptions, visit: (patch: Patch, file: FileDiff, hunk: Hunk, r: HunkResult) => void, problems: Problem[]): Generator<{ series: Series; patch: Patch }> {
     for (const s of series) {
       let base: World = EMPTY_WORLD;
       // Files as earlier patches of the series left them, by the blob id their index line gives.
@@ -377,6 +398,7 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
           for (const p of served.problems) problems.push(p);
           for (const v of served.visits) visit(patch, v.file, v.hunk, v.result);
           base = served.after;
+          yield { series: s, patch };
           continue;
         }
         const own = { visits: [] as { file: FileDiff; hunk: Hunk; result: HunkResult }[], problems: [] as Problem[] };
@@ -405,9 +427,29 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
         for (const v of own.visits) visit(patch, v.file, v.hunk, v.result);
         if (!opts.kernelTree) patchReviews.set(patch, { base, options, after: overlay.after, ...own });
         base = overlay.after;
+        yield { series: s, patch };
       }
     }
-    return problems;
+  }
+
+  function* reviewSteps(series: readonly Series[], opts: ReviewOptions): Generator<ReviewStep, ReviewResult> {
+    const problems: Problem[] = [];
+    const patches: PatchReport[] = [];
+    const total = series.reduce((n, s) => n + s.patches.length, 0);
+    let hunks: { hunk: Hunk; report: HunkReport }[] = [];
+    const result = (): ReviewResult => ({ patches: [...patches], problems: [...problems] });
+    for (const { series: s, patch } of walkPatches(series, opts, (_patch, _file, hunk, r) => hunks.push({ hunk, report: r.report }), problems)) {
+      const placed = placeOnce(hunks);
+      hunks = [];
+      const files: FileReport[] = patch.files.filter((f) => !f.binary).map((f) => ({ path: f.path, hunks: f.hunks.flatMap((h) => placed.get(h) ?? []) }));
+      patches.push({
+        subject: patch.subject, ...(patch.index !== undefined ? { index: patch.index } : {}), ...(patch.total !== undefined ? { total: patch.total } : {}),
+        ...(patch.version !== undefined ? { version: patch.version } : {}), ...(opts.patchEras?.has(patch) ? { era: opts.patchEras.get(patch)! } : {}),
+        source: s.source, startLine: patch.startLine, files,
+      });
+      yield { done: patches.length, total, partial: result };
+    }
+    return { patches, problems };
   }
 
   return {
@@ -415,30 +457,13 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
       return analysed;
     },
     review(series, opts) {
-      const reports = new Map<Patch, { hunks: { hunk: Hunk; report: HunkReport }[]; files: Map<FileDiff, HunkReport[]> }>();
-      const problems = walk(series, opts, (patch, _file, hunk, r) => {
-        let pr = reports.get(patch);
-        if (!pr) reports.set(patch, (pr = { hunks: [], files: new Map() }));
-        pr.hunks.push({ hunk, report: r.report });
-      });
-      for (const [patch, pr] of reports) {
-        const placed = placeOnce(pr.hunks);
-        for (const file of patch.files) pr.files.set(file, file.hunks.flatMap((h) => placed.get(h) ?? []));
+      const steps = reviewSteps(series, opts);
+      for (;;) {
+        const step = steps.next();
+        if (step.done) return step.value;
       }
-      const patches: PatchReport[] = [];
-      for (const s of series) {
-        for (const patch of s.patches) {
-          const pr = reports.get(patch);
-          const files: FileReport[] = patch.files.filter((f) => !f.binary).map((f) => ({ path: f.path, hunks: pr?.files.get(f) ?? [] }));
-          patches.push({
-            subject: patch.subject, ...(patch.index !== undefined ? { index: patch.index } : {}), ...(patch.total !== undefined ? { total: patch.total } : {}),
-            ...(patch.version !== undefined ? { version: patch.version } : {}), ...(opts.patchEras?.has(patch) ? { era: opts.patchEras.get(patch)! } : {}),
-            source: s.source, startLine: patch.startLine, files,
-          });
-        }
-      }
-      return { patches, problems };
     },
+    reviewSteps,
     simulate(series, hunkNumber, opts) {
       const order: { patch: Patch; file: FileDiff; hunk: Hunk }[] = [];
       for (const s of series) for (const patch of [...s.patches].sort((a, b) => a.startLine - b.startLine)) for (const file of patch.files) for (const hunk of file.hunks) order.push({ patch, file, hunk });

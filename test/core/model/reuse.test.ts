@@ -81,3 +81,23 @@ test('a re-review after each edit is the review a fresh analyzer makes of the ed
     analyzer.dispose();
   }
 });
+
+test('a review reports its progress patch by patch: each partial report is the start of the whole one', async () => {
+  const analyzer = await createAnalyzer(loadAssets());
+  try {
+    const partials: { done: number; total: number; report: string }[] = [];
+    const whole = await analyzer.review([{ name: NAME, content: ORIGINAL }], {
+      onProgress: (p) => {
+        const r = p.report();
+        partials.push({ done: p.done, total: p.total, report: JSON.stringify({ ...r, patches: [] }) + JSON.stringify(r.patches) });
+      },
+    });
+    assert.deepEqual(partials.map((p) => [p.done, p.total]), [[1, 3], [2, 3], [3, 3]]);
+    for (const p of partials) assert.equal(p.report, JSON.stringify({ ...whole, patches: [] }) + JSON.stringify(whole.patches.slice(0, p.done)));
+    const fresh = await createAnalyzer(loadAssets());
+    assert.equal(JSON.stringify(whole), JSON.stringify(await fresh.review([{ name: NAME, content: ORIGINAL }])));
+    fresh.dispose();
+  } finally {
+    analyzer.dispose();
+  }
+});
