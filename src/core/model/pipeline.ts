@@ -379,7 +379,8 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
 
   function walk(series: readonly Series[], opts: ReviewOptions, visit: (patch: Patch, file: FileDiff, hunk: Hunk, r: HunkResult) => void): Problem[] {
     const problems: Problem[] = [];
-    for (const _ of walkPatches(series, opts, visit, problems));
+    const steps = walkPatches(series, opts, visit, problems);
+    while (!steps.next().done);
     return problems;
   }
 
