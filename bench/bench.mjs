@@ -5,7 +5,9 @@
 //   npm run bench            (builds first)
 //   node bench/bench.mjs     (uses the existing dist/)
 // Each figure is printed with its anchor from the same run, the ratio and the target (issue #12);
-// for a CLI figure that misses its target, one profiled run says where the time goes (bench/profile.mjs).
+// for a CLI figure that misses its target, one profiled run says where the time goes (bench/profile.mjs)
+// and the bound that leaves (node start-up, C parse and simulation), for the large diff also the heap
+// its read document alone holds (bench/read-heap.ts).
 // Environment: BENCH_RUNS (runs per timing, default 5; 3 for the big inputs; one when a run takes
 // over a minute), BENCH_TIMEOUT (seconds a run may take, default 900), BENCH_SKIP_CHECKPATCH=1,
 // BENCH_SKIP_CAMPAIGN=1, BENCH_SKIP_PREFILTER=1 (the with/without pre-filter comparison of big.diff),
@@ -214,29 +216,50 @@ function target(name, { figure, anchor, anchorName, bound, inverse = false, extr
 }
 const got = (m) => (m && !m.failed ? m : undefined);
 const cliMiss = (m) => (m?.failed ? `CLI failed: ${m.failed}` : 'no dist/cli.js');
-/** Where one profiled run of a CLI figure spends its time (the phases over 2% of it). */
-function whereTimeGoes(t, args, opts) {
+/** Where one profiled run of a CLI figure spends its time (the phases over 2% of it), and the bound
+ * that leaves: node's start-up and the run's C parse and simulation, which the review cannot go below
+ * while it parses every hunk it reads and simulates every hunk it judges, as a ratio to the anchor. */
+function whereTimeGoes(t, args, { anchor, anchorName, inverse = false, cwd } = {}) {
   if (t.verdict !== 'MISS' || !t.ratio || !haveCli) return;
-  const p = profileRun(args, opts);
+  const p = profileRun(args, { cwd });
   if (p.error) {
     t.spent = p.error;
     return;
   }
   t.spent = p;
   t.detail += `\n        where a profiled run's ${p.totalMs} ms go: ${p.phases.filter(([, ms]) => ms >= p.totalMs / 50).map(([n, ms]) => `${n} ${ms}`).join(', ')}`;
+  const phase = (re) => p.phases.filter(([n]) => re.test(n)).reduce((sum, [, ms]) => sum + ms, 0);
+  const parse = phase(/^C parse/);
+  const sim = phase(/^simulation/);
+  const start = got(nodeStart)?.medianMs ?? 0;
+  const a = got(anchor)?.medianMs;
+  if (!a) return;
+  const floor = parse + sim + start;
+  const ratio = inverse ? a / floor : floor / a;
+  t.bound = { parseMs: parse, simulationMs: sim, nodeStartMs: start, floorMs: floor, ratio: Math.round(ratio * 100) / 100 };
+  t.detail += `\n        bound with this model: node start-up ${start} + C parse ${parse} + simulation ${sim} = ${floor} ms, ${ratio.toFixed(2)}x${inverse ? ' faster than' : ''} ${anchorName}`;
 }
 {
   const mm = target('review mm.diff vs a bare tree-sitter parse of its C', { figure: review.mm, anchor: bare.mm, anchorName: 'bare parse', bound: 0.5 });
-  whereTimeGoes(mm, ['review', '--format', 'json', inputs.mm.file]);
+  whereTimeGoes(mm, ['review', '--format', 'json', inputs.mm.file], { anchor: bare.mm, anchorName: 'the bare parse' });
   const c = target('review mm-30k.diff vs checkpatch.pl', {
     figure: review.mm30k, anchor: checkpatch, anchorName: 'checkpatch.pl', bound: 50, inverse: true, why: checkpatch === null ? 'checkpatch not run' : undefined,
   });
-  whereTimeGoes(c, ['review', '--format', 'json', inputs.mm30k.file]);
+  whereTimeGoes(c, ['review', '--format', 'json', inputs.mm30k.file], { anchor: checkpatch, anchorName: 'checkpatch.pl', inverse: true });
   const b = got(review.big);
   const big = target('review big.diff vs a bare parse, peak RSS < 300 MB', {
     figure: review.big, anchor: bare.big, anchorName: 'bare parse', bound: 0.4, extra: b ? [[`peak RSS ${b.rssMB ?? 'n/a'} MB < 300 MB`, b.rssMB !== null && b.rssMB < 300]] : [],
   });
-  whereTimeGoes(big, ['review', '--format', 'json', inputs.big.file]);
+  whereTimeGoes(big, ['review', '--format', 'json', inputs.big.file], { anchor: bare.big, anchorName: 'the bare parse' });
+  if (big.verdict === 'MISS' && b) {
+    // The memory floor of a review that reads the diff whole: the read document alone, after a GC.
+    const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(ROOT, 'bench', 'read-heap.ts'), inputs.big.file], { encoding: 'utf8', maxBuffer: 2 ** 24 });
+    if (r.status === 0) {
+      big.readHeap = JSON.parse(r.stdout.trim().split('\n').pop());
+      const h = big.readHeap;
+      big.detail += `\n        memory: the read diff alone (${h.hunks.toLocaleString('en-US')} hunks, ${h.lines.toLocaleString('en-US')} hunk lines, one patch) holds ${h.heapMB} MB of heap beside its ${h.inputMB} MB of input, before any review (peak ${b.rssMB} MB)`;
+    }
+  }
   target('review a trivial diff vs node -e 0 (no target of its own)', { figure: review.trivial, anchor: nodeStart, anchorName: 'node -e 0' });
   target('scan of the 6.12 folders vs a bare parse of their files', { figure: review.scan, anchor: bare.scan, anchorName: 'bare parse', bound: 1 });
   const e = editor.failed ? undefined : editor;

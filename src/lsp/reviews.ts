@@ -106,7 +106,7 @@ const yieldToEvents = () => new Promise<void>((r) => setImmediate(r));
  * findings (onPartial) once it has run this long, then again at this interval; every review lets other
  * events in (edits, requests) at least this often. */
 const PARTIAL_MIN_PATCHES = 20;
-const FIRST_PARTIAL_MS = 250;
+const FIRST_PARTIAL_MS = 100;
 const PARTIAL_EVERY_MS = 1000;
 const YIELD_EVERY_MS = 50;
 

@@ -330,11 +330,14 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
     const touched = new Set(mine.filter((b) => changesBody(b, changed) && movesPgmapRefs(b, opts.era, TABLE_VIEW, anyBody)).map((b) => b.fn.name));
     // Functions a side adds (the other lacks them) that a function of its world calls: extracted helpers;
     // and static ones nothing names: dead code on that side (a helper added before its caller). Neither
-    // is placed.
+    // is placed. The worlds' part of the first is the patch's (worldAdds); the hunk's own bodies are added here.
     const adds = (side: 'before' | 'after', other: 'before' | 'after') => {
-      const mineAll = [...own[side], ...[...overlay[side].values()].map((e) => e.body)];
-      const theirs = new Set([...own[other], ...[...overlay[other].values()].map((e) => e.body)].map((b) => b.fn.name));
-      return new Set(mineAll.flatMap((b) => callees(b.fn).filter((n) => n !== b.fn.name && !theirs.has(n))));
+      const world = worldAdds(overlay);
+      const theirs = new Set(own[other].map((b) => b.fn.name));
+      const out = new Set<string>();
+      for (const b of own[side]) for (const n of callees(b.fn)) if (n !== b.fn.name && !theirs.has(n) && !world[other].names.has(n)) out.add(n);
+      for (const n of world[side].calls) if (!theirs.has(n)) out.add(n);
+      return out;
     };
     const helpers = { before: new Set([...adds('before', 'after'), ...defs.unused.before]), after: new Set([...adds('after', 'before'), ...defs.unused.after]) };
     const paths = { before: [] as FunctionPath[], after: [] as FunctionPath[] };
@@ -477,6 +480,21 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
       return found ?? { error: `hunk ${hunkNumber} is in a binary file` };
     },
   };
+}
+
+/** Per side of a patch's overlay: the names of its world's bodies, and what those bodies call (not
+ * themselves) that the other side's world has no body of. Asked for each judged hunk: kept per overlay. */
+const worldAddsOf = new WeakMap<Overlay, Record<'before' | 'after', { readonly names: ReadonlySet<string>; readonly calls: readonly string[] }>>();
+function worldAdds(overlay: Overlay): Record<'before' | 'after', { readonly names: ReadonlySet<string>; readonly calls: readonly string[] }> {
+  let r = worldAddsOf.get(overlay);
+  if (!r) {
+    const bodies = { before: [...overlay.before.values()].map((e) => e.body), after: [...overlay.after.values()].map((e) => e.body) };
+    const names = { before: new Set(bodies.before.map((b) => b.fn.name)), after: new Set(bodies.after.map((b) => b.fn.name)) };
+    const calls = (side: 'before' | 'after', other: 'before' | 'after') => bodies[side].flatMap((b) => callees(b.fn).filter((n) => n !== b.fn.name && !names[other].has(n)));
+    r = { before: { names: names.before, calls: calls('before', 'after') }, after: { names: names.after, calls: calls('after', 'before') } };
+    worldAddsOf.set(overlay, r);
+  }
+  return r;
 }
 
 /** What the review reads off a whole patch, kept per patch object (an editor's re-review reads the
