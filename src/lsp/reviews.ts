@@ -1,6 +1,7 @@
 // The server's reviews: one per open document, re-run after edits (debounced), the superseded
-// ones dropped, a document over the size limit reviewed patch by patch (bounded memory, and a
-// cancellation point between patches). Plain data in and out: the LSP side is server.ts.
+// ones stopped between patches, a long series' first patches shown while the rest is reviewed, a
+// document over the size limit reviewed patch by patch (bounded memory). Plain data in and out: the
+// LSP side is server.ts.
 import type { Analyzer, HunkReport, FileReport, PatchReport, Problem, ReviewOptions, ReviewReport, Severity, SimulateResult } from '../core';
 import { shownSeverity } from '../shared/summary';
 
