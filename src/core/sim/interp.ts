@@ -227,12 +227,20 @@ function mergeSame(paths: Path[]): Path[] {
   const seen = new Set<string>();
   return paths.filter((p) => {
     if (p.primary) return true;
-    const key = `${p.status}|${p.ret ?? ''}|${p.forkLine ?? ''}|${JSON.stringify(p.state)}|${JSON.stringify(p.vars)}|${p.nullAtEntry?.join() ?? ''}`;
+    const key = `${p.status}|${p.ret ?? ''}|${p.forkLine ?? ''}|${jsonOf(p.state)}|${jsonOf(p.vars)}|${p.nullAtEntry?.join() ?? ''}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
 }
+
+/** JSON of an immutable state or variable record, made once per object. */
+function jsonOf(o: object): string {
+  let j = jsonMemo.get(o);
+  if (j === undefined) jsonMemo.set(o, (j = JSON.stringify(o)));
+  return j;
+}
+const jsonMemo = new WeakMap<object, string>();
 
 function execStmt(stmt: Stmt, env: SimEnv, p: Path, frame: Frame): Path[] {
   switch (stmt.k) {

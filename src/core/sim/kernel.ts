@@ -333,8 +333,11 @@ function decisions(steps: Path['steps'], since: Path['steps'], fn: string): stri
 
 /** The body tests a condition above the hunk (the fragment wrapper's `if (__above)`). */
 function readsAbove(fn: FunctionIR): boolean {
-  return JSON.stringify(fn.body).includes(`"${ABOVE}"`);
+  let v = readsAboveOf.get(fn);
+  if (v === undefined) readsAboveOf.set(fn, (v = JSON.stringify(fn.body).includes(`"${ABOVE}"`)));
+  return v;
 }
+const readsAboveOf = new WeakMap<FunctionIR, boolean>();
 
 /** The call of a body the kernel makes itself (the free path, the devmap hook), as if written `text`. */
 function implicitCall(body: Body, text: string): Extract<Expr, { k: 'call' }> {
