@@ -188,6 +188,7 @@ if (ed.status === 0) {
   editor = JSON.parse(ed.stdout.trim().split('\n').pop());
   console.log(`  cold review ${editor.coldMs} ms; unchanged re-review median ${editor.unchangedMedianMs} ms; after a one-line edit median ${editor.editMedianMs} ms (max ${editor.editMaxMs}, ${editor.runs} runs, ${editor.hunks} hunks)`);
   console.log(`  through the language server (stdio): open ${editor.serverColdMs} ms, edit ${editor.serverEditMs} ms until idle; longest stall of the client thread ${editor.serverColdStallMs} ms / ${editor.serverEditStallMs} ms`);
+  console.log(`  a keystroke in a 40 MB document, in the server's document: ${editor.keystrokeMs} ms (the library's TextDocument: ${editor.keystrokeLibraryMs} ms, ${(editor.keystrokeLibraryMs / Math.max(editor.keystrokeMs, 0.01)).toFixed(0)}x); the first read after 31 keystrokes ${editor.keystrokeReadMs} ms`);
   console.log(`  ${inputs.mbox1000.name} opened cold in a fresh server: first diagnostics after ${editor.mboxFirstDiagnosticsMs} ms, idle after ${editor.mboxIdleMs} ms (${editor.mboxPublished} publications, ${editor.mboxDiagnostics} diagnostics at the end)`);
 } else {
   editor = { failed: (ed.stderr.split('\n').find((l) => /^\w*Error\b/.test(l.trim())) ?? `exit ${ed.status}`).slice(0, 200) };

@@ -10,7 +10,8 @@ import {
   CodeLens, Connection, Diagnostic, DiagnosticSeverity, DocumentSymbol, InlayHint, LSPErrorCodes, ResponseError,
   SymbolKind, TextDocumentSyncKind, TextDocuments, type CancellationToken, type InitializeResult, type Range,
 } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { PENDING_DOCUMENTS } from './text';
 import { composeReply, createAnalyzer, PGMAP_TYPES, RULES, apiEntry, effectFor, toSarif, type Analyzer, type Finding, type KernelTree, type ReviewReport, type RuleId, type Severity, type ReviewOptions } from '../core';
 import { loadAssets, readRuleDocs } from '../node/assets';
 import { diskKernelTree, looksLikeKernelTree } from '../node/kernel-tree';
@@ -63,7 +64,7 @@ function readSettings(base: ServerSettings, raw: unknown): ServerSettings {
 }
 
 export function startServer(connection: Connection, distDir: string): void {
-  const documents = new TextDocuments(TextDocument);
+  const documents = new TextDocuments(PENDING_DOCUMENTS);
   const states = new Map<string, DocState>();
   const idleWaiters: (() => void)[] = [];
   const root = path.resolve(distDir, '..');
