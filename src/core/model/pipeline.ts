@@ -158,14 +158,15 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
 
   /** Whether the review reads the hunk and, if so, its sides and the key of its text; kept per hunk
    * object (an editor's re-review reads the unchanged messages' hunks again: the patch reader's memo). */
-  const looks = new WeakMap<Hunk, { readonly broken: boolean; readonly sides: Sides; readonly key: string } | null>();
-  function lookAt(hunk: Hunk): { readonly broken: boolean; readonly sides: Sides; readonly key: string } | null {
+  const looks = new WeakMap<Hunk, Look | null>();
+  function lookAt(hunk: Hunk): Look | null {
     let look = looks.get(hunk);
     if (look === undefined) {
       if (!readsHunk(hunk, prefilter)) look = null;
       else {
         const sides = { before: hunkSide(hunk, 'before'), after: hunkSide(hunk, 'after') };
-        look = { broken: damaged(hunk), sides, key: [hunk.header, JSON.stringify(hunk.range), hunkKey(hunk, sides), hunk.function].join('\u0001') };
+        const words = new Set(`${sides.before.text}\n${sides.after.text}`.match(WORD) ?? []);
+        look = { broken: damaged(hunk), sides, words, key: [hunk.header, JSON.stringify(hunk.range), hunkKey(hunk, sides), hunk.function].join('\u0001') };
       }
       looks.set(hunk, look);
     }
@@ -182,10 +183,10 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
     // (most of a large diff; its body then does not enter the worlds).
     const look = lookAt(hunk);
     if (!look) return { read: { report: quiet(hunk, applied ? applied.value.source : 'fragment'), problems: appliedProblems, pieces: {}, key: '' }, fresh: false };
-    const { broken, sides } = look;
+    const { broken, sides, words } = look;
     // Everything the read is made of: the hunk as parsed (texts, document positions), options, the tree.
     // The patch's helpers this hunk may define (their names as the key has them).
-    const mine = [...helpers].filter((n) => sides.before.text.includes(n) || sides.after.text.includes(n));
+    const mine = [...helpers].filter((n) => words.has(n));
     const key = [file.path, look.key, opts.era, applied ? `${applied.value.source}:${hashOf(applied.value.before)}` : '', mine.join(',')].join('\u0001');
     const known = readCache.get(key);
     if (known) return { read: known, fresh: false };
@@ -516,7 +517,10 @@ const ZERO = /^0+$/;
 /** The world before a series' first patch (one object: a patch review is served again by its base's identity). */
 const EMPTY_WORLD: World = new Map();
 const NO_LINES: ReadonlySet<number> = new Set();
+/** A hunk the review reads: damaged or not, its two sides, its cache key, the identifiers it shows. */
+interface Look { readonly broken: boolean; readonly sides: Sides; readonly key: string; readonly words: ReadonlySet<string> }
 const NO_NAMES: ReadonlySet<string> = new Set();
+const WORD = /[A-Za-z_]\w*/g;
 const CALLED = /\b([A-Za-z_]\w*)\s*\(/g;
 
 /** Functions the patch calls on the lines it changes in a function of the API table (a helper it
