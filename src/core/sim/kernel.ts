@@ -46,10 +46,12 @@ export function callFunction(name: string, e: Extract<Expr, { k: 'call' }>, args
     const ran = execFunction(body, env, gap?.entered ?? p, frame.depth + 1, frame.stack, args, gap?.fill, gap?.seed);
     // A type test whose body the patch shows but that answers from what the model does not hold
     // (`page_zonenum(page) == ZONE_DEVICE`) answers as the table says.
-    const entry = env.api.entry(name);
-    const eff = entry?.roles.includes('type-test') && entry.exists.includes(env.era) ? env.api.effect(entry, env.era, env.type) : undefined;
-    const tableTruth: Val | undefined = eff?.trueFor ? { k: 'bool', v: eff.trueFor.includes(env.decideAs ?? env.type), typeDep: true } : undefined;
-    const answer = (v: Val | undefined): Val => (tableTruth && (v === undefined || truthOf(v) === undefined) ? tableTruth : v ?? UNKNOWN);
+    const answer = (v: Val | undefined): Val => {
+      if (v !== undefined && truthOf(v) !== undefined) return v;
+      const entry = env.api.entry(name);
+      const eff = entry?.roles.includes('type-test') && entry.exists.includes(env.era) ? env.api.effect(entry, env.era, env.type) : undefined;
+      return (eff && typeTruth(eff, env)) ?? v ?? UNKNOWN;
+    };
     // The scenarios' own calls are the page's normal life: the body's path that succeeds.
     return (frame.body ? ran : succeeding(ran)).map((q) => [{ ...q, failed: p.failed, exitLine: p.exitLine, retVal: undefined }, answer(q.retVal)]);
   }
@@ -175,18 +177,15 @@ function restOf(entry: ApiEntry, eff: EraEffect, r: Reach, e: Extract<Expr, { k:
   const whole = applyEffect(entry, eff, e.text, args, env, from, frame, e.loc.line)[0]?.[0].state;
   const done = applyEffect(part, partEff, e.text, [], env, from, frame, e.loc.line)[0]?.[0].state;
   if (!whole || !done) return undefined;
-  const ref = whole.refcount !== null && done.refcount !== null ? whole.refcount - done.refcount : 0;
-  const map = whole.mapcount - done.mapcount;
-  const pgmap = whole.pgmapRefs - done.pgmapRefs;
-  const mapping = whole.mapping !== done.mapping || whole.mappingHoldsRef !== done.mappingHoldsRef;
-  const inUse = whole.inUse !== done.inUse;
+  // Counts, mapping and use only: a teardown in the summaries is not carried over.
+  const { ref = 0, map = 0, pgmap = 0, mapping, inUse } = deltaOf(whole, done) ?? {};
   const text = `${oneLine(e.text)}: the rest of ${entry.name}() beyond ${r.name}(), from the table`;
   const note = `[table ${env.era}] ${eff.note}`;
   return (q) => {
     const s = q.state;
     const next: SimState = {
       ...s, mapcount: Math.max(0, s.mapcount + map), pgmapRefs: s.pgmapRefs + pgmap, refcount: ref > 0 && s.refcount !== null ? s.refcount + ref : s.refcount,
-      ...(mapping ? { mapping: whole.mapping, mappingHoldsRef: whole.mappingHoldsRef } : {}), ...(inUse ? { inUse: whole.inUse } : {}),
+      ...(mapping ? { mapping: mapping.mapping, mappingHoldsRef: mapping.holdsRef } : {}), ...(inUse !== undefined ? { inUse } : {}),
     };
     const t = record(env, frame, q, text, next, e.loc.line, note);
     return ref < 0 ? putPage(env, frame, t, `${text}: ${NAMED.put}()`, e.loc.line, devmapHookOfPut(env), -ref) : [[t, UNKNOWN]];
@@ -297,6 +296,11 @@ function gapFill(body: Body, e: Extract<Expr, { k: 'call' }>, args: readonly Val
   return { fill, ...(seed ? { seed } : {}), ...(enter ? { entered } : {}) };
 }
 
+/** What a type test answers for the simulated type (or the type a cut arm is decided as). */
+function typeTruth(eff: EraEffect, env: SimEnv): Val | undefined {
+  return eff.trueFor ? { k: 'bool', v: eff.trueFor.includes(env.decideAs ?? env.type), typeDep: true } : undefined;
+}
+
 /** Whether ->page_free() ran on the steps. */
 function pageFreed(steps: Path['steps']): boolean {
   for (let s = steps; s; s = s.prev) if (s.step.events?.some((x) => x.kind === 'page-free')) return true;
@@ -339,9 +343,12 @@ function readsAbove(fn: FunctionIR): boolean {
 }
 const readsAboveOf = new WeakMap<FunctionIR, boolean>();
 
-/** The call of a body the kernel makes itself (the free path, the devmap hook), as if written `text`. */
-function implicitCall(body: Body, text: string): Extract<Expr, { k: 'call' }> {
-  return { k: 'call', callee: body.fn.name, args: [], text, loc: { line: -1, character: 0 } };
+/** Runs a patched body the kernel calls itself (the free path, ->page_free(), the devmap hook), as if
+ * written `text`: what the input does not show of it is continued from the table (gapFill). */
+function callPatched(body: Body, text: string, env: SimEnv, p: Path, frame: Frame): Path[] {
+  const call: Extract<Expr, { k: 'call' }> = { k: 'call', callee: body.fn.name, args: [], text, loc: { line: -1, character: 0 } };
+  const gap = gapFill(body, call, [], env, p, frame);
+  return callBody(body, env, gap?.entered ?? p, frame.depth + 1, frame.stack, [], gap?.fill, gap?.seed);
 }
 
 /** The input shows the function in part: not from its start, not to its end, or with gaps between hunks. */
@@ -393,11 +400,7 @@ function pageFreeCallback(env: SimEnv, frame: Frame, p: Path, text: string, line
     // The patch's own callback runs as written (a put it adds or removes counts); else the table's.
     const patched = env.bodies.get(name);
     if (patched && frame.depth < env.budget.maxDepth && !frame.stack.includes(name)) {
-      const call = implicitCall(patched, `${name}(page)`);
-      paths = paths.flatMap((q) => {
-        const gap = gapFill(patched, call, [], env, q, frame);
-        return callBody(patched, env, gap?.entered ?? q, frame.depth + 1, frame.stack, [], gap?.fill, gap?.seed);
-      });
+      paths = paths.flatMap((q) => callPatched(patched, `${name}(page)`, env, q, frame));
       continue;
     }
     const entry = env.api.entry(name);
@@ -435,7 +438,7 @@ function applyEffect(entry: ApiEntry, eff: EraEffect, text: string, args: readon
   let next: SimState = s;
   let val: Val = UNKNOWN;
   const note = `[table ${env.era}] ${eff.note}`;
-  if (eff.trueFor) val = { k: 'bool', v: eff.trueFor.includes(env.decideAs ?? env.type), typeDep: true };
+  if (eff.trueFor) val = typeTruth(eff, env)!;
   if (eff.trueForEntry) val = { k: 'bool', v: eff.trueForEntry.includes(s.mapping) && (!eff.trueFor || eff.trueFor.includes(env.type)) };
   if (eff.folioQuery === 'large') val = { k: 'bool', v: !!s.compound };
   if (eff.folioQuery === 'nr-pages') val = { k: 'num', v: nrPages(s) };
@@ -602,8 +605,7 @@ function putPage(env: SimEnv, frame: Frame, p: Path, text: string, line: number 
     const hooks = env.api.withRole('devmap-hook', env.era);
     const patched = hooks.map((h) => env.bodies.get(h)).find((b) => b !== undefined);
     if (patched && frame.depth < env.budget.maxDepth && !frame.stack.includes(patched.fn.name)) {
-      const gap = gapFill(patched, implicitCall(patched, text), [], env, p, frame);
-      return callBody(patched, env, gap?.entered ?? p, frame.depth + 1, frame.stack, [], gap?.fill, gap?.seed).map((q) => [q, UNKNOWN]);
+      return callPatched(patched, text, env, p, frame).map((q) => [q, UNKNOWN]);
     }
     for (const h of hooks) {
       const entry = env.api.entry(h);
@@ -641,8 +643,7 @@ function freePath(env: SimEnv, frame: Frame, p: Path): Out {
   const patched = names.map((n) => env.bodies.get(n)).find((b) => b !== undefined);
   if (patched && frame.depth < env.budget.maxDepth && !frame.stack.includes(patched.fn.name)) {
     const entered = record(env, frame, start, `${patched.fn.name}(page)`, start.state, undefined, 'free path: the patched body runs');
-    const gap = gapFill(patched, implicitCall(patched, `${patched.fn.name}(page)`), [], env, entered, frame);
-    return callBody(patched, env, gap?.entered ?? entered, frame.depth + 1, frame.stack, [], gap?.fill, gap?.seed).map((q) => [q, UNKNOWN]);
+    return callPatched(patched, `${patched.fn.name}(page)`, env, entered, frame).map((q) => [q, UNKNOWN]);
   }
   for (const n of names) {
     const entry = env.api.entry(n);
