@@ -69,7 +69,8 @@ export async function createAnalyzer(assets: SyntaxAssets): Promise<Analyzer> {
   let loading: Promise<CSyntax> | undefined;
   const grammar = async (): Promise<CSyntax> => syntax ?? (await (loading ??= createCSyntax(assets).then((s) => (syntax = s))));
   const whenRead = async (series: readonly Series[]) => {
-    if (readsAnyHunk(series)) await grammar();
+    // Once loaded, nothing to ask: the scan of every hunk is for inputs that may never need it.
+    if (!syntax && readsAnyHunk(series)) await grammar();
   };
   // Kept for the analyzer's life: re-reviews after an edit only redo the hunks that changed.
   const reviewer = createReviewer({
