@@ -209,8 +209,8 @@ function runPhases(phases: readonly Phase[], input: ScenarioInput, env: SimEnv, 
     const stmts = placed.length === 0 ? phase.stmts : phase.name === 'init' ? [...kept(), ...placed] : phase.userRef ? [call(USER_REF), ...placed] : placed;
     let paths = execStmts(stmts, env, [{ ...cur, status: 'normal' }], SCENARIO_FRAME);
     if (phase.name === 'free' && !phase.noRestingRef && !phase.keepsResting) {
-      const restsAtOne = ends.find((e) => e.phase === 'init')?.state.refcount === 1 && !mappedAgain(ends, stepsOf(cur));
-      paths = paths.flatMap((p) => releaseLast(env, p, restsAtOne));
+      const atOne = restsAtOne(ends, stepsOf(cur));
+      paths = paths.flatMap((p) => releaseLast(env, p, atOne));
     }
     if (phase.name === 'longterm-pin') refused = paths.some((p) => p.primary && p.status === 'return');
     const primary = paths.find((p) => p.primary) ?? paths[0] ?? cur;
@@ -227,9 +227,15 @@ function runPhases(phases: readonly Phase[], input: ScenarioInput, env: SimEnv, 
 /** The life maps its page when it allocates it (P2PDMA's mmap) and a function placed into its map phase
  * maps it again: a second entry, which the page state (one entry) does not hold, nor the reference it
  * takes going with it. */
-export function mappedAgain(ends: readonly PhaseEnd[], steps: readonly TraceStep[]): boolean {
+function mappedAgain(ends: readonly PhaseEnd[], steps: readonly TraceStep[]): boolean {
   const alloc = ends.find((e) => e.phase === 'alloc')?.state;
   return alloc !== undefined && alloc.mapping !== 'none' && steps.some((s) => s.phase === 'map');
+}
+
+/** The life's free pages rest at 1 (its init leaves the page there) and it maps the page once: a page
+ * still at 1 at the end holds a reference of its users, not its resting one. */
+export function restsAtOne(ends: readonly PhaseEnd[], steps: readonly TraceStep[]): boolean {
+  return ends.find((e) => e.phase === 'init')?.state.refcount === 1 && !mappedAgain(ends, steps);
 }
 
 export function runScenario(scenario: ScenarioName, input: ScenarioInput): ScenarioRun {

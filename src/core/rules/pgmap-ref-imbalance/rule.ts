@@ -7,7 +7,7 @@ import { NAMED } from '../../api/concepts';
 import { apiEntry, effectFor } from '../../api';
 import type { FunctionPath } from '../../sim/paths';
 import { IN_KERNEL_LIFE } from '../../api/lives';
-import { mappedAgain, type ScenarioRun } from '../../sim/scenarios';
+import { restsAtOne, type ScenarioRun } from '../../sim/scenarios';
 
 export const rule: Rule = {
   meta: meta('pgmap-ref-imbalance', 'A pgmap reference is leaked or dropped twice on some path', 'error', 'high'),
@@ -73,7 +73,7 @@ export const rule: Rule = {
  * placed bodies are less complete. */
 function stuck(run: ScenarioRun, s: SimState): boolean {
   const order0 = run.scenario === 'page-life';
-  if (order0 && (endOf(run, 'init')?.refcount !== 1 || s.mapcount !== 0 || mappedAgain(run.ends, run.trace.steps))) return false;
+  if (order0 && (!restsAtOne(run.ends, run.trace.steps) || s.mapcount !== 0)) return false;
   return s.freed === 0 && s.refcount !== null && s.refcount > 0 && s.mapping === 'none' && s.pinned === 0 && strayPgmapRefs(s) > 0;
 }
 
