@@ -239,7 +239,7 @@ export function blockLevels(text: string, kind: Uint8Array = classify(text)): { 
 /** The text's first code line is a one-line statement more indented than the next code line (a
  * statement, or the function's closing brace) and than the block the text is in (blockLevels): the
  * statement of a brace-less `if`, `else` or loop above it. */
-function leadsBraceless(text: string, kind: Uint8Array): boolean {
+function leadsBraceless(text: string, kind: Uint8Array, entryLevel: () => number): boolean {
   const lines: { level: number; code: string }[] = [];
   let start = 0;
   for (let i = 0; i <= text.length && lines.length < 2; i++) {
@@ -258,7 +258,7 @@ function leadsBraceless(text: string, kind: Uint8Array): boolean {
   if (!a || !b || !/;$/.test(a.code) || /^[{}#]|^(case|default)\b|^\w+:/.test(a.code) || /^else\b/.test(b.code)) return false;
   // (A `}` that closes a block inside the function already stands for the branch: its wrapper is an if.)
   if (b.code.startsWith('}') && b.level > 0) return false;
-  return b.level < a.level && blockLevels(text, kind).entry + 1 < a.level;
+  return b.level < a.level && entryLevel() + 1 < a.level;
 }
 
 /** The indentation level of a brace-less `if (...)`, `for (...)`, `while (...)` or `else` the text ends
@@ -355,7 +355,9 @@ export function fragmentCandidates(fragment: string, enclosingFunction: string |
   const closed = Math.max(1, -b.minBrace + (b.minBrace < 0 && !b.minAtColumn0 ? 1 : 0), ...[...marks.keys()].map((k) => k + 2));
   // Blocks its indentation puts it in that it does not close (inside a function it is cut from) are
   // opened above it by a head it does not show: a branch the paths may take or not.
-  const above = enclosingFunction ? Math.max(0, blockLevels(text, kind).entry + 1 - closed) : 0;
+  let entry: number | undefined;
+  const entryLevel = () => (entry ??= blockLevels(text, kind).entry);
+  const above = enclosingFunction ? Math.max(0, entryLevel() + 1 - closed) : 0;
   const opens = closed + above;
   const name = enclosingFunction && /^\w+$/.test(enclosingFunction) ? enclosingFunction : '__fragment';
   const closeBraces = (n: number) => (n > 0 ? '\n' + '}'.repeat(n) : '');
@@ -367,7 +369,7 @@ export function fragmentCandidates(fragment: string, enclosingFunction: string |
   else if (danglingElse && b.unopenedParens === 0 && !b.startsWithOperator) head += `if (${ABOVE}) `;
   // A first statement indented under a brace-less `if`/`else` above the hunk (the code after it is less
   // indented): that branch's statement, run or not.
-  else if (above === 0 && b.unopenedParens === 0 && !b.startsWithOperator && leadsBraceless(text, kind)) head += `if (${ABOVE}) `;
+  else if (above === 0 && b.unopenedParens === 0 && !b.startsWithOperator && leadsBraceless(text, kind, entryLevel)) head += `if (${ABOVE}) `;
   let tail = (b.endsWithOperator ? ' 0' : '') + ')'.repeat(b.unclosedParens);
   if (tail || (b.last !== '' && !';{}'.includes(b.last))) tail += ';';
   const end = (tail ? '\n' + tail : '') + closeBraces(opens + b.finalBrace);
