@@ -15,7 +15,8 @@ import type { Role } from '../api/types';
 import { API_NAMES, apiEntry, reachesOnlyWhereNamed, typesForPath } from '../api';
 import { applyFileDiff, hunkSide } from '../patch';
 import type { Body } from '../sim/interp';
-import { createRunMemo, runScenario, scenarioCallees, scenariosFor, type ScenarioRun } from '../sim/scenarios';
+import { createRunMemo } from '../sim/memo';
+import { runScenario, scenarioCallees, scenariosFor, type ScenarioRun } from '../sim/scenarios';
 import { callees, movesPgmapRefs, runFunctionPaths, type FunctionPath } from '../sim/paths';
 import { effectsOf } from './aspects';
 import { runRules } from '../rules';
@@ -346,7 +347,7 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
     for (const side of ['before', 'after'] as const) {
       const other = side === 'before' ? 'after' : 'before';
       for (const b of own[side].filter((x) => touched.has(x.fn.name))) {
-        for (const type of types) paths[side].push(...runFunctionPaths(b, { era: opts.era, type, api: TABLE_VIEW, bodies: bodies[side], absent: absent[side] }).paths);
+        for (const type of types) paths[side].push(...runFunctionPaths(b, { era: opts.era, type, api: TABLE_VIEW, bodies: bodies[side], absent: absent[side], memo: runMemo }).paths);
       }
       for (const type of types) {
         const mine = placements(inWorld(side, type), inWorld(other, type), opts.era, type, changed, helpers[side], bodies[side]);

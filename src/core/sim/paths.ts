@@ -6,6 +6,7 @@ import type { Era, PgmapType } from '../types';
 import type { FunctionIR, Stmt } from '../syntax/ir';
 import type { TraceStep } from '../report/types';
 import { INITIAL_STATE, type SimState } from './state';
+import { newLookups, signature, tracked, type RunMemo } from './memo';
 import { execStmts, newBudget, startPath, stepsOf, type ApiView, type Bodies, type Body, type Budget, type Frame, type Names, type Path, type Val } from './interp';
 
 /** How a path leaves the function. */
@@ -52,6 +53,13 @@ export interface PathsInput {
    * so that a path's puts and gets show as a difference rather than running the free path). */
   readonly start?: SimState;
   readonly budget?: Budget;
+  /** Where runs are remembered across inputs (used when `args`, `start` and `budget` are the defaults). */
+  readonly memo?: RunMemo;
+}
+
+export interface PathsResult {
+  readonly paths: readonly FunctionPath[];
+  readonly truncated?: string;
 }
 
 /** Callees of a body, kept per function (asked for each type and side). */
@@ -95,9 +103,21 @@ export function movesPgmapRefs(body: Body, era: Era, api: ApiView, bodies: Bodie
 export const REFERENCED_PAGE: SimState = { ...INITIAL_STATE, refcount: 1 << 10, inUse: true };
 
 /** Runs every path of `body` in one world, for one type. */
-export function runFunctionPaths(body: Body, input: PathsInput): { paths: FunctionPath[]; truncated?: string } {
+export function runFunctionPaths(body: Body, input: PathsInput): PathsResult {
+  const memo = input.memo && !input.args && !input.start && !input.budget ? input.memo : undefined;
+  if (!memo) return runPaths(body, input, input);
+  const key = `${signature(body)}|${input.era}|${input.type}`;
+  const known = memo.paths.find(input.api, key, input);
+  if (known) return known.value;
+  const lookups = newLookups();
+  const result = runPaths(body, input, tracked(input, lookups));
+  memo.paths.keep(input.api, key, lookups, result);
+  return result;
+}
+
+function runPaths(body: Body, input: PathsInput, seen: { readonly bodies: Bodies; readonly absent?: Names }): PathsResult {
   const budget = input.budget ?? newBudget();
-  const env = { era: input.era, type: input.type, api: input.api, bodies: input.bodies, absent: input.absent, budget, phase: 'paths' };
+  const env = { era: input.era, type: input.type, api: input.api, bodies: seen.bodies, absent: seen.absent, budget, phase: 'paths' };
   const frame: Frame = { name: body.fn.name, body, depth: 0, stack: [body.fn.name] };
   const start = input.start ?? REFERENCED_PAGE;
   const entry: Path = { ...startPath(start), vars: { ...(input.args ?? {}) } };

@@ -7,8 +7,9 @@ import type { Role } from '../api/types';
 import { INIT_KEEPS, LIFE_START, lifePhases, orderOf, P2PDMA_MMAP, scenariosFor, USER_REF, type CallSpec, type PhaseSpec, type ScenarioName, type StepSpec } from '../api/lives';
 import type { Trace, TraceStep } from '../report/types';
 import { INITIAL_STATE, strayPgmapRefs, type SimState } from './state';
-import { execFunction, execStmts, newBudget, record, startPath, stepsOf, truthOf, type ApiView, type Bodies, type Body, type Frame, type Names, type Path, type SimEnv } from './interp';
+import { execFunction, execStmts, newBudget, record, startPath, stepsOf, truthOf, type ApiView, type Bodies, type Frame, type Names, type Path, type SimEnv } from './interp';
 import { freePathAtZero } from './kernel';
+import { newLookups, tracked, type Lookups, type RunMemo } from './memo';
 import { apiEntry } from '../api';
 
 export { SCENARIOS, LARGE_SCENARIOS, PMD_ORDER, orderOf, scenariosFor, type ScenarioName } from '../api/lives';
@@ -95,7 +96,7 @@ type Alternative = ScenarioRun['alternatives'][number];
 
 /** Where a scenario stands after some phases; every scenario starts with the same life (init, alloc,
  * map), which is run once per input and shared. */
-interface Progress {
+export interface Progress {
   readonly cur: Path;
   readonly ends: readonly PhaseEnd[];
   readonly alternatives: readonly Alternative[];
@@ -106,84 +107,18 @@ interface Progress {
 /** Roles whose placed functions run in the life start. */
 const LIFE_ROLES: readonly Role[] = ['memmap-init', 'alloc', 'map'];
 
-/** What a run asked of the patch: the bodies it looked for (found, by their signature, or not), and
- * which names it asked whether this side lacks. A run depends on the patch through these answers only,
- * so its result serves every input that gives the same answers: most runs of a large diff (a hunk's
- * functions take part in few of the 42 scenario runs of its types and sides), and the runs of one side
- * that meet only functions the hunk leaves as they are on the other. */
-interface Lookups {
-  readonly missing: Set<string>;
-  readonly found: Map<string, string>;
-  readonly absent: Map<string, boolean>;
-}
-
-const signatures = new WeakMap<Body, string>();
-
-/** What the simulator can see of a body: its name, parameters and statements, every position as the
- * document line it maps to. Equal signatures run alike, whichever side or hunk they come from. */
-function signature(body: Body): string {
-  let sig = signatures.get(body);
-  if (sig === undefined) {
-    const ir = JSON.stringify(body.fn.body, (k, v: unknown) => (k === 'loc' ? `${body.docLine((v as { line: number }).line)}:${(v as { character: number }).character}` : v));
-    signatures.set(body, (sig = `${body.fn.name}(${body.fn.params.join(',')})${ir}${body.pre ? `|pre:${signature(body.pre)}` : ''}`));
-  }
-  return sig;
-}
-
-function tracked(input: ScenarioInput, log: Lookups): { bodies: Bodies; absent: Names } {
-  return {
-    bodies: {
-      get(name) {
-        const b = input.bodies.get(name);
-        if (b) log.found.set(name, signature(b));
-        else log.missing.add(name);
-        return b;
-      },
-    },
-    absent: {
-      has(name) {
-        const v = input.absent?.has(name) ?? false;
-        log.absent.set(name, v);
-        return v;
-      },
-    },
-  };
-}
-
-const newLookups = (from?: Lookups): Lookups => ({ missing: new Set(from?.missing), found: new Map(from?.found), absent: new Map(from?.absent) });
-
-/** Runs already made, per API view and scenario/era/type/placements, with the lookups they made.
- * Owned by whoever reviews (one per reviewer), so it goes when the reviewer goes. */
-export interface RunMemo {
-  readonly byApi: Map<ApiView, Map<string, { lookups: Lookups; run: Omit<ScenarioRun, 'side' | 'trace'> & { trace: Omit<Trace, 'side'> } }[]>>;
-  /** Life starts (init, alloc, map) made, the same way: every hunk of a patch runs them in the same
-   * worlds, most with the same placements. */
-  readonly starts: Map<ApiView, Map<string, { lookups: Lookups; progress: Progress }[]>>;
-  size: number;
-}
-
-/** At most this many runs are kept (about 18 KB each on the mm/ diff): then the memo starts over;
- * and per key, the newest MEMO_PER_KEY. */
-const MEMO_RUNS = 2000;
-const MEMO_PER_KEY = 32;
-
-export function createRunMemo(): RunMemo {
-  return { byApi: new Map(), starts: new Map(), size: 0 };
-}
-
-function answersAlike(l: Lookups, input: ScenarioInput): boolean {
-  for (const n of l.missing) if (input.bodies.get(n) !== undefined) return false;
-  for (const [n, sig] of l.found) {
-    const b = input.bodies.get(n);
-    if (b === undefined || signature(b) !== sig) return false;
-  }
-  for (const [n, v] of l.absent) if ((input.absent?.has(n) ?? false) !== v) return false;
-  return true;
-}
-
 /** Where the shared life start stands for one input and start ('' for the order-0 scenarios, else the
  * large-folio scenario's name), and what it asked of the patch. */
-const lifeStarts = new WeakMap<ScenarioInput, Map<string, { progress: Progress; lookups: Lookups }>>();
+const lifeStarts = new WeakMap<ScenarioInput, Map<string, LifeStart>>();
+
+/** A life start as the memo keeps it. */
+export interface LifeStart {
+  readonly progress: Progress;
+  readonly lookups: Lookups;
+}
+
+/** A scenario run as the memo keeps it (either side takes it). */
+export type StoredRun = Omit<ScenarioRun, 'side' | 'trace'> & { readonly trace: Omit<Trace, 'side'> };
 
 /** Runs `phases` from `from` in `env`. */
 function runPhases(phases: readonly Phase[], input: ScenarioInput, env: SimEnv, from: Progress): Progress & { refused?: boolean } {
@@ -240,8 +175,8 @@ export function restsAtOne(ends: readonly PhaseEnd[], steps: readonly TraceStep[
 
 export function runScenario(scenario: ScenarioName, input: ScenarioInput): ScenarioRun {
   const key = `${scenario}|${input.era}|${input.type}|${input.placed.map((p) => `${p.role}:${p.name}`).join(',')}`;
-  const known = input.memo?.byApi.get(input.api)?.get(key)?.find((m) => answersAlike(m.lookups, input));
-  if (known) return { ...known.run, side: input.side, trace: { ...known.run.trace, side: input.side } };
+  const known = input.memo?.runs.find(input.api, key, input)?.value;
+  if (known) return { ...known, side: input.side, trace: { ...known.trace, side: input.side } };
 
   let starts = lifeStarts.get(input);
   if (!starts) lifeStarts.set(input, (starts = new Map()));
@@ -249,21 +184,13 @@ export function runScenario(scenario: ScenarioName, input: ScenarioInput): Scena
   let start = starts.get(startKey);
   if (!start) {
     const memoKey = `${startKey}|${input.era}|${input.type}|${input.placed.filter((p) => LIFE_ROLES.includes(p.role)).map((p) => `${p.role}:${p.name}`).join(',')}`;
-    start = input.memo?.starts.get(input.api)?.get(memoKey)?.find((m) => answersAlike(m.lookups, input));
+    start = input.memo?.starts.find(input.api, memoKey, input)?.value;
     if (!start) {
       const lookups = newLookups();
       const env: SimEnv = { era: input.era, type: input.type, api: input.api, ...tracked(input, lookups), budget: newBudget(), phase: 'init' };
       const progress = runPhases(phasesOf(scenario, input.era, input.type, env.absent).slice(0, LIFE_START), input, env, { cur: startPath(startOf(scenario)), ends: [], alternatives: [], steps: 0 });
       start = { progress, lookups };
-      const m = input.memo;
-      if (m) {
-        let byKey = m.starts.get(input.api);
-        if (!byKey) m.starts.set(input.api, (byKey = new Map()));
-        if (byKey.size >= MEMO_RUNS) byKey.clear();
-        const list = byKey.get(memoKey) ?? [];
-        if (list.length >= MEMO_PER_KEY) list.shift();
-        byKey.set(memoKey, [...list, start]);
-      }
+      input.memo?.starts.keep(input.api, memoKey, lookups, start);
     }
     starts.set(startKey, start);
   }
@@ -275,26 +202,7 @@ export function runScenario(scenario: ScenarioName, input: ScenarioInput): Scena
   const { cur, ends, alternatives, refused } = runPhases(phases.slice(LIFE_START), input, env, start.progress);
   const trace: Trace = { scenario, side: input.side, type: input.type, steps: stepsOf(cur), ...(env.budget.truncated ? { truncated: env.budget.truncated } : {}) };
   const run: ScenarioRun = { scenario, side: input.side, type: input.type, trace, ends, alternatives, ...(refused !== undefined ? { refused } : {}) };
-  const m = input.memo;
-  if (m) {
-    if (m.size >= MEMO_RUNS) {
-      m.byApi.clear();
-      m.size = 0;
-    }
-    let runs = m.byApi.get(input.api);
-    if (!runs) m.byApi.set(input.api, (runs = new Map()));
-    const list = runs.get(key);
-    if (!list) runs.set(key, [{ lookups, run }]);
-    else {
-      // A lookup scans its key's runs: a long list would cost more than it saves.
-      if (list.length >= MEMO_PER_KEY) {
-        list.shift();
-        m.size--;
-      }
-      list.push({ lookups, run });
-    }
-    m.size++;
-  }
+  input.memo?.runs.keep(input.api, key, lookups, run);
   return run;
 }
 

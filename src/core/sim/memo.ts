@@ -1,0 +1,124 @@
+// Runs remembered across hunks and sides: a run depends on the patch only through the bodies it looked
+// up (found, by their signature, or missing) and the names it asked whether its side lacks, so its result
+// serves every input that gives the same answers.
+import type { ApiView, Bodies, Body, Names } from './interp';
+import type { LifeStart, StoredRun } from './scenarios';
+import type { PathsResult } from './paths';
+
+/** What a run asked of the patch: the bodies it looked for (found, by their signature, or not), and
+ * which names it asked whether this side lacks. Most runs of a large diff meet only functions the hunk
+ * leaves as they are (a hunk's functions take part in few of the scenario runs of its types and sides),
+ * or the same body another hunk of the same function already ran. */
+export interface Lookups {
+  readonly missing: Set<string>;
+  readonly found: Map<string, string>;
+  readonly absent: Map<string, boolean>;
+}
+
+/** The patch as a run sees it. */
+export interface Seen {
+  readonly bodies: Bodies;
+  readonly absent?: Names;
+}
+
+interface Entry<T> {
+  readonly lookups: Lookups;
+  readonly value: T;
+}
+
+/** One kind of remembered run: per API view and key, the newest runs with the lookups they made. */
+export interface MemoStore<T> {
+  find(api: ApiView, key: string, seen: Seen): Entry<T> | undefined;
+  keep(api: ApiView, key: string, lookups: Lookups, value: T): void;
+}
+
+/** At most this many runs are kept per store (about 18 KB each on the mm/ diff): then it starts over;
+ * and per key the newest PER_KEY (a lookup scans its key's runs: a long list would cost more than it saves). */
+const MAX_RUNS = 2000;
+const PER_KEY = 32;
+
+function createStore<T>(): MemoStore<T> {
+  const byApi = new Map<ApiView, Map<string, Entry<T>[]>>();
+  let size = 0;
+  return {
+    find(api, key, seen) {
+      return byApi.get(api)?.get(key)?.find((m) => answersAlike(m.lookups, seen));
+    },
+    keep(api, key, lookups, value) {
+      if (size >= MAX_RUNS) {
+        byApi.clear();
+        size = 0;
+      }
+      let runs = byApi.get(api);
+      if (!runs) byApi.set(api, (runs = new Map()));
+      const list = runs.get(key) ?? [];
+      if (list.length >= PER_KEY) {
+        list.shift();
+        size--;
+      }
+      runs.set(key, [...list, { lookups, value }]);
+      size++;
+    },
+  };
+}
+
+/** Owned by whoever reviews (one per reviewer), so it goes when the reviewer goes. */
+export interface RunMemo {
+  /** Whole scenario runs, by scenario, era, type and placements. */
+  readonly runs: MemoStore<StoredRun>;
+  /** Life starts (init, alloc, map): every hunk of a patch runs them in the same worlds, most with the
+   * same placements. */
+  readonly starts: MemoStore<LifeStart>;
+  /** Every path of one body for one type (the rules' paths): each hunk of a function runs them again. */
+  readonly paths: MemoStore<PathsResult>;
+}
+
+export function createRunMemo(): RunMemo {
+  return { runs: createStore(), starts: createStore(), paths: createStore() };
+}
+
+const signatures = new WeakMap<Body, string>();
+
+/** What the simulator can see of a body: its name, parameters, whether the input shows it from its
+ * start and to its end, and its statements, every position as the document line it maps to. Equal signatures run alike, whichever side or hunk they come from. */
+export function signature(body: Body): string {
+  let sig = signatures.get(body);
+  if (sig === undefined) {
+    const ir = JSON.stringify(body.fn.body, (k, v: unknown) => (k === 'loc' ? `${body.docLine((v as { line: number }).line)}:${(v as { character: number }).character}` : v));
+    signatures.set(body, (sig = `${body.fn.name}(${body.fn.params.join(',')})${body.fn.partial ? '~partial' : ''}${body.fn.cut ? '~cut' : ''}${ir}${body.pre ? `|pre:${signature(body.pre)}` : ''}`));
+  }
+  return sig;
+}
+
+export const newLookups = (from?: Lookups): Lookups => ({ missing: new Set(from?.missing), found: new Map(from?.found), absent: new Map(from?.absent) });
+
+/** `seen` as a run sees it, every answer logged into `log`. */
+export function tracked(seen: Seen, log: Lookups): { bodies: Bodies; absent: Names } {
+  return {
+    bodies: {
+      get(name) {
+        const b = seen.bodies.get(name);
+        if (b) log.found.set(name, signature(b));
+        else log.missing.add(name);
+        return b;
+      },
+    },
+    absent: {
+      has(name) {
+        const v = seen.absent?.has(name) ?? false;
+        log.absent.set(name, v);
+        return v;
+      },
+    },
+  };
+}
+
+function answersAlike(l: Lookups, seen: Seen): boolean {
+  for (const n of l.missing) if (seen.bodies.get(n) !== undefined) return false;
+  for (const [n, sig] of l.found) {
+    const b = seen.bodies.get(n);
+    if (b === undefined || signature(b) !== sig) return false;
+  }
+  for (const [n, v] of l.absent) if ((seen.absent?.has(n) ?? false) !== v) return false;
+  return true;
+}
