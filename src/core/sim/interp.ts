@@ -14,6 +14,7 @@ import type { MappingKind, TraceEvent, TraceStep } from '../report/types';
 import { ERRNO, ERROR_POINTER, ERROR_VARIABLES, FAULT_FAILURES, FLAG_CONSTANT, PGMAP_CALLBACKS, PGMAP_TYPE_PREFIX, isPgmapTypeField, pgmapCallbackField } from '../api/concepts';
 import { pageState, stateChanged, type SimState } from './state';
 import { callFunction, guardedWakeCount } from './kernel';
+import { jsonOf, type RunMemo } from './memo';
 
 /** A function body the patch provides, with the map from parsed-text lines to document lines. */
 export interface Body {
@@ -68,6 +69,8 @@ export interface SimEnv {
   phase: string;
   /** The phase's pgmap references are the pgmap's static per-page ones (PhaseSpec.pgmapStatic). */
   pgmapStatic?: boolean;
+  /** Where runs are remembered (the reviewer's): partly shown bodies' plans (kernel.ts gapFill). */
+  readonly memo?: RunMemo;
 }
 
 export type Val =
@@ -234,13 +237,6 @@ function mergeSame(paths: Path[]): Path[] {
   });
 }
 
-/** JSON of an immutable state or variable record, made once per object. */
-function jsonOf(o: object): string {
-  let j = jsonMemo.get(o);
-  if (j === undefined) jsonMemo.set(o, (j = JSON.stringify(o)));
-  return j;
-}
-const jsonMemo = new WeakMap<object, string>();
 
 function execStmt(stmt: Stmt, env: SimEnv, p: Path, frame: Frame): Path[] {
   switch (stmt.k) {
@@ -596,8 +592,10 @@ function evalArgs(args: readonly Expr[], env: SimEnv, p: Path, frame: Frame): [P
   return outs;
 }
 
+/** The callee without whitespace (lowering already strips it: the same string then, whose hash the
+ * table lookups keep). */
 function bareCallee(callee: string): string {
-  return callee.replace(/\s+/g, '');
+  return /\s/.test(callee) ? callee.replace(/\s+/g, '') : callee;
 }
 
 function evalCall(e: Extract<Expr, { k: 'call' }>, env: SimEnv, p: Path, frame: Frame): Out {

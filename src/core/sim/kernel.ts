@@ -8,6 +8,7 @@ import type { TraceEvent } from '../report/types';
 import { ASSERTION_MACROS, BRANCH_HINTS, REFCOUNTED_ENTRY_KINDS, COUNT_CONDITION, FLAG_CONSTANT, IDLE_TEST, IDLE_VAR_CALL, NAMED, PAGE_FREE_CALLBACK, REFCOUNT_KEY } from '../api/concepts';
 import { nrPages, stateChanged, userPgmapRefs, type SimState } from './state';
 import { callees } from './paths';
+import { jsonOf, newLookups, signature, tracked } from './memo';
 import { ABOVE, GAP_CALL } from '../syntax/fragment';
 import { UNKNOWN, binary, callBody, docLine, execFunction, oneLine, record, truthOf, type Body, type Frame, type Out, type Path, type SimEnv, type Val } from './interp';
 
@@ -237,34 +238,12 @@ function gapFill(body: Body, e: Extract<Expr, { k: 'call' }>, args: readonly Val
   const effOf = (type: PgmapType) => (entry && entry.exists.includes(env.era) ? env.api.effect(entry, env.era, type) : undefined);
   const eff = effOf(env.type);
   if (!entry || !eff || !hasContent(eff)) return undefined;
-  const from: Path = { ...p, primary: true, steps: null };
   const callee: Frame = { name: body.fn.name, body, depth: frame.depth + 1, stack: [...frame.stack, body.fn.name] };
-  const tableOf = (x: EraEffect) => applyEffect(entry, withCallKey(x, e), e.text, args, env, from, frame, e.loc.line)[0]?.[0].state;
-  const run = (start: Path, seed: Record<string, Val> | undefined, decideAs?: PgmapType) => {
-    const q = execFunction(pre, decideAs ? { ...env, decideAs } : env, start, frame.depth + 1, frame.stack, args, undefined, seed).find((x) => x.primary);
-    return q && !q.failed && !q.status.startsWith('goto:') ? q : undefined;
-  };
-  // A free path hands the page to ->page_free() before anything else it does: a body shown from below
-  // its start that does not call it ran it above the hunk.
-  const enter = eff.pageFreeCallback && pre.fn.partial && !pageFreed(run(from, undefined)?.steps ?? null)
-    ? (x: Path) => pageFreeCallback(env, callee, x, `pgmap->ops->page_free(page): above what the input shows [table ${env.era}]`, undefined)[0]![0]
-    : undefined;
-  const start = enter ? enter(from) : from;
-  const shownOf = (seed: Record<string, Val> | undefined, decideAs?: PgmapType) => run(start, seed, decideAs);
-  const table = tableOf(eff);
-  if (!table) return undefined;
-  let seed: Record<string, Val> | undefined;
-  if (readsAbove(pre.fn)) {
-    const agree = [true, false].filter((v) => {
-      const k = shownOf({ [ABOVE]: { k: 'bool', v } })?.state;
-      return k !== undefined && deltaOf(table, k) === undefined;
-    });
-    if (agree.length === 1) seed = { [ABOVE]: { k: 'bool', v: agree[0]! } };
-  }
-  const shown = shownOf(seed);
-  if (!shown) return seed && { seed };
-  const own = deltaOf(table, shown.state);
-  const mine = decisions(shown.steps, start.steps, pre.fn.name);
+  const plan = gapPlan(pre, entry, eff, e, args, env, p, frame, callee);
+  if (!plan) return undefined;
+  const { seed, own, mine } = plan;
+  if (own === undefined && mine === undefined) return seed && { seed };
+  const enter = plan.enter ? (x: Path) => pageFreeCallback(env, callee, x, `pgmap->ops->page_free(page): above what the input shows [table ${env.era}]`, undefined)[0]![0] : undefined;
   const fill = (q: Path): Path => {
     let d = own;
     let from = eff;
@@ -272,9 +251,10 @@ function gapFill(body: Body, e: Extract<Expr, { k: 'call' }>, args: readonly Val
     if (taken !== mine) {
       // A changed type guard sends the page down another arm than the pre-image's: what the input does
       // not show of that arm is what it does for a type the pre-image sends there.
+      const { start, tableOf, run } = gapRuns(pre, entry, e, args, env, p, frame, enter);
       for (const t of PGMAP_TYPES) {
         const other = t === env.type ? undefined : effOf(t);
-        const theirs = other && hasContent(other) ? shownOf(seed, t) : undefined;
+        const theirs = other && hasContent(other) ? run(start, seed, t) : undefined;
         const summary = theirs && decisions(theirs.steps, start.steps, pre.fn.name) === taken ? tableOf(other!) : undefined;
         if (!summary) continue;
         d = deltaOf(summary, theirs!.state);
@@ -294,6 +274,68 @@ function gapFill(body: Body, e: Extract<Expr, { k: 'call' }>, args: readonly Val
   };
   const entered = enter ? enter(p) : p;
   return { fill, ...(seed ? { seed } : {}), ...(enter ? { entered } : {}) };
+}
+
+/** What gapFill reads off the pre-image and the summary, from the call's state: whether ->page_free()
+ * runs above the hunk, the seed, and (when the shown code runs through) what the unknown code adds and
+ * the cut type guards the shown code decides. */
+export interface GapPlan {
+  readonly enter: boolean;
+  readonly seed?: Record<string, Val>;
+  /** undefined with `mine` undefined: the shown code does not run through (only the seed is known). */
+  readonly own?: ReturnType<typeof deltaOf>;
+  readonly mine?: string;
+}
+
+/** The runs gapFill makes from the call's state: the pre-image's shown code and the table's effect. */
+function gapRuns(pre: Body, entry: ApiEntry, e: Extract<Expr, { k: 'call' }>, args: readonly Val[], env: SimEnv, p: Path, frame: Frame, enter: ((x: Path) => Path) | undefined) {
+  const from: Path = { ...p, primary: true, steps: null };
+  const tableOf = (x: EraEffect) => applyEffect(entry, withCallKey(x, e), e.text, args, env, from, frame, e.loc.line)[0]?.[0].state;
+  const run = (start: Path, seed: Record<string, Val> | undefined, decideAs?: PgmapType) => {
+    const q = execFunction(pre, decideAs ? { ...env, decideAs } : env, start, frame.depth + 1, frame.stack, args, undefined, seed).find((x) => x.primary);
+    return q && !q.failed && !q.status.startsWith('goto:') ? q : undefined;
+  };
+  return { from, start: enter ? enter(from) : from, tableOf, run };
+}
+
+/** The plan is made once per pre-image, call and state (every scenario's put of a page reaches the same
+ * patched free path): served from the memo with the steps it counted and the bodies it looked up. */
+function gapPlan(pre: Body, entry: ApiEntry, eff: EraEffect, e: Extract<Expr, { k: 'call' }>, args: readonly Val[], env: SimEnv, p: Path, frame: Frame, callee: Frame): GapPlan | undefined {
+  const memo = env.memo;
+  const key = memo && [signature(pre), env.era, env.type, env.decideAs ?? '', env.phase, env.pgmapStatic ? 's' : '', jsonOf(p.state), p.failed ? 'f' : '', e.text, JSON.stringify(args), frame.depth, frame.stack.join(',')].join('\u0001');
+  const known = memo && key !== undefined ? memo.gaps.find(env.api, key, env) : undefined;
+  if (known) {
+    env.budget.steps += known.value.steps;
+    return known.value.plan;
+  }
+  const lookups = newLookups();
+  const seen: SimEnv = memo ? { ...env, ...tracked(env, lookups) } : env;
+  const steps = env.budget.steps;
+  const plan = makeGapPlan(pre, entry, eff, e, args, seen, p, frame, callee);
+  // env and seen share the budget.
+  if (memo && key !== undefined && !env.budget.truncated) memo.gaps.keep(env.api, key, lookups, { plan, steps: env.budget.steps - steps });
+  return plan;
+}
+
+function makeGapPlan(pre: Body, entry: ApiEntry, eff: EraEffect, e: Extract<Expr, { k: 'call' }>, args: readonly Val[], env: SimEnv, p: Path, frame: Frame, callee: Frame): GapPlan | undefined {
+  const probe = gapRuns(pre, entry, e, args, env, p, frame, undefined);
+  // A free path hands the page to ->page_free() before anything else it does: a body shown from below
+  // its start that does not call it ran it above the hunk.
+  const enter = !!eff.pageFreeCallback && !!pre.fn.partial && !pageFreed(probe.run(probe.from, undefined)?.steps ?? null);
+  const { start, tableOf, run } = enter ? gapRuns(pre, entry, e, args, env, p, frame, (x) => pageFreeCallback(env, callee, x, `pgmap->ops->page_free(page): above what the input shows [table ${env.era}]`, undefined)[0]![0]) : probe;
+  const table = tableOf(eff);
+  if (!table) return undefined;
+  let seed: Record<string, Val> | undefined;
+  if (readsAbove(pre.fn)) {
+    const agree = [true, false].filter((v) => {
+      const k = run(start, { [ABOVE]: { k: 'bool', v } })?.state;
+      return k !== undefined && deltaOf(table, k) === undefined;
+    });
+    if (agree.length === 1) seed = { [ABOVE]: { k: 'bool', v: agree[0]! } };
+  }
+  const shown = run(start, seed);
+  if (!shown) return { enter, ...(seed ? { seed } : {}) };
+  return { enter, ...(seed ? { seed } : {}), own: deltaOf(table, shown.state), mine: decisions(shown.steps, start.steps, pre.fn.name) };
 }
 
 /** What a type test answers for the simulated type (or the type a cut arm is decided as). */

@@ -4,6 +4,7 @@
 import type { ApiView, Bodies, Body, Names } from './interp';
 import type { LifeStart, StoredRun } from './scenarios';
 import type { PathsResult } from './paths';
+import type { GapPlan } from './kernel';
 
 /** What a run asked of the patch: the bodies it looked for (found, by their signature, or not), and
  * which names it asked whether this side lacks. Most runs of a large diff meet only functions the hunk
@@ -71,10 +72,13 @@ export interface RunMemo {
   readonly starts: MemoStore<LifeStart>;
   /** Every path of one body for one type (the rules' paths): each hunk of a function runs them again. */
   readonly paths: MemoStore<PathsResult>;
+  /** What a partly shown body's pre-image and summary say, from one call's state (kernel.ts gapFill),
+   * with the steps that cost. */
+  readonly gaps: MemoStore<{ readonly plan: GapPlan | undefined; readonly steps: number }>;
 }
 
 export function createRunMemo(): RunMemo {
-  return { runs: createStore(), starts: createStore(), paths: createStore() };
+  return { runs: createStore(), starts: createStore(), paths: createStore(), gaps: createStore() };
 }
 
 const signatures = new WeakMap<Body, string>();
@@ -122,3 +126,11 @@ function answersAlike(l: Lookups, seen: Seen): boolean {
   for (const [n, v] of l.absent) if ((seen.absent?.has(n) ?? false) !== v) return false;
   return true;
 }
+
+/** JSON of an immutable state or variable record, made once per object. */
+export function jsonOf(o: object): string {
+  let j = jsonMemo.get(o);
+  if (j === undefined) jsonMemo.set(o, (j = JSON.stringify(o)));
+  return j;
+}
+const jsonMemo = new WeakMap<object, string>();

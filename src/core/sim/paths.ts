@@ -117,7 +117,7 @@ export function runFunctionPaths(body: Body, input: PathsInput): PathsResult {
 
 function runPaths(body: Body, input: PathsInput, seen: { readonly bodies: Bodies; readonly absent?: Names }): PathsResult {
   const budget = input.budget ?? newBudget();
-  const env = { era: input.era, type: input.type, api: input.api, bodies: seen.bodies, absent: seen.absent, budget, phase: 'paths' };
+  const env = { era: input.era, type: input.type, api: input.api, bodies: seen.bodies, absent: seen.absent, budget, phase: 'paths', memo: input.memo };
   const frame: Frame = { name: body.fn.name, body, depth: 0, stack: [body.fn.name] };
   const start = input.start ?? REFERENCED_PAGE;
   const entry: Path = { ...startPath(start), vars: { ...(input.args ?? {}) } };

@@ -187,7 +187,7 @@ export function runScenario(scenario: ScenarioName, input: ScenarioInput): Scena
     start = input.memo?.starts.find(input.api, memoKey, input)?.value;
     if (!start) {
       const lookups = newLookups();
-      const env: SimEnv = { era: input.era, type: input.type, api: input.api, ...tracked(input, lookups), budget: newBudget(), phase: 'init' };
+      const env: SimEnv = { era: input.era, type: input.type, api: input.api, ...tracked(input, lookups), budget: newBudget(), phase: 'init', memo: input.memo };
       const progress = runPhases(phasesOf(scenario, input.era, input.type, env.absent).slice(0, LIFE_START), input, env, { cur: startPath(startOf(scenario)), ends: [], alternatives: [], steps: 0 });
       start = { progress, lookups };
       input.memo?.starts.keep(input.api, memoKey, lookups, start);
@@ -195,7 +195,7 @@ export function runScenario(scenario: ScenarioName, input: ScenarioInput): Scena
     starts.set(startKey, start);
   }
   const lookups = newLookups(start.lookups);
-  const env: SimEnv = { era: input.era, type: input.type, api: input.api, ...tracked(input, lookups), budget: newBudget(), phase: 'init' };
+  const env: SimEnv = { era: input.era, type: input.type, api: input.api, ...tracked(input, lookups), budget: newBudget(), phase: 'init', memo: input.memo };
   env.budget.steps = start.progress.steps;
   if (start.progress.truncated) env.budget.truncated = start.progress.truncated;
   const phases = phasesOf(scenario, input.era, input.type, env.absent);
