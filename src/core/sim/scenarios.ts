@@ -174,7 +174,10 @@ export function restsAtOne(ends: readonly PhaseEnd[], steps: readonly TraceStep[
 }
 
 export function runScenario(scenario: ScenarioName, input: ScenarioInput): ScenarioRun {
-  const key = `${scenario}|${input.era}|${input.type}|${input.placed.map((p) => `${p.role}:${p.name}`).join(',')}`;
+  // Only the placements of roles the scenario's phases run make a difference (most hunks place a
+  // function into one phase of some of the scenarios).
+  const roles = scenarioRoles(scenario, input.era, input.type);
+  const key = `${scenario}|${input.era}|${input.type}|${input.placed.filter((p) => roles.has(p.role)).map((p) => `${p.role}:${p.name}`).join(',')}`;
   const known = input.memo?.runs.find(input.api, key, input)?.value;
   if (known) return { ...known, side: input.side, trace: { ...known.trace, side: input.side } };
 
@@ -231,6 +234,19 @@ function releaseLast(env: SimEnv, p: Path, restsAtOne: boolean): Path[] {
 }
 
 const WITHOUT_MMAP: Names = new Set([P2PDMA_MMAP]);
+const rolesCache = new Map<string, ReadonlySet<Role>>();
+
+/** The roles whose placed functions a scenario's phases run (whatever the side lacks). */
+function scenarioRoles(scenario: ScenarioName, era: Era, type: PgmapType): ReadonlySet<Role> {
+  const k = `${scenario}|${era}|${type}`;
+  let roles = rolesCache.get(k);
+  if (!roles) {
+    const all = new Set<Role>();
+    for (const absent of [NONE, WITHOUT_MMAP]) for (const phase of lifePhases(scenario, era, type, absent)) for (const r of phase.roles) all.add(r);
+    rolesCache.set(k, (roles = all));
+  }
+  return roles;
+}
 const calleeCache = new Map<string, ReadonlySet<string>>();
 
 /** `name` and the functions that do its work in `era` (API table `reaches` marked `work`): the lives
