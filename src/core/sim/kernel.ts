@@ -4,7 +4,7 @@
 import type { Expr, FunctionIR, Stmt } from '../syntax/ir';
 import { PGMAP_TYPES, type PgmapType } from '../types';
 import type { ApiEntry, EraEffect, Failure, Reach } from '../api/types';
-import type { TraceEvent } from '../report/types';
+import type { TraceEvent, TraceStep } from '../report/types';
 import { ASSERTION_MACROS, BRANCH_HINTS, REFCOUNTED_ENTRY_KINDS, COUNT_CONDITION, FLAG_CONSTANT, IDLE_TEST, IDLE_VAR_CALL, NAMED, PAGE_FREE_CALLBACK, REFCOUNT_KEY } from '../api/concepts';
 import { nrPages, stateChanged, userPgmapRefs, type SimState } from './state';
 import { callees } from './paths';
@@ -42,20 +42,7 @@ export function callFunction(name: string, e: Extract<Expr, { k: 'call' }>, args
   if (BRANCH_HINTS.has(name)) return [[p, args[0] ?? UNKNOWN]];
   if (env.absent?.has(name)) return [[record(env, frame, p, e.text, p.state, line, `${name}() does not exist on this side of the patch`, [{ kind: 'missing', callee: name, why: 'side' }]), UNKNOWN]];
   const body = runnable(env.bodies.get(name));
-  if (body && frame.depth < env.budget.maxDepth && !frame.stack.includes(name)) {
-    const gap = gapFill(body, e, args, env, p, frame);
-    const ran = execFunction(body, env, gap?.entered ?? p, frame.depth + 1, frame.stack, args, gap?.fill, gap?.seed);
-    // A type test whose body the patch shows but that answers from what the model does not hold
-    // (`page_zonenum(page) == ZONE_DEVICE`) answers as the table says.
-    const answer = (v: Val | undefined): Val => {
-      if (v !== undefined && truthOf(v) !== undefined) return v;
-      const entry = env.api.entry(name);
-      const eff = entry?.roles.includes('type-test') && entry.exists.includes(env.era) ? env.api.effect(entry, env.era, env.type) : undefined;
-      return (eff && typeTruth(eff, env)) ?? v ?? UNKNOWN;
-    };
-    // The scenarios' own calls are the page's normal life: the body's path that succeeds.
-    return (frame.body ? ran : succeeding(ran)).map((q) => [{ ...q, failed: p.failed, exitLine: p.exitLine, retVal: undefined }, answer(q.retVal)]);
-  }
+  if (body && frame.depth < env.budget.maxDepth && !frame.stack.includes(name)) return callRemembered(body, name, e, args, env, p, frame);
   const entry = env.api.entry(name);
   if (!entry) return [[p, UNKNOWN]];
   if (!entry.exists.includes(env.era)) {
@@ -111,6 +98,70 @@ function succeeding(paths: readonly Path[]): Path[] {
   const ok = paths.find((q) => !q.failed);
   if (!primary?.failed || primary.retVal?.k !== 'err' || !ok) return [...paths];
   return paths.map((q) => (q === ok ? { ...q, primary: true } : q === primary ? { ...q, primary: false, forkLine: q.forkLine ?? ok.forkLine } : q));
+}
+
+/** A call of a body the patch provides. */
+function callBodyOf(body: Body, name: string, e: Extract<Expr, { k: 'call' }>, args: readonly Val[], env: SimEnv, p: Path, frame: Frame): Out {
+  const gap = gapFill(body, e, args, env, p, frame);
+  const ran = execFunction(body, env, gap?.entered ?? p, frame.depth + 1, frame.stack, args, gap?.fill, gap?.seed);
+  // A type test whose body the patch shows but that answers from what the model does not hold
+  // (`page_zonenum(page) == ZONE_DEVICE`) answers as the table says.
+  const answer = (v: Val | undefined): Val => {
+    if (v !== undefined && truthOf(v) !== undefined) return v;
+    const entry = env.api.entry(name);
+    const eff = entry?.roles.includes('type-test') && entry.exists.includes(env.era) ? env.api.effect(entry, env.era, env.type) : undefined;
+    return (eff && typeTruth(eff, env)) ?? v ?? UNKNOWN;
+  };
+  // The scenarios' own calls are the page's normal life: the body's path that succeeds.
+  return (frame.body ? ran : succeeding(ran)).map((q) => [{ ...q, failed: p.failed, exitLine: p.exitLine, retVal: undefined }, answer(q.retVal)]);
+}
+
+/** A body's call, relative to the caller's path: what each way out leaves and the steps it adds. */
+export interface CallOutcome {
+  readonly state: SimState;
+  readonly steps: readonly TraceStep[];
+  readonly primary: boolean;
+  /** The first fork inside the call (the caller had none). */
+  readonly forkLine?: number;
+  readonly ret?: string;
+  readonly val: Val;
+}
+
+/** A body's call made once per body, call and caller state (every path of a caller that reaches the same
+ * call from the same state runs it alike: gup_put_folio() on each of a GUP walk's error paths): served
+ * from the run memo with the steps it counted and the lookups it made. The callee sees of its caller's
+ * path only the state, whether it is primary, whether it has forked, its failure flag and its return
+ * text (kept by a path that does not return); the rest of an outcome is the caller's. */
+function callRemembered(body: Body, name: string, e: Extract<Expr, { k: 'call' }>, args: readonly Val[], env: SimEnv, p: Path, frame: Frame): Out {
+  const memo = env.memo;
+  if (!memo || env.budget.truncated) return callBodyOf(body, name, e, args, env, p, frame);
+  const key = [signature(body), env.era, env.type, env.decideAs ?? '', env.phase, env.pgmapStatic ? 's' : '', jsonOf(p.state), p.primary ? 'p' : '', p.forkLine === undefined ? '' : 'f',
+    p.failed ? 'x' : '', p.ret ?? '\u0002', e.text, JSON.stringify(args), frame.depth, frame.stack.join(','), frame.body ? 'b' : ''].join('\u0001');
+  const known = memo.calls.find(env.api, key, env)?.value;
+  // Served only where the budget would have let the call run to its end.
+  if (known && env.budget.steps + known.steps <= env.budget.maxSteps) {
+    env.budget.steps += known.steps;
+    return known.outcomes.map((o) => {
+      let steps = p.steps;
+      for (const step of o.steps) steps = { step, prev: steps };
+      const q: Path = { ...p, state: o.state, steps, status: 'normal', primary: o.primary, forkLine: p.forkLine ?? o.forkLine, ret: o.ret, retVal: undefined };
+      return [q, o.val];
+    });
+  }
+  const lookups = newLookups();
+  const before = env.budget.steps;
+  const outs = callBodyOf(body, name, e, args, { ...env, ...tracked(env, lookups) }, p, frame);
+  const outcomes: CallOutcome[] = [];
+  for (const [q, val] of outs) {
+    const added: TraceStep[] = [];
+    let s = q.steps;
+    for (; s && s !== p.steps; s = s.prev) added.push(s.step);
+    // A history rewritten below the caller's steps is not an outcome relative to them.
+    if (s !== p.steps) return outs;
+    outcomes.push({ state: q.state, steps: added.reverse(), primary: q.primary, ...(p.forkLine === undefined && q.forkLine !== undefined ? { forkLine: q.forkLine } : {}), ...(q.ret !== undefined ? { ret: q.ret } : {}), val });
+  }
+  if (!env.budget.truncated) memo.calls.keep(env.api, key, lookups, { steps: env.budget.steps - before, outcomes });
+  return outs;
 }
 
 /** Runs the functions `entry` reaches that the patch changes, in order, with their arguments bound. A

@@ -4,7 +4,7 @@
 import type { ApiView, Bodies, Body, Names } from './interp';
 import type { LifeStart, StoredRun } from './scenarios';
 import type { PathsResult } from './paths';
-import type { GapPlan } from './kernel';
+import type { CallOutcome, GapPlan } from './kernel';
 
 /** What a run asked of the patch: the bodies it looked for (found, by their signature, or not), and
  * which names it asked whether this side lacks. Most runs of a large diff meet only functions the hunk
@@ -75,10 +75,12 @@ export interface RunMemo {
   /** What a partly shown body's pre-image and summary say, from one call's state (kernel.ts gapFill),
    * with the steps that cost. */
   readonly gaps: MemoStore<{ readonly plan: GapPlan | undefined; readonly steps: number }>;
+  /** A body's calls, relative to the caller's path (kernel.ts callRemembered), with the steps they cost. */
+  readonly calls: MemoStore<{ readonly outcomes: readonly CallOutcome[]; readonly steps: number }>;
 }
 
 export function createRunMemo(): RunMemo {
-  return { runs: createStore(), starts: createStore(), paths: createStore(), gaps: createStore() };
+  return { runs: createStore(), starts: createStore(), paths: createStore(), gaps: createStore(), calls: createStore() };
 }
 
 const signatures = new WeakMap<Body, string>();
