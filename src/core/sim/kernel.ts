@@ -302,7 +302,10 @@ function gapFill(body: Body, e: Extract<Expr, { k: 'call' }>, args: readonly Val
     if (taken !== mine) {
       // A changed type guard sends the page down another arm than the pre-image's: what the input does
       // not show of that arm is what it does for a type the pre-image sends there.
+      // The plan counted entering ->page_free() once; made again here, it is not counted again.
+      const counted = env.budget.steps;
       const { start, tableOf, run } = gapRuns(pre, entry, e, args, env, p, frame, enter);
+      env.budget.steps = counted;
       for (const t of PGMAP_TYPES) {
         const other = t === env.type ? undefined : effOf(t);
         const theirs = other && hasContent(other) ? run(start, seed, t) : undefined;
@@ -355,7 +358,8 @@ function gapPlan(pre: Body, entry: ApiEntry, eff: EraEffect, e: Extract<Expr, { 
   const memo = env.memo;
   const key = memo && [signature(pre), env.era, env.type, env.decideAs ?? '', env.phase, env.pgmapStatic ? 's' : '', jsonOf(p.state), p.failed ? 'f' : '', e.text, JSON.stringify(args), frame.depth, frame.stack.join(',')].join('\u0001');
   const known = memo && key !== undefined ? memo.gaps.find(env.api, key, env) : undefined;
-  if (known) {
+  // Served only where the budget would have let the plan be made whole.
+  if (known && env.budget.steps + known.value.steps <= env.budget.maxSteps) {
     env.budget.steps += known.value.steps;
     return known.value.plan;
   }
