@@ -98,13 +98,14 @@ export interface Reviewer {
 }
 
 /** `prefilter` false: every hunk's relevance is decided by callsApi alone, without the cheap look
- * before it (the same reports, slower: the test that proves the pre-filter drops nothing). */
-export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = true }: { prefilter?: boolean } = {}): Reviewer {
+ * before it; `memo` false: every run, call and plan is made afresh (both: the same reports, slower, as
+ * the tests that prove it show). */
+export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = true, memo = true }: { prefilter?: boolean; memo?: boolean } = {}): Reviewer {
   const readCache = new Map<string, HunkRead>();
   const judgeCache = new Map<string, HunkResult>();
   const parseCache = new Map<string, ParsedC>();
   // Scenario runs shared across hunks and sides (most of a large diff's runs meet no patched body).
-  const runMemo = createRunMemo();
+  const runMemo = memo ? createRunMemo() : undefined;
   let analysed = 0;
 
   function parse(text: string, fn: string, whole: boolean, params = ''): ParsedC {
