@@ -324,8 +324,8 @@ function seedsIn(seeds: readonly string[], world: World): readonly string[] {
 }
 
 /** The world entries a hunk's runs can meet (the functions its bodies and `seeds` call, transitively,
- * through the world), as a cache key: `name@id` of each. */
-export function reachedKey(own: readonly Body[], seeds: readonly string[], world: World): string {
+ * through the world), as a cache key: `name@id` of each; their names are added to `names`. */
+export function reachedKey(own: readonly Body[], seeds: readonly string[], world: World, names?: Set<string>): string {
   if (world.size === 0) return '';
   const mine = new Set(own.map((b) => b.fn.name));
   const seen = new Set<string>();
@@ -339,6 +339,7 @@ export function reachedKey(own: readonly Body[], seeds: readonly string[], world
     const e = mine.has(n) ? undefined : world.get(n);
     if (!e) continue;
     out.push(`${n}@${e.id}`);
+    names?.add(n);
     todo.push(...callees(e.body.fn));
   }
   return out.sort().join(';');

@@ -23,7 +23,7 @@ import { runRules } from '../rules';
 import type { SideView } from '../rules/types';
 import { TABLE_VIEW } from './api-view';
 import { blankLines, changesExitOfApiFunction, changesTableGuard, damaged, readsHunk, genericDefinitions, listCalls, showsApiFunction, textFaults, typesNamed, typesOf, unsimulatedCalls, type Sides } from './relevance';
-import { bodiesOf, buildOverlay, definedOn, definitionsOf, hashOf, reachedKey, wholeFunctionsOf, type Applied, type HunkPieces, type Overlay, type PatchDefinitions, type SidePiece, type World } from './overlay';
+import { bodiesOf, buildOverlay, definedOn, definitionsOf, hashOf, reachedKey, wholeFunctionsOf, type Applied, type HunkPieces, type Overlay, type PatchDefinitions, type SidePiece, type World, type WorldEntry } from './overlay';
 import { attributedLine, attributeFinding, placeOnce } from './attribution';
 import { intendedTypes } from './intent';
 
@@ -282,12 +282,14 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
   }
 
   /** Runs a read hunk's scenarios in the patch's two worlds: effects, findings, traces. */
-  function judgeHunk(hunk: Hunk, file: FileDiff, read: HunkRead, overlay: Overlay, opts: ReviewOptions, defs: PatchDefinitions, changed: ReadonlySet<number>, intended: ReadonlySet<PgmapType>): { result: HunkResult; fresh: boolean } {
+  /** `deps` gets the names of the world entries the result depends on. */
+  function judgeHunk(hunk: Hunk, file: FileDiff, read: HunkRead, overlay: Overlay, opts: ReviewOptions, defs: PatchDefinitions, changed: ReadonlySet<number>, intended: ReadonlySet<PgmapType>, deps: Set<string>): { result: HunkResult; fresh: boolean } {
     const { judge } = read;
     if (!judge) return { result: { report: read.report, traces: [], problems: read.problems }, fresh: false };
     const own = overlay.own.get(hunk)!;
     const siblings = siblingsOf(hunk, file.hunks, overlay);
-    const key = [read.key, own.id, reachedKey(own.before, SEEDS(), overlay.before), reachedKey(own.after, SEEDS(), overlay.after), defs.id, opts.includePresent, [...intended].join(','),
+    for (const n of siblings) deps.add(n);
+    const key = [read.key, own.id, reachedKey(own.before, SEEDS(), overlay.before, deps), reachedKey(own.after, SEEDS(), overlay.after, deps), defs.id, opts.includePresent, [...intended].join(','),
       siblings.map((n) => `${n}@${overlay.before.get(n)?.id ?? ''}/${overlay.after.get(n)?.id ?? ''}`).join(';')].join('\u0001');
     let r = judgeCache.get(key);
     if (r) return { result: r, fresh: false };
@@ -381,7 +383,7 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
   /** A patch's last review, by the patch object: served again while the patch, the world it starts
    * from (the same object: the patches before it were served too) and the options are the same (an
    * editor's re-review; not with a kernel tree, whose pre-images an earlier patch may have left). */
-  const patchReviews = new WeakMap<Patch, { base: World; options: string; after: World; visits: { file: FileDiff; hunk: Hunk; result: HunkResult }[]; problems: Problem[] }>();
+  const patchReviews = new WeakMap<Patch, ServedPatch>();
 
   function walk(series: readonly Series[], opts: ReviewOptions, visit: (patch: Patch, file: FileDiff, hunk: Hunk, r: HunkResult) => void): Problem[] {
     const problems: Problem[] = [];
@@ -401,10 +403,12 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
         const popts = era ? { ...opts, era } : opts;
         const options = `${s.source}\u0001${popts.era}\u0001${popts.includePresent}`;
         const served = opts.kernelTree ? undefined : patchReviews.get(patch);
-        if (served && served.base === base && served.options === options) {
+        const after = served && served.options === options ? (served.base === base ? served.after : afterOn(served, base)) : undefined;
+        if (served && after) {
+          if (served.base !== base) patchReviews.set(patch, { ...served, base, after });
           for (const p of served.problems) problems.push(p);
           for (const v of served.visits) visit(patch, v.file, v.hunk, v.result);
-          base = served.after;
+          base = after;
           yield { series: s, patch };
           continue;
         }
@@ -423,16 +427,24 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
         // Only hunks that were parsed have bodies, the only users of their changed lines in the overlay.
         const pieces: HunkPieces[] = reads.map(({ file, hunk, read }) => ({ path: file.path, hunk, changed: read.pieces.before || read.pieces.after ? changedLines([hunk]) : NO_LINES, ...read.pieces }));
         const overlay = buildOverlay(pieces, base, parseFragment);
+        // The base entries the patch's review depends on: those its hunks show (the overlay merges
+        // them) and those its judged hunks' runs can meet.
+        const deps = new Set<string>();
+        for (const { hunk } of reads) {
+          deps.add(hunk.function);
+          const o = overlay.own.get(hunk);
+          if (o) for (const b of [...o.before, ...o.after]) deps.add(b.fn.name);
+        }
         for (const { file, hunk, read, fresh } of reads) {
           const { changed, intended } = read.judge ? (facts.judging ??= { changed: changedLines(reads.map((r) => r.hunk)), intended: intendedTypes(patch) }) : NOT_JUDGED;
-          const judged = judgeHunk(hunk, file, read, overlay, popts, defs, changed, intended);
+          const judged = judgeHunk(hunk, file, read, overlay, popts, defs, changed, intended, deps);
           if (fresh || judged.fresh) analysed++;
           for (const p of judged.result.problems) own.problems.push({ ...p, source: p.source ?? s.source });
           own.visits.push({ file, hunk, result: judged.result });
         }
         for (const p of own.problems) problems.push(p);
         for (const v of own.visits) visit(patch, v.file, v.hunk, v.result);
-        if (!opts.kernelTree) patchReviews.set(patch, { base, options, after: overlay.after, ...own });
+        if (!opts.kernelTree) patchReviews.set(patch, { base, options, after: overlay.after, deps, ...own });
         base = overlay.after;
         yield { series: s, patch };
       }
@@ -483,6 +495,31 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
       return found ?? { error: `hunk ${hunkNumber} is in a binary file` };
     },
   };
+}
+
+/** A patch's last review, kept to serve it again. */
+interface ServedPatch {
+  readonly base: World;
+  readonly options: string;
+  readonly after: World;
+  /** Names of the base entries the review depends on. */
+  readonly deps: ReadonlySet<string>;
+  readonly visits: readonly { file: FileDiff; hunk: Hunk; result: HunkResult }[];
+  readonly problems: readonly Problem[];
+}
+
+/** The world a served patch leaves on `base`, when `base` has the same functions as the one it was
+ * reviewed on and differs from it only in entries the review does not depend on (an edit of an earlier
+ * patch's function the patch never meets): its after-world with those entries as `base` has them. */
+function afterOn(served: ServedPatch, base: World): World | undefined {
+  if (base.size !== served.base.size) return undefined;
+  let after: Map<string, WorldEntry> | undefined;
+  for (const [name, entry] of base) {
+    const was = served.base.get(name);
+    if (was === undefined || (was.id !== entry.id && served.deps.has(name))) return undefined;
+    if (was.id !== entry.id) (after ??= new Map(served.after)).set(name, entry);
+  }
+  return after ?? served.after;
 }
 
 /** Per side of a patch's overlay: the names of its world's bodies, and what those bodies call (not

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { createParseMemo, parseDocument } from '../../../src/core/patch';
 import { createAnalyzer } from '../../../src/core/index';
 import { loadAssets, ROOT } from '../../helpers/assets';
+import { benchCorpus, needKernels } from '../../helpers/inputs';
 
 const NAME = path.join(ROOT, 'examples', 'series.mbox');
 const ORIGINAL = fs.readFileSync(NAME, 'utf8');
@@ -97,6 +98,33 @@ test('a review reports its progress patch by patch: each partial report is the s
     const fresh = await createAnalyzer(loadAssets());
     assert.equal(JSON.stringify(whole), JSON.stringify(await fresh.review([{ name: NAME, content: ORIGINAL }])));
     fresh.dispose();
+  } finally {
+    analyzer.dispose();
+  }
+});
+
+test('a real six-patch series: after an edit of an early patch, the later patches that never meet the edited function are served on the new world, and the review is a fresh one', { skip: needKernels }, async () => {
+  const file = path.join(benchCorpus(), 'series-5k.mbox');
+  const original = fs.readFileSync(file, 'utf8');
+  const lines = original.split('\n');
+  // An added statement in patch 2 (gup.c), and one in patch 1 (memremap.c): worlds the later patches start from change.
+  const starts = lines.flatMap((l, i) => (l.startsWith('From ') ? [i] : []));
+  const statement = (from: number, to: number) => lines.findIndex((l, i) => i > from && i < to && /^\+\t+[a-z_]\w*\(.*\);$/.test(l));
+  const edits = [statement(starts[1]!, starts[2]!), statement(starts[0]!, starts[1]!)];
+  assert.ok(edits.every((i) => i > 0), `edited lines ${edits}`);
+  const analyzer = await createAnalyzer(loadAssets());
+  try {
+    await analyzer.review([{ name: file, content: original }]);
+    for (const [n, at] of edits.entries()) {
+      const copy = [...lines];
+      copy[at] = `${lines[at]} /* edit ${n} */`;
+      const text = copy.join('\n');
+      const reviewed = await analyzer.review([{ name: file, content: text }]);
+      const fresh = await createAnalyzer(loadAssets());
+      const expected = await fresh.review([{ name: file, content: text }]);
+      fresh.dispose();
+      assert.equal(JSON.stringify(reviewed), JSON.stringify(expected), `edit ${n} at line ${at + 1}`);
+    }
   } finally {
     analyzer.dispose();
   }
