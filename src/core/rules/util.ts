@@ -1,5 +1,5 @@
 // Small readers over scenario runs shared by the rules.
-import type { TraceStep } from '../report/types';
+import type { PageState, TraceStep } from '../report/types';
 import type { ScenarioRun } from '../sim/scenarios';
 import type { FunctionPath } from '../sim/paths';
 import type { SimState } from '../sim/state';
@@ -25,6 +25,33 @@ export function phaseSteps(steps: readonly TraceStep[], ...phases: string[]): Tr
 export function lineOf(steps: readonly TraceStep[], pred: (s: TraceStep) => boolean = () => true): number | undefined {
   for (let i = steps.length - 1; i >= 0; i--) if (steps[i]!.line !== undefined && pred(steps[i]!)) return steps[i]!.line;
   return undefined;
+}
+
+/** A page life's entry as installed, the steps that show it, and whether its insert took a page reference. */
+export interface Insertion {
+  readonly entry: PageState;
+  readonly steps: readonly TraceStep[];
+  readonly tookRef: boolean;
+}
+
+/** The entry a page life installs (the first step of its alloc or map phase that maps the page), as
+ * installed, with the steps that show it. `tookRef`: the insert took a page reference for it (insert_page():
+ * folio_get() and a mapcount; insert_pfn(), vmf_insert_pfn*(), *_mkspecial() and *_mkdevmap() take none).
+ * The entry holds one (a normal or device-private entry), or the count rose across the insert: over the
+ * map phase (a temporary reference the phase drops again, dax_fault_iter()'s, is not the insert's, nor
+ * is the one the allocation gave the page); where the life maps the page while handing it out
+ * (p2pmem_alloc_mmap()), at the install against the count after memmap init, since the caller's put
+ * that follows hands the insert's reference to the entry. */
+export function insertion(run: ScenarioRun): Insertion | undefined {
+  const steps = phaseSteps(run.trace.steps, 'alloc', 'map');
+  const at = steps.findIndex((t) => t.before.mapping === 'none' && t.after.mapping !== 'none');
+  if (at < 0) return undefined;
+  const install = steps[at]!;
+  const rose = (to: { refcount: number | null } | undefined, from: { refcount: number | null } | undefined) =>
+    to?.refcount != null && from?.refcount != null && to.refcount > from.refcount;
+  const whileHandingOut = install.phase === 'alloc';
+  const tookRef = install.after.mappingHoldsRef || (whileHandingOut ? rose(install.after, endOf(run, 'init')) : rose(endOf(run, 'map'), endOf(run, 'alloc')));
+  return { entry: install.after, steps: whileHandingOut ? steps.slice(0, at + 1) : phaseSteps(run.trace.steps, 'map'), tookRef };
 }
 
 export function meta(id: RuleId, summary: string, severity: Severity, confidence: RuleMeta['confidence']): RuleMeta {
