@@ -21,6 +21,13 @@ export function phaseSteps(steps: readonly TraceStep[], ...phases: string[]): Tr
   return steps.filter((s) => phases.includes(s.phase));
 }
 
+/** Whether a step's statement (from its line to its end line, when it spans several) holds one of `lines`. */
+export function stepTouches(step: TraceStep, lines: ReadonlySet<number>): boolean {
+  if (step.line === undefined) return false;
+  for (let l = step.line; l <= (step.endLine ?? step.line); l++) if (lines.has(l)) return true;
+  return false;
+}
+
 /** Document line of the last step matching `pred` that has one. */
 export function lineOf(steps: readonly TraceStep[], pred: (s: TraceStep) => boolean = () => true): number | undefined {
   for (let i = steps.length - 1; i >= 0; i--) if (steps[i]!.line !== undefined && pred(steps[i]!)) return steps[i]!.line;
