@@ -75,12 +75,20 @@ export interface ExitImbalance {
   readonly failing?: string;
 }
 
+/** How a function holds what `change` counts, when every return of it (not only its failure exits)
+ * must give back all it holds: 'run', it takes and gives back its own while it runs (a fragment of it
+ * that shows no take lies inside that run, holding one); 'caller', it holds one its caller took where
+ * it starts, and drops it before it returns. */
+export type Holding = 'run' | 'caller';
+
 /** Failure exits of the changed functions that keep or over-drop what `change` counts per step, as
- * introduced / fixed findings. A function shown from its start holds nothing there; where a fragment
- * starts (after its gets), it holds the most any path of either side drops before taking: a put implies
- * a held reference, and the code above the hunk is the same on both sides. A failure exit must end at 0;
- * so must every return of a path `balanced` says gives back all it takes (it hands nothing to its caller). */
-export function errorPathImbalances(before: SideView, after: SideView, change: (s: TraceStep) => number, message: (x: ExitImbalance) => string, balanced: (p: FunctionPath) => boolean = () => false, heldAtEntry: (p: FunctionPath) => number = () => 0): DiffInstance[] {
+ * introduced / fixed findings. A function shown from its start holds nothing there (one `holding`
+ * says holds its caller's: one); where a fragment starts (after its gets), it holds the most any path
+ * of either side drops before taking: a put implies a held reference, and the code above the hunk is
+ * the same on both sides. A failure exit must end at 0; so must every return of a function `holding`
+ * names (it hands nothing to its caller). */
+export function errorPathImbalances(before: SideView, after: SideView, change: (s: TraceStep) => number, message: (x: ExitImbalance) => string, holding: (p: FunctionPath) => Holding | undefined = () => undefined): DiffInstance[] {
+  const balanced = (p: FunctionPath) => holding(p) !== undefined;
   const all = [...(before.paths ?? []), ...(after.paths ?? [])];
   const held = new Map<string, number>();
   const fnKey = (p: FunctionPath) => `${p.function}|${p.type}`;
@@ -103,7 +111,7 @@ export function errorPathImbalances(before: SideView, after: SideView, change: (
     }
     return { v, low, tried };
   };
-  for (const p of all) held.set(fnKey(p), Math.max(held.get(fnKey(p)) ?? 0, -net(p).low, heldAtEntry(p)));
+  for (const p of all) held.set(fnKey(p), Math.max(held.get(fnKey(p)) ?? 0, -net(p).low, holding(p) === 'caller' ? 1 : 0));
   // A fragment of a function that holds a reference for its whole run, showing no path that takes one,
   // lies inside that run: it holds at least one.
   for (const [k, n] of held) {
