@@ -50,10 +50,9 @@ export type TraceEvent =
   | { readonly kind: 'pgmap-get' | 'pgmap-drop'; readonly count: number }
   /** The references this step took are stored where the caller finds them (`*pgmap = ...`, `ctx->pgmap = ...`). */
   | { readonly kind: 'handed-off'; readonly to: string }
-  /** A condition or switch on the pgmap type was decided for the step's type (`lines`: the document
-   * lines of a condition that spans several, when known; `cut`: the input ends before the statement it
-   * guards, so neither arm is shown). */
-  | { readonly kind: 'type-decided'; readonly taken: boolean; readonly lines?: readonly number[]; readonly cut?: boolean }
+  /** A condition or switch on the pgmap type was decided for the step's type (the step's line and end
+   * line span the condition; `cut`: the input ends before the statement it guards, so neither arm is shown). */
+  | { readonly kind: 'type-decided'; readonly taken: boolean; readonly cut?: boolean }
   /** The refcount was stored raw (set_page_count and friends). */
   | { readonly kind: 'refcount-set' }
   /** A raw store reached the page through a stale compound head: it landed on an earlier folio's head. */

@@ -1,5 +1,5 @@
 // Small readers over scenario runs shared by the rules.
-import type { TraceStep } from '../report/types';
+import type { PageState, TraceStep } from '../report/types';
 import type { ScenarioRun } from '../sim/scenarios';
 import type { FunctionPath } from '../sim/paths';
 import type { SimState } from '../sim/state';
@@ -21,10 +21,44 @@ export function phaseSteps(steps: readonly TraceStep[], ...phases: string[]): Tr
   return steps.filter((s) => phases.includes(s.phase));
 }
 
+/** Whether a step's statement (from its line to its end line, when it spans several) holds one of `lines`. */
+export function stepTouches(step: TraceStep, lines: ReadonlySet<number>): boolean {
+  if (step.line === undefined) return false;
+  for (let l = step.line; l <= (step.endLine ?? step.line); l++) if (lines.has(l)) return true;
+  return false;
+}
+
 /** Document line of the last step matching `pred` that has one. */
 export function lineOf(steps: readonly TraceStep[], pred: (s: TraceStep) => boolean = () => true): number | undefined {
   for (let i = steps.length - 1; i >= 0; i--) if (steps[i]!.line !== undefined && pred(steps[i]!)) return steps[i]!.line;
   return undefined;
+}
+
+/** A page life's entry as installed, the steps that show it, and whether its insert took a page reference. */
+export interface Insertion {
+  readonly entry: PageState;
+  readonly steps: readonly TraceStep[];
+  readonly tookRef: boolean;
+}
+
+/** The entry a page life installs (the first step of its alloc or map phase that maps the page), as
+ * installed, with the steps that show it. `tookRef`: the insert took a page reference for it (insert_page():
+ * folio_get() and a mapcount; insert_pfn(), vmf_insert_pfn*(), *_mkspecial() and *_mkdevmap() take none).
+ * The entry holds one (a normal or device-private entry), or the count rose across the insert: over the
+ * map phase (a temporary reference the phase drops again, dax_fault_iter()'s, is not the insert's, nor
+ * is the one the allocation gave the page); where the life maps the page while handing it out
+ * (p2pmem_alloc_mmap()), at the install against the count after memmap init, since the caller's put
+ * that follows hands the insert's reference to the entry. */
+export function insertion(run: ScenarioRun): Insertion | undefined {
+  const steps = phaseSteps(run.trace.steps, 'alloc', 'map');
+  const at = steps.findIndex((t) => t.before.mapping === 'none' && t.after.mapping !== 'none');
+  if (at < 0) return undefined;
+  const install = steps[at]!;
+  const rose = (to: { refcount: number | null } | undefined, from: { refcount: number | null } | undefined) =>
+    to?.refcount != null && from?.refcount != null && to.refcount > from.refcount;
+  const whileHandingOut = install.phase === 'alloc';
+  const tookRef = install.after.mappingHoldsRef || (whileHandingOut ? rose(install.after, endOf(run, 'init')) : rose(endOf(run, 'map'), endOf(run, 'alloc')));
+  return { entry: install.after, steps: whileHandingOut ? steps.slice(0, at + 1) : phaseSteps(run.trace.steps, 'map'), tookRef };
 }
 
 export function meta(id: RuleId, summary: string, severity: Severity, confidence: RuleMeta['confidence']): RuleMeta {
@@ -41,12 +75,20 @@ export interface ExitImbalance {
   readonly failing?: string;
 }
 
+/** How a function holds what `change` counts, when every return of it (not only its failure exits)
+ * must give back all it holds: 'run', it takes and gives back its own while it runs (a fragment of it
+ * that shows no take lies inside that run, holding one); 'caller', it holds one its caller took where
+ * it starts, and drops it before it returns. */
+export type Holding = 'run' | 'caller';
+
 /** Failure exits of the changed functions that keep or over-drop what `change` counts per step, as
- * introduced / fixed findings. A function shown from its start holds nothing there; where a fragment
- * starts (after its gets), it holds the most any path of either side drops before taking: a put implies
- * a held reference, and the code above the hunk is the same on both sides. A failure exit must end at 0;
- * so must every return of a path `balanced` says gives back all it takes (it hands nothing to its caller). */
-export function errorPathImbalances(before: SideView, after: SideView, change: (s: TraceStep) => number, message: (x: ExitImbalance) => string, balanced: (p: FunctionPath) => boolean = () => false, heldAtEntry: (p: FunctionPath) => number = () => 0): DiffInstance[] {
+ * introduced / fixed findings. A function shown from its start holds nothing there (one `holding`
+ * says holds its caller's: one); where a fragment starts (after its gets), it holds the most any path
+ * of either side drops before taking: a put implies a held reference, and the code above the hunk is
+ * the same on both sides. A failure exit must end at 0; so must every return of a function `holding`
+ * names (it hands nothing to its caller). */
+export function errorPathImbalances(before: SideView, after: SideView, change: (s: TraceStep) => number, message: (x: ExitImbalance) => string, holding: (p: FunctionPath) => Holding | undefined = () => undefined): DiffInstance[] {
+  const balanced = (p: FunctionPath) => holding(p) !== undefined;
   const all = [...(before.paths ?? []), ...(after.paths ?? [])];
   const held = new Map<string, number>();
   const fnKey = (p: FunctionPath) => `${p.function}|${p.type}`;
@@ -69,7 +111,7 @@ export function errorPathImbalances(before: SideView, after: SideView, change: (
     }
     return { v, low, tried };
   };
-  for (const p of all) held.set(fnKey(p), Math.max(held.get(fnKey(p)) ?? 0, -net(p).low, heldAtEntry(p)));
+  for (const p of all) held.set(fnKey(p), Math.max(held.get(fnKey(p)) ?? 0, -net(p).low, holding(p) === 'caller' ? 1 : 0));
   // A fragment of a function that holds a reference for its whole run, showing no path that takes one,
   // lies inside that run: it holds at least one.
   for (const [k, n] of held) {

@@ -369,7 +369,7 @@ function evalCond(e: Expr, env: SimEnv, p: Path, frame: Frame, usually?: boolean
     const t = truthOf(v);
     if (t !== undefined) {
       const typeDep = v.k === 'bool' && v.typeDep;
-      out.push([typeDep ? record(env, frame, q, `if (${e.text})`, q.state, e.loc.line, `type guard: ${t ? 'true' : 'false'} for ${env.type}`, [{ kind: 'type-decided', taken: t, ...spanLines(frame, e), ...(cut ? { cut } : {}) }]) : q, t]);
+      out.push([typeDep ? record(env, frame, q, `if (${e.text})`, q.state, e.loc.line, `type guard: ${t ? 'true' : 'false'} for ${env.type}`, [{ kind: 'type-decided', taken: t, ...(cut ? { cut } : {}) }]) : q, t]);
       continue;
     }
     const fork = docLine(frame, e.loc.line);
@@ -380,14 +380,6 @@ function evalCond(e: Expr, env: SimEnv, p: Path, frame: Frame, usually?: boolean
     out.push([entryNull(q, primaryTruth), primaryTruth], [entryNull({ ...q, primary: false, forkLine: q.forkLine ?? fork }, !primaryTruth), !primaryTruth]);
   }
   return out;
-}
-
-/** The document lines of an expression written over several lines (none for one line). */
-function spanLines(frame: Frame, e: Expr): { lines?: number[] } {
-  const n = e.text.split('\n').length;
-  if (n < 2) return {};
-  const lines = Array.from({ length: n }, (_, i) => docLine(frame, e.loc.line + i)).filter((l): l is number => l !== undefined);
-  return lines.length > 0 ? { lines } : {};
 }
 
 /** The variable a condition tests against NULL and the outcome under which it is NULL: `x`, `!x`,

@@ -43,10 +43,13 @@ test('a narrowed type guard whose arms the hunk does not show: the arm is read f
 
 // The same guard widened on its second line to P2PDMA, under a subject about device-private and
 // coherent pages: P2PDMA now drops a pgmap reference its ->page_free() (p2pdma_page_free) already
-// dropped, and rests at 0. The guard's first line is context: the change is still a guard change.
+// dropped, and rests at 0 (it no longer reaches folio_set_count(folio, 1): a freed page no longer
+// looks in use, as the narrowed guard above makes COHERENT look). The guard's first line is context:
+// the change is still a guard change, and a change of the free path's resting count.
 test('a guard widened on its second line changes the types it adds, which the subject does not name', async () => {
   const hunk = '@@ -491,3 +491,4 @@ void free_zone_device_folio(struct folio *folio)\n \tif (folio->page.pgmap->type != MEMORY_DEVICE_PRIVATE &&\n-\t    folio->page.pgmap->type != MEMORY_DEVICE_COHERENT)\n+\t    folio->page.pgmap->type != MEMORY_DEVICE_COHERENT &&\n+\t    folio->page.pgmap->type != MEMORY_DEVICE_PCI_P2PDMA)\n \t\t/*';
   assert.deepEqual(keys(await findings(mail('mm/memremap: let device-private and coherent pages rest at zero', hunk))), [
+    'free-page-nonzero-refcount fixed P2PDMA',
     'pgmap-ref-imbalance introduced P2PDMA',
     'pgmap-type-guard-changed introduced P2PDMA',
   ]);

@@ -2,7 +2,7 @@
 import type { PgmapType } from '../../types';
 import type { TraceStep } from '../../report/types';
 import type { DiffInstance, Instance, Rule, RuleContext, SideView } from '../types';
-import { endOf, lineOf, meta, phaseSteps, runsOf } from '../util';
+import { endOf, lineOf, meta, phaseSteps, runsOf, stepTouches } from '../util';
 import { NAMED } from '../../api/concepts';
 
 interface Rest {
@@ -15,7 +15,7 @@ interface Rest {
 }
 
 function rests(side: SideView, ctx: RuleContext): Rest[] {
-  const touches = (steps: readonly TraceStep[]) => steps.some((s) => s.line !== undefined && ctx.changedLines.has(s.line));
+  const touches = (steps: readonly TraceStep[]) => steps.some((s) => stepTouches(s, ctx.changedLines));
   return runsOf(side.runs, 'page-life').flatMap((run) => {
     const init = endOf(run, 'init');
     const free = endOf(run, 'free');

@@ -1,7 +1,7 @@
 // Hazard 2: a page-table entry points at a struct page without holding a reference.
 import type { ScenarioRun } from '../../sim/scenarios';
 import type { Instance, Rule } from '../types';
-import { endOf, lineOf, meta, phaseSteps, runsOf } from '../util';
+import { insertion, lineOf, meta, runsOf } from '../util';
 
 export const rule: Rule = {
   meta: meta('mapping-without-reference', 'A page-table entry maps a struct page without holding a reference', 'warning', 'high'),
@@ -10,19 +10,14 @@ export const rule: Rule = {
   },
 };
 
-/** The entry, as it was inserted, holds no reference. */
+/** The entry, as it was inserted, holds no reference (a later step of the phase, a put that frees the
+ * page, must not make it look referenced or gone). One whose insert did take a reference is
+ * refcounted-mapping-special's. */
 function unreferencedEntry(run: ScenarioRun): Instance[] {
-  // The entry as it was inserted: a later step of the phase (a put that frees the page) must not make
-  // an unreferenced mapping look referenced or gone.
-  const steps = phaseSteps(run.trace.steps, 'map');
-  const s = steps.find((t) => t.before.mapping === 'none' && t.after.mapping !== 'none')?.after ?? endOf(run, 'map');
-  if (!s || s.mapping === 'none' || s.mappingHoldsRef) return [];
-  // A special or devmap entry the insert took a reference for: refcounted-mapping-special.
-  const start = endOf(run, 'init')?.refcount;
-  const install = phaseSteps(run.trace.steps, 'alloc', 'map').find((t) => t.before.mapping === 'none' && t.after.mapping !== 'none')?.after;
-  if (install?.refcount != null && start != null && install.refcount > start) return [];
-  return [{ key: 'map', type: run.type, line: lineOf(steps, (t) => t.after.mapping !== t.before.mapping), trace: steps,
-    message: `${run.type} pages are mapped by a ${s.mapping} entry that holds no page reference: nothing stops the page (and its pgmap) from going away while mapped` }];
+  const ins = insertion(run);
+  if (!ins || ins.tookRef) return [];
+  return [{ key: 'map', type: run.type, line: lineOf(ins.steps, (t) => t.after.mapping !== t.before.mapping), trace: ins.steps,
+    message: `${run.type} pages are mapped by a ${ins.entry.mapping} entry that holds no page reference: nothing stops the page (and its pgmap) from going away while mapped` }];
 }
 
 /** The page reaches its free path while an entry that should hold a reference still maps it: that

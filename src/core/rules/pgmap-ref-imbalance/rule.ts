@@ -1,7 +1,7 @@
 // Hazard 4: a pgmap reference is leaked or dropped twice on some path.
 import type { TraceStep } from '../../report/types';
 import type { Instance, Rule } from '../types';
-import { endOf, errorPathImbalances, lineOf, meta, phaseSteps, runsOf } from '../util';
+import { endOf, errorPathImbalances, lineOf, meta, phaseSteps, runsOf, type Holding } from '../util';
 import { strayPgmapRefs, type SimState } from '../../sim/state';
 import { NAMED } from '../../api/concepts';
 import { apiEntry, effectFor } from '../../api';
@@ -46,15 +46,17 @@ export const rule: Rule = {
   },
   // Every failure exit of every changed function gives back what it took (judged across the sides).
   // A function the table says puts its pgmap reference before it returns (GUP-fast's devmap walk)
-  // gives it back on every return, success or not.
+  // gives it back on every return, success or not; one that drops its caller's
+  // (memory_failure_dev_pagemap()) holds it where it starts, and gives it back on every return.
   diff(before, after, ctx) {
-    const holdsForCall = (p: FunctionPath) => { const e = apiEntry(p.function); return !!e?.pgmapBalanced && !!effectFor(e, ctx.era, p.type)?.pgmapHeld; };
-    // A function that drops its caller's pgmap reference holds it where it starts, and gives it back on every return.
-    const consumes = (p: FunctionPath) => !!apiEntry(p.function)?.pgmapConsumes;
+    const holding = (p: FunctionPath): Holding | undefined => {
+      const e = apiEntry(p.function);
+      return e?.pgmapConsumes ? 'caller' : e?.pgmapBalanced && effectFor(e, ctx.era, p.type)?.pgmapHeld ? 'run' : undefined;
+    };
     return errorPathImbalances(before, after, pgmapChange, (x) => x.surplus > 0
       ? `${x.exit} keeps ${x.surplus} pgmap reference(s) it took${x.failing ? ` (${x.failing}() failed)` : ''}: ${NAMED.teardown}() waits forever`
       : `${x.exit} drops ${-x.surplus} pgmap reference(s) more than it took${x.failing ? ` (${x.failing}() failed)` : ''}: ${NAMED.teardown}() can finish under a user, or the percpu ref underflows`,
-      (p) => holdsForCall(p) || consumes(p), (p) => (consumes(p) ? 1 : 0));
+      holding);
   },
   // A page whose life never reaches its free path says nothing about the balance at its free: a patch
   // that stops the free path from running (pages resting at 0 that nothing puts) masks an imbalance.

@@ -6,7 +6,7 @@
 import type { PgmapType } from '../../types';
 import type { TraceStep } from '../../report/types';
 import type { DiffInstance, Rule, SideView } from '../types';
-import { meta } from '../util';
+import { meta, stepTouches } from '../util';
 
 /** Whether a step decided a condition on the pgmap type, and which way. */
 function decided(s: TraceStep): boolean | undefined {
@@ -28,9 +28,7 @@ function ownSpan(steps: readonly TraceStep[], own: ReadonlySet<string>): readonl
 /** A type-guard decision (`if`/`switch` on the pgmap type) with a line the patch adds or deletes (any
  * line of a condition written over several). */
 function guardStep(s: TraceStep, changed: ReadonlySet<number>): boolean {
-  const e = s.events?.find((x) => x.kind === 'type-decided');
-  if (e?.kind !== 'type-decided') return false;
-  return (s.line !== undefined && changed.has(s.line)) || (e.lines ?? []).some((l) => changed.has(l));
+  return decided(s) !== undefined && stepTouches(s, changed);
 }
 
 function changedGuards(side: SideView, changed: ReadonlySet<number>, own: ReadonlySet<string>): Set<string> {
@@ -82,7 +80,7 @@ export const rule: Rule = {
       const b = behaviour(before, type);
       const a = behaviour(after, type);
       if (b.sig === a.sig) continue;
-      const changed = a.steps.find((s) => s.line !== undefined && ctx.changedLines.has(s.line)) ?? a.steps[0] ?? b.steps[0];
+      const changed = a.steps.find((s) => stepTouches(s, ctx.changedLines)) ?? a.steps[0] ?? b.steps[0];
       const guardText = removed.length ? `changing ${removed.join('; ')}` : `adding ${added.join('; ')}`;
       out.push({ key: 'guard', type, status: 'introduced', line: changed?.line, trace: a.steps,
         message: `${guardText} changes what ${type} pages do here: before: ${summary(b.steps)}; after: ${summary(a.steps)}`,

@@ -1,7 +1,7 @@
 // Hazard 9: an FS DAX idle wait and its wake use different keys or different idle counts.
 import type { TraceStep } from '../../report/types';
 import type { Rule } from '../types';
-import { endOf, meta, phaseSteps, runsOf } from '../util';
+import { endOf, meta, phaseSteps, runsOf, stepTouches } from '../util';
 
 /** A step that waits or wakes, or calls a function that does. */
 function waitOrWake(s: TraceStep): boolean {
@@ -21,7 +21,7 @@ export const rule: Rule = {
       const again = endOf(run, 'recheck');
       if (ok && again && again.waits.length > s.waits.length) {
         const steps = phaseSteps(run.trace.steps, 'recheck');
-        const cause = steps.find((x) => x.line !== undefined && ctx.changedLines.has(x.line));
+        const cause = steps.find((x) => stepTouches(x, ctx.changedLines));
         if (!cause) return [];
         return [{ key: 'idle', type: run.type, line: cause.line, trace: phaseSteps(run.trace.steps, 'break-layouts', 'unpin', 'recheck'),
           message: `the break-layouts waiter is woken at count ${s.wakes[0]?.count ?? wait.count}, but the busy test still finds the page busy there: the loop waits again and is never woken` }];
@@ -30,7 +30,7 @@ export const rule: Rule = {
       const steps = phaseSteps(run.trace.steps, 'break-layouts', 'unpin');
       // Only the hunk's own change can make the pair mismatch: a wait, a wake, their key or count, or
       // the put on the release path (which runs the wake). Elsewhere the pairing is the tree's, not the patch's.
-      const changed = (x: TraceStep) => x.line !== undefined && [...ctx.changedLines].some((l) => l >= x.line! && l <= (x.endLine ?? x.line!));
+      const changed = (x: TraceStep) => stepTouches(x, ctx.changedLines);
       const cause = steps.find((x) => changed(x) && waitOrWake(x)) ?? steps.find((x) => changed(x) && x.phase === 'unpin');
       if (!cause) return [];
       const wake = s.wakes[0];
