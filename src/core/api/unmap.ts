@@ -3,16 +3,15 @@
 import type { ApiEntry, EraEffect } from './types';
 import { ALL_ERAS, DAX, fx, others, span, within } from './build';
 
-const DROP = { refcount: { op: 'put' }, mapcount: 'dec', pageTable: { remove: true } } as const;
 const PRIVATE_COPY = 'device-private entries are non-present swap entries, copied by copy_nonpresent_pte()';
 const COPY = { refcount: { op: 'inc' }, mapcount: 'inc', pageTable: { insert: 'normal', holdsRef: true } } as const;
 
+/** vm_normal_page() finds the page only behind a normal entry (zap_nonpresent_ptes() that of a
+ * device-private swap entry): those drop their reference and mapcount; special and devmap entries (DAX
+ * before E3, pfn inserts in every era) are removed with nothing dropped. Which entries DAX pages get is
+ * the insert's business (E3: vmf_insert_page_mkwrite()/vmf_insert_folio_*() build normal ones). */
 function zap(level: string): EraEffect[] {
-  return [
-    fx(span('E0', 'E2'), `DAX devmap ${level}: removed without touching refcount or mapcount`, { types: DAX, pageTable: { remove: true } }),
-    fx(span('E0', 'E2'), `${level} that holds a reference (normal, device-private swap entry): put, mapcount -1`, { types: others('FS_DAX', 'GENERIC'), ...DROP }),
-    fx(span('E3'), `every refcounted ${level}, DAX included: put, mapcount -1`, DROP),
-  ];
+  return [fx(ALL_ERAS, `${level} removed: a normal or device-private entry drops its reference and mapcount; a special or devmap one drops nothing`, { mapcount: 'dec', pageTable: { remove: true } })];
 }
 function copy(level: string, privateNote: string, privateEffects: readonly EraEffect[] = [fx(ALL_ERAS, privateNote, { types: ['PRIVATE'] })]): EraEffect[] {
   return [

@@ -618,7 +618,9 @@ function applyEffect(entry: ApiEntry, eff: EraEffect, text: string, args: readon
     }
   }
   if (eff.pgmapHeld) next = { ...next, pgmapHeld: true };
-  if (eff.mapcount) next = { ...next, mapcount: eff.mapcount === 'inc' ? next.mapcount + 1 : eff.mapcount === 'dec' ? next.mapcount - 1 : 0 };
+  // Removing an entry that holds no reference (special, devmap) drops no mapcount either.
+  const unheld = !!eff.pageTable && 'remove' in eff.pageTable && !s.mappingHoldsRef;
+  if (eff.mapcount && !(eff.mapcount === 'dec' && unheld)) next = { ...next, mapcount: eff.mapcount === 'inc' ? next.mapcount + 1 : eff.mapcount === 'dec' ? next.mapcount - 1 : 0 };
   const pgCount = eff.pgmapCount === undefined ? 1
     : eff.pgmapCount === 'nr-pages' ? nrPages(s)
     : eff.pgmapCount === 'order-pages' ? 1 << (next.order ?? 0)
@@ -642,7 +644,7 @@ function applyEffect(entry: ApiEntry, eff: EraEffect, text: string, args: readon
     // helpers would otherwise count a P2PDMA or DAX mapping twice.)
     const othersRemain = s.mapping === 'swap-entry' && ((eff.mapcount === 'dec' && next.mapcount > 0) || (pt.callerPuts === true && s.mapcount > 1));
     if (!othersRemain) next = { ...next, mapping: 'none', mappingHoldsRef: false };
-    if ((!rc || rc.op === 'read') && held && !pt.callerPuts) tail = (q) => putPage(env, frame, q, `${text}: drop the mapping's reference`, line, devmapHookOfPut(env), 1);
+    if ((!rc || rc.op === 'read') && held && !pt.callerPuts) tail = (q) => putPage(env, frame, q, text, line, devmapHookOfPut(env), 1);
   }
   if (eff.pgmap === 'kill-wait') {
     const drop = eff.pgmapCount === undefined ? 0 : pgCount;
