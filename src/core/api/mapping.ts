@@ -160,6 +160,10 @@ export const MAPPING: readonly ApiEntry[] = [
     // E2: per page vm_insert_page(), then percpu_ref_get() and put_page() (the rest of its summary).
     // E3 sets the count to 1 before the insert: its rest would have to come first.
     reaches: [{ eras: ['E2'], name: 'vm_insert_page', args: [], work: true }],
+    // percpu_ref_tryget_live_rcu(ref) before the loop, percpu_ref_put(ref) after it (linux-6.12
+    // drivers/pci/p2pdma.c:136-155): every vm_insert_page() runs under that reference; `goto out`
+    // (:122, :128) and `goto out_free_mem` (:138, the tryget failed) are taken before it.
+    pgmapOwnRef: { eras: ['E2'], around: ['vm_insert_page'], labelsBefore: ['out', 'out_free_mem'] },
     effects: [
       fx(['E2'], 'per page: vm_insert_page() 1->2, put_page() 2->1: the mapping owns the count (a page at 0 goes 0->1->0 and is freed while mapped); +1 pgmap ref', { types: ['P2PDMA'], refcount: { op: 'handover' }, mapcount: 'inc', pgmap: 'get', pageTable: { insert: 'normal', holdsRef: true } }),
       fx(span('E3'), 'per page: set_page_count(1), vm_insert_page() 1->2, put_page() 2->1; +1 pgmap ref', { types: ['P2PDMA'], refcount: { op: 'set', value: 1 }, mapcount: 'inc', pgmap: 'get', pageTable: { insert: 'normal', holdsRef: true } }),

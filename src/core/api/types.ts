@@ -170,6 +170,12 @@ export interface ApiEntry {
   /** It drops the pgmap reference its caller took, on every return (memory_failure_dev_pagemap(): "drop
    * pgmap ref acquired in caller"): it holds one where it starts, and each return must leave it at 0. */
   readonly pgmapConsumes?: boolean;
+  /** A pgmap reference it takes and drops itself (p2pmem_alloc_mmap(): percpu_ref_tryget_live_rcu()
+   * before its insert loop, percpu_ref_put() after it), for judging a part of it the input shows:
+   * `around`, the calls it makes only under that reference (a shown part that passes one holds it
+   * where the input starts); `labelsBefore`, the labels of its error exits it jumps to only before it
+   * took it (an exit there holds none of it). */
+  readonly pgmapOwnRef?: { readonly eras: readonly Era[]; readonly around: readonly string[]; readonly labelsBefore: readonly string[] };
   /** Failure modes (see Failure); none: the call cannot fail, as far as references go. */
   readonly fails?: readonly Failure[];
   /** Eras the function exists in (it is "unknown" outside them). */

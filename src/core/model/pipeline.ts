@@ -19,7 +19,7 @@ import { createRunMemo } from '../sim/memo';
 import { runScenario, scenarioCallees, scenariosFor, type ScenarioRun } from '../sim/scenarios';
 import { callees, movesPgmapRefs, runFunctionPaths, type FunctionPath } from '../sim/paths';
 import { effectsOf } from './aspects';
-import { runRules } from '../rules';
+import { runRules, undecidedOf } from '../rules';
 import type { SideView } from '../rules/types';
 import { TABLE_VIEW } from './api-view';
 import { blankLines, changesExitOfApiFunction, changesTableGuard, damaged, readsHunk, genericDefinitions, listCalls, showsApiFunction, textFaults, typesNamed, typesOf, unsimulatedCalls, type Sides } from './relevance';
@@ -332,7 +332,9 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
     // rules, beside the scenario runs.
     const anyBody = { get: (n: string) => bodies.before.get(n) ?? bodies.after.get(n) };
     const mine = [...own.before, ...own.after];
-    const touched = new Set(mine.filter((b) => changesBody(b, changed) && movesPgmapRefs(b, opts.era, TABLE_VIEW, anyBody)).map((b) => b.fn.name));
+    // (And the table function whose type guard the hunk changes: how each type leaves it, for the guard rule.)
+    const guarded = changesTableGuard(hunk);
+    const touched = new Set(mine.filter((b) => changesBody(b, changed) && ((guarded && b.fn.name === hunk.function) || movesPgmapRefs(b, opts.era, TABLE_VIEW, anyBody))).map((b) => b.fn.name));
     // Functions a side adds (the other lacks them) that a function of its world calls: extracted helpers;
     // and static ones nothing names: dead code on that side (a helper added before its caller). Neither
     // is placed. The worlds' part of the first is the patch's (worldAdds); the hunk's own bodies are added here.
@@ -373,6 +375,7 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
     const findings: Finding[] = runRules(view('before'), view('after'), { era: opts.era, types, changedLines: changed, intended }, opts.includePresent, fallbackLine)
       .map((f) => attributeFinding(f, changed))
       .map((f) => (changed.has(f.line) || (f.line >= hunk.range.start.line && f.line <= hunk.range.end.line) ? f : { ...f, line: fallbackLine, related: [{ line: f.line, message: 'where it happens: a body changed earlier in the series' }, ...(f.related ?? [])] }));
+    problems.push(...undecidedOf(view('before'), view('after'), { era: opts.era, types, changedLines: changed, intended }, fallbackLine));
     const truncated = [...runs.before, ...runs.after].find((r) => r.trace.truncated);
     if (truncated) problems.push({ severity: 'warning', message: `simulation of ${hunk.function || 'hunk'} stopped early: ${truncated.trace.truncated}`, line: hunk.headerLine });
     // One order whatever the caches served: by line, then rule, status and message.

@@ -1,5 +1,5 @@
 // The rule registry (sorted by id) and the comparison that turns per-side instances into findings.
-import type { PgmapType } from '../types';
+import type { PgmapType, Problem } from '../types';
 import type { Finding, FindingStatus, RuleId } from '../report/types';
 import type { DiffInstance, Instance, Rule, RuleContext, SideView } from './types';
 import { rule as folioPutSkipsDevmapHook } from './folio-put-skips-devmap-hook/rule';
@@ -53,6 +53,15 @@ export function runRules(before: SideView, after: SideView, ctx: RuleContext, in
     out.push(...group(id, rule, diffs.filter((d) => includePresent || d.status !== 'present'), fallbackLine));
   }
   return out;
+}
+
+/** What the rules cannot judge from the input (Rule.undecided), as information, each once. */
+export function undecidedOf(before: SideView, after: SideView, ctx: RuleContext, fallbackLine: number): Problem[] {
+  const out = new Map<string, Problem>();
+  for (const [, rule] of RULES) {
+    for (const u of rule.undecided?.(before, after, ctx) ?? []) out.set(`${u.line}|${u.message}`, { severity: 'info', message: u.message, line: u.line ?? fallbackLine });
+  }
+  return [...out.values()];
 }
 
 /** One finding per (line, status, message without the type), listing the types it holds for: the same

@@ -60,4 +60,6 @@ export interface Rule {
   unjudged?(side: SideView, ctx: RuleContext): readonly { readonly key: string; readonly type: PgmapType }[];
   /** For hazards that are a change in themselves (a guard removed): findings with their status. */
   diff?(before: SideView, after: SideView, ctx: RuleContext): DiffInstance[];
+  /** What the rule cannot judge from the input, and why (information for the reader, not findings). */
+  undecided?(before: SideView, after: SideView, ctx: RuleContext): readonly { readonly line?: number; readonly message: string }[];
 }

@@ -5,7 +5,7 @@ import type { FunctionPath } from '../sim/paths';
 import type { SimState } from '../sim/state';
 import type { DiffInstance, RuleMeta, SideView } from './types';
 import type { RuleId } from '../report/types';
-import type { Severity } from '../types';
+import type { PgmapType, Severity } from '../types';
 
 /** Runs of a scenario, with its variants ('page-life' includes the large-folio lives 'page-life:pmd', ...). */
 export function runsOf(runs: readonly ScenarioRun[], scenario: string): ScenarioRun[] {
@@ -84,26 +84,30 @@ export type Holding = 'run' | 'caller';
 /** Failure exits of the changed functions that keep or over-drop what `change` counts per step, as
  * introduced / fixed findings. A function shown from its start holds nothing there (one `holding`
  * says holds its caller's: one); where a fragment starts (after its gets), it holds the most any path
- * of either side drops before taking: a put implies a held reference, and the code above the hunk is
- * the same on both sides. A failure exit must end at 0; so must every return of a function `holding`
- * names (it hands nothing to its caller). */
-export function errorPathImbalances(before: SideView, after: SideView, change: (s: TraceStep) => number, message: (x: ExitImbalance) => string, holding: (p: FunctionPath) => Holding | undefined = () => undefined): DiffInstance[] {
+ * of either side drops before taking (a put implies a held reference, and the code above the hunk is
+ * the same on both sides; a put the patch adds is no evidence for itself), or what `how` knows
+ * otherwise. A failure exit must end at 0; so must every return of a function `holding` names (it
+ * hands nothing to its caller). */
+export function errorPathImbalances(before: SideView, after: SideView, change: (s: TraceStep) => number, message: (x: ExitImbalance) => string, how: ExitJudging = {}): { instances: DiffInstance[]; undecided: Undecided[] } {
+  const { holding = () => undefined, heldAtEntry = () => 0, heldNone = () => false, added = new Set<number>() } = how;
   const balanced = (p: FunctionPath) => holding(p) !== undefined;
   const all = [...(before.paths ?? []), ...(after.paths ?? [])];
-  const held = new Map<string, number>();
+  const afterPaths = new Set(after.paths ?? []);
   const fnKey = (p: FunctionPath) => `${p.function}|${p.type}`;
   // `low`: the most the path drops, after code the input does not show (above the hunk, or a gap
   // between hunks), before it first tries to take a reference (a drop after a tryget, even a failed
   // one, is the path's own business). A function shown from its start holds nothing there (what it
   // puts without taking it got from a callee), but what a gap took is unknown.
-  const net = (p: FunctionPath) => {
+  // `preImage`: only what the code before the patch drops counts as evidence of what is held (a drop
+  // the patch adds is the claim under review, not evidence for it).
+  const net = (p: FunctionPath, preImage = false) => {
     let v = 0, low = 0, tried = false, since = false, from = p.fromStart ? undefined : 0;
     for (const s of p.steps) {
       if (s.function === p.function && s.events?.some((e) => e.kind === 'gap')) {
         from ??= v;
         since = false;
       }
-      v += change(s);
+      if (!(preImage && afterPaths.has(p) && s.line !== undefined && added.has(s.line))) v += change(s);
       const tries = !!s.events?.some((e) => (e.kind === 'call-fails' && e.pgmapGet) || e.kind === 'pgmap-get');
       tried ||= tries;
       since ||= tries;
@@ -111,13 +115,23 @@ export function errorPathImbalances(before: SideView, after: SideView, change: (
     }
     return { v, low, tried };
   };
-  for (const p of all) held.set(fnKey(p), Math.max(held.get(fnKey(p)) ?? 0, -net(p).low, holding(p) === 'caller' ? 1 : 0));
-  // A fragment of a function that holds a reference for its whole run, showing no path that takes one,
-  // lies inside that run: it holds at least one.
-  for (const [k, n] of held) {
-    const mine = all.filter((p) => fnKey(p) === k);
-    if (n === 0 && mine.some(balanced) && mine.every((p) => !p.fromStart && !net(p).tried)) held.set(k, 1);
-  }
+  const heldBy = (preImage: boolean) => {
+    const held = new Map<string, number>();
+    for (const p of all) held.set(fnKey(p), Math.max(held.get(fnKey(p)) ?? 0, -net(p, preImage).low, holding(p) === 'caller' ? 1 : 0, heldAtEntry(p)));
+    // A fragment of a function that holds a reference for its whole run, showing no path that takes one,
+    // lies inside that run: it holds at least one.
+    for (const [k, n] of held) {
+      const mine = all.filter((p) => fnKey(p) === k);
+      if (n === 0 && mine.some(balanced) && mine.every((p) => !p.fromStart && !net(p).tried)) held.set(k, 1);
+    }
+    return held;
+  };
+  const held = heldBy(false);
+  // What a function holds where the input starts, when only a drop the patch adds says it holds it: the
+  // verdict on its exits would be the patch's own claim (the same lines are a fix where the code above
+  // took a reference, and an over-drop where it did not). Such exits are not judged; `undecided` says so.
+  const claimed = heldBy(true);
+  const unsure = new Set([...held].filter(([k, n]) => (claimed.get(k) ?? 0) !== n).map(([k]) => k));
   // A goto to a label neither side shows continues with code the input does not show: judged only
   // against paths of the other side that leave the same way (so that code is common to both).
   const sameExit = (p: FunctionPath, other: SideView) => {
@@ -136,12 +150,13 @@ export function errorPathImbalances(before: SideView, after: SideView, change: (
       }
     }
   }
-  const heldBy = (p: FunctionPath) => (p.nullAtEntry?.some((v) => carriers.get(fnKey(p))?.has(v)) ? 0 : held.get(fnKey(p)) ?? 0);
+  const heldAt = (p: FunctionPath) => (heldNone(p) || p.nullAtEntry?.some((v) => carriers.get(fnKey(p))?.has(v)) ? 0 : held.get(fnKey(p)) ?? 0);
+  const decided = (p: FunctionPath) => !unsure.has(fnKey(p)) || heldNone(p);
   const instances = (side: SideView, other: SideView) => {
     const out = new Map<string, { p: FunctionPath; surplus: number }>();
     for (const p of side.paths ?? []) {
       if (!(p.exit.failure || (p.exit.kind === 'return' && balanced(p))) || (p.exit.kind === 'goto' && !sameExit(p, other))) continue;
-      const surplus = heldBy(p) + net(p).v;
+      const surplus = heldAt(p) + net(p).v;
       if (surplus === 0) continue;
       // One instance per exit and direction: paths that differ only in the branches (some on lines one
       // side lacks) that led to the same exit are one hazard there.
@@ -176,5 +191,31 @@ export function errorPathImbalances(before: SideView, after: SideView, change: (
       ...(related.length > 0 ? { related } : {}),
     };
   };
-  return [...[...a].filter(([k]) => !b.has(k)).map(([, x]) => make('introduced', x, before)), ...[...b].filter(([k]) => !a.has(k)).map(([, x]) => make('fixed', x, after))];
+  const found = [...[...a].filter(([k]) => !b.has(k)).map(([, x]) => ({ ...x, d: make('introduced', x, before) })), ...[...b].filter(([k]) => !a.has(k)).map(([, x]) => ({ ...x, d: make('fixed', x, after) }))];
+  const undecided = new Map<string, Undecided>();
+  for (const { p } of found) {
+    if (decided(p) || undecided.has(fnKey(p))) continue;
+    const drop = (after.paths ?? []).filter((q) => fnKey(q) === fnKey(p)).flatMap((q) => q.steps).find((s) => s.line !== undefined && added.has(s.line) && change(s) < 0);
+    undecided.set(fnKey(p), { type: p.type, line: drop?.line ?? p.exit.line, function: p.function });
+  }
+  return { instances: found.filter(({ p }) => decided(p)).map(({ d }) => d), undecided: [...undecided.values()] };
+}
+
+/** What errorPathImbalances knows besides the paths. */
+export interface ExitJudging {
+  /** How the path's function holds what is counted, when every return of it must give back all it holds. */
+  readonly holding?: (p: FunctionPath) => Holding | undefined;
+  /** What the path's function holds where the input starts, known otherwise (the table). */
+  readonly heldAtEntry?: (p: FunctionPath) => number;
+  /** The path leaves by an exit where its function holds none of its references (the table says so). */
+  readonly heldNone?: (p: FunctionPath) => boolean;
+  /** Document lines the patch adds. */
+  readonly added?: ReadonlySet<number>;
+}
+
+/** An exit whose balance the input cannot decide (errorPathImbalances). */
+export interface Undecided {
+  readonly type: PgmapType;
+  readonly function: string;
+  readonly line?: number;
 }

@@ -257,7 +257,7 @@ function execStmt(stmt: Stmt, env: SimEnv, p: Path, frame: Frame): Path[] {
       const wakeAt = guardedWakeCount(stmt.cond, stmt.then, env);
       // A guard clause (`if (...) return / goto`) usually does not fire: its branch is the odd path.
       // A statement the input does not show (the hunk ends after the condition): its arms are unknown.
-      const cut = stmt.then.k === 'block' && stmt.then.body.length === 0 && !stmt.else;
+      const cut = !stmt.else && unshown(stmt.then);
       for (const [c, truth] of evalCond(stmt.cond, env, p, frame, exits(stmt.then) ? false : undefined, cut)) {
         const q = wakeAt === undefined ? c : { ...c, state: { ...c.state, wakeAt } };
         if (truth) out.push(...execStmt(stmt.then, env, q, frame));
@@ -354,6 +354,13 @@ function isFailure(e: Expr, v: Val): boolean {
   if (v.k === 'err') return true;
   if (e.k !== 'ident') return false;
   return e.name === 'NULL' || (v.k === 'unknown' && ERROR_VARIABLES.has(e.name));
+}
+
+/** A statement the input does not show (the hunk ends before it): an empty block, or a loop or an
+ * `if` whose own statement is one (`for (...)` as a hunk's last line). */
+export function unshown(s: Stmt): boolean {
+  if (s.k === 'block') return s.body.length === 0;
+  return (s.k === 'loop' || (s.k === 'if' && !s.else)) && unshown(s.k === 'loop' ? s.body : s.then);
 }
 
 function exits(s: Stmt): boolean {

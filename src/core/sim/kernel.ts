@@ -10,7 +10,7 @@ import { nrPages, stateChanged, userPgmapRefs, type SimState } from './state';
 import { callees } from './paths';
 import { jsonOf, newLookups, signature, tracked } from './memo';
 import { ABOVE, GAP_CALL } from '../syntax/fragment';
-import { UNKNOWN, binary, callBody, docLine, execFunction, oneLine, record, truthOf, type Body, type Frame, type Out, type Path, type SimEnv, type Val } from './interp';
+import { UNKNOWN, binary, callBody, unshown, docLine, execFunction, oneLine, record, truthOf, type Body, type Frame, type Out, type Path, type SimEnv, type Val } from './interp';
 
 /** The note of a step where a WARN/BUG condition holds. */
 const WARN_FIRES = 'WARN fires on this path';
@@ -206,9 +206,17 @@ function throughReached(entry: ApiEntry, reached: readonly Reach[], e: Extract<E
 }
 
 /** A body the input shows enough of to run: not one it cuts before any call (a definition's head, its
- * declarations), which stands for the function as the table has it. */
+ * declarations), which stands for the function as the table has it, unless it is cut inside a
+ * condition's arm (the condition decides which arm's summary the unknown code continues: gapFill). */
 function runnable(body: Body | undefined): Body | undefined {
-  return body && body.fn.cut && callees(body.fn).length === 0 ? undefined : body;
+  return body && body.fn.cut && callees(body.fn).length === 0 && !endsInCutArm(body.fn.body) ? undefined : body;
+}
+
+/** The statement ends in an `if` whose arm the input does not show. */
+function endsInCutArm(s: Stmt): boolean {
+  if (s.k === 'block') return s.body.length > 0 && endsInCutArm(s.body[s.body.length - 1]!);
+  if (s.k === 'loop') return endsInCutArm(s.body);
+  return s.k === 'if' && (s.else ? endsInCutArm(s.else) : unshown(s.then) || endsInCutArm(s.then));
 }
 
 /** Whether `name` is a patched body, or reaches one through the functions that do its work. */
@@ -380,17 +388,64 @@ function makeGapPlan(pre: Body, entry: ApiEntry, eff: EraEffect, e: Extract<Expr
   const { start, tableOf, run } = enter ? gapRuns(pre, entry, e, args, env, p, frame, (x) => pageFreeCallback(env, callee, x, `pgmap->ops->page_free(page): above what the input shows [table ${env.era}]`, undefined)[0]![0]) : probe;
   const table = tableOf(eff);
   if (!table) return undefined;
-  let seed: Record<string, Val> | undefined;
-  if (readsAbove(pre.fn)) {
-    const agree = [true, false].filter((v) => {
-      const k = run(start, { [ABOVE]: { k: 'bool', v } })?.state;
-      return k !== undefined && deltaOf(table, k) === undefined;
-    });
-    if (agree.length === 1) seed = { [ABOVE]: { k: 'bool', v: agree[0]! } };
-  }
+  const seed = readsAbove(pre.fn) ? aboveFrom(table, (v) => shownWith(pre, env, start, frame, args, { [ABOVE]: { k: 'bool', v } })) : undefined;
   const shown = run(start, seed);
   if (!shown) return { enter, ...(seed ? { seed } : {}) };
   return { enter, ...(seed ? { seed } : {}), own: deltaOf(table, shown.state), mine: decisions(shown.steps, start.steps, pre.fn.name) };
+}
+
+/** The outcome of the condition above the hunk that the summary's end state (`table`) implies: the
+ * one under which the shown code does what the summary says, when only one does; else, when the
+ * shown code is only a part of it (neither does all of it), the one left when the other refuses the
+ * page for its type (a type guard the input shows sends it to an error exit): a way the page's own
+ * type is always refused on cannot lead to what the summary says the function does with it (the
+ * shown else-arm of a type test above the hunk). An error exit on a value the input does not show
+ * (`if (ret) return ret;`) is a path of the function like any other: it decides nothing. */
+function aboveFrom(table: SimState, shownOf: (v: boolean) => Shown): Record<string, Val> | undefined {
+  const ends = [true, false].map((v) => ({ v, ...shownOf(v) }));
+  const agree = ends.filter(({ left }) => left !== undefined && deltaOf(table, left.state) === undefined);
+  const pick = agree.length > 0 ? agree : ends.filter(({ refused }) => !refused);
+  return pick.length === 1 ? { [ABOVE]: { k: 'bool', v: pick[0]!.v } } : undefined;
+}
+
+/** The outcome of the condition above the hunk for a body run on its own (every path of a changed
+ * function, from `start`), as gapFill reads it from the function's table summary. */
+export function aboveSeed(body: Body, env: SimEnv, start: Path): Record<string, Val> | undefined {
+  const pre = body.pre ?? body;
+  if (!gapped(pre.fn) || !readsAbove(pre.fn)) return undefined;
+  const entry = env.api.entry(pre.fn.name);
+  const eff = entry && entry.exists.includes(env.era) ? env.api.effect(entry, env.era, env.type) : undefined;
+  if (!entry || !eff || !hasContent(eff)) return undefined;
+  const frame: Frame = { name: pre.fn.name, depth: 0, stack: [] };
+  const call: Extract<Expr, { k: 'call' }> = { k: 'call', callee: pre.fn.name, args: [], text: `${pre.fn.name}()`, loc: { line: -1, character: 0 } };
+  const from: Path = { ...start, primary: true, steps: null };
+  const table = applyEffect(entry, withCallKey(eff, call), call.text, [], env, from, frame, undefined)[0]?.[0].state;
+  if (!table) return undefined;
+  return aboveFrom(table, (v) => shownWith(pre, env, from, frame, [], { [ABOVE]: { k: 'bool', v } }));
+}
+
+/** The primary path of a shown body run with a seed: `left` when it leaves without failing (not by an
+ * error return, nor by a goto to a label the input does not show); `refused` when it fails after a type
+ * guard of the body decided for the page's type. */
+interface Shown {
+  readonly left?: Path;
+  readonly refused: boolean;
+}
+
+function shownWith(pre: Body, env: SimEnv, start: Path, frame: Frame, args: readonly Val[], seed: Record<string, Val>): Shown {
+  const left = new Set<SimState>();
+  // execFunction's exit hook sees only the paths that leave so; each gets a state of its own to be told by.
+  const mark = (x: Path): Path => {
+    const state = { ...x.state };
+    left.add(state);
+    return { ...x, state };
+  };
+  const q = execFunction(pre, env, start, frame.depth + 1, frame.stack, args, mark, seed).find((x) => x.primary);
+  if (!q) return { refused: false };
+  if (left.has(q.state)) return { left: q, refused: false };
+  let decided = false;
+  for (let s = q.steps; s && s !== start.steps; s = s.prev) if (s.step.function === pre.fn.name && s.step.events?.some((x) => x.kind === 'type-decided')) decided = true;
+  return { refused: decided };
 }
 
 /** What a type test answers for the simulated type (or the type a cut arm is decided as). */

@@ -7,6 +7,7 @@ import type { FunctionIR, Stmt } from '../syntax/ir';
 import type { TraceStep } from '../report/types';
 import { INITIAL_STATE, type SimState } from './state';
 import { newLookups, signature, tracked, type RunMemo } from './memo';
+import { aboveSeed } from './kernel';
 import { execStmts, newBudget, startPath, stepsOf, type ApiView, type Bodies, type Body, type Budget, type Frame, type Names, type Path, type Val } from './interp';
 
 /** How a path leaves the function. */
@@ -120,7 +121,8 @@ function runPaths(body: Body, input: PathsInput, seen: { readonly bodies: Bodies
   const env = { era: input.era, type: input.type, api: input.api, bodies: seen.bodies, absent: seen.absent, budget, phase: 'paths', memo: input.memo };
   const frame: Frame = { name: body.fn.name, body, depth: 0, stack: [body.fn.name] };
   const start = input.start ?? REFERENCED_PAGE;
-  const entry: Path = { ...startPath(start), vars: { ...(input.args ?? {}) } };
+  // A condition above the hunk is read from the function's table summary, as when it is called (gapFill).
+  const entry: Path = { ...startPath(start), vars: { ...aboveSeed(body, env, startPath(start)), ...(input.args ?? {}) } };
   const labels = labelsOf(body.fn.body);
   const out = execStmts([body.fn.body], env, [entry], frame);
   const paths = out.map((p): FunctionPath => ({

@@ -30,8 +30,8 @@ function dropsOnReturn(holding: Holding | undefined) {
     start: INITIAL_STATE, end: INITIAL_STATE, steps: [drop] };
   const side = (s: 'before' | 'after', paths: FunctionPath[]): SideView => ({ side: s, runs: [], functions: [], paths });
   const change = (s: TraceStep) => s.events?.reduce((n, e) => n + (e.kind === 'pgmap-drop' ? e.count : 0), 0) ?? 0;
-  return errorPathImbalances(side('before', []), side('after', [path]), change, (x) => `${x.exit}: ${x.surplus}`, () => holding)
-    .map((x) => [x.status, x.message]);
+  return errorPathImbalances(side('before', []), side('after', [path]), change, (x) => `${x.exit}: ${x.surplus}`, { holding: () => holding })
+    .instances.map((x) => [x.status, x.message]);
 }
 
 test('errorPathImbalances: one holding says which returns are judged and what the function holds at its start', () => {

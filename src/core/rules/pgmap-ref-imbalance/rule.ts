@@ -1,10 +1,11 @@
 // Hazard 4: a pgmap reference is leaked or dropped twice on some path.
 import type { TraceStep } from '../../report/types';
-import type { Instance, Rule } from '../types';
+import type { Instance, Rule, RuleContext, SideView } from '../types';
 import { endOf, errorPathImbalances, lineOf, meta, phaseSteps, runsOf, type Holding } from '../util';
 import { strayPgmapRefs, type SimState } from '../../sim/state';
 import { NAMED } from '../../api/concepts';
-import { apiEntry, effectFor } from '../../api';
+import { apiEntry, effectFor, type ApiEntry } from '../../api';
+import type { Era } from '../../types';
 import type { FunctionPath } from '../../sim/paths';
 import { IN_KERNEL_LIFE } from '../../api/lives';
 import { restsAtOne, type ScenarioRun } from '../../sim/scenarios';
@@ -49,14 +50,13 @@ export const rule: Rule = {
   // gives it back on every return, success or not; one that drops its caller's
   // (memory_failure_dev_pagemap()) holds it where it starts, and gives it back on every return.
   diff(before, after, ctx) {
-    const holding = (p: FunctionPath): Holding | undefined => {
-      const e = apiEntry(p.function);
-      return e?.pgmapConsumes ? 'caller' : e?.pgmapBalanced && effectFor(e, ctx.era, p.type)?.pgmapHeld ? 'run' : undefined;
-    };
-    return errorPathImbalances(before, after, pgmapChange, (x) => x.surplus > 0
-      ? `${x.exit} keeps ${x.surplus} pgmap reference(s) it took${x.failing ? ` (${x.failing}() failed)` : ''}: ${NAMED.teardown}() waits forever`
-      : `${x.exit} drops ${-x.surplus} pgmap reference(s) more than it took${x.failing ? ` (${x.failing}() failed)` : ''}: ${NAMED.teardown}() can finish under a user, or the percpu ref underflows`,
-      holding);
+    return exitBalances(before, after, ctx).instances;
+  },
+  // An added put whose exit the input cannot judge (it shows no get, and the code before the patch puts
+  // nothing there either): said, not guessed.
+  undecided(before, after, ctx) {
+    return exitBalances(before, after, ctx).undecided.map((u) => ({ line: u.line,
+      message: `pgmap-ref-imbalance not judged for ${u.type} in ${u.function}(): the input does not show whether the function holds a pgmap reference where the put this patch adds drops one (no get or tryget before it is shown, and the code before the patch drops none there): a fix if the code above took one, an extra put if not; review with --kernel-tree or more context` }));
   },
   // A page whose life never reaches its free path says nothing about the balance at its free: a patch
   // that stops the free path from running (pages resting at 0 that nothing puts) masks an imbalance.
@@ -67,6 +67,43 @@ export const rule: Rule = {
     });
   },
 };
+
+/** Failure exits of the changed functions that keep or over-drop pgmap references (errorPathImbalances). */
+function exitBalances(before: SideView, after: SideView, ctx: RuleContext): ReturnType<typeof errorPathImbalances> {
+  const holding = (p: FunctionPath): Holding | undefined => {
+    const e = apiEntry(p.function);
+    return e?.pgmapConsumes ? 'caller' : e?.pgmapBalanced && effectFor(e, ctx.era, p.type)?.pgmapHeld ? 'run' : undefined;
+  };
+  return errorPathImbalances(before, after, pgmapChange, (x) => x.surplus > 0
+    ? `${x.exit} keeps ${x.surplus} pgmap reference(s) it took${x.failing ? ` (${x.failing}() failed)` : ''}: ${NAMED.teardown}() waits forever`
+    : `${x.exit} drops ${-x.surplus} pgmap reference(s) more than it took${x.failing ? ` (${x.failing}() failed)` : ''}: ${NAMED.teardown}() can finish under a user, or the percpu ref underflows`,
+    { holding, heldAtEntry: (p) => (heldAround(p, ctx.era) ? 1 : 0), heldNone: (p) => beforeOwnRef(p, ctx.era), added: ctx.changedLines });
+}
+
+/** The function's own pgmap reference in this era (ApiEntry.pgmapOwnRef), for a part of it the input shows. */
+function ownRef(p: FunctionPath, era: Era): NonNullable<ApiEntry['pgmapOwnRef']> | undefined {
+  const own = apiEntry(p.function)?.pgmapOwnRef;
+  return !p.fromStart && own?.eras.includes(era) ? own : undefined;
+}
+
+/** A shown part of a function that passes a call the function makes only under its own pgmap reference:
+ * it holds that reference where the input starts. */
+function heldAround(p: FunctionPath, era: Era): boolean {
+  const around = ownRef(p, era)?.around;
+  if (!around) return false;
+  for (const s of p.steps) {
+    if (s.function !== p.function) continue;
+    // The input shows where the function takes it: what it holds there is the path's own business.
+    if (pgmapChange(s) > 0 || s.events?.some((e) => e.kind === 'pgmap-get' || (e.kind === 'call-fails' && e.pgmapGet))) return false;
+    if (s.events?.some((e) => (e.kind === 'call' || e.kind === 'call-fails') && around.includes(e.callee))) return true;
+  }
+  return false;
+}
+
+/** A path that leaves by a goto to a label the function jumps to only before it takes its own reference. */
+function beforeOwnRef(p: FunctionPath, era: Era): boolean {
+  return p.exit.kind === 'goto' && p.exit.text !== undefined && !!ownRef(p, era)?.labelsBefore.includes(p.exit.text);
+}
 
 /** A page left with references but no mapping or pin at the end of its life, holding pgmap references
  * only its free path drops: a reference leaked, and with it those pgmap references. Judged for the

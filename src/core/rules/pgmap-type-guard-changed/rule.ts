@@ -5,7 +5,9 @@
 // that type (ctx.intended).
 import type { PgmapType } from '../../types';
 import type { TraceStep } from '../../report/types';
-import type { DiffInstance, Rule, SideView } from '../types';
+import type { DiffInstance, Rule, RuleContext, SideView } from '../types';
+import type { FunctionPath } from '../../sim/paths';
+import type { Stmt } from '../../syntax/ir';
 import { meta, stepTouches } from '../util';
 
 /** Whether a step decided a condition on the pgmap type, and which way. */
@@ -66,10 +68,10 @@ export const rule: Rule = {
     const own = new Set([...before.functions, ...after.functions].map((b) => b.fn.name));
     const removed = [...changedGuards(before, ctx.changedLines, own)];
     const added = [...changedGuards(after, ctx.changedLines, own)];
-    if (removed.length === 0 && added.length === 0) return [];
+    if (removed.length === 0 && added.length === 0) return refusalChanges(before, after, ctx, own);
     const out: DiffInstance[] = [];
     const pairs = ctx.types.map((t) => [outcomes(before, t, ctx.changedLines, own), outcomes(after, t, ctx.changedLines, own)] as const);
-    if (pairs.every(([b, a]) => b === a)) return [];
+    if (pairs.every(([b, a]) => b === a)) return refusalChanges(before, after, ctx, own);
     // Rewritten to its negation (`!= A && != B` -> `== A || == B`): the guard sorts the types into the
     // same two groups, it is neither widened, narrowed nor removed; what its arms do now is the effects'.
     // (A type that meets the guard on neither side says nothing.)
@@ -86,9 +88,93 @@ export const rule: Rule = {
         message: `${guardText} changes what ${type} pages do here: before: ${summary(b.steps)}; after: ${summary(a.steps)}`,
         related: b.steps.filter((s) => s.line !== undefined).slice(0, 3).map((s) => ({ line: s.line!, message: `before: ${s.statement}` })) });
     }
-    return out;
+    return [...out, ...refusalChanges(before, after, ctx, own).filter((x) => !out.some((o) => o.type === x.type))];
   },
 };
+
+const MARK = ' (a changed line)';
+
+/** How a type's paths leave the hunk's function `fn` by failure (a refusal: an errno, NULL, a goto
+ * beyond the input) in the arm one of its changed type guards sent the type down: `return X` / `goto L`,
+ * marked when the statement is one the patch adds or deletes (checks only reordered leave the set alike). */
+function refusals(side: SideView, type: PgmapType, fn: string, changed: ReadonlySet<number>): Map<string, FunctionPath> {
+  const out = new Map<string, FunctionPath>();
+  for (const p of side.paths ?? []) {
+    if (p.function !== fn || p.type !== type || !p.exit.failure || p.exit.line === undefined) continue;
+    const inArm = p.steps.some((s) => {
+      const e = s.function === fn && guardStep(s, changed) ? s.events?.find((x) => x.kind === 'type-decided') : undefined;
+      return e?.kind === 'type-decided' && s.line !== undefined && !!armLines(side, fn, s.line, e.taken)?.has(p.exit.line!);
+    });
+    if (!inArm) continue;
+    const mark = changed.has(p.exit.line) ? MARK : '';
+    out.set(`${p.exit.kind} ${p.exit.text ?? ''}`.trim() + mark, p);
+  }
+  return out;
+}
+
+/** The document lines of the statements directly in the arm (`taken`: then, else: else) of the `if` of
+ * `fn` whose condition starts at document line `line`: an exit there is the guard's own doing (one
+ * nested in a further branch, or after a call that failed, is that branch's). */
+function armLines(side: SideView, fn: string, line: number, taken: boolean): Set<number> | undefined {
+  for (const b of side.functions) {
+    if (b.fn.name !== fn) continue;
+    let arm: Stmt | undefined;
+    let found = false;
+    const find = (x: unknown): void => {
+      if (found || !x || typeof x !== 'object') return;
+      if (Array.isArray(x)) return x.forEach(find);
+      const st = x as Stmt;
+      if (st.k === 'if' && b.docLine(st.cond.loc.line) === line) {
+        found = true;
+        arm = taken ? st.then : st.else;
+        return;
+      }
+      Object.values(x).forEach(find);
+    };
+    find(b.fn.body);
+    if (!arm) continue;
+    const direct = arm.k === 'block' ? arm.body : [arm];
+    return new Set(direct.filter((st) => st.k === 'return' || st.k === 'goto').map((st) => b.docLine(st.loc.line)).filter((d): d is number => d !== undefined));
+  }
+  return undefined;
+}
+
+/** Whether a path of the type passes a changed type guard of `fn` on the side. */
+function meetsGuard(side: SideView, type: PgmapType, fn: string, changed: ReadonlySet<number>): boolean {
+  return (side.paths ?? []).some((p) => p.function === fn && p.type === type && p.steps.some((s) => s.function === fn && guardStep(s, changed)));
+}
+
+/** A changed type guard that now lets a type past a refusal, or refuses it where it went on, when no
+ * scenario meets the guard: every path of the hunk's functions compared by how it leaves them. A page
+ * that gets past no longer leaves where it did: it goes on to code the input may not show (what that
+ * code does with it is the function's, and for the type the table may have no summary there). */
+function refusalChanges(before: SideView, after: SideView, ctx: RuleContext, own: ReadonlySet<string>): DiffInstance[] {
+  const out: DiffInstance[] = [];
+  for (const type of ctx.types) {
+    if (ctx.intended?.has(type)) continue;
+    // A function the patch adds or deletes whole is not let past anything: it is there on one side only.
+    for (const fn of [...own].filter((n) => before.functions.some((b) => b.fn.name === n) && after.functions.some((b) => b.fn.name === n))) {
+      if (!meetsGuard(before, type, fn, ctx.changedLines) && !meetsGuard(after, type, fn, ctx.changedLines)) continue;
+      const b = refusals(before, type, fn, ctx.changedLines);
+      const a = refusals(after, type, fn, ctx.changedLines);
+      const gone = [...b].filter(([k]) => !a.has(k));
+      const made = [...a].filter(([k]) => !b.has(k));
+      if (gone.length === 0 && made.length === 0) continue;
+      const [exit, p] = gone[0] ?? made[0]!;
+      const guard = [...(before.paths ?? []), ...(after.paths ?? [])].filter((q) => q.function === fn && q.type === type)
+        .flatMap((q) => q.steps).find((s) => s.function === fn && guardStep(s, ctx.changedLines))!;
+      const line = p.exit.line ?? guard.line;
+      out.push({
+        key: 'refusal', type, status: 'introduced', line, trace: p.steps,
+        message: gone.length > 0
+          ? `changing ${guard.statement} lets ${type} pages past the refusal in ${fn}() (${exit.replace(MARK, '')}): they go on with the rest of it`
+          : `changing ${guard.statement} makes ${fn}() refuse ${type} pages (${exit.replace(MARK, '')}) where they went on`,
+        ...(guard.line !== undefined && guard.line !== line ? { related: [{ line: guard.line, message: `the changed guard` }] } : {}),
+      });
+    }
+  }
+  return out;
+}
 
 /** The outcomes of one side's guards, each negated. */
 function negated(outcome: string): string {
