@@ -15,7 +15,7 @@ const flags = ['--no-dependencies', '--allow-missing-repository', '--skip-licens
 const run = (args) => execFileSync(vsce, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
 
 const files = run(['ls', '--no-dependencies']).split('\n').filter(Boolean);
-const required = ['package.json', 'dist/extension.js', 'dist/analyzer-worker.js', 'dist/web-tree-sitter.wasm', 'dist/tree-sitter-c.wasm', 'media/simulation.js', 'media/simulation.css'];
+const required = ['package.json', 'dist/extension.js', 'dist/lsp.js', 'dist/web-tree-sitter.wasm', 'dist/tree-sitter-c.wasm', 'media/simulation.js', 'media/simulation.css', 'media/patch-mail.tmLanguage.json', 'media/patch-mail.language-configuration.json'];
 const missing = required.filter((f) => !files.includes(f));
 if (!files.some((f) => /^dist\/queries\/.+\.scm$/.test(f))) missing.push('dist/queries/*.scm');
 if (missing.length) {
