@@ -32,6 +32,10 @@ function icon(findings: readonly OutlineFinding[]): vscode.ThemeIcon {
   return new vscode.ThemeIcon(name, new vscode.ThemeColor(color));
 }
 
+/** Patches shown expanded at most: VS Code fetches the children of every expanded node at once (one
+ * call to the extension host each), and a large mail's outline holds up to 1,000 patches. */
+const EXPANDED_PATCHES = 20;
+
 const hunksOf = (n: Node): readonly Hunk[] =>
   n.kind === 'patch' ? n.patch.files.flatMap((f) => f.hunks) : n.kind === 'file' ? n.file.hunks : n.kind === 'hunk' ? [n.hunk] : [];
 
@@ -63,7 +67,9 @@ export function activate(ctx: vscode.ExtensionContext, server: Server): void {
       }
       const hunks = hunksOf(n);
       const findings = hunks.flatMap((h) => h.findings);
-      const state = (n.kind === 'hunk' ? findings.length : hunks.length) ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None;
+      const open = n.kind !== 'patch' || (outline?.patches.length ?? 0) <= EXPANDED_PATCHES;
+      const state = !(n.kind === 'hunk' ? findings.length : hunks.length) ? vscode.TreeItemCollapsibleState.None
+        : open ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
       let item: vscode.TreeItem;
       if (n.kind === 'patch') {
         const p = n.patch;
