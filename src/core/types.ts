@@ -48,4 +48,8 @@ export type Era = (typeof ERAS)[number];
 export interface InputDocument {
   readonly name: string;
   readonly content: Uint8Array | string;
+  /** One message of a larger document its caller splits (a language server's large mbox): whether the
+   * series around it is whole is the caller's to say, not this piece's (its patch k/n is not "read
+   * without" the patches before it). */
+  readonly piece?: boolean;
 }

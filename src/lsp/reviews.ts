@@ -166,7 +166,7 @@ export async function review(analyzer: Analyzer, name: string, text: string, ver
       own?.analyzer.dispose();
       own = { analyzer: await freshAnalyzer(), hunks: 0 };
     }
-    const r = await own.analyzer.review([{ name, content: piece.text }], { ...options, era: era?.era ?? options.era });
+    const r = await own.analyzer.review([{ name, content: piece.text, piece: true }], { ...options, era: era?.era ?? options.era });
     era ??= { era: r.era, eraSource: r.eraSource };
     parts.push({ ...piece, hunkBase });
     const hunks = r.patches.reduce((n, p) => n + p.files.reduce((m, f) => m + f.hunks.length, 0), 0);

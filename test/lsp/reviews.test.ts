@@ -33,6 +33,8 @@ test('a large document keeps its first findings whole and counts the rest; the t
     }
     assert.equal(r.hunks.length, copies * hunksPerCopy.length, 'every hunk is kept (outline, simulate)');
     assert.match(r.problems[0]!.message, /reviewed message by message/);
+    // Every patch of the series is in the document: none is reported read without those before it.
+    assert.deepEqual(r.problems.filter((p) => /read without/.test(p.message)), []);
   } finally {
     analyzer.dispose();
   }

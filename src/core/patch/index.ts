@@ -55,7 +55,7 @@ async function parse(doc: InputDocument, memo: ParseMemo | undefined): Promise<R
   const problems: Problem[] = [];
   const decoded = decodeInput(doc.content);
   problems.push(...decoded.problems);
-  const done = (format: InputFormat, patches: Patch[], quoted: number[]): Result<Series> => series(doc.name, format, patches, quoted, problems);
+  const done = (format: InputFormat, patches: Patch[], quoted: number[]): Result<Series> => series(doc, format, patches, quoted, problems);
   if (decoded.binary) return done('unified-diff', [], []);
   const lines = decoded.lines;
   const first = lines.findIndex((l) => l.trim() !== '');
@@ -261,7 +261,8 @@ function webMessages(lines: readonly string[], problems: Problem[]): Message[] {
   return out;
 }
 
-function series(source: string, format: InputFormat, found: Patch[], quoted: number[], problems: Problem[]): Result<Series> {
+function series(doc: InputDocument, format: InputFormat, found: Patch[], quoted: number[], problems: Problem[]): Result<Series> {
+  const source = doc.name;
   const cover = found.find((p) => p.isCover);
   const order = new Map(found.map((p, i) => [p, i]));
   const key = (p: Patch) => [p.index ?? Number.MAX_SAFE_INTEGER, p.fromReply ? 1 : 0, order.get(p)!];
@@ -272,7 +273,7 @@ function series(source: string, format: InputFormat, found: Patch[], quoted: num
       const kb = key(b);
       return ka[0] - kb[0] || ka[1] - kb[1] || ka[2] - kb[2];
     });
-  checkSeries(patches, problems);
+  if (!doc.piece) checkSeries(patches, problems);
   if (patches.every((p) => p.files.length === 0) && !problems.some((p) => p.message.startsWith('empty document') || p.message.startsWith('binary input'))) {
     // A mail without a diff (a cover letter, a discussion) is nothing to review, not an error.
     const mail = format !== 'unified-diff';
