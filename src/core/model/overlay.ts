@@ -6,6 +6,7 @@ import type { Hunk, HunkLine, Patch } from '../patch/types';
 import type { ParsedC } from '../syntax/types';
 import type { Body, Bodies } from '../sim/interp';
 import { callees } from '../sim/paths';
+import { apiEntry } from '../api';
 import { ABOVE, awaitsStatement, blockLevels, firstCodeLevel, GAP_CALL } from '../syntax/fragment';
 
 /** Functions whose definitions a patch shows, by side: in its deleted or context lines (`before`), in
@@ -314,6 +315,14 @@ export function bodiesOf(own: readonly Body[], world: World): Bodies {
   return { get: (name) => mine.get(name) ?? world.get(name)?.body };
 }
 
+/** The functions the table functions among `seeds` reach (whether or not the world has bodies of the seeds). */
+const reachedOf = new WeakMap<readonly string[], readonly string[]>();
+function reachedBy(seeds: readonly string[]): readonly string[] {
+  let out = reachedOf.get(seeds);
+  if (!out) reachedOf.set(seeds, (out = [...new Set(seeds.flatMap((n) => (apiEntry(n)?.reaches ?? []).map((r) => r.name)))]));
+  return out;
+}
+
 const seedsOf = new WeakMap<World, { seeds: readonly string[]; present: readonly string[] }>();
 function seedsIn(seeds: readonly string[], world: World): readonly string[] {
   const known = seedsOf.get(world);
@@ -323,19 +332,22 @@ function seedsIn(seeds: readonly string[], world: World): readonly string[] {
   return present;
 }
 
-/** The world entries a hunk's runs can meet (the functions its bodies and `seeds` call, transitively,
- * through the world), as a cache key: `name@id` of each; their names are added to `names`. */
+/** The world entries a hunk's runs can meet (the functions its bodies and `seeds` call, and those the
+ * table functions among them reach, transitively, through the world), as a cache key: `name@id` of each; their names are added to `names`. */
 export function reachedKey(own: readonly Body[], seeds: readonly string[], world: World, names?: Set<string>): string {
   if (world.size === 0) return '';
   const mine = new Set(own.map((b) => b.fn.name));
   const seen = new Set<string>();
   // A name the world lacks adds nothing: the seeds are looked up once per world.
-  const todo = [...seedsIn(seeds, world), ...own.flatMap((b) => callees(b.fn))];
+  const todo = [...seedsIn(seeds, world), ...reachedBy(seeds), ...own.flatMap((b) => callees(b.fn))];
   const out: string[] = [];
   while (todo.length > 0) {
     const n = todo.pop()!;
     if (seen.has(n)) continue;
     seen.add(n);
+    // A table function runs the bodies of the functions it reaches (try_grab_folio() under
+    // get_user_pages()), whether or not a body calls them by name.
+    for (const r of apiEntry(n)?.reaches ?? []) todo.push(r.name);
     const e = mine.has(n) ? undefined : world.get(n);
     if (!e) continue;
     out.push(`${n}@${e.id}`);

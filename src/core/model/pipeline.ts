@@ -513,16 +513,25 @@ interface ServedPatch {
 
 /** The world a served patch leaves on `base`, when `base` has the same functions as the one it was
  * reviewed on and differs from it only in entries the review does not depend on (an edit of an earlier
- * patch's function the patch never meets): its after-world with those entries as `base` has them. */
+ * patch's function the patch never meets) and that call what they called (which functions the world's
+ * bodies call decides the patch's helpers, worldAdds): its after-world with those entries as `base` has them. */
 function afterOn(served: ServedPatch, base: World): World | undefined {
   if (base.size !== served.base.size) return undefined;
   let after: Map<string, WorldEntry> | undefined;
   for (const [name, entry] of base) {
     const was = served.base.get(name);
-    if (was === undefined || (was.id !== entry.id && served.deps.has(name))) return undefined;
-    if (was.id !== entry.id) (after ??= new Map(served.after)).set(name, entry);
+    if (was === undefined) return undefined;
+    if (was.id === entry.id) continue;
+    if (served.deps.has(name) || !sameCallees(was.body, entry.body)) return undefined;
+    (after ??= new Map(served.after)).set(name, entry);
   }
   return after ?? served.after;
+}
+
+function sameCallees(a: Body, b: Body): boolean {
+  const x = new Set(callees(a.fn));
+  const y = callees(b.fn);
+  return x.size === new Set(y).size && y.every((n) => x.has(n));
 }
 
 /** Per side of a patch's overlay: the names of its world's bodies, and what those bodies call (not

@@ -131,12 +131,12 @@ export interface CallOutcome {
  * call from the same state runs it alike: gup_put_folio() on each of a GUP walk's error paths): served
  * from the run memo with the steps it counted and the lookups it made. The callee sees of its caller's
  * path only the state, whether it is primary, whether it has forked, its failure flag and its return
- * text (kept by a path that does not return); the rest of an outcome is the caller's. */
+ * text and value (kept by a path that does not return); the rest of an outcome is the caller's. */
 function callRemembered(body: Body, name: string, e: Extract<Expr, { k: 'call' }>, args: readonly Val[], env: SimEnv, p: Path, frame: Frame): Out {
   const memo = env.memo;
   if (!memo || env.budget.truncated) return callBodyOf(body, name, e, args, env, p, frame);
   const key = [signature(body), env.era, env.type, env.decideAs ?? '', env.phase, env.pgmapStatic ? 's' : '', jsonOf(p.state), p.primary ? 'p' : '', p.forkLine === undefined ? '' : 'f',
-    p.failed ? 'x' : '', p.ret ?? '\u0002', e.text, JSON.stringify(args), frame.depth, frame.stack.join(','), frame.body ? 'b' : ''].join('\u0001');
+    p.failed ? 'x' : '', p.ret ?? '\u0002', p.retVal ? JSON.stringify(p.retVal) : '', e.text, JSON.stringify(args), frame.depth, frame.stack.join(','), frame.body ? 'b' : ''].join('\u0001');
   const known = memo.calls.find(env.api, key, env)?.value;
   // Served only where the budget would have let the call run to its end.
   if (known && env.budget.steps + known.steps <= env.budget.maxSteps) {
@@ -364,7 +364,7 @@ function gapRuns(pre: Body, entry: ApiEntry, e: Extract<Expr, { k: 'call' }>, ar
  * patched free path): served from the memo with the steps it counted and the bodies it looked up. */
 function gapPlan(pre: Body, entry: ApiEntry, eff: EraEffect, e: Extract<Expr, { k: 'call' }>, args: readonly Val[], env: SimEnv, p: Path, frame: Frame, callee: Frame): GapPlan | undefined {
   const memo = env.memo;
-  const key = memo && [signature(pre), env.era, env.type, env.decideAs ?? '', env.phase, env.pgmapStatic ? 's' : '', jsonOf(p.state), p.failed ? 'f' : '', e.text, JSON.stringify(args), frame.depth, frame.stack.join(',')].join('\u0001');
+  const key = memo && [signature(pre), env.era, env.type, env.decideAs ?? '', env.phase, env.pgmapStatic ? 's' : '', jsonOf(p.state), p.failed ? 'f' : '', p.forkLine === undefined ? '' : 'k', e.text, JSON.stringify(args), frame.depth, frame.stack.join(',')].join('\u0001');
   const known = memo && key !== undefined ? memo.gaps.find(env.api, key, env) : undefined;
   // Served only where the budget would have let the plan be made whole.
   if (known && env.budget.steps + known.value.steps <= env.budget.maxSteps) {

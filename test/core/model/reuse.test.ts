@@ -129,3 +129,61 @@ test('a real six-patch series: after an edit of an early patch, the later patche
     analyzer.dispose();
   }
 });
+
+test('an edit of a function a table call reaches (check_vma_flags() under pin_user_pages()) is seen by a later patch that never names it', async () => {
+  // Patch 1 changes check_vma_flags(); patch 2 makes FS DAX folios not longterm-pinnable. Whether patch
+  // 2 fixes anything depends on whether patch 1's check still refuses FS DAX vmas.
+  const series = (check: string) => `From 0000000000000000000000000000000000000001 Mon Sep 17 00:00:00 2001
+From: A <a@example.org>
+Subject: [PATCH 1/2] mm/gup: check_vma_flags
+
+---
+diff --git a/mm/gup.c b/mm/gup.c
+--- a/mm/gup.c
++++ b/mm/gup.c
+@@ -10,7 +10,7 @@ static int check_vma_flags(struct vm_area_struct *vma, unsigned long gup_flags)
+ {
+ 	if (gup_flags & FOLL_WRITE)
+ 		return -EFAULT;
+-	if ((gup_flags & FOLL_LONGTERM) && vma_is_fsdax(vma))
+-		return -EOPNOTSUPP;
++${check}
+ 	return 0;
+ }
+
+From 0000000000000000000000000000000000000002 Mon Sep 17 00:00:00 2001
+From: A <a@example.org>
+Subject: [PATCH 2/2] mm: fsdax folios are not longterm pinnable
+
+---
+diff --git a/include/linux/mm.h b/include/linux/mm.h
+--- a/include/linux/mm.h
++++ b/include/linux/mm.h
+@@ -10,5 +10,7 @@ static inline bool folio_is_longterm_pinnable(struct folio *folio)
+ {
+ 	if (folio_is_device_coherent(folio))
+ 		return false;
++	if (folio_is_fsdax(folio))
++		return false;
+ 	return true;
+ }
+`;
+  const texts = [series('\tif ((gup_flags & FOLL_LONGTERM) && vma_is_fsdax(vma))\n\t\treturn -EOPNOTSUPP;'), series('\tif (gup_flags & FOLL_LONGTERM)\n\t\treturn 0;')];
+  const fixedIn = (r: Awaited<ReturnType<Awaited<ReturnType<typeof createAnalyzer>>['review']>>) =>
+    r.patches[1]!.files.flatMap((f) => f.hunks.flatMap((h) => h.findings.filter((x) => x.status === 'fixed').map((x) => x.ruleId)));
+  const analyzer = await createAnalyzer(loadAssets());
+  try {
+    const results = [];
+    for (const text of texts) {
+      const reviewed = await analyzer.review([{ name: 'f1.mbox', content: text }], { era: 'E3' });
+      const fresh = await createAnalyzer(loadAssets());
+      assert.equal(JSON.stringify(reviewed), JSON.stringify(await fresh.review([{ name: 'f1.mbox', content: text }], { era: 'E3' })));
+      fresh.dispose();
+      results.push(fixedIn(reviewed));
+    }
+    // With the vma check gone, patch 2's folio check is what refuses FS DAX longterm pins.
+    assert.deepEqual(results, [[], ['longterm-pin-fsdax']]);
+  } finally {
+    analyzer.dispose();
+  }
+});
