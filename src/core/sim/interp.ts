@@ -69,7 +69,8 @@ export interface SimEnv {
   phase: string;
   /** The phase's pgmap references are the pgmap's static per-page ones (PhaseSpec.pgmapStatic). */
   pgmapStatic?: boolean;
-  /** Where runs are remembered (the reviewer's): partly shown bodies' plans (kernel.ts gapFill). */
+  /** Where runs are remembered (the reviewer's): partly shown bodies' plans and patched bodies' calls
+   * (kernel.ts gapPlan, callRemembered). */
   readonly memo?: RunMemo;
 }
 
@@ -236,7 +237,6 @@ function mergeSame(paths: Path[]): Path[] {
     return true;
   });
 }
-
 
 function execStmt(stmt: Stmt, env: SimEnv, p: Path, frame: Frame): Path[] {
   switch (stmt.k) {

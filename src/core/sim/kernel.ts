@@ -109,7 +109,7 @@ function callBodyOf(body: Body, name: string, e: Extract<Expr, { k: 'call' }>, a
   const answer = (v: Val | undefined): Val => {
     if (v !== undefined && truthOf(v) !== undefined) return v;
     const entry = env.api.entry(name);
-    const eff = entry?.roles.includes('type-test') && entry.exists.includes(env.era) ? env.api.effect(entry, env.era, env.type) : undefined;
+    const eff = entry?.roles.includes('type-test') ? effectIn(entry, env) : undefined;
     return (eff && typeTruth(eff, env)) ?? v ?? UNKNOWN;
   };
   // The scenarios' own calls are the page's normal life: the body's path that succeeds.
@@ -231,7 +231,7 @@ function reachesBody(name: string, env: SimEnv, stack: readonly string[]): boole
  * state): applied after `r` ran, on the paths where it succeeded. None when `r` has no summary here. */
 function restOf(entry: ApiEntry, eff: EraEffect, r: Reach, e: Extract<Expr, { k: 'call' }>, args: readonly Val[], env: SimEnv, p: Path, frame: Frame): ((q: Path) => Out) | undefined {
   const part = env.api.entry(r.name);
-  const partEff = part && part.exists.includes(env.era) ? env.api.effect(part, env.era, env.type) : undefined;
+  const partEff = effectIn(part, env);
   if (!part || !partEff || !hasContent(partEff)) return undefined;
   const from: Path = { ...p, primary: true, steps: null };
   const whole = applyEffect(entry, eff, e.text, args, env, from, frame, e.loc.line)[0]?.[0].state;
@@ -252,10 +252,24 @@ function restOf(entry: ApiEntry, eff: EraEffect, r: Reach, e: Extract<Expr, { k:
   };
 }
 
+/** The entry's effect in this era for `type` (the simulated one by default); none where it does not exist. */
+function effectIn(entry: ApiEntry | undefined, env: SimEnv, type: PgmapType = env.type): EraEffect | undefined {
+  return entry && entry.exists.includes(env.era) ? env.api.effect(entry, env.era, type) : undefined;
+}
+
+/** A call the kernel makes itself (no line of the input), of `body`'s function, written `text`. */
+function implicitCall(body: Body, text: string): Extract<Expr, { k: 'call' }> {
+  return { k: 'call', callee: body.fn.name, args: [], text, loc: { line: -1, character: 0 } };
+}
+
+/** ->page_free() run above what the input shows of a free path (gapFill). */
+function enterPageFree(env: SimEnv, callee: Frame): (x: Path) => Path {
+  return (x) => pageFreeCallback(env, callee, x, `pgmap->ops->page_free(page): above what the input shows [table ${env.era}]`, undefined)[0]![0];
+}
+
 /** The table's flag check of a reached function, for the simulated type in this era. */
 function tableRefusal(r: Reach, env: SimEnv): EraEffect['refuses'] {
-  const entry = env.api.entry(r.name);
-  return entry && entry.exists.includes(env.era) ? env.api.effect(entry, env.era, env.type)?.refuses : undefined;
+  return effectIn(env.api.entry(r.name), env)?.refuses;
 }
 
 /** A reached function refused: it returned an errno, NULL or false. */
@@ -294,7 +308,7 @@ function gapFill(body: Body, e: Extract<Expr, { k: 'call' }>, args: readonly Val
   const outer = pre.fn.name !== body.fn.name && frame.stack.includes(pre.fn.name) ? env.bodies.get(pre.fn.name) : undefined;
   if (outer && gapped(outer.fn)) return undefined;
   const entry = env.api.entry(pre.fn.name);
-  const effOf = (type: PgmapType) => (entry && entry.exists.includes(env.era) ? env.api.effect(entry, env.era, type) : undefined);
+  const effOf = (type: PgmapType) => effectIn(entry, env, type);
   const eff = effOf(env.type);
   if (!entry || !eff || !hasContent(eff)) return undefined;
   const callee: Frame = { name: body.fn.name, body, depth: frame.depth + 1, stack: [...frame.stack, body.fn.name] };
@@ -302,7 +316,7 @@ function gapFill(body: Body, e: Extract<Expr, { k: 'call' }>, args: readonly Val
   if (!plan) return undefined;
   const { seed, own, mine } = plan;
   if (own === undefined && mine === undefined) return seed && { seed };
-  const enter = plan.enter ? (x: Path) => pageFreeCallback(env, callee, x, `pgmap->ops->page_free(page): above what the input shows [table ${env.era}]`, undefined)[0]![0] : undefined;
+  const enter = plan.enter ? enterPageFree(env, callee) : undefined;
   const fill = (q: Path): Path => {
     let d = own;
     let from = eff;
@@ -385,7 +399,7 @@ function makeGapPlan(pre: Body, entry: ApiEntry, eff: EraEffect, e: Extract<Expr
   // A free path hands the page to ->page_free() before anything else it does: a body shown from below
   // its start that does not call it ran it above the hunk.
   const enter = !!eff.pageFreeCallback && !!pre.fn.partial && !pageFreed(probe.run(probe.from, undefined)?.steps ?? null);
-  const { start, tableOf, run } = enter ? gapRuns(pre, entry, e, args, env, p, frame, (x) => pageFreeCallback(env, callee, x, `pgmap->ops->page_free(page): above what the input shows [table ${env.era}]`, undefined)[0]![0]) : probe;
+  const { start, tableOf, run } = enter ? gapRuns(pre, entry, e, args, env, p, frame, enterPageFree(env, callee)) : probe;
   const table = tableOf(eff);
   if (!table) return undefined;
   const seed = readsAbove(pre.fn) ? aboveFrom(table, (v) => shownWith(pre, env, start, frame, args, { [ABOVE]: { k: 'bool', v } })) : undefined;
@@ -414,10 +428,10 @@ export function aboveSeed(body: Body, env: SimEnv, start: Path): Record<string, 
   const pre = body.pre ?? body;
   if (!gapped(pre.fn) || !readsAbove(pre.fn)) return undefined;
   const entry = env.api.entry(pre.fn.name);
-  const eff = entry && entry.exists.includes(env.era) ? env.api.effect(entry, env.era, env.type) : undefined;
+  const eff = effectIn(entry, env);
   if (!entry || !eff || !hasContent(eff)) return undefined;
   const frame: Frame = { name: pre.fn.name, depth: 0, stack: [] };
-  const call: Extract<Expr, { k: 'call' }> = { k: 'call', callee: pre.fn.name, args: [], text: `${pre.fn.name}()`, loc: { line: -1, character: 0 } };
+  const call = implicitCall(pre, `${pre.fn.name}()`);
   const from: Path = { ...start, primary: true, steps: null };
   const table = applyEffect(entry, withCallKey(eff, call), call.text, [], env, from, frame, undefined)[0]?.[0].state;
   if (!table) return undefined;
@@ -498,7 +512,7 @@ const readsAboveOf = new WeakMap<FunctionIR, boolean>();
 /** Runs a patched body the kernel calls itself (the free path, ->page_free(), the devmap hook), as if
  * written `text`: what the input does not show of it is continued from the table (gapFill). */
 function callPatched(body: Body, text: string, env: SimEnv, p: Path, frame: Frame): Path[] {
-  const call: Extract<Expr, { k: 'call' }> = { k: 'call', callee: body.fn.name, args: [], text, loc: { line: -1, character: 0 } };
+  const call = implicitCall(body, text);
   const gap = gapFill(body, call, [], env, p, frame);
   return callBody(body, env, gap?.entered ?? p, frame.depth + 1, frame.stack, [], gap?.fill, gap?.seed);
 }
