@@ -276,7 +276,8 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
     const pieces = { before: before.piece, after: after.piece };
     // A hunk that calls no table function is judged when it changes a guard in the body of the one it is
     // inside (the arms the guard picks may be beyond it).
-    const inTable = changesTableGuard(hunk) && [...before.bodies, ...after.bodies].some((b) => b.fn.name === hunk.function && changesBody(b, changedLines([hunk])));
+    const hunkLines = changedLines([hunk]);
+    const inTable = changesTableGuard(hunk) && [...before.bodies, ...after.bodies].some((b) => b.fn.name === hunk.function && changesBody(b, hunkLines));
     if ((calls.length === 0 && !inTable && !changesExitOfApiFunction(hunk)) || types.length === 0) return { report, problems, pieces };
     return { report, problems, pieces, judge: { types, gated, reachedByName } };
   }
@@ -354,14 +355,15 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
       for (const b of own[side].filter((x) => touched.has(x.fn.name))) {
         for (const type of types) paths[side].push(...runFunctionPaths(b, { era: opts.era, type, api: TABLE_VIEW, bodies: bodies[side], absent: absent[side], memo: runMemo }).paths);
       }
+      // The patch is one change: every scenario starts from the memmap set-up the patch leaves, so a
+      // set-up function another hunk changes (pagemap_range(), the producer of the per-page references
+      // a memunmap_pages() hunk drops) runs here too, unless one of the hunk's own does. (Functions the
+      // scenarios call by name already come from the whole patch; other roles stay the hunk's.)
+      const sib = (w: 'before' | 'after') => siblings.map((n) => bodies[w].get(n)).filter((b): b is Body => b !== undefined && !absent[w].has(b.fn.name));
+      const sibs = { mine: sib(side), other: sib(other) };
       for (const type of types) {
         const mine = placements(inWorld(side, type), inWorld(other, type), opts.era, type, changed, helpers[side], bodies[side]);
-        // The patch is one change: every scenario starts from the memmap set-up the patch leaves, so a
-        // set-up function another hunk changes (pagemap_range(), the producer of the per-page references
-        // a memunmap_pages() hunk drops) runs here too, unless one of the hunk's own does. (Functions the
-        // scenarios call by name already come from the whole patch; other roles stay the hunk's.)
-        const sib = (w: 'before' | 'after') => siblings.map((n) => bodies[w].get(n)).filter((b): b is Body => b !== undefined && !absent[w].has(b.fn.name));
-        const setUp = placements(sib(side), sib(other), opts.era, type, changed, helpers[side], bodies[side]).filter((p) => p.role === 'memmap-init' && !mine.some((m) => m.role === p.role));
+        const setUp = placements(sibs.mine, sibs.other, opts.era, type, changed, helpers[side], bodies[side]).filter((p) => p.role === 'memmap-init' && !mine.some((m) => m.role === p.role));
         const placed = [...mine, ...setUp];
         // One input for all scenarios of this type and side: they share the run of their common start.
         const input = { era: opts.era, type, side, api: TABLE_VIEW, bodies: bodies[side], absent: absent[side], placed, memo: runMemo };
@@ -370,12 +372,14 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
     }
     const effects: Effect[] = effectsOf(types.map((type) => ({ type, before: runs.before.filter((r) => r.type === type), after: runs.after.filter((r) => r.type === type) })), (steps) => attributedLine(steps, changed, fallbackLine));
     const view = (side: 'before' | 'after'): SideView => ({ side, runs: runs[side], functions: own[side], paths: paths[side] });
+    const views = { before: view('before'), after: view('after') };
+    const ctx = { era: opts.era, types, changedLines: changed, intended };
     // A finding whose cause lies in an earlier patch's body (the overlay) is shown on this hunk,
     // with the earlier line as related information.
-    const findings: Finding[] = runRules(view('before'), view('after'), { era: opts.era, types, changedLines: changed, intended }, opts.includePresent, fallbackLine)
+    const findings: Finding[] = runRules(views.before, views.after, ctx, opts.includePresent, fallbackLine)
       .map((f) => attributeFinding(f, changed))
       .map((f) => (changed.has(f.line) || (f.line >= hunk.range.start.line && f.line <= hunk.range.end.line) ? f : { ...f, line: fallbackLine, related: [{ line: f.line, message: 'where it happens: a body changed earlier in the series' }, ...(f.related ?? [])] }));
-    problems.push(...undecidedOf(view('before'), view('after'), { era: opts.era, types, changedLines: changed, intended }, fallbackLine));
+    problems.push(...undecidedOf(views.before, views.after, ctx, fallbackLine));
     const truncated = [...runs.before, ...runs.after].find((r) => r.trace.truncated);
     if (truncated) problems.push({ severity: 'warning', message: `simulation of ${hunk.function || 'hunk'} stopped early: ${truncated.trace.truncated}`, line: hunk.headerLine });
     // One order whatever the caches served: by line, then rule, status and message.

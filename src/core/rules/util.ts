@@ -21,6 +21,11 @@ export function phaseSteps(steps: readonly TraceStep[], ...phases: string[]): Tr
   return steps.filter((s) => phases.includes(s.phase));
 }
 
+/** Whether a step takes a pgmap reference, or calls what would have taken one had it not failed. */
+export function takesPgmapRef(s: TraceStep): boolean {
+  return !!s.events?.some((e) => e.kind === 'pgmap-get' || (e.kind === 'call-fails' && e.pgmapGet));
+}
+
 /** Whether a step's statement (from its line to its end line, when it spans several) holds one of `lines`. */
 export function stepTouches(step: TraceStep, lines: ReadonlySet<number>): boolean {
   if (step.line === undefined) return false;
@@ -108,7 +113,7 @@ export function errorPathImbalances(before: SideView, after: SideView, change: (
         since = false;
       }
       if (!(preImage && afterPaths.has(p) && s.line !== undefined && added.has(s.line))) v += change(s);
-      const tries = !!s.events?.some((e) => (e.kind === 'call-fails' && e.pgmapGet) || e.kind === 'pgmap-get');
+      const tries = takesPgmapRef(s);
       tried ||= tries;
       since ||= tries;
       if (!since && from !== undefined) low = Math.min(low, v - from);

@@ -1,7 +1,7 @@
 // Hazard 4: a pgmap reference is leaked or dropped twice on some path.
 import type { TraceStep } from '../../report/types';
 import type { Instance, Rule, RuleContext, SideView } from '../types';
-import { endOf, errorPathImbalances, lineOf, meta, phaseSteps, runsOf, type Holding } from '../util';
+import { endOf, errorPathImbalances, lineOf, meta, phaseSteps, runsOf, takesPgmapRef, type Holding } from '../util';
 import { strayPgmapRefs, type SimState } from '../../sim/state';
 import { NAMED } from '../../api/concepts';
 import { apiEntry, effectFor, type ApiEntry } from '../../api';
@@ -68,8 +68,19 @@ export const rule: Rule = {
   },
 };
 
+/** The last exitBalances() made, by the views it judged: `diff` and `undecided` ask for the same hunk in turn. */
+const lastBalances = new WeakMap<SideView, { after: SideView; ctx: RuleContext; result: ReturnType<typeof errorPathImbalances> }>();
+
 /** Failure exits of the changed functions that keep or over-drop pgmap references (errorPathImbalances). */
 function exitBalances(before: SideView, after: SideView, ctx: RuleContext): ReturnType<typeof errorPathImbalances> {
+  const last = lastBalances.get(before);
+  if (last && last.after === after && last.ctx === ctx) return last.result;
+  const result = judgeExits(before, after, ctx);
+  lastBalances.set(before, { after, ctx, result });
+  return result;
+}
+
+function judgeExits(before: SideView, after: SideView, ctx: RuleContext): ReturnType<typeof errorPathImbalances> {
   const holding = (p: FunctionPath): Holding | undefined => {
     const e = apiEntry(p.function);
     return e?.pgmapConsumes ? 'caller' : e?.pgmapBalanced && effectFor(e, ctx.era, p.type)?.pgmapHeld ? 'run' : undefined;
@@ -94,7 +105,7 @@ function heldAround(p: FunctionPath, era: Era): boolean {
   for (const s of p.steps) {
     if (s.function !== p.function) continue;
     // The input shows where the function takes it: what it holds there is the path's own business.
-    if (pgmapChange(s) > 0 || s.events?.some((e) => e.kind === 'pgmap-get' || (e.kind === 'call-fails' && e.pgmapGet))) return false;
+    if (pgmapChange(s) > 0 || takesPgmapRef(s)) return false;
     if (s.events?.some((e) => (e.kind === 'call' || e.kind === 'call-fails') && around.includes(e.callee))) return true;
   }
   return false;
