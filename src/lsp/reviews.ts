@@ -58,6 +58,11 @@ function hunksOf(patches: readonly PatchReport[]): HunkEntry[] {
   return all.map((h, i) => ({ ...h, number: i + 1 }));
 }
 
+/** A review of the whole document (not split into pieces). */
+function whole(version: number, r: ReviewReport, millis: number): Review {
+  return { version, era: r.era, eraSource: r.eraSource, patches: r.patches, problems: r.problems, hunks: hunksOf(r.patches), millis };
+}
+
 /** Splits a document at its mail separators (`From ` lines), else at its `diff --git` lines. */
 export function splitPatches(text: string): { startLine: number; text: string }[] {
   const at = (re: RegExp) => [...text.matchAll(re)].map((m) => m.index!);
@@ -128,8 +133,7 @@ export async function review(analyzer: Analyzer, name: string, text: string, ver
       const now = performance.now();
       if (onPartial && p.total >= PARTIAL_MIN_PATCHES && p.done < p.total && now - shown >= PARTIAL_EVERY_MS) {
         shown = now;
-        const r = p.report();
-        onPartial({ version, era: r.era, eraSource: r.eraSource, patches: r.patches, problems: r.problems, hunks: hunksOf(r.patches), millis: now - t0 });
+        onPartial(whole(version, p.report(), now - t0));
       }
       if (now - yielded >= YIELD_EVERY_MS) {
         await yieldToEvents();
@@ -145,7 +149,7 @@ export async function review(analyzer: Analyzer, name: string, text: string, ver
       throw e;
     }
     if (cancel.cancelled) return undefined;
-    return { version, era: r.era, eraSource: r.eraSource, patches: r.patches, problems: r.problems, hunks: hunksOf(r.patches), millis: performance.now() - t0 };
+    return whole(version, r, performance.now() - t0);
   }
   const pieces = splitPatches(text);
   const patches: PatchReport[] = [];

@@ -4,7 +4,7 @@
 // the adapter's git tree) the dates of the pre-image blobs and of the base commit. Each clue names the
 // eras it allows and a weight; the era with the most weight wins, ties go to the era nearest the date.
 import { ERAS, type Era } from '../types';
-import type { Patch, Series } from '../patch/types';
+import type { Hunk, Patch, Series } from '../patch/types';
 import { span } from './build';
 import { RELEASES, eraOfVersion, parseVersion, releaseAt, type Release } from './releases';
 
@@ -236,19 +236,23 @@ const MAX_DATED_BLOBS = 2;
 const DECLARES = /^[A-Za-z_#]/;
 
 /** Pre-image lines of a hunk: its section text, context and deleted lines. */
-function preLines(hunk: EraHunk): string[] {
+function preLines(hunk: Hunk): string[] {
   return [hunk.section, ...hunk.lines.filter((l) => l.kind !== 'add').map((l) => l.text)];
 }
 
-type EraHunk = Series['patches'][number]['files'][number]['hunks'][number];
+/** What a hunk shows of era evidence: its pre-image's, and for each added line that declares a name, that line's. */
+interface HunkEvidence {
+  readonly pre: readonly EraEvidence[];
+  readonly declared: readonly (readonly EraEvidence[])[];
+}
 
 /** The era evidence a hunk shows, in ERA_EVIDENCE order: what its pre-image names (a file's
  * evidence only in its files), and for each added line that declares a name, what that line names.
  * Kept per hunk: an editor's re-review after an edit reads the same hunk objects again (the patch
  * reader's memo), and this look at every line is most of the inference. */
-const hunkEvidenceOf = new WeakMap<EraHunk, { readonly pre: readonly EraEvidence[]; readonly declared: readonly (readonly EraEvidence[])[] }>();
+const hunkEvidenceOf = new WeakMap<Hunk, HunkEvidence>();
 
-function hunkEvidence(hunk: EraHunk, path: string): { readonly pre: readonly EraEvidence[]; readonly declared: readonly (readonly EraEvidence[])[] } {
+function hunkEvidence(hunk: Hunk, path: string): HunkEvidence {
   let r = hunkEvidenceOf.get(hunk);
   if (!r) {
     const pre = preLines(hunk);
