@@ -220,24 +220,29 @@ function oneEach(bodies: readonly Body[]): Body[] {
 function gapLine(before: string, after: string): string {
   // A brace-less `if (...)` or `else` whose statement the next hunk starts (indented under it): the
   // lines between can only be comments (kernel style puts no second statement under it).
-  const awaits = awaitsStatement(before);
-  if (awaits !== undefined && (firstCodeLevel(after) ?? -1) > awaits) return '';
+  const awaits = awaitsOf(before);
+  if (awaits !== undefined && (firstLevelOf(after) ?? -1) > awaits) return '';
   const open = levelsOf(before).exit;
   const next = levelsOf(after).entry;
   const common = Math.min(open, next);
   return `${'\t'.repeat(common + 1)}${'} '.repeat(open - common)}${GAP_CALL}();${` if (${ABOVE}) {`.repeat(next - common)}`;
 }
 
-/** blockLevels of a piece's text, kept (a re-review rebuilds the overlay of every patch after an edited one from the same texts). */
-const levels = new Map<string, { entry: number; exit: number }>();
-function levelsOf(text: string): { entry: number; exit: number } {
-  let r = levels.get(text);
-  if (!r) {
-    if (levels.size >= 4000) levels.clear();
-    levels.set(text, (r = blockLevels(text)));
-  }
-  return r;
+/** `read` of a piece's text, kept per text (a re-review rebuilds the overlay of every patch after an
+ * edited one from the same texts): each of them scans the whole text. */
+function perText<T>(read: (text: string) => T): (text: string) => T {
+  const kept = new Map<string, T>();
+  return (text) => {
+    if (kept.has(text)) return kept.get(text)!;
+    if (kept.size >= 4000) kept.clear();
+    const r = read(text);
+    kept.set(text, r);
+    return r;
+  };
 }
+const levelsOf = perText(blockLevels);
+const awaitsOf = perText(awaitsStatement);
+const firstLevelOf = perText(firstCodeLevel);
 
 /** Merges a patch's hunks into its two worlds, on top of `base` (the tree as the patches before it in
  * the series left it). Only functions the patch changes (on either side) enter them: a function a hunk
