@@ -80,9 +80,7 @@ export async function createCSyntax(assets: SyntaxAssets): Promise<CSyntax> {
         const outer = root.namedChildren.filter((c): c is Node => !!c && c.startIndex < firstDef && !NOT_STATEMENTS.has(c.type));
         if (outer.length) functions.push(lowerTopLevel(ctx, outer, outer.reduce((s, n) => s + countErrors(n), 0)));
       }
-      for (const d of definitions) {
-        functions.push(lowerFunction(ctx, d));
-      }
+      for (const d of definitions) functions.push(lowerFunction(ctx, d));
       const errorNodes = countErrors(root);
       const problems: Problem[] = [];
       if (errorNodes > 0) {
