@@ -1,5 +1,6 @@
-; Every call expression: the callee (identifier, field chain or other expression) and its arguments.
+; Every call expression (its callee and arguments are read from the node's fields: one capture per
+; call keeps the matches cheap).
 ; Matched against tree-sitter-c 0.24.1 node types.
 (call_expression
-  function: (_) @callee
-  arguments: (argument_list) @args) @call
+  function: (_)
+  arguments: (argument_list)) @call

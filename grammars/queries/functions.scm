@@ -1,5 +1,5 @@
-; Every function definition with its declarator (name and parameters) and body.
+; Every function definition (its declarator and body are read from the node's fields).
 ; Matched against tree-sitter-c 0.24.1 node types.
 (function_definition
-  declarator: (_) @declarator
-  body: (compound_statement) @body) @function
+  declarator: (_)
+  body: (compound_statement)) @function
