@@ -228,14 +228,27 @@ function limitPaths(all: Path[], env: SimEnv, frame: Frame): Path[] {
 /** Keeps one of the non-primary paths that share status, return value, state and variables: they only
  * differ in how they got there (a loop body's independent branches would otherwise multiply). */
 function mergeSame(paths: Path[]): Path[] {
-  const seen = new Set<string>();
-  return paths.filter((p) => {
-    if (p.primary) return true;
-    const key = `${p.status}|${p.ret ?? ''}|${p.forkLine ?? ''}|${jsonOf(p.state)}|${jsonOf(p.vars)}|${p.nullAtEntry?.join() ?? ''}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  // Grouped first by what is cheap to compare (most paths differ in the line they forked at); the
+  // state and variables are written out only where two paths share a group.
+  const groups = new Map<string, Path[]>();
+  for (const p of paths) {
+    if (p.primary) continue;
+    const key = `${p.status}|${p.ret ?? ''}|${p.forkLine ?? ''}|${p.nullAtEntry?.join() ?? ''}`;
+    const g = groups.get(key);
+    if (g) g.push(p);
+    else groups.set(key, [p]);
+  }
+  const dropped = new Set<Path>();
+  for (const g of groups.values()) {
+    if (g.length < 2) continue;
+    const seen = new Set<string>();
+    for (const p of g) {
+      const key = `${jsonOf(p.state)}|${jsonOf(p.vars)}`;
+      if (seen.has(key)) dropped.add(p);
+      else seen.add(key);
+    }
+  }
+  return dropped.size === 0 ? paths : paths.filter((p) => !dropped.has(p));
 }
 
 function execStmt(stmt: Stmt, env: SimEnv, p: Path, frame: Frame): Path[] {
