@@ -8,7 +8,7 @@ import type { TraceEvent, TraceStep } from '../report/types';
 import { ASSERTION_MACROS, BRANCH_HINTS, REFCOUNTED_ENTRY_KINDS, COUNT_CONDITION, FLAG_CONSTANT, IDLE_TEST, IDLE_VAR_CALL, NAMED, PAGE_FREE_CALLBACK, REFCOUNT_KEY } from '../api/concepts';
 import { nrPages, stateChanged, userPgmapRefs, type SimState } from './state';
 import { callees } from './paths';
-import { jsonOf, newLookups, signature, tracked } from './memo';
+import { jsonOf, newLookups, signatureId, tracked } from './memo';
 import { ABOVE, GAP_CALL } from '../syntax/fragment';
 import { UNKNOWN, binary, callBody, unshown, docLine, execFunction, oneLine, record, truthOf, type Body, type Frame, type Out, type Path, type SimEnv, type Val } from './interp';
 
@@ -135,7 +135,7 @@ export interface CallOutcome {
 function callRemembered(body: Body, name: string, e: Extract<Expr, { k: 'call' }>, args: readonly Val[], env: SimEnv, p: Path, frame: Frame): Out {
   const memo = env.memo;
   if (!memo || env.budget.truncated) return callBodyOf(body, name, e, args, env, p, frame);
-  const key = [signature(body), env.era, env.type, env.decideAs ?? '', env.phase, env.pgmapStatic ? 's' : '', jsonOf(p.state), p.primary ? 'p' : '', p.forkLine === undefined ? '' : 'f',
+  const key = [signatureId(body), env.era, env.type, env.decideAs ?? '', env.phase, env.pgmapStatic ? 's' : '', jsonOf(p.state), p.primary ? 'p' : '', p.forkLine === undefined ? '' : 'f',
     p.failed ? 'x' : '', p.ret ?? '\u0002', p.retVal ? JSON.stringify(p.retVal) : '', e.text, JSON.stringify(args), frame.depth, frame.stack.join(','), frame.body ? 'b' : ''].join('\u0001');
   const known = memo.calls.find(env.api, key, env)?.value;
   // Served only where the budget would have let the call run to its end.
@@ -378,7 +378,7 @@ function gapRuns(pre: Body, entry: ApiEntry, e: Extract<Expr, { k: 'call' }>, ar
  * patched free path): served from the memo with the steps it counted and the bodies it looked up. */
 function gapPlan(pre: Body, entry: ApiEntry, eff: EraEffect, e: Extract<Expr, { k: 'call' }>, args: readonly Val[], env: SimEnv, p: Path, frame: Frame, callee: Frame): GapPlan | undefined {
   const memo = env.memo;
-  const key = memo && [signature(pre), env.era, env.type, env.decideAs ?? '', env.phase, env.pgmapStatic ? 's' : '', jsonOf(p.state), p.failed ? 'f' : '', p.forkLine === undefined ? '' : 'k', e.text, JSON.stringify(args), frame.depth, frame.stack.join(',')].join('\u0001');
+  const key = memo && [signatureId(pre), env.era, env.type, env.decideAs ?? '', env.phase, env.pgmapStatic ? 's' : '', jsonOf(p.state), p.failed ? 'f' : '', p.forkLine === undefined ? '' : 'k', e.text, JSON.stringify(args), frame.depth, frame.stack.join(',')].join('\u0001');
   const known = memo && key !== undefined ? memo.gaps.find(env.api, key, env) : undefined;
   // Served only where the budget would have let the plan be made whole.
   if (known && env.budget.steps + known.value.steps <= env.budget.maxSteps) {

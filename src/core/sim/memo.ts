@@ -12,7 +12,7 @@ import type { CallOutcome, GapPlan } from './kernel';
  * or the same body another hunk of the same function already ran. */
 export interface Lookups {
   readonly missing: Set<string>;
-  readonly found: Map<string, string>;
+  readonly found: Map<string, number>;
   readonly absent: Map<string, boolean>;
 }
 
@@ -87,13 +87,36 @@ const signatures = new WeakMap<Body, string>();
 
 /** What the simulator can see of a body: its name, parameters, whether the input shows it from its
  * start and to its end, and its statements, every position as the document line it maps to. Equal signatures run alike, whichever side or hunk they come from. */
-export function signature(body: Body): string {
+function signature(body: Body): string {
   let sig = signatures.get(body);
   if (sig === undefined) {
     const ir = JSON.stringify(body.fn.body, (k, v: unknown) => (k === 'loc' ? `${body.docLine((v as { line: number }).line)}:${(v as { character: number }).character}` : v));
     signatures.set(body, (sig = `${body.fn.name}(${body.fn.params.join(',')})${body.fn.partial ? '~partial' : ''}${body.fn.cut ? '~cut' : ''}${ir}${body.pre ? `|pre:${signature(body.pre)}` : ''}`));
   }
   return sig;
+}
+
+const idOf = new WeakMap<Body, number>();
+const interned = new Map<string, number>();
+let nextId = 0;
+/** Signatures kept to be interned: past this many the table starts over (new ids: a run remembered under
+ * an old one is simply not found again). */
+const MAX_INTERNED = 20_000;
+
+/** A number that stands for `signature(body)` in memo keys and lookups: equal for equal signatures
+ * (a signature is as long as the body's IR; keys made of it would be hashed and compared whole). */
+export function signatureId(body: Body): number {
+  let id = idOf.get(body);
+  if (id === undefined) {
+    const sig = signature(body);
+    id = interned.get(sig);
+    if (id === undefined) {
+      if (interned.size >= MAX_INTERNED) interned.clear();
+      interned.set(sig, (id = nextId++));
+    }
+    idOf.set(body, id);
+  }
+  return id;
 }
 
 export const newLookups = (from?: Lookups): Lookups => ({ missing: new Set(from?.missing), found: new Map(from?.found), absent: new Map(from?.absent) });
@@ -104,7 +127,7 @@ export function tracked(seen: Seen, log: Lookups): { bodies: Bodies; absent: Nam
     bodies: {
       get(name) {
         const b = seen.bodies.get(name);
-        if (b) log.found.set(name, signature(b));
+        if (b) log.found.set(name, signatureId(b));
         else log.missing.add(name);
         return b;
       },
@@ -121,9 +144,9 @@ export function tracked(seen: Seen, log: Lookups): { bodies: Bodies; absent: Nam
 
 function answersAlike(l: Lookups, seen: Seen): boolean {
   for (const n of l.missing) if (seen.bodies.get(n) !== undefined) return false;
-  for (const [n, sig] of l.found) {
+  for (const [n, id] of l.found) {
     const b = seen.bodies.get(n);
-    if (b === undefined || signature(b) !== sig) return false;
+    if (b === undefined || signatureId(b) !== id) return false;
   }
   for (const [n, v] of l.absent) if ((seen.absent?.has(n) ?? false) !== v) return false;
   return true;

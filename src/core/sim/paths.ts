@@ -6,7 +6,7 @@ import type { Era, PgmapType } from '../types';
 import type { FunctionIR, Stmt } from '../syntax/ir';
 import type { TraceStep } from '../report/types';
 import { INITIAL_STATE, type SimState } from './state';
-import { newLookups, signature, tracked, type RunMemo } from './memo';
+import { newLookups, signatureId, tracked, type RunMemo } from './memo';
 import { aboveSeed } from './kernel';
 import { execStmts, newBudget, startPath, stepsOf, type ApiView, type Bodies, type Body, type Budget, type Frame, type Names, type Path, type Val } from './interp';
 
@@ -107,7 +107,7 @@ export const REFERENCED_PAGE: SimState = { ...INITIAL_STATE, refcount: 1 << 10, 
 export function runFunctionPaths(body: Body, input: PathsInput): PathsResult {
   const memo = input.memo && !input.args && !input.start && !input.budget ? input.memo : undefined;
   if (!memo) return runPaths(body, input, input);
-  const key = `${signature(body)}|${input.era}|${input.type}`;
+  const key = `${signatureId(body)}|${input.era}|${input.type}`;
   const known = memo.paths.find(input.api, key, input);
   if (known) return known.value;
   const lookups = newLookups();
