@@ -164,9 +164,17 @@ export function record(env: SimEnv, frame: Frame, p: Path, statement: string, ne
 }
 
 export function oneLine(s: string): string {
-  const t = s.replace(/\s+/g, ' ').trim();
-  return t.length > 160 ? t.slice(0, 157) + '...' : t;
+  let t = oneLines.get(s);
+  if (t === undefined) {
+    t = s.replace(/\s+/g, ' ').trim();
+    if (t.length > 160) t = t.slice(0, 157) + '...';
+    if (oneLines.size >= 20_000) oneLines.clear();
+    oneLines.set(s, t);
+  }
+  return t;
 }
+/** Statements as traces show them, by their text (the same statements are recorded on every path). */
+const oneLines = new Map<string, string>();
 
 // ---- statements -----------------------------------------------------------------------------
 
@@ -241,11 +249,15 @@ function mergeSame(paths: Path[]): Path[] {
   const dropped = new Set<Path>();
   for (const g of groups.values()) {
     if (g.length < 2) continue;
-    const seen = new Set<string>();
+    // By the JSON each record keeps (hashed once): no key made of both.
+    const seen = new Map<string, Set<string>>();
     for (const p of g) {
-      const key = `${jsonOf(p.state)}|${jsonOf(p.vars)}`;
-      if (seen.has(key)) dropped.add(p);
-      else seen.add(key);
+      const state = jsonOf(p.state);
+      const vars = jsonOf(p.vars);
+      const withState = seen.get(state);
+      if (!withState) seen.set(state, new Set([vars]));
+      else if (withState.has(vars)) dropped.add(p);
+      else withState.add(vars);
     }
   }
   return dropped.size === 0 ? paths : paths.filter((p) => !dropped.has(p));
@@ -448,8 +460,28 @@ function expectTrue(e: Expr): boolean {
 
 // ---- expressions -----------------------------------------------------------------------------
 
+const lvalueKeys = new WeakMap<Expr, string>();
 function lvalueKey(e: Expr): string {
-  return `lvalue:${e.text.replace(/\s+/g, '')}`;
+  let k = lvalueKeys.get(e);
+  if (k === undefined) lvalueKeys.set(e, (k = `lvalue:${e.text.replace(/\s+/g, '')}`));
+  return k;
+}
+
+/** What a name is whatever the path (a type constant, NULL, a fault code, a flag), else null; by name. */
+const namedVals = new Map<string, Val | null>();
+function namedVal(e: Extract<Expr, { k: 'ident' }>): Val | null {
+  let v = namedVals.get(e.name);
+  if (v === undefined) {
+    const c = constVal(e);
+    v = c.k !== 'unknown' ? c
+      : e.name === 'NULL' || e.name === 'false' ? { k: 'num', v: 0 }
+      : e.name === 'true' ? { k: 'num', v: 1 }
+      : FAULT_FAILURES.has(e.name) ? { k: 'err', names: [e.name] }
+      : FLAG_CONSTANT.test(e.name) ? { k: 'flags', set: [e.name] }
+      : null;
+    namedVals.set(e.name, v);
+  }
+  return v;
 }
 
 function evalExpr(e: Expr, env: SimEnv, p: Path, frame: Frame): Out {
@@ -460,15 +492,8 @@ function evalExpr(e: Expr, env: SimEnv, p: Path, frame: Frame): Out {
   switch (e.k) {
     case 'number':
       return [[p, { k: 'num', v: e.value }]];
-    case 'ident': {
-      const c = constVal(e);
-      if (c.k !== 'unknown') return [[p, c]];
-      if (e.name === 'NULL' || e.name === 'false') return [[p, { k: 'num', v: 0 }]];
-      if (e.name === 'true') return [[p, { k: 'num', v: 1 }]];
-      if (FAULT_FAILURES.has(e.name)) return [[p, { k: 'err', names: [e.name] }]];
-      if (FLAG_CONSTANT.test(e.name)) return [[p, { k: 'flags', set: [e.name] }]];
-      return [[p, p.vars[e.name] ?? UNKNOWN]];
-    }
+    case 'ident':
+      return [[p, namedVal(e) ?? p.vars[e.name] ?? UNKNOWN]];
     case 'field': {
       const callback = pgmapCallbackField(e.path);
       return evalExpr(e.base, env, p, frame).flatMap(([q]): Out => {
@@ -599,9 +624,21 @@ export function binary(op: string, l: Val, r: Val): Val {
 // ---- calls -----------------------------------------------------------------------------------
 
 function evalArgs(args: readonly Expr[], env: SimEnv, p: Path, frame: Frame): [Path, Val[]][] {
-  let outs: [Path, Val[]][] = [[p, []]];
-  for (const a of args) outs = outs.flatMap(([q, vs]) => evalExpr(a, env, q, frame).map(([r, v]): [Path, Val[]] => [r, [...vs, v]]));
-  return outs;
+  // Most arguments have one outcome: one list, grown in place, until one forks.
+  let q = p;
+  const vs: Val[] = [];
+  let i = 0;
+  for (; i < args.length; i++) {
+    const out = evalExpr(args[i]!, env, q, frame);
+    if (out.length !== 1) {
+      let outs = out.map(([r, v]): [Path, Val[]] => [r, [...vs, v]]);
+      for (i++; i < args.length; i++) outs = outs.flatMap(([r0, ws]) => evalExpr(args[i]!, env, r0, frame).map(([r, v]): [Path, Val[]] => [r, [...ws, v]]));
+      return outs;
+    }
+    q = out[0]![0];
+    vs.push(out[0]![1]);
+  }
+  return [[q, vs]];
 }
 
 /** The callee without whitespace (lowering already strips it: the same string then, whose hash the

@@ -75,21 +75,21 @@ export function phaseOf(s: SimState): PageState['phase'] {
 }
 
 export function pageState(s: SimState): PageState {
-  return {
-    refcount: s.refcount, mapcount: s.mapcount, pgmapRefs: s.pgmapRefs, mapping: s.mapping,
-    mappingHoldsRef: s.mappingHoldsRef, pinned: s.pinned, phase: phaseOf(s),
-  };
+  let v = pageStates.get(s);
+  if (!v) {
+    v = { refcount: s.refcount, mapcount: s.mapcount, pgmapRefs: s.pgmapRefs, mapping: s.mapping, mappingHoldsRef: s.mappingHoldsRef, pinned: s.pinned, phase: phaseOf(s) };
+    pageStates.set(s, v);
+  }
+  return v;
 }
+/** One PageState per state object (states are immutable; a trace shows the same one at many steps). */
+const pageStates = new WeakMap<SimState, PageState>();
 
 /** True when the visible (PageState) part or any rule-relevant flag changed. */
 export function stateChanged(a: SimState, b: SimState): boolean {
   if (a === b) return false;
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof SimState>;
-  for (const k of keys) {
-    const x = a[k], y = b[k];
-    if (x === y) continue;
-    if (Array.isArray(x) && Array.isArray(y) && x.length === y.length && JSON.stringify(x) === JSON.stringify(y)) continue;
-    return true;
-  }
+  const differ = (x: unknown, y: unknown) => x !== y && !(Array.isArray(x) && Array.isArray(y) && x.length === y.length && JSON.stringify(x) === JSON.stringify(y));
+  for (const k in a) if (differ(a[k as keyof SimState], b[k as keyof SimState])) return true;
+  for (const k in b) if (!(k in a) && b[k as keyof SimState] !== undefined) return true;
   return false;
 }
