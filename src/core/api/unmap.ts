@@ -62,12 +62,16 @@ export const UNMAP: readonly ApiEntry[] = [
   },
   {
     name: 'copy_huge_pmd', roles: ['map', 'get'], exists: ALL_ERAS,
-    effects: copy('PMD', '', [
+    effects: [
+      // Only an anonymous vma's huge PMDs are copied: DAX, device-dax and P2PDMA pages are mapped by
+      // file and driver vmas, whose PMDs the child faults in again.
+      fx(ALL_ERAS, 'not copied: the vma is not anonymous, and copy_huge_pmd() returns before copying ("Skip if can be re-fill on fault"); the child faults the PMD in again', { types: ['FS_DAX', 'GENERIC', 'P2PDMA'] }),
+      fx(ALL_ERAS, 'normal PMD of an anonymous vma: +1 ref, +1 mapcount for the child', { types: ['COHERENT'], ...COPY }),
       fx(span('E0', 'E4'), 'no huge device-private entries before E5', { types: ['PRIVATE'] }),
       fx(['E5'], 'device-private PMD entry: folio_get() and folio_try_dup_anon_rmap_pmd() for the child; a writable entry turns readable in both', { types: ['PRIVATE'], refcount: { op: 'inc' }, mapcount: 'inc', pageTable: { insert: 'swap-entry', holdsRef: true } }),
-    ]),
-    doc: 'fork(): copies a huge PMD. DAX devmap PMDs (E0-E2) are copied without a reference; refcounted PMDs get +1 reference and entire mapcount (folio_get() + folio_try_dup_anon_rmap_pmd()). From E5 a device-private PMD entry is copied the same way: +1 folio reference and +1 entire mapcount for the child, and a writable entry is made readable in the parent too; special PMDs (E4+: pfnmaps) are copied without touching a page.',
-    source: `mm/huge_memory.c (linux-6.1, linux-6.12); mm/huge_memory.c (linux-next: ColinIanKing/linux-next@0153b4ea4047, E5)`,
+    ],
+    doc: 'fork(): copies a huge PMD of an anonymous vma: +1 reference and entire mapcount for the child (folio_get() + folio_try_dup_anon_rmap_pmd()); from E5 a device-private PMD entry too, and a writable entry is made readable in the parent as well. For any other vma it returns before copying anything ("Skip if can be re-fill on fault"), so DAX, device-dax and P2PDMA PMDs are never copied at fork, in any era: the child faults them in. Special PMDs (pfnmaps) are checked before that and copied without touching a page.',
+    source: `mm/huge_memory.c (linux-6.1 :1104-1106, linux-6.12 :1630-1649); mm/huge_memory.c (linux-next: ColinIanKing/linux-next@0153b4ea4047, E5)`,
   },
   {
     name: 'copy_huge_pud', roles: ['map', 'get'], exists: ALL_ERAS,

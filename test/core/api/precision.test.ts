@@ -31,3 +31,17 @@ test('put-and-test primitives say whether the count reached 0; follow_page() is 
   assert.deepEqual(apiEntry('follow_page')!.exists, ['E0', 'E1', 'E2']);
   assert.deepEqual(effectFor(apiEntry('follow_page')!, 'E2', 'FS_DAX')!.refcount, { op: 'inc' });
 });
+
+test('copy_huge_pmd() copies only an anonymous vma\'s PMDs: DAX, device-dax and P2PDMA PMDs are never copied at fork, in any era', () => {
+  // linux-6.1 mm/huge_memory.c:1104-1106, linux-6.12 :1647-1649: "Skip if can be re-fill on fault".
+  const entry = apiEntry('copy_huge_pmd')!;
+  for (const era of ['E0', 'E2', 'E3', 'E5'] as const) {
+    for (const t of ['FS_DAX', 'GENERIC', 'P2PDMA'] as const) {
+      const f = effectFor(entry, era, t);
+      assert.ok(f && f.refcount === undefined && f.mapcount === undefined && f.pageTable === undefined, `${era} ${t}: ${JSON.stringify(f)}`);
+    }
+    assert.deepEqual(effectFor(entry, era, 'COHERENT')!.refcount, { op: 'inc' }, era);
+  }
+  assert.deepEqual(effectFor(entry, 'E5', 'PRIVATE')!.refcount, { op: 'inc' });
+  assert.equal(effectFor(entry, 'E3', 'PRIVATE')!.refcount, undefined);
+});
