@@ -605,7 +605,7 @@ function applyEffect(entry: ApiEntry, eff: EraEffect, text: string, args: readon
   let val: Val = UNKNOWN;
   const note = `[table ${env.era}] ${eff.note}`;
   if (eff.trueFor) val = typeTruth(eff, env)!;
-  if (eff.trueForEntry) val = { k: 'bool', v: eff.trueForEntry.includes(s.mapping) && (!eff.trueFor || eff.trueFor.includes(env.type)) };
+  if (eff.trueForEntry) val = { k: 'bool', v: eff.trueForEntry.includes(s.mapping) && (!eff.trueFor || eff.trueFor.includes(env.decideAs ?? env.type)) };
   if (eff.folioQuery === 'large') val = { k: 'bool', v: !!s.compound };
   if (eff.folioQuery === 'nr-pages') val = { k: 'num', v: nrPages(s) };
   if (eff.folioQuery === 'order') val = { k: 'num', v: s.compound ? (s.order ?? 0) : 0 };
