@@ -14,7 +14,7 @@ import type { FunctionIR } from '../syntax/ir';
 import type { Role } from '../api/types';
 import { API_NAMES, apiEntry, reachesOnlyWhereNamed, typesForPath } from '../api';
 import { applyFileDiff, hunkSide } from '../patch';
-import type { Body } from '../sim/interp';
+import type { Body, Names } from '../sim/interp';
 import { createRunMemo } from '../sim/memo';
 import { runScenario, scenarioCallees, scenariosFor, type ScenarioRun } from '../sim/scenarios';
 import { callees, movesPgmapRefs, runFunctionPaths, type FunctionPath } from '../sim/paths';
@@ -339,15 +339,16 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
     // Functions a side adds (the other lacks them) that a function of its world calls: extracted helpers;
     // and static ones nothing names: dead code on that side (a helper added before its caller). Neither
     // is placed. The worlds' part of the first is the patch's (worldAdds); the hunk's own bodies are added here.
-    const adds = (side: 'before' | 'after', other: 'before' | 'after') => {
+    // (Asked by name only: the world's part, thousands of names in a large diff, is not copied per hunk.)
+    const helpersOf = (side: 'before' | 'after', other: 'before' | 'after'): Names => {
       const world = worldAdds(overlay);
       const theirs = new Set(own[other].map((b) => b.fn.name));
-      const out = new Set<string>();
-      for (const b of own[side]) for (const n of callees(b.fn)) if (n !== b.fn.name && !theirs.has(n) && !world[other].names.has(n)) out.add(n);
-      for (const n of world[side].calls) if (!theirs.has(n)) out.add(n);
-      return out;
+      const added = new Set<string>();
+      for (const b of own[side]) for (const n of callees(b.fn)) if (n !== b.fn.name && !theirs.has(n) && !world[other].names.has(n)) added.add(n);
+      const unused = defs.unused[side];
+      return { has: (n) => added.has(n) || (world[side].calls.has(n) && !theirs.has(n)) || unused.has(n) };
     };
-    const helpers = { before: new Set([...adds('before', 'after'), ...defs.unused.before]), after: new Set([...adds('after', 'before'), ...defs.unused.after]) };
+    const helpers = { before: helpersOf('before', 'after'), after: helpersOf('after', 'before') };
     const paths = { before: [] as FunctionPath[], after: [] as FunctionPath[] };
     const runs = { before: [] as ScenarioRun[], after: [] as ScenarioRun[] };
     for (const side of ['before', 'after'] as const) {
@@ -540,14 +541,14 @@ function sameCallees(a: Body, b: Body): boolean {
 
 /** Per side of a patch's overlay: the names of its world's bodies, and what those bodies call (not
  * themselves) that the other side's world has no body of. Asked for each judged hunk: kept per overlay. */
-const worldAddsOf = new WeakMap<Overlay, Record<'before' | 'after', { readonly names: ReadonlySet<string>; readonly calls: readonly string[] }>>();
-function worldAdds(overlay: Overlay): Record<'before' | 'after', { readonly names: ReadonlySet<string>; readonly calls: readonly string[] }> {
+const worldAddsOf = new WeakMap<Overlay, Record<'before' | 'after', { readonly names: ReadonlySet<string>; readonly calls: ReadonlySet<string> }>>();
+function worldAdds(overlay: Overlay): Record<'before' | 'after', { readonly names: ReadonlySet<string>; readonly calls: ReadonlySet<string> }> {
   let r = worldAddsOf.get(overlay);
   if (!r) {
     const bodies = { before: [...overlay.before.values()].map((e) => e.body), after: [...overlay.after.values()].map((e) => e.body) };
     const names = { before: new Set(bodies.before.map((b) => b.fn.name)), after: new Set(bodies.after.map((b) => b.fn.name)) };
     // Each name once (every hunk's judging walks these).
-    const calls = (side: 'before' | 'after', other: 'before' | 'after') => [...new Set(bodies[side].flatMap((b) => callees(b.fn).filter((n) => n !== b.fn.name && !names[other].has(n))))];
+    const calls = (side: 'before' | 'after', other: 'before' | 'after') => new Set(bodies[side].flatMap((b) => callees(b.fn).filter((n) => n !== b.fn.name && !names[other].has(n))));
     r = { before: { names: names.before, calls: calls('before', 'after') }, after: { names: names.after, calls: calls('after', 'before') } };
     worldAddsOf.set(overlay, r);
   }
@@ -647,7 +648,7 @@ function mergeCalls(before: readonly Omit<HunkCall, 'side'>[], after: readonly O
  * (read over both sides, so a function keeps its place when the patch changes its calls). One per
  * role, with the most changed lines; a function both sides have is preferred, so both worlds run the
  * same one; otherwise (renamed or new functions) each side runs its own. */
-function placements(side: readonly Body[], other: readonly Body[], era: Era, type: PgmapType, changed: ReadonlySet<number>, helpers: ReadonlySet<string>, world: { get(name: string): Body | undefined }): { name: string; role: Role }[] {
+function placements(side: readonly Body[], other: readonly Body[], era: Era, type: PgmapType, changed: ReadonlySet<number>, helpers: Names, world: { get(name: string): Body | undefined }): { name: string; role: Role }[] {
   const all = [...side, ...other];
   const called = scenarioCallees(era, type);
   const direct = scenarioCallees(era, type, false);
