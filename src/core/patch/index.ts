@@ -1,6 +1,6 @@
 // Reads a document (diff, format-patch, mbox, web-archived mail) into a Series of patches
 // with exact document positions. Bad input gives a partial Series and problems, never a throw.
-import type { InputDocument, Position, Problem, Result } from '../types';
+import type { InputDocument, Position, Problem, Range, Result } from '../types';
 import { docLines, placedLines, scanDiffs, type Src } from './diff';
 import { cleanMessageId, decodeHeader, isFromLine, messageBody, parseSubject, readHeaders, startsWithHeaders, webMessageStarts, webMeta } from './mail';
 import { decodeInput } from './text';
@@ -137,12 +137,18 @@ function sameHunks(patch: Patch, known: ReadonlyMap<string, Hunk>): Patch {
 
 function equalHunks(a: Hunk, b: Hunk): boolean {
   if (a.lines.length !== b.lines.length || a.header !== b.header || a.function !== b.function || a.section !== b.section) return false;
+  if (a.oldStart !== b.oldStart || a.oldCount !== b.oldCount || a.newStart !== b.newStart || a.newCount !== b.newCount || !sameRange(a.range, b.range)) return false;
+  if (a.repairs.length !== b.repairs.length || a.repairs.some((r, i) => r !== b.repairs[i])) return false;
   for (let i = 0; i < a.lines.length; i++) {
     const x = a.lines[i]!;
     const y = b.lines[i]!;
     if (x.text !== y.text || x.kind !== y.kind || x.line !== y.line || x.character !== y.character || x.repaired !== y.repaired || x.noNewline !== y.noNewline) return false;
   }
-  return JSON.stringify([a.oldStart, a.oldCount, a.newStart, a.newCount, a.range, a.repairs]) === JSON.stringify([b.oldStart, b.oldCount, b.newStart, b.newCount, b.range, b.repairs]);
+  return true;
+}
+
+function sameRange(a: Range, b: Range): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
 }
 
 /** The patch a message holds (undefined: a message that is not one), its problems and quoted diff lines added to the lists. */
