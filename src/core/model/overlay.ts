@@ -342,9 +342,21 @@ function seedsIn(seeds: readonly string[], world: World): readonly string[] {
 export function reachedKey(own: readonly Body[], seeds: readonly string[], world: World, names?: Set<string>): string {
   if (world.size === 0) return '';
   const mine = new Set(own.map((b) => b.fn.name));
-  const seen = new Set<string>();
-  // A name the world lacks adds nothing: the seeds are looked up once per world.
-  const todo = [...seedsIn(seeds, world), ...reachedBy(seeds), ...own.flatMap((b) => callees(b.fn))];
+  // What the seeds reach is the same for every hunk of the world: walked once, unless the walk meets
+  // one of the hunk's own functions (its world entry does not count for the hunk: walked afresh).
+  const common = seedWalk(seeds, world);
+  if ([...mine].some((n) => common.seen.has(n))) {
+    // A name the world lacks adds nothing: the seeds are looked up once per world.
+    const all = walk([...seedsIn(seeds, world), ...reachedBy(seeds), ...own.flatMap((b) => callees(b.fn))], world, mine, new Set(), names);
+    return all.sort().join(';');
+  }
+  for (const n of common.names) names?.add(n);
+  return `${common.key}|${walk(own.flatMap((b) => callees(b.fn)), world, mine, new Set(common.seen), names).sort().join(';')}`;
+}
+
+/** `name@id` of the world entries reached from `todo` (names in `seen` are not walked again; those in
+ * `skip` are not the world's), their names added to `names`. */
+function walk(todo: string[], world: World, skip: ReadonlySet<string>, seen: Set<string>, names?: Set<string>): string[] {
   const out: string[] = [];
   while (todo.length > 0) {
     const n = todo.pop()!;
@@ -353,11 +365,23 @@ export function reachedKey(own: readonly Body[], seeds: readonly string[], world
     // A table function runs the bodies of the functions it reaches (try_grab_folio() under
     // get_user_pages()), whether or not a body calls them by name.
     for (const r of apiEntry(n)?.reaches ?? []) todo.push(r.name);
-    const e = mine.has(n) ? undefined : world.get(n);
+    const e = skip.has(n) ? undefined : world.get(n);
     if (!e) continue;
     out.push(`${n}@${e.id}`);
     names?.add(n);
     todo.push(...callees(e.body.fn));
   }
-  return out.sort().join(';');
+  return out;
+}
+
+const seedWalks = new WeakMap<World, { seeds: readonly string[]; seen: ReadonlySet<string>; names: readonly string[]; key: string }>();
+function seedWalk(seeds: readonly string[], world: World): { seen: ReadonlySet<string>; names: readonly string[]; key: string } {
+  const known = seedWalks.get(world);
+  if (known?.seeds === seeds) return known;
+  const seen = new Set<string>();
+  const found = new Set<string>();
+  const out = walk([...seedsIn(seeds, world), ...reachedBy(seeds)], world, new Set(), seen, found);
+  const r = { seeds, seen, names: [...found], key: out.sort().join(';') };
+  seedWalks.set(world, r);
+  return r;
 }
