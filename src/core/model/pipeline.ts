@@ -598,8 +598,15 @@ const NOT_JUDGED = { changed: NO_LINES, intended: new Set<PgmapType>() };
 /** Document lines the hunks add or delete. */
 function changedLines(hunks: readonly Hunk[]): Set<number> {
   const out = new Set<number>();
-  for (const h of hunks) for (const l of h.lines) if (l.kind !== 'context') out.add(l.line);
+  for (const h of hunks) for (const l of changedOf(h)) out.add(l);
   return out;
+}
+/** A hunk's added and deleted document lines, kept per hunk (an editor's re-review meets the same hunk objects). */
+const changedOfHunk = new WeakMap<Hunk, readonly number[]>();
+function changedOf(hunk: Hunk): readonly number[] {
+  let lines = changedOfHunk.get(hunk);
+  if (!lines) changedOfHunk.set(hunk, (lines = hunk.lines.filter((l) => l.kind !== 'context').map((l) => l.line)));
+  return lines;
 }
 /** Two abbreviations of one object id: one is a prefix of the other. */
 const sameObject = (a: string, b: string) => (a.length <= b.length ? b.startsWith(a) : a.startsWith(b));
@@ -687,17 +694,32 @@ function placements(side: readonly Body[], other: readonly Body[], era: Era, typ
  * the producer and consumer of a pgmap's references sit together (pagemap_range() and memunmap_pages());
  * a whole tree's diff does not make every hunk's life start from every set-up it moves. */
 function siblingsOf(hunk: Hunk, sameFile: readonly Hunk[], overlay: Overlay): string[] {
+  const candidates = setUpsIn(sameFile, overlay);
+  if (candidates.length === 0) return [];
   const mine = new Set([...overlay.own.get(hunk)!.before, ...overlay.own.get(hunk)!.after].map((b) => b.fn.name));
-  const names = new Set<string>();
-  for (const h of sameFile) {
-    const o = overlay.own.get(h);
-    if (h === hunk || !o) continue;
-    for (const b of [...o.before, ...o.after]) {
-      const n = b.fn.name;
-      if (!mine.has(n) && apiEntry(n)?.roles.includes('memmap-init') && overlay.before.get(n)?.id !== overlay.after.get(n)?.id) names.add(n);
+  return [...new Set(candidates.filter((c) => c.hunk !== hunk && !mine.has(c.name)).map((c) => c.name))].sort();
+}
+
+/** The set-up functions (memmap-init) a file's hunks show that the patch changes: found once per file
+ * and overlay (every judged hunk of the file asks). */
+const setUps = new WeakMap<Overlay, Map<readonly Hunk[], readonly { hunk: Hunk; name: string }[]>>();
+function setUpsIn(sameFile: readonly Hunk[], overlay: Overlay): readonly { hunk: Hunk; name: string }[] {
+  let byFile = setUps.get(overlay);
+  if (!byFile) setUps.set(overlay, (byFile = new Map()));
+  let found = byFile.get(sameFile);
+  if (!found) {
+    const out: { hunk: Hunk; name: string }[] = [];
+    for (const h of sameFile) {
+      const o = overlay.own.get(h);
+      if (!o) continue;
+      for (const b of [...o.before, ...o.after]) {
+        const n = b.fn.name;
+        if (apiEntry(n)?.roles.includes('memmap-init') && overlay.before.get(n)?.id !== overlay.after.get(n)?.id) out.push({ hunk: h, name: n });
+      }
     }
+    byFile.set(sameFile, (found = out));
   }
-  return [...names].sort();
+  return found;
 }
 
 /** Callees handed the page being simulated: an argument names a page, folio or pfn (never the shared
