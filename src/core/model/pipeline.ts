@@ -547,7 +547,7 @@ function worldAdds(overlay: Overlay): Record<'before' | 'after', { readonly name
   if (!r) {
     const bodies = { before: [...overlay.before.values()].map((e) => e.body), after: [...overlay.after.values()].map((e) => e.body) };
     const names = { before: new Set(bodies.before.map((b) => b.fn.name)), after: new Set(bodies.after.map((b) => b.fn.name)) };
-    // Each name once (every hunk's judging walks these).
+    // A set: every judged hunk asks it by name.
     const calls = (side: 'before' | 'after', other: 'before' | 'after') => new Set(bodies[side].flatMap((b) => callees(b.fn).filter((n) => n !== b.fn.name && !names[other].has(n))));
     r = { before: { names: names.before, calls: calls('before', 'after') }, after: { names: names.after, calls: calls('after', 'before') } };
     worldAddsOf.set(overlay, r);
