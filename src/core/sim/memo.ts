@@ -52,12 +52,15 @@ function createStore<T>(): MemoStore<T> {
       }
       let runs = byApi.get(api);
       if (!runs) byApi.set(api, (runs = new Map()));
-      const list = runs.get(key) ?? [];
-      if (list.length >= PER_KEY) {
-        list.shift();
-        size--;
+      const list = runs.get(key);
+      if (!list) runs.set(key, [{ lookups, value }]);
+      else {
+        if (list.length >= PER_KEY) {
+          list.shift();
+          size--;
+        }
+        list.push({ lookups, value });
       }
-      runs.set(key, [...list, { lookups, value }]);
       size++;
     },
   };
@@ -83,17 +86,13 @@ export function createRunMemo(): RunMemo {
   return { runs: createStore(), starts: createStore(), paths: createStore(), gaps: createStore(), calls: createStore() };
 }
 
-const signatures = new WeakMap<Body, string>();
-
 /** What the simulator can see of a body: its name, parameters, whether the input shows it from its
- * start and to its end, and its statements, every position as the document line it maps to. Equal signatures run alike, whichever side or hunk they come from. */
+ * start and to its end, and its statements, every position as the document line it maps to (and its
+ * pre-image's, by id). Equal signatures run alike, whichever side or hunk they come from. Made once per
+ * body, by signatureId. */
 function signature(body: Body): string {
-  let sig = signatures.get(body);
-  if (sig === undefined) {
-    const ir = JSON.stringify(body.fn.body, (k, v: unknown) => (k === 'loc' ? `${body.docLine((v as { line: number }).line)}:${(v as { character: number }).character}` : v));
-    signatures.set(body, (sig = `${body.fn.name}(${body.fn.params.join(',')})${body.fn.partial ? '~partial' : ''}${body.fn.cut ? '~cut' : ''}${ir}${body.pre ? `|pre:${signature(body.pre)}` : ''}`));
-  }
-  return sig;
+  const ir = JSON.stringify(body.fn.body, (k, v: unknown) => (k === 'loc' ? `${body.docLine((v as { line: number }).line)}:${(v as { character: number }).character}` : v));
+  return `${body.fn.name}(${body.fn.params.join(',')})${body.fn.partial ? '~partial' : ''}${body.fn.cut ? '~cut' : ''}${ir}${body.pre ? `|pre:${signatureId(body.pre)}` : ''}`;
 }
 
 const idOf = new WeakMap<Body, number>();
