@@ -135,8 +135,7 @@ export interface CallOutcome {
 function callRemembered(body: Body, name: string, e: Extract<Expr, { k: 'call' }>, args: readonly Val[], env: SimEnv, p: Path, frame: Frame): Out {
   const memo = env.memo;
   if (!memo || env.budget.truncated) return callBodyOf(body, name, e, args, env, p, frame);
-  const key = [signatureId(body), env.era, env.type, env.decideAs ?? '', env.phase, env.pgmapStatic ? 's' : '', jsonOf(p.state), p.primary ? 'p' : '', p.forkLine === undefined ? '' : 'f',
-    p.failed ? 'x' : '', p.ret ?? '\u0002', p.retVal ? JSON.stringify(p.retVal) : '', e.text, JSON.stringify(args), frame.depth, frame.stack.join(','), frame.body ? 'b' : ''].join('\u0001');
+  const key = [callKey(body, e, args, env, p, frame), p.primary ? 'p' : '', p.ret ?? '\u0002', p.retVal ? JSON.stringify(p.retVal) : '', frame.body ? 'b' : ''].join('\u0001');
   const known = memo.calls.find(env.api, key, env)?.value;
   // Served only where the budget would have let the call run to its end.
   if (known && env.budget.steps + known.steps <= env.budget.maxSteps) {
@@ -162,6 +161,14 @@ function callRemembered(body: Body, name: string, e: Extract<Expr, { k: 'call' }
   }
   if (!env.budget.truncated) memo.calls.keep(env.api, key, lookups, { steps: env.budget.steps - before, outcomes });
   return outs;
+}
+
+/** What a call of `body` from `p` depends on besides the bodies it looks up, as the memo keys of calls
+ * and gap plans have it: the body, the simulated type and phase, the caller's state, failure and fork,
+ * the call as written with its argument values, and where in the call stack it is made. */
+function callKey(body: Body, e: Extract<Expr, { k: 'call' }>, args: readonly Val[], env: SimEnv, p: Path, frame: Frame): string {
+  return [signatureId(body), env.era, env.type, env.decideAs ?? '', env.phase, env.pgmapStatic ? 's' : '', jsonOf(p.state), p.failed ? 'x' : '', p.forkLine === undefined ? '' : 'f',
+    e.text, JSON.stringify(args), frame.depth, frame.stack.join(',')].join('\u0001');
 }
 
 /** Runs the functions `entry` reaches that the patch changes, in order, with their arguments bound. A
@@ -378,19 +385,19 @@ function gapRuns(pre: Body, entry: ApiEntry, e: Extract<Expr, { k: 'call' }>, ar
  * patched free path): served from the memo with the steps it counted and the bodies it looked up. */
 function gapPlan(pre: Body, entry: ApiEntry, eff: EraEffect, e: Extract<Expr, { k: 'call' }>, args: readonly Val[], env: SimEnv, p: Path, frame: Frame, callee: Frame): GapPlan | undefined {
   const memo = env.memo;
-  const key = memo && [signatureId(pre), env.era, env.type, env.decideAs ?? '', env.phase, env.pgmapStatic ? 's' : '', jsonOf(p.state), p.failed ? 'f' : '', p.forkLine === undefined ? '' : 'k', e.text, JSON.stringify(args), frame.depth, frame.stack.join(',')].join('\u0001');
-  const known = memo && key !== undefined ? memo.gaps.find(env.api, key, env) : undefined;
+  if (!memo) return makeGapPlan(pre, entry, eff, e, args, env, p, frame, callee);
+  const key = callKey(pre, e, args, env, p, frame);
+  const known = memo.gaps.find(env.api, key, env);
   // Served only where the budget would have let the plan be made whole.
   if (known && env.budget.steps + known.value.steps <= env.budget.maxSteps) {
     env.budget.steps += known.value.steps;
     return known.value.plan;
   }
   const lookups = newLookups();
-  const seen: SimEnv = memo ? { ...env, ...tracked(env, lookups) } : env;
   const steps = env.budget.steps;
-  const plan = makeGapPlan(pre, entry, eff, e, args, seen, p, frame, callee);
-  // env and seen share the budget.
-  if (memo && key !== undefined && !env.budget.truncated) memo.gaps.keep(env.api, key, lookups, { plan, steps: env.budget.steps - steps });
+  // env and the tracked env share the budget.
+  const plan = makeGapPlan(pre, entry, eff, e, args, { ...env, ...tracked(env, lookups) }, p, frame, callee);
+  if (!env.budget.truncated) memo.gaps.keep(env.api, key, lookups, { plan, steps: env.budget.steps - steps });
   return plan;
 }
 
