@@ -2,9 +2,9 @@
 // with exact document positions. Bad input gives a partial Series and problems, never a throw.
 import type { InputDocument, Position, Problem, Range, Result } from '../types';
 import { docLines, placedLines, scanDiffs, type Src } from './diff';
-import { cleanMessageId, decodeHeader, isFromLine, messageBody, parseSubject, readHeaders, startsWithHeaders, webMessageStarts, webMeta } from './mail';
-import { decodeInput } from './text';
-import type { BaseHints, Hunk, InputFormat, Patch, Series } from './types';
+import { cleanMessageId, decodeHeader, isFromLine, messageBody, parseSubject, plainBody, readHeaders, startsWithHeaders, webMessageStarts, webMeta } from './mail';
+import { decodeInput, hasNul } from './text';
+import type { BaseHints, FileDiff, Hunk, InputFormat, Patch, Series } from './types';
 
 export { applyFileDiff, type AppliedFile } from './apply';
 export { hunkSide, type HunkSide } from './diff';
@@ -16,6 +16,8 @@ interface Message {
   readonly messageId?: string;
   readonly inReplyTo?: string;
   readonly body: Src;
+  /** The body is the document's own lines (not decoded from an encoding or MIME parts). */
+  readonly plain?: boolean;
   readonly startLine: number;
   readonly endLine: number;
 }
@@ -27,6 +29,8 @@ export interface ParseMemo {
   messages: Map<string, MessageRead>;
   /** The last read's hunks by file path and header line: a changed message's unchanged hunks are these objects again. */
   hunks: Map<string, Hunk>;
+  /** The last read of a mailbox given as a string (an editor's text), for the edit of one line (`lineEdit`). */
+  last?: LastRead;
 }
 
 export function createParseMemo(): ParseMemo {
@@ -39,6 +43,19 @@ interface MessageRead {
   readonly scanProblems: readonly Problem[];
   readonly quoted: readonly number[];
   readonly patch?: Patch;
+  readonly plain?: boolean;
+}
+
+/** A mailbox as last read: its text, lines (and where each starts in the text), messages and their memo keys. */
+interface LastRead {
+  readonly text: string;
+  readonly lines: readonly string[];
+  readonly offsets: readonly number[];
+  readonly first: number;
+  readonly format: InputFormat;
+  readonly starts: readonly number[];
+  readonly keys: readonly string[];
+  readonly reads: readonly MessageRead[];
 }
 
 export async function parseDocument(doc: InputDocument, memo?: ParseMemo): Promise<Result<Series>> {
@@ -53,6 +70,11 @@ export async function parseDocument(doc: InputDocument, memo?: ParseMemo): Promi
 
 async function parse(doc: InputDocument, memo: ParseMemo | undefined): Promise<Result<Series>> {
   const problems: Problem[] = [];
+  if (memo?.last && typeof doc.content === 'string') {
+    const edited = lineEdit(memo.last, doc.content, memo);
+    if (edited) return series(doc, memo.last.format, ...assemble(edited, problems), problems);
+  }
+  if (memo) memo.last = undefined;
   const decoded = decodeInput(doc.content);
   problems.push(...decoded.problems);
   const done = (format: InputFormat, patches: Patch[], quoted: number[]): Result<Series> => series(doc, format, patches, quoted, problems);
@@ -70,7 +92,11 @@ async function parse(doc: InputDocument, memo: ParseMemo | undefined): Promise<R
     const starts: number[] = [];
     for (let i = first; i < lines.length; i++) if (lines[i].startsWith('From ') && isFromLine(lines, i)) starts.push(i);
     format = starts.length === 1 && /^From [0-9a-f]{40} /.test(lines[first]) ? 'format-patch' : 'mbox';
-    if (memo) return done(format, ...(await memoMessages(lines, starts, memo, problems)));
+    if (memo) {
+      const [keys, reads] = await memoMessages(lines, starts, memo);
+      if (typeof doc.content === 'string' && !doc.content.includes('\r')) memo.last = { text: doc.content, lines, offsets: lineOffsets(lines), first, format, starts, keys, reads };
+      return done(format, ...assemble(reads, problems));
+    }
     for (let k = 0; k < starts.length; k++) messages.push(await mailMessage(lines, starts[k] + 1, starts[k], k + 1 < starts.length ? starts[k + 1] : lines.length, problems));
   } else if (startsWithHeaders(lines, first) && !isLorePage(lines, first)) {
     format = 'mbox';
@@ -92,14 +118,14 @@ async function parse(doc: InputDocument, memo: ParseMemo | undefined): Promise<R
   return done(format, patches, quoted);
 }
 
-/** A mailbox's messages read through the memo (see ParseMemo): the same problems, patches and quoted
- * lines in the same order as reading them afresh. */
-async function memoMessages(lines: readonly string[], starts: readonly number[], memo: ParseMemo, problems: Problem[]): Promise<[Patch[], number[]]> {
+/** A mailbox's messages read through the memo (see ParseMemo): each message's memo key and read. */
+async function memoMessages(lines: readonly string[], starts: readonly number[], memo: ParseMemo): Promise<[string[], MessageRead[]]> {
   const reads: MessageRead[] = [];
+  const keys: string[] = [];
   const kept = new Map<string, MessageRead>();
   for (let k = 0; k < starts.length; k++) {
     const end = k + 1 < starts.length ? starts[k + 1]! : lines.length;
-    const key = `${starts[k]}\u0000${lines.slice(starts[k], end).join('\n')}`;
+    const key = messageKey(lines, starts[k]!, end);
     let read = memo.messages.get(key);
     if (!read) {
       const headerProblems: Problem[] = [];
@@ -107,14 +133,23 @@ async function memoMessages(lines: readonly string[], starts: readonly number[],
       const scanProblems: Problem[] = [];
       const quoted: number[] = [];
       const patch = messagePatch(m, 'mbox', scanProblems, quoted);
-      read = { headerProblems, scanProblems, quoted, ...(patch && { patch: sameHunks(patch, memo.hunks) }) };
+      read = { headerProblems, scanProblems, quoted, ...(patch && { patch: sameHunks(patch, memo.hunks) }), ...(m.plain && { plain: true }) };
     }
     kept.set(key, read);
+    keys.push(key);
     reads.push(read);
   }
   memo.messages = kept;
   memo.hunks = new Map();
-  for (const r of reads) for (const f of r.patch?.files ?? []) for (const h of f.hunks) memo.hunks.set(`${f.path}\u0000${h.headerLine}`, h);
+  for (const r of reads) for (const f of r.patch?.files ?? []) for (const h of f.hunks) memo.hunks.set(hunkId(f, h), h);
+  return [keys, reads];
+}
+
+const messageKey = (lines: readonly string[], start: number, end: number): string => `${start}\u0000${lines.slice(start, end).join('\n')}`;
+const hunkId = (f: FileDiff, h: Hunk): string => `${f.path}\u0000${h.headerLine}`;
+
+/** The messages' problems, patches and quoted lines, in the order reading them afresh gives. */
+function assemble(reads: readonly MessageRead[], problems: Problem[]): [Patch[], number[]] {
   for (const r of reads) problems.push(...r.headerProblems);
   const patches: Patch[] = [];
   const quoted: number[] = [];
@@ -126,13 +161,117 @@ async function memoMessages(lines: readonly string[], starts: readonly number[],
   return [patches, quoted];
 }
 
+/** Where each line starts in the text (lines split at "\n" only: a text with "\r" is not kept). */
+function lineOffsets(lines: readonly string[]): number[] {
+  const offsets = new Array<number>(lines.length);
+  let at = 0;
+  for (let i = 0; i < lines.length; i++) {
+    offsets[i] = at;
+    at += lines[i]!.length + 1;
+  }
+  return offsets;
+}
+
+/**
+ * The reads of `text` when it is the last read's text with the inside of one hunk line edited (an
+ * editor's keystroke): the edited hunk is made again with that line's new text, every other message and
+ * hunk is the same object, and the memo moves on. Undefined whenever reading the text afresh could
+ * give anything else: the edit spans lines or makes new ones, or touches what decides where messages,
+ * hunks and lines start and what kind each line is (mbox separators, headers, encoded bodies, a line's
+ * diff prefix, `--`/`++` lines, hunks with repairs), or names a base; the whole read then runs as usual.
+ */
+function lineEdit(last: LastRead, text: string, memo: ParseMemo): readonly MessageRead[] | undefined {
+  const old = last.text;
+  if (text === old) return last.reads;
+  const p = commonPrefix(old, text);
+  const s = commonSuffix(old, text, Math.min(old.length, text.length) - p);
+  const was = old.slice(p, old.length - s);
+  const now = text.slice(p, text.length - s);
+  if (/[\r\n]/.test(was) || /[\r\n]/.test(now) || hasNul(text)) return undefined;
+  // The line holding the edit: the last one starting at or before it.
+  let lo = 0;
+  let hi = last.offsets.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (last.offsets[mid]! <= p) lo = mid;
+    else hi = mid - 1;
+  }
+  const a = lo;
+  const before = last.lines[a]!;
+  const after = text.slice(last.offsets[a], last.offsets[a]! + before.length + text.length - old.length);
+  const kind = before[0];
+  if (a <= last.first || (kind !== '+' && kind !== '-' && kind !== ' ') || after[0] !== kind || /^(--|\+\+)/.test(before) || /^(--|\+\+)/.test(after)) return undefined;
+  if (NAMED_BASE.test(before) || NAMED_BASE.test(after)) return undefined;
+  const lines = [...last.lines];
+  lines[a] = after;
+  for (let i = a - 1; i <= a + 1; i++) {
+    if (i >= 0 && i < lines.length && isFromLine(last.lines, i) !== isFromLine(lines, i)) return undefined;
+  }
+  // The message, file and hunk holding the line; the hunk line it is.
+  let k = last.starts.length - 1;
+  while (k > 0 && last.starts[k]! > a) k--;
+  const read = last.reads[k]!;
+  if (!read.plain || !read.patch) return undefined;
+  let at: { file: number; hunk: number; line: number } | undefined;
+  read.patch.files.some((f, fi) => f.hunks.some((h, hi) => {
+    const first = h.lines[0]?.line ?? Infinity;
+    const i = a - first;
+    if (i < 0 || i >= h.lines.length || h.lines[i]!.line !== a) return false;
+    at = { file: fi, hunk: hi, line: i };
+    return true;
+  }));
+  if (!at) return undefined;
+  const file = read.patch.files[at.file]!;
+  const hunk = file.hunks[at.hunk]!;
+  const line = hunk.lines[at.line]!;
+  if (hunk.repairs.length > 0) return undefined;
+  const hunkLines = [...hunk.lines];
+  hunkLines[at.line] = { ...line, text: after.slice(1) };
+  const edited: Hunk = {
+    ...hunk,
+    lines: hunkLines,
+    ...(hunk.range.end.line === a && { range: { start: hunk.range.start, end: { line: a, character: after.length } } }),
+  };
+  const files = [...read.patch.files];
+  files[at.file] = { ...file, hunks: file.hunks.map((h, i) => (i === at!.hunk ? edited : h)) };
+  const reads = [...last.reads];
+  reads[k] = { ...read, patch: { ...read.patch, files } };
+  const end = k + 1 < last.starts.length ? last.starts[k + 1]! : lines.length;
+  const keys = [...last.keys];
+  memo.messages.delete(keys[k]!);
+  keys[k] = messageKey(lines, last.starts[k]!, end);
+  memo.messages.set(keys[k]!, reads[k]!);
+  memo.hunks.set(hunkId(file, hunk), edited);
+  const offsets = last.offsets.slice();
+  for (let i = a + 1; i < offsets.length; i++) offsets[i]! += text.length - old.length;
+  memo.last = { ...last, text, lines, offsets, keys, reads };
+  return reads;
+}
+
+/** Length of the longest common prefix of two strings (compared a block at a time). */
+function commonPrefix(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  for (const step of [4096, 256, 16]) while (i + step <= n && a.slice(i, i + step) === b.slice(i, i + step)) i += step;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+/** Length of the longest common suffix of two strings, at most `max`. */
+function commonSuffix(a: string, b: string, max: number): number {
+  let i = 0;
+  for (const step of [4096, 256, 16]) while (i + step <= max && a.slice(a.length - i - step, a.length - i) === b.slice(b.length - i - step, b.length - i)) i += step;
+  while (i < max && a.charCodeAt(a.length - 1 - i) === b.charCodeAt(b.length - 1 - i)) i++;
+  return i;
+}
+
 /** The patch with each hunk equal to one of `known` (same file path and header line) replaced by that object. */
 function sameHunks(patch: Patch, known: ReadonlyMap<string, Hunk>): Patch {
-  const same = (path: string, h: Hunk): Hunk => {
-    const k = known.get(`${path}\u0000${h.headerLine}`);
+  const same = (f: FileDiff, h: Hunk): Hunk => {
+    const k = known.get(hunkId(f, h));
     return k && equalHunks(h, k) ? k : h;
   };
-  return { ...patch, files: patch.files.map((f) => ({ ...f, hunks: f.hunks.map((h) => same(f.path, h)) })) };
+  return { ...patch, files: patch.files.map((f) => ({ ...f, hunks: f.hunks.map((h) => same(f, h)) })) };
 }
 
 function equalHunks(a: Hunk, b: Hunk): boolean {
@@ -236,6 +375,7 @@ async function mailMessage(lines: readonly string[], headerStart: number, start:
   const { headers, bodyStart } = readHeaders(lines, headerStart, end);
   const body = await messageBody(lines, headerStart, bodyStart, end, headers, problems);
   return {
+    ...(plainBody(headers) && { plain: true }),
     rawSubject: decodeHeader(headers.get('subject')) ?? '',
     from: decodeHeader(headers.get('from')),
     date: headers.get('date')?.trim(),

@@ -111,6 +111,12 @@ export function cleanMessageId(v: string | undefined): string | undefined {
   return (m ? m[1] : t) || undefined;
 }
 
+/** A body read as the document's own lines: neither quoted-printable, base64 nor multipart. */
+export function plainBody(headers: ReadonlyMap<string, string>): boolean {
+  const cte = (headers.get('content-transfer-encoding') ?? '').trim().toLowerCase();
+  return cte !== 'quoted-printable' && cte !== 'base64' && !(headers.get('content-type') ?? '').trim().toLowerCase().startsWith('multipart/');
+}
+
 /**
  * The body lines of one message. Plain 7bit/8bit bodies are the document's own lines (mboxrd
  * ">From " unescaped, one column further). Encoded or multipart bodies are decoded with
@@ -124,16 +130,14 @@ export async function messageBody(
   headers: Map<string, string>,
   problems: Problem[],
 ): Promise<SrcLine[]> {
-  const cte = (headers.get('content-transfer-encoding') ?? '').trim().toLowerCase();
-  const ctype = (headers.get('content-type') ?? '').trim().toLowerCase();
   const raw: SrcLine[] = [];
   for (let i = bodyStart; i < end; i++) {
     const t = lines[i];
     raw.push(/^>+From /.test(t) ? { text: t.slice(1), line: i, col: 1 } : { text: t, line: i, col: 0 });
   }
-  const encoded = cte === 'quoted-printable' || cte === 'base64';
-  if (!encoded && !ctype.startsWith('multipart/')) return raw;
-  const what = ctype.startsWith('multipart/') ? 'multipart' : cte;
+  if (plainBody(headers)) return raw;
+  const cte = (headers.get('content-transfer-encoding') ?? '').trim().toLowerCase();
+  const what = (headers.get('content-type') ?? '').trim().toLowerCase().startsWith('multipart/') ? 'multipart' : cte;
   const at = Math.min(bodyStart, Math.max(end - 1, headerStart));
   try {
     const text = [...lines.slice(headerStart, bodyStart), ...raw.map((l) => l.text)].join('\n');

@@ -76,7 +76,7 @@ function utf8Lines(bytes: Uint8Array): string[] | undefined {
   return lines.length > 0 ? lines : [''];
 }
 
-function hasNul(s: string): boolean {
+export function hasNul(s: string): boolean {
   const n = Math.min(s.length, SNIFF);
   for (let i = 0; i < n; i++) if (s.charCodeAt(i) === 0) return true;
   return false;

@@ -5,10 +5,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import fc from 'fast-check';
 import { createParseMemo, parseDocument } from '../../../src/core/patch';
 import { createAnalyzer } from '../../../src/core/index';
 import { loadAssets, ROOT } from '../../helpers/assets';
-import { benchCorpus, needKernels } from '../../helpers/inputs';
+import { benchCorpus, needKernels, SHARED } from '../../helpers/inputs';
 
 const NAME = path.join(ROOT, 'examples', 'series.mbox');
 const ORIGINAL = fs.readFileSync(NAME, 'utf8');
@@ -46,6 +47,59 @@ test('the patch reader gives unchanged messages and hunks again as the same obje
   // The memo changes nothing of the read.
   for (const text of [ORIGINAL, ORIGINAL.replace('\n\n', '\n\n\n')]) {
     assert.equal(JSON.stringify((await parseDocument({ name: NAME, content: text }, memo)).value), JSON.stringify((await parseDocument({ name: NAME, content: text })).value));
+  }
+});
+
+test('a run of keystrokes, each read through the memo, reads as the text afresh, and an edit inside a hunk line leaves every other hunk the same object', async () => {
+  // The example series; the same with patch 2's body quoted-printable (an encoded body is decoded
+  // again after every edit); real posted series from ../shared when present.
+  const messages = ORIGINAL.split(/(?=^From [0-9a-f]{40} )/m);
+  const qp = messages.map((m, i) => (i === 2 ? m.replace(/=/g, '=3D').replace('Subject: ', 'Content-Transfer-Encoding: quoted-printable\nSubject: ') : m)).join('');
+  assert.ok(qp.includes('=3D') && qp.includes('quoted-printable'));
+  const corpus = path.join(SHARED, 'corpus');
+  const real = fs.existsSync(corpus) ? fs.readdirSync(corpus).filter((f) => f.endsWith('.mbox')).sort().slice(0, 3).map((f) => fs.readFileSync(path.join(corpus, f), 'utf8')) : [];
+  const texts = [ORIGINAL, qp, ...real.filter((t) => !t.includes('\r'))];
+  // What a keystroke, a paste or a deletion may put in: code, a line's diff prefix, separators and
+  // headers, a named base, a quoted-printable soft break, line breaks, NUL.
+  const piece = fc.constantFrom('x', ';', ' ', '\t', '-', '+', '--', '++', '=', '=3D', '@@ -1 +1 @@', 'From ', '>From ', 'based on v6.12', 'base-commit: 0123456789ab', '\n', '\r\n', '\n\n', '\u0000', '\\ No newline at end of file', 'put_page(page);');
+  const keystroke = fc.record({ line: fc.nat(), column: fc.nat(), remove: fc.nat({ max: 3 }), insert: fc.array(piece, { maxLength: 2 }) });
+  await fc.assert(
+    fc.asyncProperty(fc.nat({ max: texts.length - 1 }), fc.array(keystroke, { minLength: 1, maxLength: 6 }), async (which, keys) => {
+      const memo = createParseMemo();
+      let text = texts[which]!;
+      await parseDocument({ name: NAME, content: text }, memo);
+      for (const k of keys) {
+        const lines = text.split('\n');
+        // Mostly inside a hunk's lines (where typing happens), else anywhere.
+        const inHunks = lines.flatMap((l, i) => (/^[-+ ]/.test(l) ? [i] : []));
+        const at = k.line % 4 !== 0 && inHunks.length > 0 ? inHunks[k.line % inHunks.length]! : k.line % lines.length;
+        const start = lines.slice(0, at).reduce((n, l) => n + l.length + 1, 0) + Math.min(k.column % 50, lines[at]!.length);
+        const next = text.slice(0, start) + k.insert.join('') + text.slice(Math.min(start + k.remove, text.length));
+        const previous = (await parseDocument({ name: NAME, content: text }, memo)).value;
+        const read = (await parseDocument({ name: NAME, content: next }, memo)).value;
+        assert.equal(JSON.stringify(read), JSON.stringify((await parseDocument({ name: NAME, content: next })).value));
+        // Typing code inside a hunk line of a plain message (after its diff prefix): every other hunk is the same object.
+        const typed = which !== 1 && inHunks.includes(at) && start - (lines.slice(0, at).reduce((n, l) => n + l.length + 1, 0)) >= 2 && start + k.remove <= text.length
+          && !/^(--|\+\+)/.test(lines[at]!) && k.remove <= lines[at]!.length - Math.min(k.column % 50, lines[at]!.length)
+          && k.insert.every((x) => ['x', ';', ' ', '\t', '=', 'put_page(page);'].includes(x));
+        if (typed) {
+          const hunks = (s: typeof read) => s.patches.flatMap((p) => p.files.flatMap((f) => f.hunks));
+          const [was, now] = [hunks(previous), hunks(read)];
+          assert.equal(now.length, was.length);
+          assert.ok(now.filter((h, i) => h !== was[i]).length <= 1, `at most the edited hunk is a new object (line ${at + 1})`);
+        }
+        text = next;
+      }
+    }),
+    { numRuns: 100, seed: 20261207 },
+  );
+  // A deleted "-- x" above an added line made "++ y" (the two read as a file header before the next
+  // hunk), and an added line that becomes a named base in a diff with no separator above it.
+  const mail = (line: string) => `From 0000000000000000000000000000000000000001 Mon Sep 17 00:00:00 2001\nFrom: A <a@example.org>\nSubject: [PATCH] x\n\n--- a/mm/x.c\n+++ b/mm/x.c\n@@ -1,2 +1,2 @@ void f(void)\n ctx\n--- x\n${line}\n@@ -10,1 +10,1 @@ void g(void)\n-a\n+b\n`;
+  for (const [from, to] of [['+foo', '+++ y'], ['+foo', '+based on v6.12'], ['+foo', '+base-commit: 0123456789abcdef']]) {
+    const memo = createParseMemo();
+    await parseDocument({ name: NAME, content: mail(from) }, memo);
+    assert.equal(JSON.stringify((await parseDocument({ name: NAME, content: mail(to) }, memo)).value), JSON.stringify((await parseDocument({ name: NAME, content: mail(to) })).value), to);
   }
 });
 
