@@ -47,14 +47,12 @@ export function definitionsOf(patch: Patch): PatchDefinitions {
         before.add(hunk.function);
         after.add(hunk.function);
       }
-      for (const l of hunk.lines) {
-        const name = definedOn(l.text);
-        if (name === undefined) continue;
-        if (l.kind !== 'add') before.add(name);
-        if (l.kind !== 'del') after.add(name);
-        if (l.kind === 'add') added.add(name);
-        if (l.kind === 'del') deleted.add(name);
-        if (l.kind !== 'context' && STATIC_DEFINITION.test(l.text)) statics.add(name);
+      for (const { name, kind, isStatic } of definitionLines(hunk)) {
+        if (kind !== 'add') before.add(name);
+        if (kind !== 'del') after.add(name);
+        if (kind === 'add') added.add(name);
+        if (kind === 'del') deleted.add(name);
+        if (kind !== 'context' && isStatic) statics.add(name);
       }
     }
   }
@@ -71,6 +69,24 @@ export function definitionsOf(patch: Patch): PatchDefinitions {
 }
 
 const STATIC_DEFINITION = /^static\b/;
+
+/** A hunk line that starts a definition: the function, the line's kind, whether the definition is static. */
+interface DefinitionLine { readonly name: string; readonly kind: HunkLine['kind']; readonly isStatic: boolean }
+const NO_DEFINITIONS: readonly DefinitionLine[] = [];
+/** The lines of a hunk that start a definition, kept per hunk (an editor's re-review meets the same hunk objects). */
+const definitionLinesOf = new WeakMap<Hunk, readonly DefinitionLine[]>();
+function definitionLines(hunk: Hunk): readonly DefinitionLine[] {
+  let out = definitionLinesOf.get(hunk);
+  if (!out) {
+    const found: DefinitionLine[] = [];
+    for (const l of hunk.lines) {
+      const name = definedOn(l.text);
+      if (name !== undefined) found.push({ name, kind: l.kind, isStatic: STATIC_DEFINITION.test(l.text) });
+    }
+    definitionLinesOf.set(hunk, (out = found.length > 0 ? found : NO_DEFINITIONS));
+  }
+  return out;
+}
 
 /** Of `names`, those no line of the patch's `kind` side (its `kind` and context lines) names except
  * the first line of their own definition. */

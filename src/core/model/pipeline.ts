@@ -584,13 +584,19 @@ const CALLED = /\b([A-Za-z_]\w*)\s*\(/g;
  * extracts from insert_page()): where the patch defines one, it is no generic code, whatever it names. */
 function helpersOfApiFunctions(patch: Patch): ReadonlySet<string> {
   const out = new Set<string>();
-  for (const file of patch.files) {
-    for (const hunk of file.hunks) {
-      if (!API_NAMES.has(hunk.function)) continue;
-      for (const l of hunk.lines) if (l.kind !== 'context') for (const m of l.text.matchAll(CALLED)) if (!API_NAMES.has(m[1]!)) out.add(m[1]!);
-    }
-  }
+  for (const file of patch.files) for (const hunk of file.hunks) if (API_NAMES.has(hunk.function)) for (const n of helpersIn(hunk)) out.add(n);
   return out.size ? out : NO_NAMES;
+}
+/** Those of one hunk, kept per hunk (an editor's re-review meets the same hunk objects). */
+const helpersOfHunk = new WeakMap<Hunk, readonly string[]>();
+function helpersIn(hunk: Hunk): readonly string[] {
+  let out = helpersOfHunk.get(hunk);
+  if (!out) {
+    const found = new Set<string>();
+    for (const l of hunk.lines) if (l.kind !== 'context') for (const m of l.text.matchAll(CALLED)) if (!API_NAMES.has(m[1]!)) found.add(m[1]!);
+    helpersOfHunk.set(hunk, (out = [...found]));
+  }
+  return out;
 }
 /** What judgeHunk is given for a hunk it does not simulate (it returns before looking). */
 const NOT_JUDGED = { changed: NO_LINES, intended: new Set<PgmapType>() };

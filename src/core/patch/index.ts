@@ -46,7 +46,8 @@ interface MessageRead {
   readonly plain?: boolean;
 }
 
-/** A mailbox as last read: its text, lines (and where each starts in the text), messages and their memo keys. */
+/** A mailbox as last read: its text, lines (and where each starts in the text), messages and their memo
+ * keys ('' for a message a line edit changed: not in the memo). */
 interface LastRead {
   readonly text: string;
   readonly lines: readonly string[];
@@ -236,11 +237,11 @@ function lineEdit(last: LastRead, text: string, memo: ParseMemo): readonly Messa
   files[at.file] = { ...file, hunks: file.hunks.map((h, i) => (i === at!.hunk ? edited : h)) };
   const reads = [...last.reads];
   reads[k] = { ...read, patch: { ...read.patch, files } };
-  const end = k + 1 < last.starts.length ? last.starts[k + 1]! : lines.length;
+  // The edited message's key is not made (that would join its lines at every keystroke): the next
+  // whole read, after an edit that moves lines, reads that message again anyway.
   const keys = [...last.keys];
   memo.messages.delete(keys[k]!);
-  keys[k] = messageKey(lines, last.starts[k]!, end);
-  memo.messages.set(keys[k]!, reads[k]!);
+  keys[k] = '';
   memo.hunks.set(hunkId(file, hunk), edited);
   const offsets = last.offsets.slice();
   for (let i = a + 1; i < offsets.length; i++) offsets[i]! += text.length - old.length;
