@@ -194,7 +194,7 @@ const ed = runOnce(process.execPath, [editorBundle, inputs.series.file, '50', in
 let editor;
 if (ed.status === 0) {
   editor = JSON.parse(ed.stdout.trim().split('\n').pop());
-  console.log(`  cold review ${editor.coldMs} ms; unchanged re-review median ${editor.unchangedMedianMs} ms; after a one-line edit median ${editor.editMedianMs} ms (max ${editor.editMaxMs}, ${editor.runs} runs, ${editor.hunks} hunks)`);
+  console.log(`  cold review ${editor.coldMs} ms; unchanged re-review median ${editor.unchangedMedianMs} ms; after a one-line edit median ${editor.editMedianMs} ms (max ${editor.editMaxMs}, the first ${editor.runs} edits, ${editor.hunks} hunks; the next ${editor.runs * 5}: median ${editor.editSteadyMedianMs} ms)`);
   console.log(`  through the language server (stdio): open ${editor.serverColdMs} ms, edit ${editor.serverEditMs} ms until idle; longest stall of the client thread ${editor.serverColdStallMs} ms / ${editor.serverEditStallMs} ms`);
   console.log(`  a keystroke in a 40 MB document, in the server's document: ${editor.keystrokeMs} ms (the library's TextDocument: ${editor.keystrokeLibraryMs} ms, ${(editor.keystrokeLibraryMs / Math.max(editor.keystrokeMs, 0.01)).toFixed(0)}x); the first read after 31 keystrokes ${editor.keystrokeReadMs} ms`);
   console.log(`  ${inputs.mbox1000.name} opened cold in a fresh server: first diagnostics after ${editor.mboxFirstDiagnosticsMs} ms, idle after ${editor.mboxIdleMs} ms (${editor.mboxPublished} publications, ${editor.mboxDiagnostics} diagnostics at the end)`);
@@ -273,7 +273,7 @@ function whereTimeGoes(t, args, { anchor, anchorName, inverse = false, cwd } = {
   target('scan of the 6.12 folders vs a bare parse of their files', { figure: review.scan, anchor: bare.scan, anchorName: 'bare parse', bound: 1 });
   const e = editor.failed ? undefined : editor;
   results.targets.push(e
-    ? { name: 'editor re-review of series-5k.mbox after a one-line edit', verdict: e.editMedianMs < 5 ? 'PASS' : 'MISS', detail: `${e.editMedianMs} ms median, unchanged re-review ${e.unchangedMedianMs} ms (target < 5 ms)` }
+    ? { name: 'editor re-review of series-5k.mbox after a one-line edit', verdict: e.editMedianMs < 5 ? 'PASS' : 'MISS', detail: `${e.editMedianMs} ms median of the first ${e.runs} edits (${e.editSteadyMedianMs} ms over the next ${e.runs * 5}), unchanged re-review ${e.unchangedMedianMs} ms (target < 5 ms)` }
     : { name: 'editor re-review of series-5k.mbox after a one-line edit', verdict: 'MISS', detail: `not measured: editor path failed: ${editor.failed}` });
   const m = e && e.mboxFirstDiagnosticsMs >= 0 ? e : undefined;
   results.targets.push(m
