@@ -215,9 +215,9 @@ function lineEdit(last: LastRead, text: string, memo: ParseMemo): readonly Messa
   if (!read.plain || !read.patch) return undefined;
   let at: { file: number; hunk: number; line: number } | undefined;
   read.patch.files.some((f, fi) => f.hunks.some((h, hi) => {
-    const first = h.lines[0]?.line ?? Infinity;
-    const i = a - first;
-    if (i < 0 || i >= h.lines.length || h.lines[i]!.line !== a) return false;
+    // Hunk lines are in document order; a "\ No newline" line between two is not one of them.
+    const i = h.lines.length > 0 && h.lines[0]!.line <= a && a <= h.lines[h.lines.length - 1]!.line ? h.lines.findIndex((l) => l.line === a) : -1;
+    if (i < 0) return false;
     at = { file: fi, hunk: hi, line: i };
     return true;
   }));
