@@ -73,20 +73,26 @@ const STATIC_DEFINITION = /^static\b/;
 /** A hunk line that starts a definition: the function, the line's kind, whether the definition is static. */
 interface DefinitionLine { readonly name: string; readonly kind: HunkLine['kind']; readonly isStatic: boolean }
 const NO_DEFINITIONS: readonly DefinitionLine[] = [];
-/** The lines of a hunk that start a definition, kept per hunk (an editor's re-review meets the same hunk objects). */
-const definitionLinesOf = new WeakMap<Hunk, readonly DefinitionLine[]>();
-function definitionLines(hunk: Hunk): readonly DefinitionLine[] {
-  let out = definitionLinesOf.get(hunk);
-  if (!out) {
-    const found: DefinitionLine[] = [];
-    for (const l of hunk.lines) {
-      const name = definedOn(l.text);
-      if (name !== undefined) found.push({ name, kind: l.kind, isStatic: STATIC_DEFINITION.test(l.text) });
-    }
-    definitionLinesOf.set(hunk, (out = found.length > 0 ? found : NO_DEFINITIONS));
-  }
-  return out;
+/** `read` of a hunk, kept per hunk object (an editor's re-review meets the same hunk objects again:
+ * the patch reader's memo). */
+export function perHunk<T>(read: (hunk: Hunk) => T): (hunk: Hunk) => T {
+  const kept = new WeakMap<Hunk, T>();
+  return (hunk) => {
+    let r = kept.get(hunk);
+    if (r === undefined) kept.set(hunk, (r = read(hunk)));
+    return r;
+  };
 }
+
+/** The lines of a hunk that start a definition. */
+const definitionLines = perHunk((hunk): readonly DefinitionLine[] => {
+  const found: DefinitionLine[] = [];
+  for (const l of hunk.lines) {
+    const name = definedOn(l.text);
+    if (name !== undefined) found.push({ name, kind: l.kind, isStatic: STATIC_DEFINITION.test(l.text) });
+  }
+  return found.length > 0 ? found : NO_DEFINITIONS;
+});
 
 /** Of `names`, those no line of the patch's `kind` side (its `kind` and context lines) names except
  * the first line of their own definition. */

@@ -23,7 +23,7 @@ import { runRules, undecidedOf } from '../rules';
 import type { SideView } from '../rules/types';
 import { TABLE_VIEW } from './api-view';
 import { blankLines, changesExitOfApiFunction, changesTableGuard, damaged, readsHunk, genericDefinitions, listCalls, showsApiFunction, textFaults, typesNamed, typesOf, unsimulatedCalls, type Sides } from './relevance';
-import { bodiesOf, buildOverlay, definedOn, definitionsOf, hashOf, reachedKey, wholeFunctionsOf, type Applied, type HunkPieces, type Overlay, type PatchDefinitions, type SidePiece, type World, type WorldEntry } from './overlay';
+import { bodiesOf, buildOverlay, definedOn, definitionsOf, hashOf, perHunk, reachedKey, wholeFunctionsOf, type Applied, type HunkPieces, type Overlay, type PatchDefinitions, type SidePiece, type World, type WorldEntry } from './overlay';
 import { attributedLine, attributeFinding, placeOnce } from './attribution';
 import { intendedTypes } from './intent';
 
@@ -587,17 +587,12 @@ function helpersOfApiFunctions(patch: Patch): ReadonlySet<string> {
   for (const file of patch.files) for (const hunk of file.hunks) if (API_NAMES.has(hunk.function)) for (const n of helpersIn(hunk)) out.add(n);
   return out.size ? out : NO_NAMES;
 }
-/** Those of one hunk, kept per hunk (an editor's re-review meets the same hunk objects). */
-const helpersOfHunk = new WeakMap<Hunk, readonly string[]>();
-function helpersIn(hunk: Hunk): readonly string[] {
-  let out = helpersOfHunk.get(hunk);
-  if (!out) {
-    const found = new Set<string>();
-    for (const l of hunk.lines) if (l.kind !== 'context') for (const m of l.text.matchAll(CALLED)) if (!API_NAMES.has(m[1]!)) found.add(m[1]!);
-    helpersOfHunk.set(hunk, (out = [...found]));
-  }
-  return out;
-}
+/** Those of one hunk. */
+const helpersIn = perHunk((hunk): readonly string[] => {
+  const found = new Set<string>();
+  for (const l of hunk.lines) if (l.kind !== 'context') for (const m of l.text.matchAll(CALLED)) if (!API_NAMES.has(m[1]!)) found.add(m[1]!);
+  return [...found];
+});
 /** What judgeHunk is given for a hunk it does not simulate (it returns before looking). */
 const NOT_JUDGED = { changed: NO_LINES, intended: new Set<PgmapType>() };
 
@@ -607,13 +602,8 @@ function changedLines(hunks: readonly Hunk[]): Set<number> {
   for (const h of hunks) for (const l of changedOf(h)) out.add(l);
   return out;
 }
-/** A hunk's added and deleted document lines, kept per hunk (an editor's re-review meets the same hunk objects). */
-const changedOfHunk = new WeakMap<Hunk, readonly number[]>();
-function changedOf(hunk: Hunk): readonly number[] {
-  let lines = changedOfHunk.get(hunk);
-  if (!lines) changedOfHunk.set(hunk, (lines = hunk.lines.filter((l) => l.kind !== 'context').map((l) => l.line)));
-  return lines;
-}
+/** A hunk's added and deleted document lines. */
+const changedOf = perHunk((hunk): readonly number[] => hunk.lines.filter((l) => l.kind !== 'context').map((l) => l.line));
 /** Two abbreviations of one object id: one is a prefix of the other. */
 const sameObject = (a: string, b: string) => (a.length <= b.length ? b.startsWith(a) : a.startsWith(b));
 
