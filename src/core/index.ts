@@ -95,8 +95,9 @@ export async function createAnalyzer(assets: SyntaxAssets): Promise<Analyzer> {
     const series: Series[] = [];
     const problems: Problem[] = [];
     for (const [i, doc] of docs.entries()) {
-      // A document given twice is read twice: its patches are two series' objects.
-      const memo = doc.content.length <= MEMO_MAX_SIZE && !docs.slice(0, i).some((d) => d.name === doc.name) ? memoOf(doc.name) : undefined;
+      // A document given twice is read twice: its patches are two series' objects. A piece of a larger
+      // document (each read under the document's name) has no last read of its own to start from.
+      const memo = !doc.piece && doc.content.length <= MEMO_MAX_SIZE && !docs.slice(0, i).some((d) => d.name === doc.name) ? memoOf(doc.name) : undefined;
       const r = await parseDocument(doc, memo);
       series.push(r.value);
       problems.push(...r.problems.map((p) => ({ ...p, source: p.source ?? doc.name })));
