@@ -5,6 +5,7 @@
 // eras it allows and a weight; the era with the most weight wins, ties go to the era nearest the date.
 import { ERAS, type Era } from '../types';
 import type { Hunk, Patch, Series } from '../patch/types';
+import { eachLine } from '../patch/diff';
 import { span } from './build';
 import { RELEASES, eraOfVersion, parseVersion, releaseAt, type Release } from './releases';
 
@@ -237,7 +238,9 @@ const DECLARES = /^[A-Za-z_#]/;
 
 /** Pre-image lines of a hunk: its section text, context and deleted lines. */
 function preLines(hunk: Hunk): string[] {
-  return [hunk.section, ...hunk.lines.filter((l) => l.kind !== 'add').map((l) => l.text)];
+  const pre = [hunk.section];
+  eachLine(hunk, (kind, text) => void (kind !== 'add' && pre.push(text)));
+  return pre;
 }
 
 /** What a hunk shows of era evidence: its pre-image's, and for each added line that declares a name, that line's. */
@@ -263,11 +266,18 @@ function hunkEvidence(hunk: Hunk, path: string): HunkEvidence {
         const i = pre.findIndex((l) => ev.pattern.test(l));
         return i >= 0 && (!ev.test || ev.test(pre, i));
       }),
-      declared: hunk.lines.filter((l) => l.kind === 'add' && DECLARES.test(l.text) && ANY_EVIDENCE.test(l.text)).map((l) => ERA_EVIDENCE.filter((ev) => ev.pattern.test(l.text))),
+      declared: declaredEvidence(hunk),
     };
     hunkEvidenceOf.set(hunk, r);
   }
   return r;
+}
+
+/** For each added line that declares a name, the era evidence it shows. */
+function declaredEvidence(hunk: Hunk): EraEvidence[][] {
+  const out: EraEvidence[][] = [];
+  eachLine(hunk, (kind, text) => void (kind === 'add' && DECLARES.test(text) && ANY_EVIDENCE.test(text) && out.push(ERA_EVIDENCE.filter((ev) => ev.pattern.test(text)))));
+  return out;
 }
 
 /** Infers the base era of each series and the era each patch is reviewed in. */

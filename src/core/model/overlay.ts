@@ -3,6 +3,7 @@
 // show in part (without --kernel-tree) is reconstructed from all of them, each gap between hunks one
 // line: the code there is unknown (a GAP_CALL the simulator marks), its blocks follow the indentation.
 import type { Hunk, HunkLine, Patch } from '../patch/types';
+import { eachLine } from '../patch';
 import type { ParsedC } from '../syntax/types';
 import type { Body, Bodies } from '../sim/interp';
 import { callees } from '../sim/paths';
@@ -87,10 +88,10 @@ export function perHunk<T>(read: (hunk: Hunk) => T): (hunk: Hunk) => T {
 /** The lines of a hunk that start a definition. */
 const definitionLines = perHunk((hunk): readonly DefinitionLine[] => {
   const found: DefinitionLine[] = [];
-  for (const l of hunk.lines) {
-    const name = definedOn(l.text);
-    if (name !== undefined) found.push({ name, kind: l.kind, isStatic: STATIC_DEFINITION.test(l.text) });
-  }
+  eachLine(hunk, (kind, text) => {
+    const name = definedOn(text);
+    if (name !== undefined) found.push({ name, kind, isStatic: STATIC_DEFINITION.test(text) });
+  });
   return found.length > 0 ? found : NO_DEFINITIONS;
 });
 
@@ -102,11 +103,11 @@ function unreferenced(patch: Patch, kind: 'add' | 'del', names: readonly string[
   const word = new RegExp(`\\b(${names.join('|')})\\b`, 'g');
   for (const file of patch.files) {
     for (const hunk of file.hunks) {
-      for (const l of hunk.lines) {
-        if (l.kind !== 'context' && l.kind !== kind) continue;
-        const own = definedOn(l.text);
-        for (const m of l.text.matchAll(word)) if (m[1] !== own) out.delete(m[1]!);
-      }
+      eachLine(hunk, (k, text) => {
+        if (k !== 'context' && k !== kind) return;
+        const own = definedOn(text);
+        for (const m of text.matchAll(word)) if (m[1] !== own) out.delete(m[1]!);
+      });
     }
   }
   return out;

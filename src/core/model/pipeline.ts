@@ -13,7 +13,8 @@ import { blankCommentsAndLiterals } from '../syntax/lexer';
 import type { FunctionIR } from '../syntax/ir';
 import type { Role } from '../api/types';
 import { API_NAMES, apiEntry, reachesOnlyWhereNamed, typesForPath } from '../api';
-import { applyFileDiff, hunkSide } from '../patch';
+import { applyFileDiff, eachLine, hunkSide } from '../patch';
+import { LineSet } from './line-set';
 import type { Body, Names } from '../sim/interp';
 import { createRunMemo } from '../sim/memo';
 import { runScenario, scenarioCallees, scenariosFor, type ScenarioRun } from '../sim/scenarios';
@@ -590,20 +591,30 @@ function helpersOfApiFunctions(patch: Patch): ReadonlySet<string> {
 /** Those of one hunk. */
 const helpersIn = perHunk((hunk): readonly string[] => {
   const found = new Set<string>();
-  for (const l of hunk.lines) if (l.kind !== 'context') for (const m of l.text.matchAll(CALLED)) if (!API_NAMES.has(m[1]!)) found.add(m[1]!);
+  eachLine(hunk, (kind, text) => {
+    if (kind !== 'context') for (const m of text.matchAll(CALLED)) if (!API_NAMES.has(m[1]!)) found.add(m[1]!);
+  });
   return [...found];
 });
 /** What judgeHunk is given for a hunk it does not simulate (it returns before looking). */
 const NOT_JUDGED = { changed: NO_LINES, intended: new Set<PgmapType>() };
 
 /** Document lines the hunks add or delete. */
-function changedLines(hunks: readonly Hunk[]): Set<number> {
-  const out = new Set<number>();
-  for (const h of hunks) for (const l of changedOf(h)) out.add(l);
-  return out;
+function changedLines(hunks: readonly Hunk[]): ReadonlySet<number> {
+  let n = 0;
+  for (const h of hunks) n += changedOf(h).length;
+  const lines = new Float64Array(n);
+  let at = 0;
+  for (const h of hunks) for (const l of changedOf(h)) lines[at++] = l;
+  return new LineSet(lines);
 }
+
 /** A hunk's added and deleted document lines. */
-const changedOf = perHunk((hunk): readonly number[] => hunk.lines.filter((l) => l.kind !== 'context').map((l) => l.line));
+const changedOf = perHunk((hunk): readonly number[] => {
+  const out: number[] = [];
+  eachLine(hunk, (kind, _text, line) => void (kind !== 'context' && out.push(line)));
+  return out;
+});
 /** Two abbreviations of one object id: one is a prefix of the other. */
 const sameObject = (a: string, b: string) => (a.length <= b.length ? b.startsWith(a) : a.startsWith(b));
 

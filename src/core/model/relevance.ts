@@ -4,7 +4,7 @@ import type { PgmapType, Problem } from '../types';
 import { PGMAP_TYPES, PGMAP_TYPE_CONSTANTS } from '../types';
 import type { HunkCall } from '../report/types';
 import type { Hunk, HunkLine } from '../patch/types';
-import type { HunkSide } from '../patch';
+import { eachLine, type HunkSide } from '../patch';
 import { blankCommentAbove } from '../syntax/fragment';
 import { blankCommentsAndLiterals, lexicalFaults } from '../syntax/lexer';
 import { API_NAMES, apiEntry } from '../api';
@@ -29,8 +29,7 @@ const API_WORD = new RegExp(`\\b(?:${[...API_NAMES].sort((a, b) => b.length - a.
  * at all (one regular expression per line, no capture, no set look-ups). A hunk it passes over calls
  * and defines none (conservative: callsApi's matches are a subset of its). */
 export function mentionsApi(hunk: Hunk): boolean {
-  for (const l of hunk.lines) if (API_WORD.test(l.text)) return true;
-  return false;
+  return eachLine(hunk, (_kind, text) => API_WORD.test(text));
 }
 
 /** Whether the review reads a hunk at all (callsApi, changesTableGuard, changesExitOfApiFunction, or damaged: see readHunk);
@@ -42,47 +41,54 @@ export function readsHunk(hunk: Hunk, prefilter = true): boolean {
 /** The hunk is inside a function of the API table and its changed lines name ZONE_DEVICE concepts (a
  * type guard it changes, whose arms it may not show): read and judged even when it calls nothing. */
 export function changesTableGuard(hunk: Hunk): boolean {
-  return API_NAMES.has(hunk.function) && typesNamed(hunk.lines.filter((l) => l.kind !== 'context').map((l) => l.text).join('\n')).length > 0;
+  if (!API_NAMES.has(hunk.function)) return false;
+  const changed: string[] = [];
+  eachLine(hunk, (kind, text) => void (kind !== 'context' && changed.push(text)));
+  return typesNamed(changed.join('\n')).length > 0;
 }
 
 /** A hunk that adds or deletes a `return` or `goto` in a table function that must put, on every return,
  * the pgmap reference its caller handed it: it changes what the function gives back even where it calls
  * nothing (a `goto out` turned into a `return` that skips the put at out:). */
 export function changesExitOfApiFunction(hunk: Hunk): boolean {
-  return !!apiEntry(hunk.function)?.pgmapConsumes && hunk.lines.some((l) => l.kind !== 'context' && EXIT_STATEMENT.test(l.text));
+  return !!apiEntry(hunk.function)?.pgmapConsumes && eachLine(hunk, (kind, text) => kind !== 'context' && EXIT_STATEMENT.test(text));
 }
 const EXIT_STATEMENT = /\b(return|goto)\b/;
 
 /** Whether any line of the hunk (either side) calls or defines a function of the API table. Read line by
  * line: most hunks of a large diff call none, and are passed over without building their texts. */
 export function callsApi(hunk: Hunk): boolean {
-  const lines = hunk.lines;
-  for (let i = 0; i < lines.length; i++) {
-    const t = lines[i]!.text;
-    for (const m of t.matchAll(CALL_OR_END)) {
-      if (API_NAMES.has(m[1]!) && (m[2] === '(' || /^\s*\(/.test(lines[i + 1]?.text ?? ''))) return true;
+  // A table name that ends its line calls when the next line opens with `(`.
+  let endsWithName = false;
+  return eachLine(hunk, (_kind, text) => {
+    if (endsWithName && /^\s*\(/.test(text)) return true;
+    endsWithName = false;
+    for (const m of text.matchAll(CALL_OR_END)) {
+      if (!API_NAMES.has(m[1]!)) continue;
+      if (m[2] === '(') return true;
+      endsWithName = true;
     }
-  }
-  return false;
+    return false;
+  });
 }
 
 /** Cut short, or with repaired lines: such a hunk is always parsed, so the C problems it causes are reported. */
 export function damaged(hunk: Hunk): boolean {
   let before = 0, after = 0;
-  for (const l of hunk.lines) {
-    if (l.repaired) return true;
-    if (l.kind !== 'add') before++;
-    if (l.kind !== 'del') after++;
-  }
-  return before !== hunk.oldCount || after !== hunk.newCount;
+  const repaired = eachLine(hunk, (kind, _text, _line, repaired) => {
+    if (kind !== 'add') before++;
+    if (kind !== 'del') after++;
+    return repaired;
+  });
+  return repaired || before !== hunk.oldCount || after !== hunk.newCount;
 }
 
 /** The hunk is inside, or defines, a function of the API table (its helpers, page_folio() and the
  * like, do not count: they are defined in headers all over the tree). */
 export function showsApiFunction(hunk: Hunk): boolean {
   if (API_NAMES.has(hunk.function)) return true;
-  return hunk.lines.some((l) => {
-    const name = definedOn(l.text);
+  return eachLine(hunk, (_kind, text) => {
+    const name = definedOn(text);
     return name !== undefined && API_NAMES.has(name);
   });
 }

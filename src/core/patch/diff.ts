@@ -212,8 +212,8 @@ function skipBlanksBeforeHunk(ctx: Ctx, i: number): number {
 }
 
 function makeFile(oldRaw: string, newRaw: string, headerLine: number, binary: boolean, hunks: Hunk[], blobs?: { oldBlob: string; newBlob: string }): FileDiff {
-  const [oldPath, newPath] = stripPrefixes(oldRaw, newRaw);
-  return { oldPath, newPath, path: newPath === '/dev/null' ? oldPath : newPath, headerLine, binary, hunks, ...blobs };
+  const [oldPath, newPath] = stripPrefixes(oldRaw, newRaw).map(detach) as [string, string];
+  return { oldPath, newPath, path: newPath === '/dev/null' ? oldPath : newPath, headerLine, binary, hunks, ...(blobs && { oldBlob: detach(blobs.oldBlob), newBlob: detach(blobs.newBlob) }) };
 }
 
 /** git's "index <old>..<new>[ <mode>]": the abbreviated blob ids (all zeros for an absent side). */
@@ -403,18 +403,123 @@ function readHunk(ctx: Ctx, i: number, h: RegExpExecArray): { hunk: Hunk; next: 
     if (other.length > 0) ctx.problems.push({ severity: 'warning', message: `hunk ${shortHeader}: ${other.join('; ')}`, line: head.line });
   }
   const lastAt = lines.length > 0 ? j - 1 : i;
-  const hunk: Hunk = {
-    header: head.text,
+  const packed = pack(lines);
+  // The header's strings are cut from its own copy, not from the document's text (which they would keep).
+  const header = detach(head.text);
+  const made = {
+    header,
     headerLine: head.line,
     oldStart,
     oldCount,
     newStart,
     newCount,
-    function: sectionFunction(section),
-    section,
-    lines,
+    function: sectionFunction(header.slice(header.length - section.length)),
+    section: header.slice(header.length - section.length),
+  };
+  // One getter for every hunk, added to the object as made: its properties stay in the shape all hunks
+  // share (a getter in the literal, or one per hunk, turns each into a dictionary of 800 bytes).
+  const withLines = Object.defineProperty(made, 'lines', LINES) as typeof made & Pick<Hunk, 'lines'>;
+  const hunk: Hunk = Object.assign(withLines, {
     range: { start: { line: head.line, character: head.col }, end: { line: src.line(lastAt), character: src.col(lastAt) + src.text(lastAt).length } },
     repairs,
-  };
+  });
+  packedOf.set(hunk, packed);
   return { hunk, next: j };
+}
+
+/** A hunk's lines as kept: their texts joined by "\n" (one string), and four numbers per line (where
+ * its text starts, its document line and column, its kind and flags). A 38 MB diff holds a million hunk
+ * lines: as objects, each with its own string, they took 100 of the read document's 160 MB. */
+interface Packed {
+  readonly body: string;
+  readonly meta: Int32Array;
+}
+
+/** A copy of a string that does not keep the text it was cut from: in V8 a cut of 13 characters or more
+ * points into its parent, so a file path or hunk header kept from a 38 MB document kept all of it (its
+ * lines' texts are copied into each hunk's `Packed` body). Concatenating and cutting again makes one
+ * flat copy. */
+function detach(s: string): string {
+  return s.length < 13 ? s : (` ${s}`).slice(1);
+}
+
+const KINDS: readonly LineKind[] = ['context', 'add', 'del'];
+const REPAIRED = 4;
+const NO_NEWLINE = 8;
+
+function pack(lines: readonly HunkLine[]): Packed {
+  const meta = new Int32Array(lines.length * 4);
+  let at = 0;
+  lines.forEach((l, i) => {
+    meta[i * 4] = at;
+    meta[i * 4 + 1] = l.line;
+    meta[i * 4 + 2] = l.character;
+    meta[i * 4 + 3] = KINDS.indexOf(l.kind) | (l.repaired ? REPAIRED : 0) | (l.noNewline ? NO_NEWLINE : 0);
+    at += l.text.length + 1;
+  });
+  return { body: lines.map((l) => l.text).join('\n'), meta };
+}
+
+function unpack({ body, meta }: Packed): HunkLine[] {
+  const n = meta.length >> 2;
+  const lines = new Array<HunkLine>(n);
+  for (let i = 0; i < n; i++) {
+    const start = meta[i * 4]!;
+    const text = body.slice(start, i + 1 < n ? meta[i * 4 + 4]! - 1 : body.length);
+    const kind = KINDS[meta[i * 4 + 3]! & 3]!;
+    const line = meta[i * 4 + 1]!;
+    const character = meta[i * 4 + 2]!;
+    const flags = meta[i * 4 + 3]!;
+    // The shapes readHunk makes: a repaired line, then one followed by "\ No newline".
+    const l: HunkLine = flags & REPAIRED ? { kind, text, line, character, repaired: true } : { kind, text, line, character };
+    lines[i] = flags & NO_NEWLINE ? { ...l, noNewline: true } : l;
+  }
+  return lines;
+}
+
+/** The lines of the hunks read last, as objects: the review reads a parsed hunk's lines many times
+ * over a short while. Passes over every hunk of a diff use `eachLine` instead. Bounded by lines. */
+const recent = new Map<Packed, HunkLine[]>();
+const RECENT_LINES = 1 << 15;
+
+const packedOf = new WeakMap<Hunk, Packed>();
+const LINES: PropertyDescriptor = {
+  get(this: Hunk) {
+    return linesOf(packedOf.get(this)!);
+  },
+  enumerable: true,
+  configurable: true,
+};
+
+/** Visits the hunk's lines in order without making an object per line (the passes over every hunk of a
+ * large diff); stops at, and returns true for, the first visit that returns true. */
+export function eachLine(hunk: Hunk, visit: (kind: LineKind, text: string, line: number, repaired: boolean) => boolean | void): boolean {
+  const packed = packedOf.get(hunk);
+  if (!packed) {
+    for (const l of hunk.lines) if (visit(l.kind, l.text, l.line, !!l.repaired) === true) return true;
+    return false;
+  }
+  const { body, meta } = packed;
+  const n = meta.length >> 2;
+  for (let i = 0; i < n; i++) {
+    const flags = meta[i * 4 + 3]!;
+    const text = body.slice(meta[i * 4]!, i + 1 < n ? meta[i * 4 + 4]! - 1 : body.length);
+    if (visit(KINDS[flags & 3]!, text, meta[i * 4 + 1]!, (flags & REPAIRED) !== 0) === true) return true;
+  }
+  return false;
+}
+let recentLines = 0;
+
+function linesOf(packed: Packed): readonly HunkLine[] {
+  let lines = recent.get(packed);
+  if (lines) return lines;
+  lines = unpack(packed);
+  recent.set(packed, lines);
+  recentLines += lines.length;
+  for (const [k, v] of recent) {
+    if (recentLines <= RECENT_LINES || k === packed) break;
+    recent.delete(k);
+    recentLines -= v.length;
+  }
+  return lines;
 }

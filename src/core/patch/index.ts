@@ -7,7 +7,7 @@ import { decodeInput, hasNul } from './text';
 import type { BaseHints, FileDiff, Hunk, InputFormat, Patch, Series } from './types';
 
 export { applyFileDiff, type AppliedFile } from './apply';
-export { hunkSide, type HunkSide } from './diff';
+export { eachLine, hunkSide, type HunkSide } from './diff';
 
 interface Message {
   readonly rawSubject: string;
@@ -215,8 +215,9 @@ function lineEdit(last: LastRead, text: string, memo: ParseMemo): readonly Messa
   if (!read.plain || !read.patch) return undefined;
   let at: { file: number; hunk: number; line: number } | undefined;
   read.patch.files.some((f, fi) => f.hunks.some((h, hi) => {
-    // Hunk lines are in document order; a "\ No newline" line between two is not one of them.
-    const i = h.lines.length > 0 && h.lines[0]!.line <= a && a <= h.lines[h.lines.length - 1]!.line ? h.lines.findIndex((l) => l.line === a) : -1;
+    // Hunk lines are in document order, after the header and up to the range's end; a "\ No newline"
+    // line between two is not one of them.
+    const i = h.headerLine < a && a <= h.range.end.line ? h.lines.findIndex((l) => l.line === a) : -1;
     if (i < 0) return false;
     at = { file: fi, hunk: hi, line: i };
     return true;

@@ -1,7 +1,7 @@
 // Unified diffs: plain and git headers, positions, function names, damage and lies.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hunkSide, sectionFunction } from '../../../src/core/patch/diff';
+import { eachLine, hunkSide, sectionFunction } from '../../../src/core/patch/diff';
 import { assertPositions, messages, parse } from './check';
 
 const GIT = [
@@ -295,4 +295,34 @@ test('a diff cut inside a hunk header, or right after its file headers, is repor
   assert.match(messages(noHunk).join('\n'), /truncated: the diff of mm\/demo\.c has file headers but no hunk/);
   const rename = await parse('diff --git a/mm/a.c b/mm/b.c\nsimilarity index 100%\nrename from mm/a.c\nrename to mm/b.c\n');
   assert.deepEqual(messages(rename).filter((m) => /truncated|malformed/.test(m)), [], 'a pure rename has no hunks and that is fine');
+});
+
+test('eachLine visits what hunk.lines holds, for a hunk as read and for one made by hand, and stops where asked', async () => {
+  // Lost leading spaces (repaired), a "\ No newline" line, a non-Latin-1 character, an empty context line.
+  const text = [
+    'diff --git a/x.c b/x.c',
+    '--- a/x.c',
+    '+++ b/x.c',
+    '@@ -1,5 +1,5 @@ int f(void)',
+    ' a();',
+    'lost();',
+    '-b(); /* \u{1F427} */',
+    '+c();',
+    '',
+    ' d();',
+    '\\ No newline at end of file',
+  ].join('\n');
+  const hunks = (await parse(text)).patches[0].files[0].hunks;
+  assert.equal(hunks.length, 1);
+  const h = hunks[0];
+  assert.ok(h.lines.some((l) => l.repaired) && h.lines.some((l) => l.noNewline), 'the case has repaired and "No newline" lines');
+  for (const hunk of [h, { ...h, lines: h.lines.map((l) => ({ ...l })) }]) {
+    const seen: unknown[] = [];
+    assert.equal(eachLine(hunk, (kind, t, line, repaired) => void seen.push({ kind, text: t, line, repaired })), false);
+    assert.deepEqual(seen, hunk.lines.map((l) => ({ kind: l.kind, text: l.text, line: l.line, repaired: !!l.repaired })));
+    let visits = 0;
+    assert.equal(eachLine(hunk, (kind) => (visits++, kind === 'del')), true);
+    assert.equal(visits, hunk.lines.findIndex((l) => l.kind === 'del') + 1, 'no visit after the one that returned true');
+  }
+  assert.equal(JSON.stringify(h), JSON.stringify({ ...h }), 'a hunk as read serialises with its lines, as a plain object does');
 });
