@@ -13,7 +13,7 @@ import { blankCommentsAndLiterals } from '../syntax/lexer';
 import type { FunctionIR } from '../syntax/ir';
 import type { Role } from '../api/types';
 import { API_NAMES, apiEntry, reachesOnlyWhereNamed, typesForPath } from '../api';
-import { applyFileDiff, eachLine, hunkSide } from '../patch';
+import { applyFileDiff, eachLine, hunkSide, keepLines } from '../patch';
 import { LineSet } from './line-set';
 import type { Body, Names } from '../sim/interp';
 import { createRunMemo } from '../sim/memo';
@@ -167,6 +167,7 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
     if (look === undefined) {
       if (!readsHunk(hunk, prefilter)) look = null;
       else {
+        keepLines(hunk);
         const sides = { before: hunkSide(hunk, 'before'), after: hunkSide(hunk, 'after') };
         const words = new Set(`${sides.before.text}\n${sides.after.text}`.match(WORD) ?? []);
         look = { broken: damaged(hunk), sides, words, key: [hunk.header, JSON.stringify(hunk.range), hunkKey(hunk, sides), hunk.function].join('\u0001') };

@@ -477,19 +477,22 @@ function unpack({ body, meta }: Packed): HunkLine[] {
   return lines;
 }
 
-/** The lines of the hunks read last, as objects: the review reads a parsed hunk's lines many times
- * over a short while. Passes over every hunk of a diff use `eachLine` instead. Bounded by lines. */
-const recent = new Map<Packed, HunkLine[]>();
-const RECENT_LINES = 1 << 15;
-
 const packedOf = new WeakMap<Hunk, Packed>();
+const kept = new WeakMap<Hunk, readonly HunkLine[]>();
 const LINES: PropertyDescriptor = {
   get(this: Hunk) {
-    return linesOf(packedOf.get(this)!);
+    return kept.get(this) ?? unpack(packedOf.get(this)!);
   },
   enumerable: true,
   configurable: true,
 };
+
+/** Keeps the hunk's line objects for as long as the hunk lives (else each read of `lines` makes them):
+ * for the hunks a review parses, whose lines it reads many times over. Passes over every hunk of a
+ * diff read the others with `eachLine`. */
+export function keepLines(hunk: Hunk): void {
+  if (!kept.has(hunk)) kept.set(hunk, hunk.lines);
+}
 
 /** Visits the hunk's lines in order without making an object per line (the passes over every hunk of a
  * large diff); stops at, and returns true for, the first visit that returns true. */
@@ -507,19 +510,4 @@ export function eachLine(hunk: Hunk, visit: (kind: LineKind, text: string, line:
     if (visit(KINDS[flags & 3]!, text, meta[i * 4 + 1]!, (flags & REPAIRED) !== 0) === true) return true;
   }
   return false;
-}
-let recentLines = 0;
-
-function linesOf(packed: Packed): readonly HunkLine[] {
-  let lines = recent.get(packed);
-  if (lines) return lines;
-  lines = unpack(packed);
-  recent.set(packed, lines);
-  recentLines += lines.length;
-  for (const [k, v] of recent) {
-    if (recentLines <= RECENT_LINES || k === packed) break;
-    recent.delete(k);
-    recentLines -= v.length;
-  }
-  return lines;
 }
