@@ -239,7 +239,9 @@ const DECLARES = /^[A-Za-z_#]/;
 /** Pre-image lines of a hunk: its section text, context and deleted lines. */
 function preLines(hunk: Hunk): string[] {
   const pre = [hunk.section];
-  eachLine(hunk, (kind, text) => void (kind !== 'add' && pre.push(text)));
+  eachLine(hunk, (kind, text) => {
+    if (kind !== 'add') pre.push(text);
+  });
   return pre;
 }
 
@@ -276,7 +278,9 @@ function hunkEvidence(hunk: Hunk, path: string): HunkEvidence {
 /** For each added line that declares a name, the era evidence it shows. */
 function declaredEvidence(hunk: Hunk): EraEvidence[][] {
   const out: EraEvidence[][] = [];
-  eachLine(hunk, (kind, text) => void (kind === 'add' && DECLARES.test(text) && ANY_EVIDENCE.test(text) && out.push(ERA_EVIDENCE.filter((ev) => ev.pattern.test(text)))));
+  eachLine(hunk, (kind, text) => {
+    if (kind === 'add' && DECLARES.test(text) && ANY_EVIDENCE.test(text)) out.push(ERA_EVIDENCE.filter((ev) => ev.pattern.test(text)));
+  });
   return out;
 }
 

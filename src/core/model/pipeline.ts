@@ -613,7 +613,9 @@ function changedLines(hunks: readonly Hunk[]): ReadonlySet<number> {
 /** A hunk's added and deleted document lines. */
 const changedOf = perHunk((hunk): readonly number[] => {
   const out: number[] = [];
-  eachLine(hunk, (kind, _text, line) => void (kind !== 'context' && out.push(line)));
+  eachLine(hunk, (kind, _text, line) => {
+    if (kind !== 'context') out.push(line);
+  });
   return out;
 });
 /** Two abbreviations of one object id: one is a prefix of the other. */

@@ -43,7 +43,9 @@ export function readsHunk(hunk: Hunk, prefilter = true): boolean {
 export function changesTableGuard(hunk: Hunk): boolean {
   if (!API_NAMES.has(hunk.function)) return false;
   const changed: string[] = [];
-  eachLine(hunk, (kind, text) => void (kind !== 'context' && changed.push(text)));
+  eachLine(hunk, (kind, text) => {
+    if (kind !== 'context') changed.push(text);
+  });
   return typesNamed(changed.join('\n')).length > 0;
 }
 

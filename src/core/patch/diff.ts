@@ -406,6 +406,7 @@ function readHunk(ctx: Ctx, i: number, h: RegExpExecArray): { hunk: Hunk; next: 
   const packed = pack(lines);
   // The header's strings are cut from its own copy, not from the document's text (which they would keep).
   const header = detach(head.text);
+  const shownSection = header.slice(header.length - section.length);
   const made = {
     header,
     headerLine: head.line,
@@ -413,17 +414,17 @@ function readHunk(ctx: Ctx, i: number, h: RegExpExecArray): { hunk: Hunk; next: 
     oldCount,
     newStart,
     newCount,
-    function: sectionFunction(header.slice(header.length - section.length)),
-    section: header.slice(header.length - section.length),
+    function: sectionFunction(shownSection),
+    section: shownSection,
   };
-  // One getter for every hunk, added to the object as made: its properties stay in the shape all hunks
+  // The packed lines (hidden: a copy of the hunk made by spreading it has its lines as plain data), then
+  // one getter for every hunk, added to the object as made: its properties stay in the shape all hunks
   // share (a getter in the literal, or one per hunk, turns each into a dictionary of 800 bytes).
-  const withLines = Object.defineProperty(made, 'lines', LINES) as typeof made & Pick<Hunk, 'lines'>;
+  const withLines = Object.defineProperties(made, { [PACKED]: { value: packed }, lines: LINES }) as typeof made & Pick<Hunk, 'lines'>;
   const hunk: Hunk = Object.assign(withLines, {
     range: { start: { line: head.line, character: head.col }, end: { line: src.line(lastAt), character: src.col(lastAt) + src.text(lastAt).length } },
     repairs,
   });
-  packedOf.set(hunk, packed);
   return { hunk, next: j };
 }
 
@@ -433,7 +434,12 @@ function readHunk(ctx: Ctx, i: number, h: RegExpExecArray): { hunk: Hunk; next: 
 interface Packed {
   readonly body: string;
   readonly meta: Int32Array;
+  /** The line objects, once made for a hunk the review parses (`keepLines`). */
+  kept?: readonly HunkLine[];
 }
+const PACKED = Symbol('packed');
+/** A hunk as read: its lines packed (a hunk made by hand or by spreading one has none). */
+type ReadHunk = Hunk & { readonly [PACKED]?: Packed };
 
 /** A copy of a string that does not keep the text it was cut from: in V8 a cut of 13 characters or more
  * points into its parent, so a file path or hunk header kept from a 38 MB document kept all of it (its
@@ -464,12 +470,11 @@ function unpack({ body, meta }: Packed): HunkLine[] {
   const n = meta.length >> 2;
   const lines = new Array<HunkLine>(n);
   for (let i = 0; i < n; i++) {
-    const start = meta[i * 4]!;
-    const text = body.slice(start, i + 1 < n ? meta[i * 4 + 4]! - 1 : body.length);
-    const kind = KINDS[meta[i * 4 + 3]! & 3]!;
+    const text = textAt(body, meta, i, n);
+    const flags = meta[i * 4 + 3]!;
+    const kind = KINDS[flags & 3]!;
     const line = meta[i * 4 + 1]!;
     const character = meta[i * 4 + 2]!;
-    const flags = meta[i * 4 + 3]!;
     // The shapes readHunk makes: a repaired line, then one followed by "\ No newline".
     const l: HunkLine = flags & REPAIRED ? { kind, text, line, character, repaired: true } : { kind, text, line, character };
     lines[i] = flags & NO_NEWLINE ? { ...l, noNewline: true } : l;
@@ -477,11 +482,15 @@ function unpack({ body, meta }: Packed): HunkLine[] {
   return lines;
 }
 
-const packedOf = new WeakMap<Hunk, Packed>();
-const kept = new WeakMap<Hunk, readonly HunkLine[]>();
+/** The text of line i of n. */
+function textAt(body: string, meta: Int32Array, i: number, n: number): string {
+  return body.slice(meta[i * 4]!, i + 1 < n ? meta[i * 4 + 4]! - 1 : body.length);
+}
+
 const LINES: PropertyDescriptor = {
-  get(this: Hunk) {
-    return kept.get(this) ?? unpack(packedOf.get(this)!);
+  get(this: ReadHunk) {
+    const packed = this[PACKED]!;
+    return packed.kept ?? unpack(packed);
   },
   enumerable: true,
   configurable: true,
@@ -491,14 +500,15 @@ const LINES: PropertyDescriptor = {
  * for the hunks a review parses, whose lines it reads many times over. Passes over every hunk of a
  * diff read the others with `eachLine`. */
 export function keepLines(hunk: Hunk): void {
-  if (!kept.has(hunk)) kept.set(hunk, hunk.lines);
+  const packed = (hunk as ReadHunk)[PACKED];
+  if (packed) packed.kept ??= unpack(packed);
 }
 
 /** Visits the hunk's lines in order without making an object per line (the passes over every hunk of a
  * large diff); stops at, and returns true for, the first visit that returns true. */
 export function eachLine(hunk: Hunk, visit: (kind: LineKind, text: string, line: number, repaired: boolean) => boolean | void): boolean {
-  const packed = packedOf.get(hunk);
-  if (!packed) {
+  const packed = (hunk as ReadHunk)[PACKED];
+  if (!packed || packed.kept) {
     for (const l of hunk.lines) if (visit(l.kind, l.text, l.line, !!l.repaired) === true) return true;
     return false;
   }
@@ -506,8 +516,7 @@ export function eachLine(hunk: Hunk, visit: (kind: LineKind, text: string, line:
   const n = meta.length >> 2;
   for (let i = 0; i < n; i++) {
     const flags = meta[i * 4 + 3]!;
-    const text = body.slice(meta[i * 4]!, i + 1 < n ? meta[i * 4 + 4]! - 1 : body.length);
-    if (visit(KINDS[flags & 3]!, text, meta[i * 4 + 1]!, (flags & REPAIRED) !== 0) === true) return true;
+    if (visit(KINDS[flags & 3]!, textAt(body, meta, i, n), meta[i * 4 + 1]!, (flags & REPAIRED) !== 0) === true) return true;
   }
   return false;
 }
