@@ -98,14 +98,31 @@ export function errorPathImbalances(before: SideView, after: SideView, change: (
   const balanced = (p: FunctionPath) => holding(p) !== undefined;
   const all = [...(before.paths ?? []), ...(after.paths ?? [])];
   const afterPaths = new Set(after.paths ?? []);
-  const fnKey = (p: FunctionPath) => `${p.function}|${p.type}`;
+  // Keys and the paths of each function and type, made once (the paths of a large function number hundreds).
+  const keys = new Map<FunctionPath, string>();
+  const byKey = new Map<string, FunctionPath[]>();
+  for (const p of all) {
+    const k = `${p.function}|${p.type}`;
+    keys.set(p, k);
+    const g = byKey.get(k);
+    if (g) g.push(p);
+    else byKey.set(k, [p]);
+  }
+  const fnKey = (p: FunctionPath) => keys.get(p)!;
   // `low`: the most the path drops, after code the input does not show (above the hunk, or a gap
   // between hunks), before it first tries to take a reference (a drop after a tryget, even a failed
   // one, is the path's own business). A function shown from its start holds nothing there (what it
   // puts without taking it got from a callee), but what a gap took is unknown.
   // `preImage`: only what the code before the patch drops counts as evidence of what is held (a drop
   // the patch adds is the claim under review, not evidence for it).
-  const net = (p: FunctionPath, preImage = false) => {
+  const nets = [new Map<FunctionPath, Net>(), new Map<FunctionPath, Net>()];
+  const net = (p: FunctionPath, preImage = false): Net => {
+    const memo = nets[preImage ? 1 : 0]!;
+    let r = memo.get(p);
+    if (!r) memo.set(p, (r = netOf(p, preImage)));
+    return r;
+  };
+  function netOf(p: FunctionPath, preImage: boolean): Net {
     let v = 0, low = 0, tried = false, since = false, from = p.fromStart ? undefined : 0;
     for (const s of p.steps) {
       if (s.function === p.function && s.events?.some((e) => e.kind === 'gap')) {
@@ -119,14 +136,14 @@ export function errorPathImbalances(before: SideView, after: SideView, change: (
       if (!since && from !== undefined) low = Math.min(low, v - from);
     }
     return { v, low, tried };
-  };
+  }
   const heldBy = (preImage: boolean) => {
     const held = new Map<string, number>();
     for (const p of all) held.set(fnKey(p), Math.max(held.get(fnKey(p)) ?? 0, -net(p, preImage).low, holding(p) === 'caller' ? 1 : 0, heldAtEntry(p)));
     // A fragment of a function that holds a reference for its whole run, showing no path that takes one,
     // lies inside that run: it holds at least one.
     for (const [k, n] of held) {
-      const mine = all.filter((p) => fnKey(p) === k);
+      const mine = byKey.get(k)!;
       if (n === 0 && mine.some(balanced) && mine.every((p) => !p.fromStart && !net(p).tried)) held.set(k, 1);
     }
     return held;
@@ -139,8 +156,19 @@ export function errorPathImbalances(before: SideView, after: SideView, change: (
   const unsure = new Set([...held].filter(([k, n]) => (claimed.get(k) ?? 0) !== n).map(([k]) => k));
   // A goto to a label neither side shows continues with code the input does not show: judged only
   // against paths of the other side that leave the same way (so that code is common to both).
+  const forks = new Map<SideView, Map<string, FunctionPath[]>>();
   const sameExit = (p: FunctionPath, other: SideView) => {
-    const twins = (other.paths ?? []).filter((q) => q.function === p.function && q.type === p.type && q.forkLine === p.forkLine);
+    let index = forks.get(other);
+    if (!index) {
+      forks.set(other, (index = new Map()));
+      for (const q of other.paths ?? []) {
+        const k = `${fnKey(q)}|${q.forkLine ?? ''}`;
+        const g = index.get(k);
+        if (g) g.push(q);
+        else index.set(k, [q]);
+      }
+    }
+    const twins = index.get(`${fnKey(p)}|${p.forkLine ?? ''}`) ?? [];
     return twins.length > 0 && twins.every((q) => q.exit.kind === p.exit.kind && q.exit.text === p.exit.text);
   };
   // The variables a function drops its references through (`put(x)`): a path that found one NULL before
@@ -204,6 +232,13 @@ export function errorPathImbalances(before: SideView, after: SideView, change: (
     undecided.set(fnKey(p), { type: p.type, line: drop?.line ?? p.exit.line, function: p.function });
   }
   return { instances: found.filter(({ p }) => decided(p)).map(({ d }) => d), undecided: [...undecided.values()] };
+}
+
+/** A path's count of what is judged: at its end, the lowest before its first take, and whether it tries one. */
+interface Net {
+  readonly v: number;
+  readonly low: number;
+  readonly tried: boolean;
 }
 
 /** What errorPathImbalances knows besides the paths. */

@@ -148,19 +148,30 @@ export function docLine(frame: Frame, line: number | undefined): number | undefi
 export function record(env: SimEnv, frame: Frame, p: Path, statement: string, next: SimState, textLine?: number, note?: string, events: readonly TraceEvent[] = []): Path {
   env.budget.steps++;
   if (!stateChanged(p.state, next) && note === undefined && events.length === 0) return p;
-  const all = [...events];
   const dp = next.pgmapRefs - p.state.pgmapRefs;
-  if (dp !== 0) all.push({ kind: dp > 0 ? 'pgmap-get' : 'pgmap-drop', count: dp });
+  const underflow = next.underflow && !p.state.underflow;
+  let all = events;
+  if (dp !== 0 || underflow) {
+    const more = [...events];
+    if (dp !== 0) more.push({ kind: dp > 0 ? 'pgmap-get' : 'pgmap-drop', count: dp });
+    if (underflow) more.push({ kind: 'underflow' });
+    all = more;
+  }
   if (dp !== 0 && env.pgmapStatic) next = { ...next, staticRefs: (p.state.staticRefs ?? 0) + dp };
-  if (next.underflow && !p.state.underflow) all.push({ kind: 'underflow' });
   const line = docLine(frame, textLine);
-  const rows = line === undefined || textLine === undefined || !statement.includes('\n') ? 0 : statement.split('\n').length - 1;
+  const rows = line === undefined || textLine === undefined ? 0 : newlines(statement);
   const endLine = rows > 0 ? docLine(frame, textLine! + rows) : undefined;
   const step: TraceStep = {
     statement: oneLine(statement), function: frame.name, line, ...(endLine !== undefined && endLine !== line ? { endLine } : {}), phase: env.phase,
     types: [env.type], before: pageState(p.state), after: pageState(next), ...(note ? { note } : {}), ...(all.length ? { events: all } : {}),
   };
   return { ...p, state: next, steps: { step, prev: p.steps } };
+}
+
+function newlines(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 export function oneLine(s: string): string {
@@ -213,7 +224,7 @@ export function execStmts(stmts: readonly Stmt[], env: SimEnv, paths: Path[], fr
     if (!cur.some((p) => p.status === 'normal' || p.status.startsWith('goto:'))) break;
     const next: Path[] = [];
     for (const p of cur) {
-      if (p.status === 'normal') next.push(...execStmt(stmt, env, p, frame));
+      if (p.status === 'normal') for (const q of execStmt(stmt, env, p, frame)) next.push(q);
       else if (stmt.k === 'label' && p.status === `goto:${stmt.name}`) next.push({ ...p, status: 'normal' });
       else next.push(p);
     }
@@ -236,28 +247,43 @@ function limitPaths(all: Path[], env: SimEnv, frame: Frame): Path[] {
 /** Keeps one of the non-primary paths that share status, return value, state and variables: they only
  * differ in how they got there (a loop body's independent branches would otherwise multiply). */
 function mergeSame(paths: Path[]): Path[] {
-  // Grouped first by what is cheap to compare (most paths differ in the line they forked at); the
-  // state and variables are written out only where two paths share a group.
-  const groups = new Map<string, Path[]>();
+  // Grouped first by the line they forked at (most paths differ there: nothing more is compared), then
+  // by what else is cheap to compare; the state and variables are written out only where two paths
+  // share a group.
+  const byFork = new Map<number | undefined, Path[]>();
+  let shared = false;
   for (const p of paths) {
     if (p.primary) continue;
-    const key = `${p.status}|${p.ret ?? ''}|${p.forkLine ?? ''}|${p.nullAtEntry?.join() ?? ''}`;
-    const g = groups.get(key);
-    if (g) g.push(p);
-    else groups.set(key, [p]);
+    const g = byFork.get(p.forkLine);
+    if (!g) byFork.set(p.forkLine, [p]);
+    else {
+      g.push(p);
+      shared = true;
+    }
   }
+  if (!shared) return paths;
   const dropped = new Set<Path>();
-  for (const g of groups.values()) {
-    if (g.length < 2) continue;
-    // By the JSON each record keeps (hashed once): no key made of both.
-    const seen = new Map<string, Set<string>>();
-    for (const p of g) {
-      const state = jsonOf(p.state);
-      const vars = jsonOf(p.vars);
-      const withState = seen.get(state);
-      if (!withState) seen.set(state, new Set([vars]));
-      else if (withState.has(vars)) dropped.add(p);
-      else withState.add(vars);
+  for (const forked of byFork.values()) {
+    if (forked.length < 2) continue;
+    const groups = new Map<string, Path[]>();
+    for (const p of forked) {
+      const key = `${p.status}|${p.ret ?? ''}|${p.nullAtEntry?.join() ?? ''}`;
+      const g = groups.get(key);
+      if (g) g.push(p);
+      else groups.set(key, [p]);
+    }
+    for (const g of groups.values()) {
+      if (g.length < 2) continue;
+      // By the JSON each record keeps (hashed once): no key made of both.
+      const seen = new Map<string, Set<string>>();
+      for (const p of g) {
+        const state = jsonOf(p.state);
+        const vars = jsonOf(p.vars);
+        const withState = seen.get(state);
+        if (!withState) seen.set(state, new Set([vars]));
+        else if (withState.has(vars)) dropped.add(p);
+        else withState.add(vars);
+      }
     }
   }
   return dropped.size === 0 ? paths : paths.filter((p) => !dropped.has(p));
