@@ -5,7 +5,7 @@
 // eras it allows and a weight; the era with the most weight wins, ties go to the era nearest the date.
 import { ERAS, type Era } from '../types';
 import type { Hunk, Patch, Series } from '../patch/types';
-import { eachLine } from '../patch/diff';
+import { eachLine, hunkText } from '../patch/diff';
 import { span } from './build';
 import { RELEASES, eraOfVersion, parseVersion, releaseAt, type Release } from './releases';
 
@@ -257,9 +257,14 @@ interface HunkEvidence {
  * reader's memo), and this look at every line is most of the inference. */
 const hunkEvidenceOf = new WeakMap<Hunk, HunkEvidence>();
 
+const NO_EVIDENCE: HunkEvidence = { pre: [], declared: [] };
+
 function hunkEvidence(hunk: Hunk, path: string): HunkEvidence {
   let r = hunkEvidenceOf.get(hunk);
-  if (!r) {
+  if (r) return r;
+  // One look at all of the hunk's text first: a pattern that matches a line matches the lines joined.
+  if (!ANY_EVIDENCE.test(hunk.section) && !ANY_EVIDENCE.test(hunkText(hunk))) r = NO_EVIDENCE;
+  else {
     const pre = preLines(hunk);
     const named = pre.some((l) => ANY_EVIDENCE.test(l));
     r = {
@@ -270,8 +275,8 @@ function hunkEvidence(hunk: Hunk, path: string): HunkEvidence {
       }),
       declared: declaredEvidence(hunk),
     };
-    hunkEvidenceOf.set(hunk, r);
   }
+  hunkEvidenceOf.set(hunk, r);
   return r;
 }
 

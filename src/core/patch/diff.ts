@@ -354,39 +354,40 @@ function readHunk(ctx: Ctx, i: number, h: RegExpExecArray): { hunk: Hunk; next: 
   let needOld = oldCount;
   let needNew = newCount;
   let lost = 0;
-  const lines: HunkLine[] = [];
+  // The lines as they are kept (see Packed): no object per line while reading.
+  const texts: string[] = [];
+  const nums: number[] = [];
   use(ctx, head.line);
   let j = i + 1;
   for (; j < end; j++) {
     const t = src.text(j);
     const line = src.line(j);
     const satisfied = needOld <= 0 && needNew <= 0;
-    if (t.startsWith('\\') && lines.length > 0) {
-      lines[lines.length - 1] = { ...lines[lines.length - 1], noNewline: true };
+    if (t.startsWith('\\') && texts.length > 0) {
+      nums[nums.length - 1] |= NO_NEWLINE;
       use(ctx, line);
       continue;
     }
     if (endsHunk(ctx, j, satisfied)) break;
-    const c = t[0];
-    let kind: LineKind;
+    const c = t.charCodeAt(0);
+    let kind: number;
     let pre = 1;
-    let repaired = false;
-    if (c === '+') kind = 'add';
-    else if (c === '-') kind = 'del';
-    else if (c === ' ') kind = 'context';
+    let flags = 0;
+    if (c === 43) kind = ADD; // '+'
+    else if (c === 45) kind = DEL; // '-'
+    else if (c === 32) kind = CONTEXT; // ' '
     else {
       // An unprefixed line inside a hunk is context that lost its leading space (patch -l).
       if (satisfied) break;
-      kind = 'context';
+      kind = CONTEXT;
       pre = 0;
-      repaired = true;
+      flags = REPAIRED;
       lost++;
     }
-    if (kind !== 'add') needOld--;
-    if (kind !== 'del') needNew--;
-    const text = t.slice(pre);
-    const col = src.col(j);
-    lines.push(repaired ? { kind, text, line, character: col, repaired } : { kind, text, line, character: col + pre });
+    if (kind !== ADD) needOld--;
+    if (kind !== DEL) needNew--;
+    texts.push(t.slice(pre));
+    nums.push(0, line, src.col(j) + pre, kind | flags);
     use(ctx, line);
   }
   const foundOld = oldCount - needOld;
@@ -402,8 +403,8 @@ function readHunk(ctx: Ctx, i: number, h: RegExpExecArray): { hunk: Hunk; next: 
     const other = repairs.filter((r) => !r.startsWith('truncated'));
     if (other.length > 0) ctx.problems.push({ severity: 'warning', message: `hunk ${shortHeader}: ${other.join('; ')}`, line: head.line });
   }
-  const lastAt = lines.length > 0 ? j - 1 : i;
-  const packed = pack(lines);
+  const lastAt = texts.length > 0 ? j - 1 : i;
+  const packed = pack(texts, nums);
   // The header's strings are cut from its own copy, not from the document's text (which they would keep).
   const header = detach(head.text);
   const shownSection = header.slice(header.length - section.length);
@@ -450,20 +451,22 @@ function detach(s: string): string {
 }
 
 const KINDS: readonly LineKind[] = ['context', 'add', 'del'];
+const CONTEXT = 0;
+const ADD = 1;
+const DEL = 2;
 const REPAIRED = 4;
 const NO_NEWLINE = 8;
 
-function pack(lines: readonly HunkLine[]): Packed {
-  const meta = new Int32Array(lines.length * 4);
+/** The packed lines of `texts`, with `nums` four numbers per line as Packed has them, the first (where
+ * the text starts) still to fill in. */
+function pack(texts: readonly string[], nums: readonly number[]): Packed {
+  const meta = new Int32Array(nums);
   let at = 0;
-  lines.forEach((l, i) => {
+  for (let i = 0; i < texts.length; i++) {
     meta[i * 4] = at;
-    meta[i * 4 + 1] = l.line;
-    meta[i * 4 + 2] = l.character;
-    meta[i * 4 + 3] = KINDS.indexOf(l.kind) | (l.repaired ? REPAIRED : 0) | (l.noNewline ? NO_NEWLINE : 0);
-    at += l.text.length + 1;
-  });
-  return { body: lines.map((l) => l.text).join('\n'), meta };
+    at += texts[i]!.length + 1;
+  }
+  return { body: texts.join('\n'), meta };
 }
 
 function unpack({ body, meta }: Packed): HunkLine[] {
@@ -502,6 +505,11 @@ const LINES: PropertyDescriptor = {
 export function keepLines(hunk: Hunk): void {
   const packed = (hunk as ReadHunk)[PACKED];
   if (packed) packed.kept ??= unpack(packed);
+}
+
+/** The texts of the hunk's lines joined by "\n", as kept (a hunk made by hand or by spreading one: made). */
+export function hunkText(hunk: Hunk): string {
+  return (hunk as ReadHunk)[PACKED]?.body ?? hunk.lines.map((l) => l.text).join('\n');
 }
 
 /** Visits the hunk's lines in order without making an object per line (the passes over every hunk of a

@@ -1,7 +1,7 @@
 // Unified diffs: plain and git headers, positions, function names, damage and lies.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { eachLine, hunkSide, sectionFunction } from '../../../src/core/patch/diff';
+import { eachLine, hunkSide, hunkText, sectionFunction } from '../../../src/core/patch/diff';
 import { assertPositions, messages, parse } from './check';
 
 const GIT = [
@@ -315,8 +315,16 @@ test('eachLine visits what hunk.lines holds, for a hunk as read and for one made
   const hunks = (await parse(text)).patches[0].files[0].hunks;
   assert.equal(hunks.length, 1);
   const h = hunks[0];
-  assert.ok(h.lines.some((l) => l.repaired) && h.lines.some((l) => l.noNewline), 'the case has repaired and "No newline" lines');
+  assert.deepEqual(h.lines, [
+    { kind: 'context', text: 'a();', line: 4, character: 1 },
+    { kind: 'context', text: 'lost();', line: 5, character: 0, repaired: true },
+    { kind: 'del', text: 'b(); /* \u{1F427} */', line: 6, character: 1 },
+    { kind: 'add', text: 'c();', line: 7, character: 1 },
+    { kind: 'context', text: '', line: 8, character: 0, repaired: true },
+    { kind: 'context', text: 'd();', line: 9, character: 1, noNewline: true },
+  ]);
   for (const hunk of [h, { ...h, lines: h.lines.map((l) => ({ ...l })) }]) {
+    assert.equal(hunkText(hunk), hunk.lines.map((l) => l.text).join('\n'));
     const seen: unknown[] = [];
     assert.equal(eachLine(hunk, (kind, t, line, repaired) => void seen.push({ kind, text: t, line, repaired })), false);
     assert.deepEqual(seen, hunk.lines.map((l) => ({ kind: l.kind, text: l.text, line: l.line, repaired: !!l.repaired })));
