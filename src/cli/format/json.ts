@@ -4,8 +4,10 @@
 // on our reports (60 ms against 6 ms on the 2.5 MB report of the mm/ diff), and this stringifies
 // everything below `depth` with JSON.stringify itself.
 
-/** The pieces of JSON.stringify(value, null, 2) for plain data (no toJSON, no cycles). */
-export function* jsonPieces(value: unknown, depth = 6, indent = ''): Generator<string> {
+/** The pieces of JSON.stringify(value, null, 2) for plain data (no toJSON, no cycles). The default
+ * depth makes a review report's file (with its hunks) one piece, a SARIF result one: cut finer, the
+ * 38 MB diff's 21 MB report took twice as long (about 170 against 90 ms). */
+export function* jsonPieces(value: unknown, depth = 4, indent = ''): Generator<string> {
   if (depth === 0 || value === null || typeof value !== 'object') {
     const text = JSON.stringify(value, null, 2) ?? 'null';
     yield indent ? text.replace(/\n/g, `\n${indent}`) : text;
