@@ -3,7 +3,7 @@
 // (a guard it writes names the types it is about). A change of an intended type is an effect to report; a change of another type,
 // guard or not, is the hazard pgmap-type-guard-changed and its relatives look for.
 import { PGMAP_TYPES, PGMAP_TYPE_CONSTANTS, type PgmapType } from '../types';
-import { eachLine } from '../patch';
+import { eachLine, hunkText } from '../patch';
 import type { Patch } from '../patch/types';
 import { typesForPath } from '../api';
 import { typesNamed } from './relevance';
@@ -33,6 +33,7 @@ export function intendedTypes(patch: Patch): ReadonlySet<PgmapType> {
     add(typesForPath(file.path));
     if (bySubject) continue;
     for (const hunk of file.hunks) {
+      if (!hunkText(hunk).includes(COMMON)) continue;
       eachLine(hunk, (kind, text) => {
         // A constant the patch writes (a guard it adds or rewrites) names a type it means; one it only
         // deletes (a type dropped from a guard) does not: that is the hazard to report.

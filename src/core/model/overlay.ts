@@ -3,7 +3,7 @@
 // show in part (without --kernel-tree) is reconstructed from all of them, each gap between hunks one
 // line: the code there is unknown (a GAP_CALL the simulator marks), its blocks follow the indentation.
 import type { Hunk, HunkLine, Patch } from '../patch/types';
-import { eachLine } from '../patch';
+import { eachLine, eachLineStarting } from '../patch';
 import type { ParsedC } from '../syntax/types';
 import type { Body, Bodies } from '../sim/interp';
 import { callees } from '../sim/paths';
@@ -29,6 +29,9 @@ export interface PatchDefinitions {
 /** A definition's first line in kernel style: at column 0, a name and `(`, not a declaration ending in `;`. */
 export const DEFINITION_LINE = /^(?:[A-Za-z_][\w\s*]*?[\s*])?([A-Za-z_]\w*)\s*\([^;]*$/;
 const NOT_DEFINED = new Set(['if', 'for', 'while', 'switch', 'return', 'sizeof']);
+
+/** The start of a line definedOn may find a definition on: a name's first character in column 0, a "(" later. */
+export const MAY_DEFINE = /[A-Za-z_][^\n(]*\(/;
 
 /** The function a line starts the definition of (DEFINITION_LINE, not a keyword), checked cheaply first. */
 export function definedOn(text: string): string | undefined {
@@ -88,7 +91,7 @@ export function perHunk<T>(read: (hunk: Hunk) => T): (hunk: Hunk) => T {
 /** The lines of a hunk that start a definition. */
 const definitionLines = perHunk((hunk): readonly DefinitionLine[] => {
   const found: DefinitionLine[] = [];
-  eachLine(hunk, (kind, text) => {
+  eachLineStarting(hunk, MAY_DEFINE, (kind, text) => {
     const name = definedOn(text);
     if (name !== undefined) found.push({ name, kind, isStatic: STATIC_DEFINITION.test(text) });
   });

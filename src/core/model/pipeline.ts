@@ -13,7 +13,7 @@ import { blankCommentsAndLiterals } from '../syntax/lexer';
 import type { FunctionIR } from '../syntax/ir';
 import type { Role } from '../api/types';
 import { API_NAMES, apiEntry, reachesOnlyWhereNamed, typesForPath } from '../api';
-import { applyFileDiff, eachLine, hunkSide, keepLines } from '../patch';
+import { applyFileDiff, eachLine, eachLineKind, hunkSide, keepLines } from '../patch';
 import { LineSet } from './line-set';
 import type { Body, Names } from '../sim/interp';
 import { createRunMemo } from '../sim/memo';
@@ -613,7 +613,7 @@ function changedLines(hunks: readonly Hunk[]): ReadonlySet<number> {
 /** A hunk's added and deleted document lines. */
 const changedOf = perHunk((hunk): readonly number[] => {
   const out: number[] = [];
-  eachLine(hunk, (kind, _text, line) => {
+  eachLineKind(hunk, (kind, line) => {
     if (kind !== 'context') out.push(line);
   });
   return out;

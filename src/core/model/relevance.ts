@@ -4,12 +4,12 @@ import type { PgmapType, Problem } from '../types';
 import { PGMAP_TYPES, PGMAP_TYPE_CONSTANTS } from '../types';
 import type { HunkCall } from '../report/types';
 import type { Hunk, HunkLine } from '../patch/types';
-import { eachLine, type HunkSide } from '../patch';
+import { eachLine, eachLineKind, eachLineStarting, hunkText, type HunkSide } from '../patch';
 import { blankCommentAbove } from '../syntax/fragment';
 import { blankCommentsAndLiterals, lexicalFaults } from '../syntax/lexer';
 import { API_NAMES, apiEntry } from '../api';
 import { ASSERTION_CALL, TYPE_WORDS } from '../api/concepts';
-import { definedOn, DEFINITION_LINE } from './overlay';
+import { definedOn, DEFINITION_LINE, MAY_DEFINE } from './overlay';
 import type { Body } from '../sim/interp';
 
 /** A hunk's two sides (computed once per look at the hunk). */
@@ -26,10 +26,11 @@ const CALL_OR_END = /\b([A-Za-z_]\w*)\s*(\(|$)/g;
 const API_WORD = new RegExp(`\\b(?:${[...API_NAMES].sort((a, b) => b.length - a.length).map((n) => n.replace(/[^\w]/g, '\\$&')).join('|')})\\b`);
 
 /** The cheap pre-filter before callsApi: whether any line of the hunk names a function of the API table
- * at all (one regular expression per line, no capture, no set look-ups). A hunk it passes over calls
- * and defines none (conservative: callsApi's matches are a subset of its). */
+ * at all (one regular expression over the hunk's text, no capture, no set look-ups: a name does not
+ * span lines). A hunk it passes over calls and defines none (conservative: callsApi's matches are a
+ * subset of its). */
 export function mentionsApi(hunk: Hunk): boolean {
-  return eachLine(hunk, (_kind, text) => API_WORD.test(text));
+  return API_WORD.test(hunkText(hunk));
 }
 
 /** Whether the review reads a hunk at all (callsApi, changesTableGuard, changesExitOfApiFunction, or damaged: see readHunk);
@@ -77,7 +78,7 @@ export function callsApi(hunk: Hunk): boolean {
 /** Cut short, or with repaired lines: such a hunk is always parsed, so the C problems it causes are reported. */
 export function damaged(hunk: Hunk): boolean {
   let before = 0, after = 0;
-  const repaired = eachLine(hunk, (kind, _text, _line, repaired) => {
+  const repaired = eachLineKind(hunk, (kind, _line, repaired) => {
     if (kind !== 'add') before++;
     if (kind !== 'del') after++;
     return repaired;
@@ -89,7 +90,7 @@ export function damaged(hunk: Hunk): boolean {
  * like, do not count: they are defined in headers all over the tree). */
 export function showsApiFunction(hunk: Hunk): boolean {
   if (API_NAMES.has(hunk.function)) return true;
-  return eachLine(hunk, (_kind, text) => {
+  return eachLineStarting(hunk, MAY_DEFINE, (_kind, text) => {
     const name = definedOn(text);
     return name !== undefined && API_NAMES.has(name);
   });

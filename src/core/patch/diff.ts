@@ -507,6 +507,68 @@ export function keepLines(hunk: Hunk): void {
   if (packed) packed.kept ??= unpack(packed);
 }
 
+/** Visits in order the lines whose text `re` matches at its start, without looking at the others (a pass
+ * over every hunk of a large diff for the few lines that can matter: one search of the kept text for a
+ * line feed and `re`); stops at, and returns true for, the first visit that returns true. */
+export function eachLineStarting(hunk: Hunk, re: RegExp, visit: (kind: LineKind, text: string, line: number, repaired: boolean) => boolean | void): boolean {
+  const { first, next } = searchesOf(re);
+  const packed = (hunk as ReadHunk)[PACKED];
+  if (!packed || packed.kept) {
+    for (const l of hunk.lines) {
+      first.lastIndex = 0;
+      if (first.test(l.text) && visit(l.kind, l.text, l.line, !!l.repaired) === true) return true;
+    }
+    return false;
+  }
+  const { body, meta } = packed;
+  const n = meta.length >> 2;
+  const at = (i: number): boolean => {
+    const flags = meta[i * 4 + 3]!;
+    return visit(KINDS[flags & 3]!, textAt(body, meta, i, n), meta[i * 4 + 1]!, (flags & REPAIRED) !== 0) === true;
+  };
+  first.lastIndex = 0;
+  if (n > 0 && first.test(body) && at(0)) return true;
+  next.lastIndex = 0;
+  for (let m = next.exec(body); m; m = next.exec(body)) {
+    // The line that starts after the line feed found: the first whose text starts beyond it.
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (meta[mid * 4]! > m.index) hi = mid;
+      else lo = mid + 1;
+    }
+    if (at(lo)) return true;
+    if (lo + 1 >= n) break;
+    next.lastIndex = meta[lo * 4 + 4]! - 1;
+  }
+  return false;
+}
+
+/** For eachLineStarting: `re` at a text's start (sticky), and after a line feed (global). */
+const searches = new WeakMap<RegExp, { first: RegExp; next: RegExp }>();
+function searchesOf(re: RegExp): { first: RegExp; next: RegExp } {
+  let s = searches.get(re);
+  if (!s) searches.set(re, (s = { first: new RegExp(re.source, `${re.flags.replace(/[gym]/g, '')}ym`), next: new RegExp(`\\n(?:${re.source})`, `${re.flags.replace(/[gym]/g, '')}gm`) }));
+  return s;
+}
+
+/** Visits the hunk's lines' kinds, document lines and repair flags in order, without their texts (no
+ * string per line); stops at, and returns true for, the first visit that returns true. */
+export function eachLineKind(hunk: Hunk, visit: (kind: LineKind, line: number, repaired: boolean) => boolean | void): boolean {
+  const packed = (hunk as ReadHunk)[PACKED];
+  if (!packed || packed.kept) {
+    for (const l of hunk.lines) if (visit(l.kind, l.line, !!l.repaired) === true) return true;
+    return false;
+  }
+  const { meta } = packed;
+  for (let i = 0; i < meta.length; i += 4) {
+    const flags = meta[i + 3]!;
+    if (visit(KINDS[flags & 3]!, meta[i + 1]!, (flags & REPAIRED) !== 0) === true) return true;
+  }
+  return false;
+}
+
 /** The texts of the hunk's lines joined by "\n", as kept (a hunk made by hand or by spreading one: made). */
 export function hunkText(hunk: Hunk): string {
   return (hunk as ReadHunk)[PACKED]?.body ?? hunk.lines.map((l) => l.text).join('\n');

@@ -7,7 +7,7 @@ import { decodeInput, hasNul } from './text';
 import type { BaseHints, FileDiff, Hunk, InputFormat, Patch, Series } from './types';
 
 export { applyFileDiff, type AppliedFile } from './apply';
-export { eachLine, hunkSide, keepLines, type HunkSide } from './diff';
+export { eachLine, eachLineKind, eachLineStarting, hunkSide, hunkText, keepLines, type HunkSide } from './diff';
 
 interface Message {
   readonly rawSubject: string;

@@ -1,7 +1,7 @@
 // Unified diffs: plain and git headers, positions, function names, damage and lies.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { eachLine, hunkSide, hunkText, sectionFunction } from '../../../src/core/patch/diff';
+import { eachLine, eachLineKind, eachLineStarting, hunkSide, hunkText, sectionFunction } from '../../../src/core/patch/diff';
 import { assertPositions, messages, parse } from './check';
 
 const GIT = [
@@ -325,9 +325,24 @@ test('eachLine visits what hunk.lines holds, for a hunk as read and for one made
   ]);
   for (const hunk of [h, { ...h, lines: h.lines.map((l) => ({ ...l })) }]) {
     assert.equal(hunkText(hunk), hunk.lines.map((l) => l.text).join('\n'));
+    // Lines whose text a pattern matches at its start: the same lines as a look at each, once each, in order.
+    for (const re of [/[a-z]/, /.*\(/, /.*(\u{1F427}|d)/u, /$/, /zzz/]) {
+      const found: unknown[] = [];
+      assert.equal(eachLineStarting(hunk, re, (kind, t, line, repaired) => void found.push({ kind, text: t, line, repaired })), false);
+      const expected = hunk.lines.filter((l) => new RegExp(`^(?:${re.source})`, re.flags).test(l.text)).map((l) => ({ kind: l.kind, text: l.text, line: l.line, repaired: !!l.repaired }));
+      assert.ok(expected.length > 0 || re.source === 'zzz', `${re} finds something`);
+      assert.deepEqual(found, expected, String(re));
+    }
+    let matched = 0;
+    assert.equal(eachLineStarting(hunk, /.*\(/, () => ++matched === 2), true);
+    assert.equal(matched, 2, 'no visit after the one that returned true');
     const seen: unknown[] = [];
     assert.equal(eachLine(hunk, (kind, t, line, repaired) => void seen.push({ kind, text: t, line, repaired })), false);
     assert.deepEqual(seen, hunk.lines.map((l) => ({ kind: l.kind, text: l.text, line: l.line, repaired: !!l.repaired })));
+    const kinds: unknown[] = [];
+    assert.equal(eachLineKind(hunk, (kind, line, repaired) => void kinds.push({ kind, line, repaired })), false);
+    assert.deepEqual(kinds, hunk.lines.map((l) => ({ kind: l.kind, line: l.line, repaired: !!l.repaired })));
+    assert.equal(eachLineKind(hunk, (kind) => kind === 'add'), true);
     let visits = 0;
     assert.equal(eachLine(hunk, (kind) => (visits++, kind === 'del')), true);
     assert.equal(visits, hunk.lines.findIndex((l) => l.kind === 'del') + 1, 'no visit after the one that returned true');
