@@ -177,12 +177,12 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
     return look;
   }
 
-  function quiet(hunk: Hunk, source: HunkReport['source'], calls: readonly HunkCall[] = []): HunkReport {
-    return { header: hunk.header, function: hunk.function, range: hunk.range, source, calls, effects: [], findings: [] };
+  function quiet(hunk: Hunk, source: HunkReport['source'], calls: readonly HunkCall[] = NOTHING): HunkReport {
+    return { header: hunk.header, function: hunk.function, range: hunk.range, source, calls, effects: NOTHING, findings: NOTHING };
   }
 
   function readHunk(file: FileDiff, hunk: Hunk, applied: Result<Applied> | undefined, opts: ReviewOptions, helpers: ReadonlySet<string> = NO_NAMES): { read: HunkRead; fresh: boolean } {
-    const appliedProblems = applied && hunk === file.hunks[0] ? applied.problems : [];
+    const appliedProblems = applied && hunk === file.hunks[0] ? applied.problems : NOTHING;
     // A hunk that calls nothing in the API table lists no calls and simulates nothing: it is not parsed
     // (most of a large diff; its body then does not enter the worlds).
     const look = lookAt(hunk);
@@ -576,6 +576,8 @@ const ZERO = /^0+$/;
 /** The world before a series' first patch (one object: a patch review is served again by its base's identity). */
 const EMPTY_WORLD: World = new Map();
 const NO_LINES: ReadonlySet<number> = new Set();
+/** The empty lists of the reports of the hunks the review does not read (most of a large diff's). */
+const NOTHING: readonly never[] = Object.freeze([]);
 /** A hunk the review reads: damaged or not, its two sides, its cache key, the identifiers it shows. */
 interface Look { readonly broken: boolean; readonly sides: Sides; readonly key: string; readonly words: ReadonlySet<string> }
 const NO_NAMES: ReadonlySet<string> = new Set();
