@@ -509,7 +509,8 @@ export function keepLines(hunk: Hunk): void {
 
 /** Visits in order the lines whose text `re` matches at its start, without looking at the others (a pass
  * over every hunk of a large diff for the few lines that can matter: one search of the kept text for a
- * line feed and `re`); stops at, and returns true for, the first visit that returns true. */
+ * line feed and `re`; so `re` must not match across a line feed); stops at, and returns true for, the
+ * first visit that returns true. */
 export function eachLineStarting(hunk: Hunk, re: RegExp, visit: (kind: LineKind, text: string, line: number, repaired: boolean) => boolean | void): boolean {
   const { first, next } = searchesOf(re);
   const packed = (hunk as ReadHunk)[PACKED];
