@@ -186,7 +186,7 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
     // A hunk that calls nothing in the API table lists no calls and simulates nothing: it is not parsed
     // (most of a large diff; its body then does not enter the worlds).
     const look = lookAt(hunk);
-    if (!look) return { read: { report: quiet(hunk, applied ? applied.value.source : 'fragment'), problems: appliedProblems, pieces: {}, key: '' }, fresh: false };
+    if (!look) return { read: { report: quiet(hunk, applied ? applied.value.source : 'fragment'), problems: appliedProblems, pieces: NO_PIECES, key: '' }, fresh: false };
     const { broken, sides, words } = look;
     // Everything the read is made of: the hunk as parsed (texts, document positions), options, the tree.
     // The patch's helpers this hunk may define (their names as the key has them).
@@ -200,7 +200,7 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
       made = analyseHunk(file, hunk, sides, broken, applied?.value, hashOf(key), new Set(mine));
     } catch (e) {
       // A bug of ours must not cost the whole review: this hunk is reported unanalysed.
-      made = { report: quiet(hunk, 'fragment'), pieces: {}, problems: [{ severity: 'error', message: `internal error while reading ${hunk.header}: ${String(e)}`, line: hunk.headerLine }] };
+      made = { report: quiet(hunk, 'fragment'), pieces: NO_PIECES, problems: [{ severity: 'error', message: `internal error while reading ${hunk.header}: ${String(e)}`, line: hunk.headerLine }] };
     }
     const read: HunkRead = { ...made, key, problems: [...appliedProblems, ...made.problems] };
     readCache.set(key, read);
@@ -216,7 +216,7 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
     // no function of the API table shown) is reached by no ZONE_DEVICE page: its calls are listed from
     // the text, without parsing, and nothing is simulated.
     if (!broken && gated && !applied && named(`${hunk.function}\n${sides.before.text}\n${sides.after.text}`).length === 0 && !showsApiFunction(hunk)) {
-      return { report: quiet(hunk, 'fragment', listCalls(hunk, sides)), problems: textFaults(hunk, sides), pieces: {} };
+      return { report: quiet(hunk, 'fragment', listCalls(hunk, sides)), problems: textFaults(hunk, sides), pieces: NO_PIECES };
     }
     const problems: Problem[] = [];
     // In such files, complete generic definitions inside the hunk (a moved or new file shows hundreds)
@@ -288,7 +288,7 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
   /** `deps` gets the names of the world entries the result depends on. */
   function judgeHunk(hunk: Hunk, file: FileDiff, read: HunkRead, overlay: Overlay, opts: ReviewOptions, defs: PatchDefinitions, changed: ReadonlySet<number>, intended: ReadonlySet<PgmapType>, deps: Set<string>): { result: HunkResult; fresh: boolean } {
     const { judge } = read;
-    if (!judge) return { result: { report: read.report, traces: [], problems: read.problems }, fresh: false };
+    if (!judge) return { result: { report: read.report, traces: NOTHING, problems: read.problems }, fresh: false };
     const own = overlay.own.get(hunk)!;
     const siblings = siblingsOf(hunk, file.hunks, overlay);
     for (const n of siblings) deps.add(n);
@@ -578,6 +578,8 @@ const EMPTY_WORLD: World = new Map();
 const NO_LINES: ReadonlySet<number> = new Set();
 /** The empty lists of the reports of the hunks the review does not read (most of a large diff's). */
 const NOTHING: readonly never[] = Object.freeze([]);
+/** The pieces of a hunk that is not parsed. */
+const NO_PIECES: HunkRead['pieces'] = Object.freeze({});
 /** A hunk the review reads: damaged or not, its two sides, its cache key, the identifiers it shows. */
 interface Look { readonly broken: boolean; readonly sides: Sides; readonly key: string; readonly words: ReadonlySet<string> }
 const NO_NAMES: ReadonlySet<string> = new Set();

@@ -44,12 +44,39 @@ interface Ctx {
   readonly problems: Problem[];
   /** Document lines that were read as part of a diff (kept in quoted mode only). */
   readonly used: number[];
+  /** Where the hunks' packed line numbers go (see Packed): a few buffers for all the hunks read, not one each. */
+  readonly arena: Arena;
+}
+
+interface Arena {
+  buf: Int32Array;
+  at: number;
+  /** Numbers the lines not yet read may still need (four a line). */
+  left: number;
+}
+
+/** Numbers per buffer of an arena, at most (1 MB), unless a hunk needs more. */
+const ARENA_CHUNK = 1 << 18;
+
+/** The arena for reading lines `start` to `end`. */
+const arenaFor = (start: number, end: number): Arena => ({ buf: new Int32Array(0), at: 0, left: 4 * Math.max(0, end - start) });
+
+/** Room for `n` numbers in the arena: the current buffer's next `n`, or a new buffer's first. */
+function take(arena: Arena, n: number): Int32Array {
+  if (arena.at + n > arena.buf.length) {
+    arena.buf = new Int32Array(Math.max(n, Math.min(arena.left, ARENA_CHUNK)));
+    arena.at = 0;
+  }
+  const out = arena.buf.subarray(arena.at, arena.at + n);
+  arena.at += n;
+  arena.left -= n;
+  return out;
 }
 
 const HUNK_RE = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@(.*)$/;
 
 export function scanDiffs(src: Src, start: number, end: number, problems: Problem[]): DiffScan {
-  const ctx: Ctx = { src, end, quotedMode: false, problems, used: [] };
+  const ctx: Ctx = { src, end, quotedMode: false, problems, used: [], arena: arenaFor(start, end) };
   const quoted: number[] = [];
   const files: FileDiff[] = [];
   let i = start;
@@ -74,7 +101,7 @@ export function scanDiffs(src: Src, start: number, end: number, problems: Proble
 
 /** Lines of a quoted block that belong to a diff, found by reading the unquoted text as a diff. */
 function quotedDiffLines(block: SrcLine[]): number[] {
-  const ctx: Ctx = { src: placedLines(block), end: block.length, quotedMode: true, problems: [], used: [] };
+  const ctx: Ctx = { src: placedLines(block), end: block.length, quotedMode: true, problems: [], used: [], arena: arenaFor(0, block.length) };
   let i = 0;
   while (i < block.length) {
     const r = readFile(ctx, i);
@@ -404,7 +431,7 @@ function readHunk(ctx: Ctx, i: number, h: RegExpExecArray): { hunk: Hunk; next: 
     if (other.length > 0) ctx.problems.push({ severity: 'warning', message: `hunk ${shortHeader}: ${other.join('; ')}`, line: head.line });
   }
   const lastAt = texts.length > 0 ? j - 1 : i;
-  const packed = pack(texts, nums);
+  const packed = pack(texts, nums, ctx.arena);
   // The header's strings are cut from its own copy, not from the document's text (which they would keep).
   const header = detach(head.text);
   const shownSection = header.slice(header.length - section.length);
@@ -458,9 +485,10 @@ const REPAIRED = 4;
 const NO_NEWLINE = 8;
 
 /** The packed lines of `texts`, with `nums` four numbers per line as Packed has them, the first (where
- * the text starts) still to fill in. */
-function pack(texts: readonly string[], nums: readonly number[]): Packed {
-  const meta = new Int32Array(nums);
+ * the text starts) still to fill in; the numbers go to the arena's next free place. */
+function pack(texts: readonly string[], nums: readonly number[], arena: Arena): Packed {
+  const meta = take(arena, nums.length);
+  meta.set(nums);
   let at = 0;
   for (let i = 0; i < texts.length; i++) {
     meta[i * 4] = at;

@@ -280,6 +280,16 @@ test('a large diff is read whole (linear time; speed is measured in the report, 
   assert.equal(files.length, 200);
   assert.equal(files.reduce((n, f) => n + f.hunks.length, 0), 20000);
   assert.equal(files[199].hunks[99].lines[2].line, parts.length - 2);
+  // Every hunk keeps its own lines (their numbers fill more than one of the reader's buffers).
+  let at = 0;
+  files.forEach((f, fi) => {
+    at += 3;
+    f.hunks.forEach((h, i) => {
+      const want = hunk(i).slice(1).map((t, k) => ({ kind: t[0] === '+' ? 'add' : t[0] === '-' ? 'del' : 'context', text: t.slice(1), line: at + 1 + k, character: 1 }));
+      assert.deepEqual(h.lines, want, `file ${fi} hunk ${i}`);
+      at += 5;
+    });
+  });
   assert.deepEqual(s.problems, []);
 });
 
