@@ -59,8 +59,9 @@ function union(a: readonly PgmapType[], b: readonly PgmapType[]): PgmapType[] {
 }
 
 /** Each effect and finding of a patch once: on the hunk whose changed lines hold its line (else the
- * first hunk that has it), with the union of the types the hunks found it for. */
-export function placeOnce(hunks: readonly { hunk: Hunk; report: HunkReport }[]): Map<Hunk, HunkReport> {
+ * first hunk that has it), with the union of the types the hunks found it for. The reports in the
+ * order of `hunks`. */
+export function placeOnce(hunks: readonly { hunk: Hunk; report: HunkReport }[]): HunkReport[] {
   // The (last) hunk that changes a line, looked up for each effect and finding only: a large diff's
   // patch changes hundreds of thousands of lines and has few of them.
   const owns = new Map<number, Hunk | undefined>();
@@ -103,12 +104,12 @@ export function placeOnce(hunks: readonly { hunk: Hunk; report: HunkReport }[]):
     }
     return out;
   };
-  return new Map(hunks.map(({ hunk, report }) => {
-    if (report.effects.length === 0 && report.findings.length === 0) return [hunk, report];
+  return hunks.map(({ hunk, report }) => {
+    if (report.effects.length === 0 && report.findings.length === 0) return report;
     const effects = mine(hunk, report.effects, effectKey, (e, types) => ({ ...e, types }));
     // A finding's message names its types (rules' grouping): with types added by other hunks, it names them all.
     const findings = mine(hunk, report.findings, findingKey, (f, types) => ({ ...f, types, message: f.message.split(f.types.join('/')).join(types.join('/')) }));
     const same = effects.length === report.effects.length && findings.length === report.findings.length && effects.every((e, i) => e === report.effects[i]) && findings.every((x, i) => x === report.findings[i]);
-    return [hunk, same ? report : { ...report, effects, findings }];
-  }));
+    return same ? report : { ...report, effects, findings };
+  });
 }

@@ -468,9 +468,16 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
     let hunks: { hunk: Hunk; report: HunkReport }[] = [];
     const result = (): ReviewResult => ({ patches: [...patches], problems: [...problems] });
     for (const { series: s, patch } of walkPatches(series, opts, (_patch, _file, hunk, r) => hunks.push({ hunk, report: r.report }), problems)) {
+      // The hunks were visited in the patch's order (its files that are not binary, each file's hunks).
       const placed = placeOnce(hunks);
+      let at = 0;
+      const reportsOf = (file: FileDiff): HunkReport[] => {
+        const out: HunkReport[] = [];
+        for (const h of file.hunks) if (hunks[at]?.hunk === h) out.push(placed[at++]!);
+        return out;
+      };
+      const files: FileReport[] = patch.files.filter((f) => !f.binary).map((f) => ({ path: f.path, hunks: reportsOf(f) }));
       hunks = [];
-      const files: FileReport[] = patch.files.filter((f) => !f.binary).map((f) => ({ path: f.path, hunks: f.hunks.flatMap((h) => placed.get(h) ?? []) }));
       patches.push({
         subject: patch.subject, ...(patch.index !== undefined ? { index: patch.index } : {}), ...(patch.total !== undefined ? { total: patch.total } : {}),
         ...(patch.version !== undefined ? { version: patch.version } : {}), ...(opts.patchEras?.has(patch) ? { era: opts.patchEras.get(patch)! } : {}),
