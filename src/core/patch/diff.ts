@@ -518,6 +518,21 @@ function textAt(body: string, meta: Int32Array, i: number, n: number): string {
   return body.slice(meta[i * 4]!, i + 1 < n ? meta[i * 4 + 4]! - 1 : body.length);
 }
 
+/** What the passes over a hunk's lines read: its packed lines, unless its line objects are the ones to
+ * read (a hunk made by hand or by spreading one, or one whose line objects are kept). */
+function packedOf(hunk: Hunk): Packed | undefined {
+  const packed = (hunk as ReadHunk)[PACKED];
+  return packed && !packed.kept ? packed : undefined;
+}
+
+type LineVisit = (kind: LineKind, text: string, line: number, repaired: boolean) => boolean | void;
+
+/** Visits line i of n of packed lines; true when the visit says to stop. */
+function visitAt({ body, meta }: Packed, i: number, n: number, visit: LineVisit): boolean {
+  const flags = meta[i * 4 + 3]!;
+  return visit(KINDS[flags & 3]!, textAt(body, meta, i, n), meta[i * 4 + 1]!, (flags & REPAIRED) !== 0) === true;
+}
+
 const LINES: PropertyDescriptor = {
   get(this: ReadHunk) {
     const packed = this[PACKED]!;
@@ -539,10 +554,10 @@ export function keepLines(hunk: Hunk): void {
  * over every hunk of a large diff for the few lines that can matter: one search of the kept text for a
  * line feed and `re`; so `re` must not match across a line feed); stops at, and returns true for, the
  * first visit that returns true. */
-export function eachLineStarting(hunk: Hunk, re: RegExp, visit: (kind: LineKind, text: string, line: number, repaired: boolean) => boolean | void): boolean {
+export function eachLineStarting(hunk: Hunk, re: RegExp, visit: LineVisit): boolean {
   const { first, next } = searchesOf(re);
-  const packed = (hunk as ReadHunk)[PACKED];
-  if (!packed || packed.kept) {
+  const packed = packedOf(hunk);
+  if (!packed) {
     for (const l of hunk.lines) {
       first.lastIndex = 0;
       if (first.test(l.text) && visit(l.kind, l.text, l.line, !!l.repaired) === true) return true;
@@ -551,12 +566,8 @@ export function eachLineStarting(hunk: Hunk, re: RegExp, visit: (kind: LineKind,
   }
   const { body, meta } = packed;
   const n = meta.length >> 2;
-  const at = (i: number): boolean => {
-    const flags = meta[i * 4 + 3]!;
-    return visit(KINDS[flags & 3]!, textAt(body, meta, i, n), meta[i * 4 + 1]!, (flags & REPAIRED) !== 0) === true;
-  };
   first.lastIndex = 0;
-  if (n > 0 && first.test(body) && at(0)) return true;
+  if (n > 0 && first.test(body) && visitAt(packed, 0, n, visit)) return true;
   next.lastIndex = 0;
   for (let m = next.exec(body); m; m = next.exec(body)) {
     // The line that starts after the line feed found: the first whose text starts beyond it.
@@ -567,7 +578,7 @@ export function eachLineStarting(hunk: Hunk, re: RegExp, visit: (kind: LineKind,
       if (meta[mid * 4]! > m.index) hi = mid;
       else lo = mid + 1;
     }
-    if (at(lo)) return true;
+    if (visitAt(packed, lo, n, visit)) return true;
     if (lo + 1 >= n) break;
     next.lastIndex = meta[lo * 4 + 4]! - 1;
   }
@@ -585,8 +596,8 @@ function searchesOf(re: RegExp): { first: RegExp; next: RegExp } {
 /** Visits the hunk's lines' kinds, document lines and repair flags in order, without their texts (no
  * string per line); stops at, and returns true for, the first visit that returns true. */
 export function eachLineKind(hunk: Hunk, visit: (kind: LineKind, line: number, repaired: boolean) => boolean | void): boolean {
-  const packed = (hunk as ReadHunk)[PACKED];
-  if (!packed || packed.kept) {
+  const packed = packedOf(hunk);
+  if (!packed) {
     for (const l of hunk.lines) if (visit(l.kind, l.line, !!l.repaired) === true) return true;
     return false;
   }
@@ -605,17 +616,13 @@ export function hunkText(hunk: Hunk): string {
 
 /** Visits the hunk's lines in order without making an object per line (the passes over every hunk of a
  * large diff); stops at, and returns true for, the first visit that returns true. */
-export function eachLine(hunk: Hunk, visit: (kind: LineKind, text: string, line: number, repaired: boolean) => boolean | void): boolean {
-  const packed = (hunk as ReadHunk)[PACKED];
-  if (!packed || packed.kept) {
+export function eachLine(hunk: Hunk, visit: LineVisit): boolean {
+  const packed = packedOf(hunk);
+  if (!packed) {
     for (const l of hunk.lines) if (visit(l.kind, l.text, l.line, !!l.repaired) === true) return true;
     return false;
   }
-  const { body, meta } = packed;
-  const n = meta.length >> 2;
-  for (let i = 0; i < n; i++) {
-    const flags = meta[i * 4 + 3]!;
-    if (visit(KINDS[flags & 3]!, textAt(body, meta, i, n), meta[i * 4 + 1]!, (flags & REPAIRED) !== 0) === true) return true;
-  }
+  const n = packed.meta.length >> 2;
+  for (let i = 0; i < n; i++) if (visitAt(packed, i, n, visit)) return true;
   return false;
 }
