@@ -2,7 +2,7 @@
 // with exact document positions. Bad input gives a partial Series and problems, never a throw.
 import type { InputDocument, Position, Problem, Range, Result } from '../types';
 import { docLines, placedLines, scanDiffs, type Src } from './diff';
-import { cleanMessageId, decodeHeader, isFromLine, messageBody, parseSubject, plainBody, readHeaders, startsWithHeaders, webMessageStarts, webMeta } from './mail';
+import { bodyEncoding, cleanMessageId, decodeHeader, isFromLine, messageBody, parseSubject, readHeaders, startsWithHeaders, webMessageStarts, webMeta } from './mail';
 import { decodeInput, hasNul } from './text';
 import type { BaseHints, FileDiff, Hunk, InputFormat, Patch, Series } from './types';
 
@@ -377,7 +377,7 @@ async function mailMessage(lines: readonly string[], headerStart: number, start:
   const { headers, bodyStart } = readHeaders(lines, headerStart, end);
   const body = await messageBody(lines, headerStart, bodyStart, end, headers, problems);
   return {
-    ...(plainBody(headers) && { plain: true }),
+    ...(!bodyEncoding(headers) && { plain: true }),
     rawSubject: decodeHeader(headers.get('subject')) ?? '',
     from: decodeHeader(headers.get('from')),
     date: headers.get('date')?.trim(),

@@ -111,10 +111,12 @@ export function cleanMessageId(v: string | undefined): string | undefined {
   return (m ? m[1] : t) || undefined;
 }
 
-/** A body read as the document's own lines: neither quoted-printable, base64 nor multipart. */
-export function plainBody(headers: ReadonlyMap<string, string>): boolean {
+/** How a body is encoded: 'multipart', 'quoted-printable' or 'base64'; undefined for a body read as
+ * the document's own lines. */
+export function bodyEncoding(headers: ReadonlyMap<string, string>): 'multipart' | 'quoted-printable' | 'base64' | undefined {
+  if ((headers.get('content-type') ?? '').trim().toLowerCase().startsWith('multipart/')) return 'multipart';
   const cte = (headers.get('content-transfer-encoding') ?? '').trim().toLowerCase();
-  return cte !== 'quoted-printable' && cte !== 'base64' && !(headers.get('content-type') ?? '').trim().toLowerCase().startsWith('multipart/');
+  return cte === 'quoted-printable' || cte === 'base64' ? cte : undefined;
 }
 
 /**
@@ -135,9 +137,8 @@ export async function messageBody(
     const t = lines[i];
     raw.push(/^>+From /.test(t) ? { text: t.slice(1), line: i, col: 1 } : { text: t, line: i, col: 0 });
   }
-  if (plainBody(headers)) return raw;
-  const cte = (headers.get('content-transfer-encoding') ?? '').trim().toLowerCase();
-  const what = (headers.get('content-type') ?? '').trim().toLowerCase().startsWith('multipart/') ? 'multipart' : cte;
+  const what = bodyEncoding(headers);
+  if (!what) return raw;
   const at = Math.min(bodyStart, Math.max(end - 1, headerStart));
   try {
     const text = [...lines.slice(headerStart, bodyStart), ...raw.map((l) => l.text)].join('\n');
