@@ -159,22 +159,23 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
     return '';
   }
 
-  /** Whether the review reads the hunk and, if so, its sides and the key of its text; kept per hunk
-   * object (an editor's re-review reads the unchanged messages' hunks again: the patch reader's memo). */
+  /** Whether the review reads the hunk and, if so, the key of its text and its words; kept per hunk
+   * object (an editor's re-review reads the unchanged messages' hunks again: the patch reader's memo).
+   * Its sides (two copies of its text) are not kept: the read that needs them, once, makes them again. */
   const looks = new WeakMap<Hunk, Look | null>();
-  function lookAt(hunk: Hunk): Look | null {
-    let look = looks.get(hunk);
-    if (look === undefined) {
-      if (!readsHunk(hunk, prefilter)) look = null;
-      else {
-        keepLines(hunk);
-        const sides = { before: hunkSide(hunk, 'before'), after: hunkSide(hunk, 'after') };
-        const words = new Set(`${sides.before.text}\n${sides.after.text}`.match(WORD) ?? []);
-        look = { broken: damaged(hunk), sides, words, key: [hunk.header, JSON.stringify(hunk.range), hunkKey(hunk, sides), hunk.function].join('\u0001') };
-      }
-      looks.set(hunk, look);
+  function lookAt(hunk: Hunk): { look: Look; sides?: Sides } | null {
+    const known = looks.get(hunk);
+    if (known !== undefined) return known && { look: known };
+    if (!readsHunk(hunk, prefilter)) {
+      looks.set(hunk, null);
+      return null;
     }
-    return look;
+    keepLines(hunk);
+    const sides = sidesOf(hunk);
+    const words = new Set(`${sides.before.text}\n${sides.after.text}`.match(WORD) ?? []);
+    const look = { broken: damaged(hunk), words, key: [hunk.header, JSON.stringify(hunk.range), hunkKey(hunk, sides), hunk.function].join('\u0001') };
+    looks.set(hunk, look);
+    return { look, sides };
   }
 
   function quiet(hunk: Hunk, source: HunkReport['source'], calls: readonly HunkCall[] = NOTHING): HunkReport {
@@ -185,9 +186,10 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
     const appliedProblems = applied && hunk === file.hunks[0] ? applied.problems : NOTHING;
     // A hunk that calls nothing in the API table lists no calls and simulates nothing: it is not parsed
     // (most of a large diff; its body then does not enter the worlds).
-    const look = lookAt(hunk);
-    if (!look) return { read: { report: quiet(hunk, applied ? applied.value.source : 'fragment'), problems: appliedProblems, pieces: NO_PIECES, key: '' }, fresh: false };
-    const { broken, sides, words } = look;
+    const seen = lookAt(hunk);
+    if (!seen) return { read: { report: quiet(hunk, applied ? applied.value.source : 'fragment'), problems: appliedProblems, pieces: NO_PIECES, key: '' }, fresh: false };
+    const { look } = seen;
+    const { broken, words } = look;
     // Everything the read is made of: the hunk as parsed (texts, document positions), options, the tree.
     // The patch's helpers this hunk may define (their names as the key has them).
     const mine = [...helpers].filter((n) => words.has(n));
@@ -197,7 +199,7 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
     if (readCache.size > MAX_CACHE) readCache.clear();
     let made: Omit<HunkRead, 'key'>;
     try {
-      made = analyseHunk(file, hunk, sides, broken, applied?.value, hashOf(key), new Set(mine));
+      made = analyseHunk(file, hunk, seen.sides ?? sidesOf(hunk), broken, applied?.value, hashOf(key), new Set(mine));
     } catch (e) {
       // A bug of ours must not cost the whole review: this hunk is reported unanalysed.
       made = { report: quiet(hunk, 'fragment'), pieces: NO_PIECES, problems: [{ severity: 'error', message: `internal error while reading ${hunk.header}: ${String(e)}`, line: hunk.headerLine }] };
@@ -588,7 +590,10 @@ const NOTHING: readonly never[] = Object.freeze([]);
 /** The pieces of a hunk that is not parsed. */
 const NO_PIECES: HunkRead['pieces'] = Object.freeze({});
 /** A hunk the review reads: damaged or not, its two sides, its cache key, the identifiers it shows. */
-interface Look { readonly broken: boolean; readonly sides: Sides; readonly key: string; readonly words: ReadonlySet<string> }
+interface Look { readonly broken: boolean; readonly key: string; readonly words: ReadonlySet<string> }
+function sidesOf(hunk: Hunk): Sides {
+  return { before: hunkSide(hunk, 'before'), after: hunkSide(hunk, 'after') };
+}
 const NO_NAMES: ReadonlySet<string> = new Set();
 const WORD = /[A-Za-z_]\w*/g;
 const CALLED = /\b([A-Za-z_]\w*)\s*\(/g;
