@@ -8,6 +8,7 @@ export const DRIVER_FILES: readonly DriverFile[] = [
   { path: 'drivers/gpu/drm/nouveau/nouveau_dmem.c', types: ['PRIVATE'], note: 'nouveau device-private memory (SVM migration)' },
   { path: 'drivers/gpu/drm/amd/amdkfd/kfd_migrate.c', types: ['PRIVATE', 'COHERENT'], note: 'amdkfd SVM: device-private, or coherent on parts with coherent VRAM' },
   { path: 'lib/test_hmm.c', types: ['PRIVATE', 'COHERENT'], note: 'HMM selftest driver (dmirror): device-private and emulated coherent memory' },
+  { path: 'drivers/gpu/drm/drm_pagemap.c', types: ['PRIVATE'], note: 'drm_pagemap (v6.15+): device-private memory of GPU SVM drivers (xe)' },
   { path: 'arch/powerpc/kvm/book3s_hv_uvmem.c', types: ['PRIVATE'], note: 'POWER secure-guest (ultravisor) memory as device-private pages' },
   { path: 'fs/dax.c', types: ['FS_DAX'], note: 'filesystem DAX core' },
   // Most of a filesystem is page-cache code no DAX page reaches (inline data, the buddy cache, ...).

@@ -77,7 +77,8 @@ export const ERA_EVIDENCE: readonly EraEvidence[] = [
   { label: 'devmap GUP-fast helpers', pattern: /\bgup_fast_devmap_\w+|\bgup_fast_undo_dev_pagemap\b/, eras: span('E2', 'E3') },
   { label: 'pre-v6.10 GUP-fast helpers', pattern: /\b__gup_device_huge\w*|\bundo_dev_pagemap\b|\bgup_pte_range\b/, eras: span('E0', 'E2') },
   { label: 'follow_devmap_pud', pattern: /\bfollow_devmap_pud\b/, eras: span('E0', 'E2') },
-  { label: 'p2pmem_alloc_mmap', pattern: /\bp2pmem_alloc_mmap\b|\bp2pdma_page_free\b/, eras: span('E2') },
+  { label: 'p2pmem_alloc_mmap', pattern: /\bp2pmem_alloc_mmap\b/, eras: span('E2') },
+  { label: 'p2pdma_page_free', pattern: /\bp2pdma_page_free\b/, eras: span('E2', 'E4') },
   { label: 'pte/pmd/pud_devmap', pattern: /\bp[tmu]d_devmap\b|\bp[tmu]d_mkdevmap\b|\bfollow_devmap_pmd\b|\bdevmap_managed_key\b/, eras: span('E0', 'E3') },
   { label: 'pfn_t/PFN_DEV', pattern: /\bpfn_t\b|\bpfn_t_\w+|\bPFN_DEV\b|\bPFN_MAP\b/, eras: span('E0', 'E3') },
   { label: 'vmf_insert_folio_pmd/pud', pattern: /\bvmf_insert_folio_p[mu]d\b/, eras: span('E3') },
@@ -89,6 +90,7 @@ export const ERA_EVIDENCE: readonly EraEvidence[] = [
   { label: 'folio_is_fsdax', pattern: /\bfolio_is_fsdax\b|\bis_fsdax_page\b|\bfolio_is_pci_p2pdma\b/, eras: span('E3') },
   { label: 'zone_device_folio_init', pattern: /\bzone_device_folio_init\b/, eras: ['E5'] },
   { label: 'pgmap ops ->folio_free', pattern: /->folio_free\s*\(|\.folio_free\s*=/, eras: ['E5'] },
+  { label: 'driver ->folio_free callbacks', pattern: /\b(?:p2pdma|nouveau_dmem|svm_migrate|kvmppc_uvmem|drm_pagemap)_folio_free\b|\bdmirror_devmem_free\s*\(\s*struct\s+folio\b/, eras: ['E5'] },
   { label: 'pgmap ops ->page_free', pattern: /->ops->page_free\b|\.page_free\s*=/, eras: span('E0', 'E4') },
   // E5 allocates with an order (v6.19: (page, order); newest: (page, pgmap, order)); before, (page).
   { label: 'zone_device_page_init(page, order)', pattern: /\bzone_device_page_init\s*\([^(),]+(?:\([^()]*\))?[^(),]*,/, eras: ['E5'] },

@@ -1,6 +1,8 @@
 // The ZONE_DEVICE free path and the E0-E2 devmap-managed put hooks (mm/memremap.c, mm/swap.c).
+import type { Era } from '../types';
 import type { ApiEntry, EraEffect } from './types';
 import { ALL_ERAS, PRIV_COH, fx, others, span } from './build';
+import { typesForPath } from './drivers';
 
 /** The E1-E2 FS DAX hook: -refs, wake idle waiters at 1, return true; other types return false. */
 function fsdaxHook(eras: ApiEntry['exists'], amount: 1 | 'arg'): EraEffect[] {
@@ -133,9 +135,42 @@ export const FREE: readonly ApiEntry[] = [
     source: 'mm/swap.c (linux-6.12; 38607c62b34b)',
   },
   {
-    name: 'p2pdma_page_free', roles: ['page-free-callback', 'pgmap-put'], exists: span('E2'),
-    effects: [fx(span('E2'), 'gen_pool free of the page, percpu_ref_put() of the mmap\'s pgmap ref', { types: ['P2PDMA'], pgmap: 'put' })],
-    doc: 'P2PDMA ->page_free() callback (v6.2+, 7e9c7ef83d78): returns the page to the provider\'s gen_pool and drops the pgmap reference p2pmem_alloc_mmap() took for it. Runs when a userspace-mapped P2PDMA page\'s count goes 1->0 (E2) or reaches 0 (E3).',
+    name: 'p2pdma_page_free', roles: ['page-free-callback', 'pgmap-put'], exists: span('E2', 'E4'),
+    effects: [fx(span('E2', 'E4'), 'gen_pool free of the page, percpu_ref_put() of the mmap\'s pgmap ref', { types: ['P2PDMA'], pgmap: 'put' })],
+    doc: 'P2PDMA ->page_free() callback (v6.2+, 7e9c7ef83d78): returns the page to the provider\'s gen_pool and drops the pgmap reference p2pmem_alloc_mmap() took for it. Runs when a userspace-mapped P2PDMA page\'s count goes 1->0 (E2) or reaches 0 (E3). E5 renames it p2pdma_folio_free().',
     source: 'drivers/pci/p2pdma.c (linux-6.12)',
   },
+  {
+    name: 'p2pdma_folio_free', roles: ['page-free-callback', 'pgmap-put'], exists: ['E5'],
+    effects: [fx(['E5'], 'gen_pool free of the page, percpu_ref_put() of the mmap\'s pgmap ref', { types: ['P2PDMA'], pgmap: 'put' })],
+    doc: 'The P2PDMA ->folio_free() callback (E5: the ->page_free -> ->folio_free(folio) conversion): p2pdma_page_free() under its new name and argument, the same gen_pool free and percpu_ref_put(). The newest trees also pass the folio order.',
+    source: 'drivers/pci/p2pdma.c (E5: the pci tree, kernelorg-mirror/linux_kernel_git_pci_pci@cd2698d76c31; newest: linux-mm/linux-mm@1af43132d318)',
+  },
+  // The device-private and coherent drivers' callbacks. None touches a count: free_zone_device_page/folio()
+  // drops these types' pgmap reference itself after the callback, so a put the driver adds is a second one.
+  ...driverFree('dmirror_devmem_free', ALL_ERAS, 'lib/test_hmm.c', 'the HMM selftest driver: the page (and its backing system page, for the emulated types) goes back on the device\'s free list; E5 passes the folio'),
+  ...driverFree('nouveau_dmem_page_free', span('E0', 'E4'), 'drivers/gpu/drm/nouveau/nouveau_dmem.c', 'nouveau: the page goes back on the chunk\'s free list; E5 renames it nouveau_dmem_folio_free()'),
+  ...driverFree('nouveau_dmem_folio_free', ['E5'], 'drivers/gpu/drm/nouveau/nouveau_dmem.c', 'nouveau (E5): a large folio goes back on the free folio list, a page on the free page list'),
+  ...driverFree('svm_migrate_page_free', span('E0', 'E4'), 'drivers/gpu/drm/amd/amdkfd/kfd_migrate.c', 'amdkfd: drops the page\'s svm_bo kref (a driver object, not the page); E5 renames it svm_migrate_folio_free()'),
+  ...driverFree('svm_migrate_folio_free', ['E5'], 'drivers/gpu/drm/amd/amdkfd/kfd_migrate.c', 'amdkfd (E5): drops the folio\'s svm_bo kref'),
+  ...driverFree('kvmppc_uvmem_page_free', span('E0', 'E4'), 'arch/powerpc/kvm/book3s_hv_uvmem.c', 'POWER uvmem: clears the pfn in the device bitmap and frees the page\'s private data; E5 renames it kvmppc_uvmem_folio_free()'),
+  ...driverFree('kvmppc_uvmem_folio_free', ['E5'], 'arch/powerpc/kvm/book3s_hv_uvmem.c', 'POWER uvmem (E5)'),
+  ...driverFree('drm_pagemap_page_free', span('E3', 'E4'), 'drivers/gpu/drm/drm_pagemap.c', 'drm_pagemap (v6.15+): drops the page\'s zone-device-data reference (a driver object); E5 renames it drm_pagemap_folio_free()'),
+  ...driverFree('drm_pagemap_folio_free', ['E5'], 'drivers/gpu/drm/drm_pagemap.c', 'drm_pagemap (E5)'),
 ];
+
+/** A device-private/coherent driver's ->page_free (->folio_free in E5) callback: its types by driver
+ * (drivers.ts), COHERENT from E1 where the driver serves it. */
+function driverFree(name: string, exists: readonly Era[], path: string, what: string): ApiEntry[] {
+  const types = typesForPath(path);
+  const early = types.filter((t) => t !== 'COHERENT');
+  const effects = types.length === early.length || !exists.includes('E0')
+    ? [fx(exists, 'driver bookkeeping only; no page or pgmap count changes', { types })]
+    : [fx(['E0'], 'driver bookkeeping only; no page or pgmap count changes', { types: early }), fx(exists.filter((e) => e !== 'E0'), 'driver bookkeeping only; no page or pgmap count changes', { types })];
+  return [{
+    name, roles: ['page-free-callback'], exists,
+    effects,
+    doc: `Driver ->page_free() callback (->folio_free() in E5): ${what}. It runs from free_zone_device_page/folio() when the page's count reaches 0, and free_zone_device_page/folio() then drops the page's pgmap reference for PRIVATE and COHERENT pages itself: the callback must not.`,
+    source: exists.includes('E2') ? `${path} (linux-6.1, linux-6.12)` : `${path} (${exists.includes('E5') ? 'E5: the ->page_free -> ->folio_free conversion, read in the mm and pci trees' : 'v6.15+: drm_pagemap.c'})`,
+  }];
+}

@@ -43,6 +43,12 @@ export const PAGE_REF: readonly ApiEntry[] = [
     source: PAGE_REF_H,
   },
   {
+    name: 'init_page_count', roles: ['raw-count'], exists: ALL_ERAS,
+    effects: [fx(ALL_ERAS, 'raw store of 1', { refcount: { op: 'set', value: 1 } })],
+    doc: 'set_page_count(page, 1) under its own name (page_ref.h): memmap init and the page allocator use it; a driver that hands out device pages may too. The same exclusive-ownership requirement as set_page_count() (hazard 6).',
+    source: PAGE_REF_H,
+  },
+  {
     name: 'folio_set_count', roles: ['raw-count'], exists: ALL_ERAS,
     effects: [fx(ALL_ERAS, 'raw store of argument 2', { refcount: { op: 'set', value: 'arg' } })],
     doc: 'Folio form of set_page_count(): raw store of the folio refcount, with the same exclusive-ownership requirement (hazard 6). free_zone_device_folio() uses it to reset non-private types to 1.',

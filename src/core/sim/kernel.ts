@@ -565,8 +565,9 @@ function pageFreeCallback(env: SimEnv, frame: Frame, p: Path, text: string, line
     const entry = env.api.entry(name);
     return !!(entry && env.api.effect(entry, env.era, env.type));
   });
-  // The type's own callback is one this side of the patch does not define: its pgmap has no ->page_free.
-  if (own.some((name) => env.absent?.has(name))) return [[record(env, frame, p, text, p.state, line, `no ->page_free for ${env.type} pages on this side of the patch`), UNKNOWN]];
+  // The type's callbacks are all ones this side of the patch does not define: its pgmap has no
+  // ->page_free (one driver's callback renamed or removed leaves the others').
+  if (own.length > 0 && own.every((name) => env.absent?.has(name))) return [[record(env, frame, p, text, p.state, line, `no ->page_free for ${env.type} pages on this side of the patch`), UNKNOWN]];
   const next = { ...p.state, pageFreeCalls: p.state.pageFreeCalls + 1 };
   let paths = [record(env, frame, p, text, next, line, 'pgmap->ops->page_free(): the page goes back to its driver', [{ kind: 'page-free' }])];
   for (const name of own) {

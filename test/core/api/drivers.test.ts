@@ -11,6 +11,7 @@ test('typesForPath maps driver and filesystem files to their pgmap types', () =>
     ['drivers/gpu/drm/amd/amdkfd/kfd_migrate.c', ['PRIVATE', 'COHERENT']],
     ['lib/test_hmm.c', ['PRIVATE', 'COHERENT']],
     ['arch/powerpc/kvm/book3s_hv_uvmem.c', ['PRIVATE']],
+    ['drivers/gpu/drm/drm_pagemap.c', ['PRIVATE']],
     ['fs/dax.c', ['FS_DAX']],
     ['a/fs/ext4/inode.c', ['FS_DAX']],
     ['fs/xfs/xfs_file.c', ['FS_DAX']],
