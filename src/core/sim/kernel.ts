@@ -701,7 +701,9 @@ function applyEffect(entry: ApiEntry, eff: EraEffect, text: string, args: readon
   const pgCount = eff.pgmapCount === undefined ? 1
     : eff.pgmapCount === 'nr-pages' ? nrPages(s)
     : eff.pgmapCount === 'order-pages' ? 1 << (next.order ?? 0)
-    : eff.pgmapCount === 'arg' ? (argNum(args[1]) ?? 1) : eff.pgmapCount;
+    // A count the input does not show (a local set above the hunk): the folio's base pages, what every
+    // per-page use of the *_many forms on a pgmap counts (E5 zone_device_page_init() and the free path).
+    : eff.pgmapCount === 'arg' ? (argNum(args[1]) ?? nrPages(s)) : eff.pgmapCount;
   if (eff.pgmap === 'get') next = { ...next, pgmapRefs: next.pgmapRefs + pgCount };
   else if (eff.pgmap === 'put') next = { ...next, pgmapRefs: next.pgmapRefs - pgCount };
   // E0: the per-page pgmap ref of memremap_pages() belongs to the page (its final put drops it);
