@@ -145,7 +145,12 @@ export async function createAnalyzer(assets: SyntaxAssets): Promise<Analyzer> {
       for (const [s, e] of inferred.seriesEras) if (e !== inferred.era) for (const p of s.patches) if (!patchEras.has(p)) patchEras.set(p, e);
       return { era: inferred.era, eraSource: `inferred: ${inferred.why}`, ...(patchEras.size > 0 && { patchEras }), problems };
     }
-    return { era: parsed.era, eraSource: parsed.from ? `flag: ${parsed.from}` : 'flag', problems: [] };
+    // An era asked for that the patch's own evidence contradicts gives other answers than the patch's
+    // kernel: said, not overruled (a backport to an older base is a reason to ask).
+    const inferred = inferEra(series, tree);
+    const problems: Problem[] = inferred.fits.has(parsed.era) ? []
+      : [{ severity: 'warning', message: `era: ${parsed.era} as asked${parsed.from ? ` (${parsed.from})` : ''}, but the patch's own evidence fits ${[...inferred.fits].join(', ')} better: ${inferred.why}` }];
+    return { era: parsed.era, eraSource: parsed.from ? `flag: ${parsed.from}` : 'flag', problems };
   }
 
   return {

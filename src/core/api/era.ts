@@ -79,7 +79,7 @@ export const ERA_EVIDENCE: readonly EraEvidence[] = [
   { label: 'follow_devmap_pud', pattern: /\bfollow_devmap_pud\b/, eras: span('E0', 'E2') },
   { label: 'p2pmem_alloc_mmap', pattern: /\bp2pmem_alloc_mmap\b/, eras: span('E2') },
   { label: 'p2pdma_page_free', pattern: /\bp2pdma_page_free\b/, eras: span('E2', 'E4') },
-  { label: 'pte/pmd/pud_devmap', pattern: /\bp[tmu]d_devmap\b|\bp[tmu]d_mkdevmap\b|\bfollow_devmap_pmd\b|\bdevmap_managed_key\b/, eras: span('E0', 'E3') },
+  { label: 'pte/pmd/pud_devmap', pattern: /\bp(?:te|md|ud)_(?:mk)?devmap\b|\bfollow_devmap_pmd\b|\bdevmap_managed_key\b/, eras: span('E0', 'E3') },
   { label: 'pfn_t/PFN_DEV', pattern: /\bpfn_t\b|\bpfn_t_\w+|\bPFN_DEV\b|\bPFN_MAP\b/, eras: span('E0', 'E3') },
   { label: 'vmf_insert_folio_pmd/pud', pattern: /\bvmf_insert_folio_p[mu]d\b/, eras: span('E3') },
   { label: 'vmf_insert_page_mkwrite', pattern: /\bvmf_insert_page_mkwrite\b/, eras: span('E3') },
@@ -144,6 +144,8 @@ export interface EraInference {
   readonly patchEras: ReadonlyMap<Patch, Era>;
   /** Base era of each series. */
   readonly seriesEras: ReadonlyMap<Series, Era>;
+  /** Every era the evidence fits as well as the chosen one (of each series; all eras without evidence). */
+  readonly fits: ReadonlySet<Era>;
 }
 
 const NEWEST: Era = RELEASES[RELEASES.length - 1]!.era;
@@ -298,19 +300,21 @@ export function inferEra(series: readonly Series[], git?: GitFacts): EraInferenc
   const whys: string[] = [];
   let first: Era | undefined;
   let noEvidence = true;
+  const fits = new Set<Era>(ERAS);
   for (const s of series) {
     if (s.patches.length === 0 && series.length > 1) continue;
     const r = inferSeries(s, git);
     seriesEras.set(s, r.era);
+    for (const e of ERAS) if (!r.fits.has(e)) fits.delete(e);
     for (const [p, e] of r.patchEras) patchEras.set(p, e);
     first ??= r.era;
     noEvidence &&= r.noEvidence;
     whys.push(series.length > 1 ? `${s.source}: ${r.why}` : r.why);
   }
-  return { era: first ?? 'E2', why: whys.join('; ') || `no evidence; assuming E2 (${ERA_KERNELS.E2})`, noEvidence, patchEras, seriesEras };
+  return { era: first ?? 'E2', why: whys.join('; ') || `no evidence; assuming E2 (${ERA_KERNELS.E2})`, noEvidence, patchEras, seriesEras, fits };
 }
 
-function inferSeries(s: Series, git: GitFacts | undefined): { era: Era; why: string; noEvidence: boolean; patchEras: Map<Patch, Era> } {
+function inferSeries(s: Series, git: GitFacts | undefined): { era: Era; why: string; noEvidence: boolean; patchEras: Map<Patch, Era>; fits: ReadonlySet<Era> } {
   const clues: Clue[] = [];
   const seen = new Set<string>();
   const add = (c: Clue) => {
@@ -362,13 +366,15 @@ function inferSeries(s: Series, git: GitFacts | undefined): { era: Era; why: str
   const weighed = clues.filter((c) => c.weight > 0);
   if (weighed.length === 0) {
     const listed = clues.length ? ` (${clues.map((c) => c.label).join(', ')}: no weight)` : '';
-    return { era: 'E2', why: `no evidence: no Date:, no base named, no era-specific name in the pre-image${listed}; assuming E2 (${ERA_KERNELS.E2})`, noEvidence: true, patchEras: new Map() };
+    return { era: 'E2', why: `no evidence: no Date:, no base named, no era-specific name in the pre-image${listed}; assuming E2 (${ERA_KERNELS.E2})`, noEvidence: true, patchEras: new Map(), fits: new Set(ERAS) };
   }
   const dateEra = clues.find((c) => c.label.startsWith('Date ') || c.label.includes(' at '))?.eras[0];
   let best: Era = ERAS[0];
   let bestScore = -1;
+  const scores = new Map<Era, number>();
   for (const era of ERAS) {
     const score = weighed.reduce((n, c) => n + (c.eras.includes(era) ? c.weight : 0), 0);
+    scores.set(era, score);
     const nearer = dateEra !== undefined && Math.abs(index(era) - index(dateEra)) < Math.abs(index(best) - index(dateEra));
     const tieWins = dateEra === undefined ? true : nearer || Math.abs(index(era) - index(dateEra)) === Math.abs(index(best) - index(dateEra));
     if (score > bestScore || (score === bestScore && tieWins)) [best, bestScore] = [era, score];
@@ -384,5 +390,5 @@ function inferSeries(s: Series, git: GitFacts | undefined): { era: Era; why: str
     for (const ev of evidence) if (!ev.eras.includes(current) && index(ev.eras[0]!) > index(current)) current = ev.eras[0]!;
   }
   const advance = patchEras.size ? `; the series moves to ${[...new Set(patchEras.values())].join(', ')} from patch ${[...patchEras.keys()][0]!.index ?? '?'}` : '';
-  return { era: best, why: `${list} -> ${verdict} (${ERA_KERNELS[best]})${advance}`, noEvidence: false, patchEras };
+  return { era: best, why: `${list} -> ${verdict} (${ERA_KERNELS[best]})${advance}`, noEvidence: false, patchEras, fits: new Set(ERAS.filter((e) => scores.get(e) === bestScore)) };
 }

@@ -225,3 +225,33 @@ test('review: no evidence at all is a warning problem; an era flag is not', asyn
     analyzer.dispose();
   }
 });
+
+test('an era asked for that the patch\'s own evidence does not fit is a warning, not overruled', async () => {
+  const { createAnalyzer } = await import('../../../src/core/index');
+  const { loadAssets } = await import('../../helpers/assets');
+  const analyzer = await createAnalyzer(loadAssets());
+  // E5-only names in the pre-image (the three-argument zone_device_folio_init(), ->folio_free).
+  const e5 = [
+    'diff --git a/lib/test_hmm.c b/lib/test_hmm.c', '--- a/lib/test_hmm.c', '+++ b/lib/test_hmm.c',
+    '@@ -10,4 +10,4 @@ static struct page *dmirror_devmem_alloc_page(struct dmirror *dmirror)',
+    ' \tzone_device_folio_init(folio, page_pgmap(folio_page(folio, 0)), order);', '-\treturn page;', '+\treturn folio_page(folio, 0);', ' }', '',
+  ].join('\n');
+  // Only a name that is gone from E4 on (pmd_devmap(), <= E3): E0 to E3 fit it alike.
+  const older = [
+    'diff --git a/mm/demo.c b/mm/demo.c', '--- a/mm/demo.c', '+++ b/mm/demo.c',
+    '@@ -10,4 +10,4 @@ static int demo_walk(pmd_t *pmd)', ' \tif (pmd_devmap(*pmd)) {', '-\t\tx = 1;', '+\t\tx = 2;', ' \t}', '',
+  ].join('\n');
+  const eraWarnings = async (content: string, era: string) =>
+    (await analyzer.review([{ name: 'p.diff', content }], { era })).problems.filter((p) => p.message.startsWith('era:')).map((p) => p.message);
+  const asked = await eraWarnings(e5, 'E4');
+  assert.equal(asked.length, 1, JSON.stringify(asked));
+  assert.match(asked[0]!, /^era: E4 as asked, but the patch's own evidence fits E5 better: .*zone_device_folio_init \(E5/);
+  assert.match((await eraWarnings(e5, 'v6.18'))[0] ?? '', /^era: E4 as asked \(v6\.18\), but/);
+  assert.deepEqual(await eraWarnings(e5, 'E5'), []);
+  // Evidence that fits the asked era as well as any other says nothing; so does no evidence at all.
+  assert.deepEqual(await eraWarnings(older, 'E2'), []);
+  assert.deepEqual(await eraWarnings(older, 'E0'), []);
+  assert.equal((await eraWarnings(older, 'E5')).length, 1);
+  assert.deepEqual(await eraWarnings(older.replace('pmd_devmap(*pmd)', 'pmd_young(*pmd)'), 'E5'), []);
+  analyzer.dispose();
+});
