@@ -8,12 +8,12 @@
 import type { Era, PgmapType } from '../types';
 import { PGMAP_TYPE_CONSTANTS } from '../types';
 import type { Expr, FunctionIR, Stmt } from '../syntax/ir';
-import { GAP_CALL } from '../syntax/fragment';
+import { ABOVE, GAP_CALL } from '../syntax/fragment';
 import type { ApiEntry, EraEffect, Role } from '../api/types';
 import type { MappingKind, TraceEvent, TraceStep } from '../report/types';
 import { ERRNO, ERROR_POINTER, ERROR_VARIABLES, FAULT_FAILURES, FLAG_CONSTANT, PGMAP_CALLBACKS, PGMAP_TYPE_PREFIX, isPgmapTypeField, pgmapCallbackField } from '../api/concepts';
 import { pageState, stateChanged, type SimState } from './state';
-import { callFunction, guardedWakeCount } from './kernel';
+import { callFunction, guardedWakeCount, runsArmAbove } from './kernel';
 import { jsonOf, type RunMemo } from './memo';
 
 /** A function body the patch provides, with the map from parsed-text lines to document lines. */
@@ -345,9 +345,18 @@ function execStmt(stmt: Stmt, env: SimEnv, p: Path, frame: Frame): Path[] {
 
 function execSwitch(stmt: Extract<Stmt, { k: 'switch' }>, env: SimEnv, p: Path, frame: Frame): Path[] {
   const out: Path[] = [];
-  for (const [q, subject] of evalExpr(stmt.subject, env, p, frame)) {
+  const headless = typeSwitchAbove(stmt);
+  for (const [q, subject0] of evalExpr(stmt.subject, env, p, frame)) {
     const starts: number[] = [];
-    if (subject.k === 'type' || subject.k === 'num') {
+    // A switch on the pgmap type whose head is above the hunk: a type whose label the hunk shows
+    // enters there; the others take the arm the hunk starts in (its labels are above it too).
+    const subject: Val = headless && subject0.k === 'unknown' ? { k: 'type', t: env.decideAs ?? env.type } : subject0;
+    if (headless && subject.k === 'type' && !stmt.cases.some((c) => c.labels.some((l) => sameVal(constVal(l), subject)))) {
+      // ... when the table's summary of the function lets that type do what the arm shows (as the
+      // function was before the patch: a patch that changes the arm does not move the type).
+      const fn = frame.body?.pre?.fn ?? frame.body?.fn;
+      if (!fn || runsArmAbove(fn.name, armAbove(stmt, headless.above, frame), env, subject.t as PgmapType)) starts.push(headless.above);
+    } else if (subject.k === 'type' || subject.k === 'num') {
       let hit = stmt.cases.findIndex((c) => c.labels.some((l) => sameVal(constVal(l), subject)));
       if (hit < 0) hit = stmt.cases.findIndex((c) => c.isDefault);
       if (hit >= 0) starts.push(hit);
@@ -367,7 +376,8 @@ function execSwitch(stmt: Extract<Stmt, { k: 'switch' }>, env: SimEnv, p: Path, 
       const c = stmt.cases[start]!;
       const primary = q.primary && (!unknownSubject || start === starts[0]);
       let r: Path = { ...q, primary, forkLine: primary ? q.forkLine : (q.forkLine ?? docLine(frame, c.loc.line)) };
-      if (subject.k === 'type') {
+      // (The arm the hunk starts in is taken for want of another, not decided: no event.)
+      if (subject.k === 'type' && !(headless && start === headless.above)) {
         r = record(env, frame, r, `switch (${stmt.subject.text}) -> ${c.isDefault ? 'default' : 'case ' + c.labels.map((l) => l.text).join(', ')}`, r.state, c.loc.line, `type guard: taken for ${env.type}`, [{ kind: 'type-decided', taken: true }]);
       }
       let paths = [r];
@@ -376,6 +386,55 @@ function execSwitch(stmt: Extract<Stmt, { k: 'switch' }>, env: SimEnv, p: Path, 
     }
   }
   return out;
+}
+
+/** A switch the fragment's wrapper opened above the hunk (`switch (__above) { case __above:`) whose
+ * labels the hunk shows are all pgmap types: the index of the arm the hunk starts in. */
+const typeSwitches = new WeakMap<Stmt, { above: number } | null>();
+function typeSwitchAbove(stmt: Extract<Stmt, { k: 'switch' }>): { above: number } | null {
+  let r = typeSwitches.get(stmt);
+  if (r === undefined) {
+    const isAbove = (l: Expr) => l.k === 'ident' && l.name === ABOVE;
+    const above = stmt.subject.k === 'ident' && stmt.subject.name === ABOVE ? stmt.cases.findIndex((c) => c.labels.some(isAbove)) : -1;
+    const shown = stmt.cases.flatMap((c) => c.labels.filter((l) => !isAbove(l)));
+    r = above >= 0 && shown.every((l) => constVal(l).k === 'type') && !stmt.cases.some((c) => c.isDefault) ? { above } : null;
+    typeSwitches.set(stmt, r);
+  }
+  return r;
+}
+
+/** The statements of the arm the hunk starts in, as the function before the patch has them (its
+ * pre-image's first such switch), else as this side does. */
+function armAbove(stmt: Extract<Stmt, { k: 'switch' }>, above: number, frame: Frame): readonly Stmt[] {
+  const pre = frame.body?.pre?.fn;
+  const theirs = pre ? firstSwitchAbove(pre.body) : undefined;
+  return theirs ? theirs.stmt.cases[theirs.above]!.body : stmt.cases[above]!.body;
+}
+
+function firstSwitchAbove(s: Stmt): { stmt: Extract<Stmt, { k: 'switch' }>; above: number } | undefined {
+  switch (s.k) {
+    case 'switch': {
+      const h = typeSwitchAbove(s);
+      if (h) return { stmt: s, above: h.above };
+      for (const c of s.cases) for (const b of c.body) {
+        const r = firstSwitchAbove(b);
+        if (r) return r;
+      }
+      return undefined;
+    }
+    case 'block':
+      for (const b of s.body) {
+        const r = firstSwitchAbove(b);
+        if (r) return r;
+      }
+      return undefined;
+    case 'if':
+      return firstSwitchAbove(s.then) ?? (s.else && firstSwitchAbove(s.else));
+    case 'loop':
+      return firstSwitchAbove(s.body);
+    default:
+      return undefined;
+  }
 }
 
 function constVal(e: Expr): Val {

@@ -548,6 +548,45 @@ function failureValue(f: Failure): Val {
   return { k: 'err', names: f.returns };
 }
 
+/** What an arm of a function's body does, by kind (pgmap gets and puts, refcount stores, idle waits and
+ * wakes, the free callback), for `type`: from the table calls and callback calls it shows. */
+function kindsOf(eff: EraEffect, into: Set<string>): void {
+  if (eff.pgmap === 'get' || eff.pgmap === 'put') into.add(`pgmap-${eff.pgmap}`);
+  if (eff.refcount?.op === 'set') into.add('refcount-set');
+  if (eff.pageFreeCallback) into.add('callback');
+  if (eff.idle) into.add('idle');
+}
+
+/** Whether `type` can run the statements of an arm the hunk starts in (its head is above the hunk) of
+ * table function `fn`: not when they do a kind of thing the table's summary of `fn` says that type's
+ * pages never meet there (the PRIVATE/COHERENT arm's pgmap put, for an FS DAX page). Without a
+ * summary, every type can. */
+export function runsArmAbove(fn: string, stmts: readonly Stmt[], env: SimEnv, type: PgmapType): boolean {
+  const entry = env.api.entry(fn);
+  const summary = entry && env.api.effect(entry, env.era, type);
+  if (!summary) return true;
+  const allowed = new Set<string>();
+  kindsOf(summary, allowed);
+  const shown = new Set<string>();
+  const visit = (x: unknown): void => {
+    if (Array.isArray(x)) x.forEach(visit);
+    else if (x && typeof x === 'object') {
+      const o = x as { k?: string; callee?: unknown };
+      if (o.k === 'call' && typeof o.callee === 'string') {
+        const name = o.callee.replace(/\s+/g, '');
+        const callee = env.api.entry(name);
+        const eff = callee && env.api.effect(callee, env.era, type);
+        if (PAGE_FREE_CALLBACK.test(name)) shown.add('callback');
+        else if (eff) kindsOf(eff, shown);
+      }
+      for (const v of Object.values(o)) if (v && typeof v === 'object') visit(v);
+    }
+  };
+  visit(stmts);
+  for (const k of shown) if (!allowed.has(k)) return false;
+  return true;
+}
+
 /** The path on which the call fails: nothing taken, the failure value returned. `fork`: it leaves the
  * primary path here (a pgmap already killed makes failure the only outcome). */
 function failPath(entry: ApiEntry, f: Failure, e: Extract<Expr, { k: 'call' }>, env: SimEnv, p: Path, frame: Frame, fork: boolean): [Path, Val] {
