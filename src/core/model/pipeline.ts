@@ -19,6 +19,7 @@ import type { Body, Names } from '../sim/interp';
 import { createRunMemo } from '../sim/memo';
 import { runScenario, scenarioCallees, scenariosFor, type ScenarioRun } from '../sim/scenarios';
 import { callees, movesPgmapRefs, runFunctionPaths, type FunctionPath } from '../sim/paths';
+import { runsShownCode } from '../sim/kernel';
 import { effectsOf } from './aspects';
 import { runRules, undecidedOf } from '../rules';
 import type { SideView } from '../rules/types';
@@ -358,7 +359,8 @@ export function createReviewer(syntax: Pick<CSyntax, 'parse'>, { prefilter = tru
     for (const side of ['before', 'after'] as const) {
       const other = side === 'before' ? 'after' : 'before';
       for (const b of own[side].filter((x) => touched.has(x.fn.name))) {
-        for (const type of types) paths[side].push(...runFunctionPaths(b, { era: opts.era, type, api: TABLE_VIEW, bodies: bodies[side], absent: absent[side], memo: runMemo }).paths);
+        // (A type that cannot be in the arm the body's shown code is cut from has no path through it.)
+        for (const type of types) if (runsShownCode(b, { era: opts.era, type, api: TABLE_VIEW })) paths[side].push(...runFunctionPaths(b, { era: opts.era, type, api: TABLE_VIEW, bodies: bodies[side], absent: absent[side], memo: runMemo }).paths);
       }
       // The patch is one change: every scenario starts from the memmap set-up the patch leaves, so a
       // set-up function another hunk changes (pagemap_range(), the producer of the per-page references

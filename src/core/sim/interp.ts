@@ -403,6 +403,12 @@ function typeSwitchAbove(stmt: Extract<Stmt, { k: 'switch' }>): { above: number 
   return r;
 }
 
+/** Whether the statement holds a switch whose head is above the hunk and whose type labels it shows. */
+export function showsTypeLabels(s: Stmt): boolean {
+  const found = firstSwitchAbove(s);
+  return !!found && found.stmt.cases.some((c) => c.labels.some((l) => constVal(l).k === 'type'));
+}
+
 /** The statements of the arm the hunk starts in, as the function before the patch has them (its
  * pre-image's first such switch), else as this side does. */
 function armAbove(stmt: Extract<Stmt, { k: 'switch' }>, above: number, frame: Frame): readonly Stmt[] {

@@ -10,7 +10,7 @@ import { nrPages, stateChanged, userPgmapRefs, type SimState } from './state';
 import { callees } from './paths';
 import { jsonOf, newLookups, signatureId, tracked } from './memo';
 import { ABOVE, GAP_CALL } from '../syntax/fragment';
-import { UNKNOWN, binary, callBody, unshown, docLine, execFunction, oneLine, record, truthOf, type Body, type Frame, type Out, type Path, type SimEnv, type Val } from './interp';
+import { UNKNOWN, binary, callBody, unshown, docLine, execFunction, oneLine, record, showsTypeLabels, truthOf, type Body, type Frame, type Out, type Path, type SimEnv, type Val } from './interp';
 
 /** The note of a step where a WARN/BUG condition holds. */
 const WARN_FIRES = 'WARN fires on this path';
@@ -42,7 +42,7 @@ export function callFunction(name: string, e: Extract<Expr, { k: 'call' }>, args
   if (BRANCH_HINTS.has(name)) return [[p, args[0] ?? UNKNOWN]];
   if (env.absent?.has(name)) return [[record(env, frame, p, e.text, p.state, line, `${name}() does not exist on this side of the patch`, [{ kind: 'missing', callee: name, why: 'side' }]), UNKNOWN]];
   const body = runnable(env.bodies.get(name));
-  if (body && frame.depth < env.budget.maxDepth && !frame.stack.includes(name)) return callRemembered(body, name, e, args, env, p, frame);
+  if (body && runsShownCode(body, env) && frame.depth < env.budget.maxDepth && !frame.stack.includes(name)) return callRemembered(body, name, e, args, env, p, frame);
   const entry = env.api.entry(name);
   if (!entry) return [[p, UNKNOWN]];
   if (!entry.exists.includes(env.era)) {
@@ -548,6 +548,19 @@ function failureValue(f: Failure): Val {
   return { k: 'err', names: f.returns };
 }
 
+/** Whether the page's type runs the code a partial body of the free path shows, when all of it is
+ * inside a construct whose head is above the hunk (an arm the hunk starts in): as runsArmAbove, on the
+ * code as the function was before the patch (both sides decide alike). A type that does not takes the
+ * function as the table has it. A type switch the hunk shows labels of decides per arm instead. */
+export function runsShownCode(body: Body, env: Pick<SimEnv, 'api' | 'era' | 'type' | 'decideAs'>): boolean {
+  const pre = body.pre ?? body;
+  if (!pre.fn.insideAbove || showsTypeLabels(pre.fn.body)) return true;
+  // Only the free path's summary is one arm per type; others sum up the whole body (a get and its put
+  // inside a GUP walk leave no pgmap change in the summary, though every type's pages meet them).
+  if (!env.api.entry(pre.fn.name)?.roles.includes('free-path')) return true;
+  return runsArmAbove(pre.fn.name, [pre.fn.body], env, env.decideAs ?? env.type);
+}
+
 /** What an arm of a function's body does, by kind (pgmap gets and puts, refcount stores, idle waits and
  * wakes, the free callback), for `type`: from the table calls and callback calls it shows. */
 function kindsOf(eff: EraEffect, into: Set<string>): void {
@@ -561,7 +574,7 @@ function kindsOf(eff: EraEffect, into: Set<string>): void {
  * table function `fn`: not when they do a kind of thing the table's summary of `fn` says that type's
  * pages never meet there (the PRIVATE/COHERENT arm's pgmap put, for an FS DAX page). Without a
  * summary, every type can. */
-export function runsArmAbove(fn: string, stmts: readonly Stmt[], env: SimEnv, type: PgmapType): boolean {
+export function runsArmAbove(fn: string, stmts: readonly Stmt[], env: Pick<SimEnv, 'api' | 'era'>, type: PgmapType): boolean {
   const entry = env.api.entry(fn);
   const summary = entry && env.api.effect(entry, env.era, type);
   if (!summary) return true;
@@ -858,7 +871,7 @@ function freePath(env: SimEnv, frame: Frame, p: Path): Out {
   const freed: Path = { ...p, state: { ...p.state, freed: p.state.freed + 1, inUse: false, ...(under ? {} : { mapping: 'none' as const, mappingHoldsRef: false }) } };
   const start = under ? record(env, frame, freed, `free path under a live ${p.state.mapping} mapping`, freed.state, undefined, FREED_UNDER_MAPPING, [{ kind: 'freed-under-mapping' }]) : freed;
   const patched = names.map((n) => env.bodies.get(n)).find((b) => b !== undefined);
-  if (patched && frame.depth < env.budget.maxDepth && !frame.stack.includes(patched.fn.name)) {
+  if (patched && runsShownCode(patched, env) && frame.depth < env.budget.maxDepth && !frame.stack.includes(patched.fn.name)) {
     const entered = record(env, frame, start, `${patched.fn.name}(page)`, start.state, undefined, 'free path: the patched body runs');
     return callPatched(patched, `${patched.fn.name}(page)`, env, entered, frame).map((q) => [q, UNKNOWN]);
   }

@@ -11,6 +11,9 @@ export interface Candidate {
   readonly wrapperStart?: number;
   /** Where the fragment's own text ends in `source` (the repair's closing braces follow). */
   readonly textEnd?: number;
+  /** The wrapper opens a construct above the fragment (an `if`, `else`, loop or `switch` arm whose head
+   * the hunk does not show): all of the fragment runs inside it. */
+  readonly insideAbove?: boolean;
 }
 
 interface Balance {
@@ -377,7 +380,7 @@ export function fragmentCandidates(fragment: string, enclosingFunction: string |
   // The header's parameter list, when it has one of plain declarations (its names bind the arguments).
   const paramList = (name !== '__fragment' && plainParams(enclosingParams)) || 'void';
   const prefix = `void ${name}(${paramList}) ${braces} ${head}\n`;
-  const candidates: Candidate[] = [{ source: `${prefix}${text}${end}`, prefixLines: 1, wrapperStart: 0, textEnd: prefix.length + text.length }];
+  const candidates: Candidate[] = [{ source: `${prefix}${text}${end}`, prefixLines: 1, wrapperStart: 0, textEnd: prefix.length + text.length, ...(opens > 1 ? { insideAbove: true } : {}) }];
   // As it is, unless it needs a construct above it (its `case` labels or `break` would read as top level).
   if (b.minBrace >= 0 && marks.size === 0 && !elseFirst && !danglingElse && above === 0) candidates.unshift({ source: text + closeBraces(b.finalBrace), prefixLines: 0, textEnd: text.length });
   if (b.unopenedParens > 0 && b.headerTail && b.minBrace >= 0) {

@@ -67,6 +67,7 @@ export async function createCSyntax(assets: SyntaxAssets): Promise<CSyntax> {
         outerParams: paramNames(options.enclosingParams),
         wrapperStart: cand.wrapperStart,
         textEnd: cand.textEnd,
+        ...(cand.insideAbove ? { insideAbove: true } : {}),
         bodyShown: options.fragment && opensBody(cand.source.split('\n').slice(cand.prefixLines).join('\n')),
         at: (row, column) => ({ line: Math.min(lastLine, Math.max(0, row - cand.prefixLines)), character: row < cand.prefixLines ? 0 : column }),
       };

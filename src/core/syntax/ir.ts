@@ -56,6 +56,8 @@ export interface FunctionIR {
   readonly errorNodes: number;
   /** Statements of a fragment: the definition's head (its start) is not in the input. */
   readonly partial?: boolean;
+  /** A partial body whose shown code all runs inside a construct above the hunk (Candidate.insideAbove). */
+  readonly insideAbove?: boolean;
   /** A definition the fragment shows from its head but not to its closing brace (its end is not in the input). */
   readonly cut?: boolean;
 }

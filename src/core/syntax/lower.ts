@@ -18,6 +18,8 @@ export interface LowerContext {
   /** The fragment starts with its function's opening brace (column 0): its statements are the body
    * from its start, though the head above it is not shown. */
   readonly bodyShown?: boolean;
+  /** The wrapper opens a construct above the fragment (Candidate.insideAbove). */
+  readonly insideAbove?: boolean;
   /** Where the input's text ends in `source`: a definition that goes on past it is cut. */
   readonly textEnd?: number;
 }
@@ -104,7 +106,7 @@ export function lowerFunction(ctx: LowerContext, def: Node): FunctionIR {
     startLine: start.line,
     endLine: end.line,
     errorNodes: countErrors(def),
-    ...(def.startIndex === ctx.wrapperStart && !ctx.bodyShown ? { partial: true } : {}),
+    ...(def.startIndex === ctx.wrapperStart && !ctx.bodyShown ? { partial: true, ...(ctx.insideAbove ? { insideAbove: true } : {}) } : {}),
     ...(ctx.textEnd !== undefined && def.endIndex > ctx.textEnd ? { cut: true } : {}),
   };
 }
