@@ -69,6 +69,10 @@ export interface SimEnv {
   phase: string;
   /** The phase's pgmap references are the pgmap's static per-page ones (PhaseSpec.pgmapStatic). */
   pgmapStatic?: boolean;
+  /** The functions the phase's own script calls (the life's map call, `vmf_insert_page_mkwrite()` for an
+   * FS DAX page mapped by a PTE), while the patch's placed bodies run in its stead: an undecidable
+   * `if` whose one arm calls one of them and whose other does not takes that arm on the primary path. */
+  lifeCalls?: ReadonlySet<string>;
   /** Where runs are remembered (the reviewer's): partly shown bodies' plans and patched bodies' calls
    * (kernel.ts gapPlan, callRemembered). */
   readonly memo?: RunMemo;
@@ -309,7 +313,8 @@ function execStmt(stmt: Stmt, env: SimEnv, p: Path, frame: Frame): Path[] {
       // A guard clause (`if (...) return / goto`) usually does not fire: its branch is the odd path.
       // A statement the input does not show (the hunk ends after the condition): its arms are unknown.
       const cut = !stmt.else && unshown(stmt.then);
-      for (const [c, truth] of evalCond(stmt.cond, env, p, frame, exits(stmt.then) ? false : undefined, cut)) {
+      const usually = (env.lifeCalls ? lifeArm(stmt, frame, env.lifeCalls) : undefined) ?? (exits(stmt.then) ? false : undefined);
+      for (const [c, truth] of evalCond(stmt.cond, env, p, frame, usually, cut)) {
         const q = wakeAt === undefined ? c : { ...c, state: { ...c.state, wakeAt } };
         if (truth) out.push(...execStmt(stmt.then, env, q, frame));
         else if (stmt.else) out.push(...execStmt(stmt.else, env, q, frame));
@@ -477,6 +482,61 @@ function isFailure(e: Expr, v: Val): boolean {
 export function unshown(s: Stmt): boolean {
   if (s.k === 'block') return s.body.length === 0;
   return (s.k === 'loop' || (s.k === 'if' && !s.else)) && unshown(s.k === 'loop' ? s.body : s.then);
+}
+
+/** true when only the `then` arm of the `if` calls one of the life's own calls, false when only the
+ * `else` arm does; read on the `if` at the same document line of the function before the patch, where
+ * there is one (both sides take the same arm, whatever the patch puts in it). */
+function lifeArm(stmt: Extract<Stmt, { k: 'if' }>, frame: Frame, life: ReadonlySet<string>): boolean | undefined {
+  const line = docLine(frame, stmt.loc.line);
+  const pre = frame.body?.pre;
+  const theirs = pre && line !== undefined ? ifsByLine(pre).get(line) : undefined;
+  const s = theirs ?? stmt;
+  if (!s.else) return undefined;
+  const a = callsAny(s.then, life);
+  const b = callsAny(s.else, life);
+  return a === b ? undefined : a;
+}
+
+const ifsOf = new WeakMap<Body, Map<number, Extract<Stmt, { k: 'if' }>>>();
+function ifsByLine(body: Body): Map<number, Extract<Stmt, { k: 'if' }>> {
+  let m = ifsOf.get(body);
+  if (!m) {
+    const out = new Map<number, Extract<Stmt, { k: 'if' }>>();
+    const visit = (x: unknown): void => {
+      if (Array.isArray(x)) x.forEach(visit);
+      else if (x && typeof x === 'object') {
+        const o = x as Stmt;
+        if (o.k === 'if') {
+          const line = body.docLine(o.loc.line);
+          if (line !== undefined && !out.has(line)) out.set(line, o);
+        }
+        for (const v of Object.values(o)) if (v && typeof v === 'object') visit(v);
+      }
+    };
+    visit(body.fn.body);
+    ifsOf.set(body, (m = out));
+  }
+  return m;
+}
+
+const stmtCallees = new WeakMap<Stmt, readonly string[]>();
+function callsAny(s: Stmt, names: ReadonlySet<string>): boolean {
+  let found = stmtCallees.get(s);
+  if (!found) {
+    const out: string[] = [];
+    const visit = (x: unknown): void => {
+      if (Array.isArray(x)) x.forEach(visit);
+      else if (x && typeof x === 'object') {
+        const o = x as { k?: string; callee?: unknown };
+        if (o.k === 'call' && typeof o.callee === 'string') out.push(o.callee.replace(/\s+/g, ''));
+        for (const v of Object.values(o)) if (v && typeof v === 'object') visit(v);
+      }
+    };
+    visit(s);
+    stmtCallees.set(s, (found = out));
+  }
+  return found.some((n) => names.has(n));
 }
 
 function exits(s: Stmt): boolean {

@@ -103,7 +103,8 @@ function succeeding(paths: readonly Path[]): Path[] {
 /** A call of a body the patch provides. */
 function callBodyOf(body: Body, name: string, e: Extract<Expr, { k: 'call' }>, args: readonly Val[], env: SimEnv, p: Path, frame: Frame): Out {
   const gap = gapFill(body, e, args, env, p, frame);
-  const ran = execFunction(body, env, gap?.entered ?? p, frame.depth + 1, frame.stack, args, gap?.fill, gap?.seed);
+  const entered = gap ? (gap.entered ?? p) : withHeldAtEntry(body, args, env, p, frame);
+  const ran = execFunction(body, env, entered, frame.depth + 1, frame.stack, args, gap?.fill, gap?.seed);
   // A type test whose body the patch shows but that answers from what the model does not hold
   // (`page_zonenum(page) == ZONE_DEVICE`) answers as the table says.
   const answer = (v: Val | undefined): Val => {
@@ -114,6 +115,52 @@ function callBodyOf(body: Body, name: string, e: Extract<Expr, { k: 'call' }>, a
   };
   // The scenarios' own calls are the page's normal life: the body's path that succeeds.
   return (frame.body ? ran : succeeding(ran)).map((q) => [{ ...q, failed: p.failed, exitLine: p.exitLine, retVal: undefined }, answer(q.retVal)]);
+}
+
+const lifeKeys = new WeakMap<ReadonlySet<string>, string>();
+function lifeKey(names: ReadonlySet<string> | undefined): string {
+  if (!names) return '';
+  let k = lifeKeys.get(names);
+  if (k === undefined) lifeKeys.set(names, (k = [...names].join(',')));
+  return k;
+}
+
+/** Whether the body calls a function the table says drops a page reference (for the type): only such a
+ * body can drop one its fragment does not show taking. */
+function dropsPageRefs(fn: FunctionIR, env: SimEnv): boolean {
+  return callees(fn).some((n) => {
+    const entry = env.api.entry(n);
+    const op = entry && env.api.effect(entry, env.era, env.type)?.refcount?.op;
+    return op === 'put' || op === 'dec';
+  });
+}
+
+/** Page references at most this many are read as held by the code above a fragment. */
+const MAX_HELD = 2;
+
+/** A body the input shows from inside (its start above the hunk) of a function the table does not hold
+ * starts with the page references the code above the hunk took for it: the fewest with which the body
+ * as it was before the patch, from `p`, neither drops a reference the page does not have nor frees the
+ * page under its mapping (the code before the patch is taken to be right). Both sides start so: a patch
+ * that skips the put of such a reference leaks it, one that adds a put drops one too many. */
+function withHeldAtEntry(body: Body, args: readonly Val[], env: SimEnv, p: Path, frame: Frame): Path {
+  const pre = body.pre ?? body;
+  if (!pre.fn.partial || p.state.refcount === null || env.api.entry(pre.fn.name) || !dropsPageRefs(pre.fn, env)) return p;
+  const counted = env.budget.steps;
+  const clean = (held: number): boolean => {
+    const from: Path = { ...p, steps: null, state: { ...p.state, refcount: p.state.refcount! + held } };
+    const q = execFunction(pre, env, from, frame.depth + 1, frame.stack, args).find((x) => x.primary);
+    if (!q || q.state.underflow) return !q;
+    for (let st = q.steps; st; st = st.prev) if (st.step.events?.some((x) => x.kind === 'freed-under-mapping' || x.kind === 'underflow')) return false;
+    return true;
+  };
+  let held = 0;
+  while (held <= MAX_HELD && !clean(held)) held++;
+  env.budget.steps = counted;
+  if (held === 0 || held > MAX_HELD) return p;
+  const callee: Frame = { name: body.fn.name, body, depth: frame.depth + 1, stack: [...frame.stack, body.fn.name] };
+  return record(env, callee, p, `${body.fn.name}(): the code above the hunk`, { ...p.state, refcount: p.state.refcount + held }, undefined,
+    `${held} page reference(s) the code above the hunk holds: the code before the patch drops them`);
 }
 
 /** A body's call, relative to the caller's path: what each way out leaves and the steps it adds. */
@@ -167,7 +214,7 @@ function callRemembered(body: Body, name: string, e: Extract<Expr, { k: 'call' }
  * and gap plans have it: the body, the simulated type and phase, the caller's state, failure and fork,
  * the call as written with its argument values, and where in the call stack it is made. */
 function callKey(body: Body, e: Extract<Expr, { k: 'call' }>, args: readonly Val[], env: SimEnv, p: Path, frame: Frame): string {
-  return [signatureId(body), env.era, env.type, env.decideAs ?? '', env.phase, env.pgmapStatic ? 's' : '', jsonOf(p.state), p.failed ? 'x' : '', p.forkLine === undefined ? '' : 'f',
+  return [signatureId(body), env.era, env.type, env.decideAs ?? '', env.phase, lifeKey(env.lifeCalls), env.pgmapStatic ? 's' : '', jsonOf(p.state), p.failed ? 'x' : '', p.forkLine === undefined ? '' : 'f',
     e.text, JSON.stringify(args), frame.depth, frame.stack.join(',')].join('\u0001');
 }
 

@@ -31,6 +31,14 @@ interface Phase extends Omit<PhaseSpec, 'steps'> {
 const NOWHERE = { line: -1, character: 0 };
 const NONE: Names = new Set<string>();
 
+const lifeCalls = new WeakMap<Phase, ReadonlySet<string>>();
+/** The functions a phase's script calls (SimEnv.lifeCalls). */
+function lifeCallsOf(phase: Phase): ReadonlySet<string> {
+  let names = lifeCalls.get(phase);
+  if (!names) lifeCalls.set(phase, (names = new Set(phase.stmts.flatMap((st) => (st.k === 'expr' && st.expr.k === 'call' ? [st.expr.callee] : [])))));
+  return names;
+}
+
 function arg(text: string): Expr {
   return /^\d+$/.test(text) ? { k: 'number', value: Number(text), text, loc: NOWHERE } : { k: 'ident', name: text, text, loc: NOWHERE };
 }
@@ -129,6 +137,7 @@ function runPhases(phases: readonly Phase[], input: ScenarioInput, env: SimEnv, 
   for (const phase of phases) {
     if (phase.ifPinned && cur.state.pinned === 0) continue;
     env.phase = phase.name;
+    env.lifeCalls = undefined;
     env.pgmapStatic = phase.pgmapStatic;
     if (phase.ifBusy) {
       const found = busyTest(phase.ifBusy, env, cur);
@@ -139,6 +148,8 @@ function runPhases(phases: readonly Phase[], input: ScenarioInput, env: SimEnv, 
     // A placed function missing on this side (new or deleted by the patch): the phase keeps its default.
     const names = input.placed.filter((p) => phase.roles.includes(p.role) && env.bodies.get(p.name) !== undefined).map((p) => p.name);
     const placed = names.map((n) => call([n, 'page']));
+    // The placed bodies run in the script's stead: it says which arm of theirs the life takes.
+    if (placed.length > 0) env.lifeCalls = lifeCallsOf(phase);
     // Init keeps its first calls, except one whose summary includes a placed body (that body runs instead).
     const kept = () => phase.stmts.slice(0, INIT_KEEPS).filter((st) => !(st.k === 'expr' && st.expr.k === 'call' && input.api.entry(st.expr.callee)?.contains?.some((n) => names.includes(n))));
     const stmts = placed.length === 0 ? phase.stmts : phase.name === 'init' ? [...kept(), ...placed] : phase.userRef ? [call(USER_REF), ...placed] : placed;
