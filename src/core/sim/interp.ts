@@ -520,23 +520,27 @@ function ifsByLine(body: Body): Map<number, Extract<Stmt, { k: 'if' }>> {
   return m;
 }
 
-const stmtCallees = new WeakMap<Stmt, readonly string[]>();
+/** Every function a statement, a list of them or an expression calls by name, once each (kept per node). */
+const calleesMemo = new WeakMap<object, readonly string[]>();
+export function calleesOf(node: Stmt | readonly Stmt[] | Expr): readonly string[] {
+  let out = calleesMemo.get(node);
+  if (out) return out;
+  const names = new Set<string>();
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(visit);
+    else if (v && typeof v === 'object') {
+      const o = v as { k?: string; callee?: string };
+      if (o.k === 'call' && typeof o.callee === 'string') names.add(o.callee.replace(/\s+/g, ''));
+      Object.values(o).forEach(visit);
+    }
+  };
+  visit(node);
+  calleesMemo.set(node, (out = [...names]));
+  return out;
+}
+
 function callsAny(s: Stmt, names: ReadonlySet<string>): boolean {
-  let found = stmtCallees.get(s);
-  if (!found) {
-    const out: string[] = [];
-    const visit = (x: unknown): void => {
-      if (Array.isArray(x)) x.forEach(visit);
-      else if (x && typeof x === 'object') {
-        const o = x as { k?: string; callee?: unknown };
-        if (o.k === 'call' && typeof o.callee === 'string') out.push(o.callee.replace(/\s+/g, ''));
-        for (const v of Object.values(o)) if (v && typeof v === 'object') visit(v);
-      }
-    };
-    visit(s);
-    stmtCallees.set(s, (found = out));
-  }
-  return found.some((n) => names.has(n));
+  return calleesOf(s).some((n) => names.has(n));
 }
 
 function exits(s: Stmt): boolean {

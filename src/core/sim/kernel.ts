@@ -10,7 +10,7 @@ import { nrPages, stateChanged, userPgmapRefs, type SimState } from './state';
 import { callees } from './paths';
 import { jsonOf, newLookups, signatureId, tracked } from './memo';
 import { ABOVE, GAP_CALL } from '../syntax/fragment';
-import { UNKNOWN, binary, callBody, unshown, docLine, execFunction, oneLine, record, showsTypeLabels, truthOf, type Body, type Frame, type Out, type Path, type SimEnv, type Val } from './interp';
+import { UNKNOWN, binary, callBody, calleesOf, unshown, docLine, execFunction, oneLine, record, showsTypeLabels, truthOf, type Body, type Frame, type Out, type Path, type SimEnv, type Val } from './interp';
 
 /** The note of a step where a WARN/BUG condition holds. */
 const WARN_FIRES = 'WARN fires on this path';
@@ -605,7 +605,7 @@ export function runsShownCode(body: Body, env: Pick<SimEnv, 'api' | 'era' | 'typ
   // Only the free path's summary is one arm per type; others sum up the whole body (a get and its put
   // inside a GUP walk leave no pgmap change in the summary, though every type's pages meet them).
   if (!env.api.entry(pre.fn.name)?.roles.includes('free-path')) return true;
-  return runsArmAbove(pre.fn.name, [pre.fn.body], env, env.decideAs ?? env.type);
+  return runsArmAbove(pre.fn.name, pre.fn.body, env, env.decideAs ?? env.type);
 }
 
 /** What an arm of a function's body does, by kind (pgmap gets and puts, refcount stores, idle waits and
@@ -621,28 +621,19 @@ function kindsOf(eff: EraEffect, into: Set<string>): void {
  * table function `fn`: not when they do a kind of thing the table's summary of `fn` says that type's
  * pages never meet there (the PRIVATE/COHERENT arm's pgmap put, for an FS DAX page). Without a
  * summary, every type can. */
-export function runsArmAbove(fn: string, stmts: readonly Stmt[], env: Pick<SimEnv, 'api' | 'era'>, type: PgmapType): boolean {
+export function runsArmAbove(fn: string, code: Stmt | readonly Stmt[], env: Pick<SimEnv, 'api' | 'era'>, type: PgmapType): boolean {
   const entry = env.api.entry(fn);
   const summary = entry && env.api.effect(entry, env.era, type);
   if (!summary) return true;
   const allowed = new Set<string>();
   kindsOf(summary, allowed);
   const shown = new Set<string>();
-  const visit = (x: unknown): void => {
-    if (Array.isArray(x)) x.forEach(visit);
-    else if (x && typeof x === 'object') {
-      const o = x as { k?: string; callee?: unknown };
-      if (o.k === 'call' && typeof o.callee === 'string') {
-        const name = o.callee.replace(/\s+/g, '');
-        const callee = env.api.entry(name);
-        const eff = callee && env.api.effect(callee, env.era, type);
-        if (PAGE_FREE_CALLBACK.test(name)) shown.add('callback');
-        else if (eff) kindsOf(eff, shown);
-      }
-      for (const v of Object.values(o)) if (v && typeof v === 'object') visit(v);
-    }
-  };
-  visit(stmts);
+  for (const name of calleesOf(code)) {
+    const callee = env.api.entry(name);
+    const eff = callee && env.api.effect(callee, env.era, type);
+    if (PAGE_FREE_CALLBACK.test(name)) shown.add('callback');
+    else if (eff) kindsOf(eff, shown);
+  }
   for (const k of shown) if (!allowed.has(k)) return false;
   return true;
 }

@@ -8,7 +8,7 @@ import type { TraceStep } from '../report/types';
 import { INITIAL_STATE, type SimState } from './state';
 import { newLookups, signatureId, tracked, type RunMemo } from './memo';
 import { aboveSeed } from './kernel';
-import { execStmts, newBudget, startPath, stepsOf, type ApiView, type Bodies, type Body, type Budget, type Frame, type Names, type Path, type Val } from './interp';
+import { calleesOf, execStmts, newBudget, startPath, stepsOf, type ApiView, type Bodies, type Body, type Budget, type Frame, type Names, type Path, type Val } from './interp';
 
 /** How a path leaves the function. */
 export interface PathExit {
@@ -64,24 +64,9 @@ export interface PathsResult {
 }
 
 /** Callees of a body, kept per function (asked for each type and side). */
-const calleesMemo = new WeakMap<FunctionIR, readonly string[]>();
-
 /** Every function a body calls by name, once each. */
 export function callees(fn: FunctionIR): readonly string[] {
-  let out = calleesMemo.get(fn);
-  if (out) return out;
-  const names = new Set<string>();
-  const visit = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach(visit);
-    else if (v && typeof v === 'object') {
-      const o = v as { k?: string; callee?: string };
-      if (o.k === 'call' && typeof o.callee === 'string') names.add(o.callee.replace(/\s+/g, ''));
-      Object.values(o).forEach(visit);
-    }
-  };
-  visit(fn.body);
-  calleesMemo.set(fn, (out = [...names]));
-  return out;
+  return calleesOf(fn.body);
 }
 
 /** Whether a path of `body` can take or drop a pgmap reference in `era`: the table says the function

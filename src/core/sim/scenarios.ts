@@ -7,7 +7,7 @@ import type { Role } from '../api/types';
 import { INIT_KEEPS, LIFE_START, lifePhases, orderOf, P2PDMA_MMAP, scenariosFor, USER_REF, type CallSpec, type PhaseSpec, type ScenarioName, type StepSpec } from '../api/lives';
 import type { Trace, TraceStep } from '../report/types';
 import { INITIAL_STATE, strayPgmapRefs, type SimState } from './state';
-import { execFunction, execStmts, newBudget, record, startPath, stepsOf, truthOf, type ApiView, type Bodies, type Frame, type Names, type Path, type SimEnv } from './interp';
+import { calleesOf, execFunction, execStmts, newBudget, record, startPath, stepsOf, truthOf, type ApiView, type Bodies, type Frame, type Names, type Path, type SimEnv } from './interp';
 import { freePathAtZero } from './kernel';
 import { newLookups, tracked, type Lookups, type RunMemo } from './memo';
 import { apiEntry } from '../api';
@@ -35,7 +35,7 @@ const lifeCalls = new WeakMap<Phase, ReadonlySet<string>>();
 /** The functions a phase's script calls (SimEnv.lifeCalls). */
 function lifeCallsOf(phase: Phase): ReadonlySet<string> {
   let names = lifeCalls.get(phase);
-  if (!names) lifeCalls.set(phase, (names = new Set(phase.stmts.flatMap((st) => (st.k === 'expr' && st.expr.k === 'call' ? [st.expr.callee] : [])))));
+  if (!names) lifeCalls.set(phase, (names = new Set(calleesOf(phase.stmts))));
   return names;
 }
 
