@@ -164,9 +164,10 @@ export const FREE: readonly ApiEntry[] = [
 function driverFree(name: string, exists: readonly Era[], path: string, what: string): ApiEntry[] {
   const types = typesForPath(path);
   const early = types.filter((t) => t !== 'COHERENT');
+  const note = 'driver bookkeeping only; no page or pgmap count changes';
   const effects = types.length === early.length || !exists.includes('E0')
-    ? [fx(exists, 'driver bookkeeping only; no page or pgmap count changes', { types })]
-    : [fx(['E0'], 'driver bookkeeping only; no page or pgmap count changes', { types: early }), fx(exists.filter((e) => e !== 'E0'), 'driver bookkeeping only; no page or pgmap count changes', { types })];
+    ? [fx(exists, note, { types })]
+    : [fx(['E0'], note, { types: early }), fx(exists.filter((e) => e !== 'E0'), note, { types })];
   return [{
     name, roles: ['page-free-callback'], exists,
     effects,
